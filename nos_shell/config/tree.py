@@ -1,0 +1,256 @@
+"""The configuration tree: nested nodes checked against the schema on every change.
+
+A node holds either children (containers, tag nodes keyed by their tag values, tag
+entries) or values (leaves; a multi-value leaf keeps the order values were set in).
+A valueless leaf or an empty container is a node with neither. Output order is not
+stored: renderers sort children by name and tag keys naturally.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..errors import PathError
+from ..schema import SCHEMA, Kind, SchemaNode
+from .path import Resolved, invalid, resolve, schema_at
+
+
+class Node:
+    __slots__ = ("children", "values", "comment")
+
+    def __init__(self) -> None:
+        self.children: dict[str, Node] = {}
+        self.values: list[str] | None = None
+        self.comment: str | None = None
+
+    def copy(self) -> "Node":
+        new = Node()
+        new.values = None if self.values is None else list(self.values)
+        new.comment = self.comment
+        new.children = {k: v.copy() for k, v in self.children.items()}
+        return new
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Node) and self.values == other.values
+                and self.comment == other.comment and self.children == other.children)
+
+    def __repr__(self) -> str:
+        if self.values is not None:
+            return f"Node({self.values!r})"
+        return f"Node({self.children!r})"
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(key: str) -> tuple:
+    """Sort key that puts eth2 before eth10 and rule 10 before rule 100."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key))
+
+
+def sorted_children(node: Node, schema: SchemaNode, is_tag: bool) -> list[tuple[str, Node]]:
+    """Children in output order: tag keys naturally, names alphabetically."""
+    if is_tag:
+        return sorted(node.children.items(), key=lambda kv: natural_key(kv[0]))
+    return sorted(node.children.items())
+
+
+class ConfigTree:
+    """A whole configuration. Every change goes through the schema."""
+
+    def __init__(self, root: Node | None = None, schema: SchemaNode = SCHEMA):
+        self.root = root if root is not None else Node()
+        self.schema = schema
+
+    # -- reading -------------------------------------------------------------
+    def copy(self) -> "ConfigTree":
+        return ConfigTree(self.root.copy(), self.schema)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConfigTree) and self.root == other.root
+
+    def is_empty(self) -> bool:
+        return not self.root.children
+
+    def node(self, *path: str) -> Node | None:
+        """The node at a tree path (names and tag keys), or None."""
+        node = self.root
+        for word in path:
+            node = node.children.get(word)  # type: ignore[assignment]
+            if node is None:
+                return None
+        return node
+
+    def exists(self, *path: str) -> bool:
+        return self.node(*path) is not None
+
+    def keys(self, *path: str) -> list[str]:
+        """Tag keys (or child names) under a path, in output order."""
+        node = self.node(*path)
+        return [k for k, _ in sorted(node.children.items(), key=lambda kv: natural_key(kv[0]))] if node else []
+
+    def value(self, *path: str, default: bool = True) -> str | None:
+        """A leaf's value; the schema default when unset (unless ``default=False``)."""
+        node = self.node(*path)
+        if node is not None and node.values:
+            return node.values[0]
+        if default:
+            spec = schema_at(path, self.schema)
+            return spec.default if spec is not None else None
+        return None
+
+    def values(self, *path: str) -> list[str]:
+        node = self.node(*path)
+        return list(node.values) if node is not None and node.values else []
+
+    # -- changing ------------------------------------------------------------
+    def set(self, words: list[str] | tuple[str, ...]) -> list[str]:
+        """Apply `set WORDS`. Returns warnings (e.g. the path already exists)."""
+        res = resolve(words, self.schema, "Set failed")
+        if res.open_tag:
+            raise PathError(f"Configuration path: [{res.text}] requires a value", "Set failed")
+        if res.node.takes_value and res.value is None:
+            raise PathError(f"Configuration path: [{res.text}] requires a value", "Set failed")
+        if res.node.hash_into and res.value:
+            return self._set_hashed(res)
+        return self._store(res)
+
+    def _store(self, res: Resolved) -> list[str]:
+        node = self.root
+        for word in res.path:
+            child = node.children.get(word)
+            if child is None:
+                child = node.children[word] = Node()
+            node = child
+        kind = res.node.kind
+        if kind is Kind.LEAF:
+            if node.values == [res.value]:
+                return [f"Configuration path: [{res.text}] already exists"]
+            node.values = [res.value]  # type: ignore[list-item]
+            return []
+        if kind is Kind.MULTI:
+            if node.values is None:
+                node.values = []
+            if res.value in node.values:
+                return [f"Configuration path: [{res.text}] already exists"]
+            node.values.append(res.value)  # type: ignore[arg-type]
+        return []
+
+    def _set_hashed(self, res: Resolved) -> list[str]:
+        from ..secrets import hash_password
+
+        parent = res.path[:-1]
+        self._store(Resolved(res.path, res.node, ""))
+        target = resolve(list(parent) + [res.node.hash_into, hash_password(res.value)], self.schema)  # type: ignore[list-item,arg-type]
+        self._store(target)
+        return []
+
+    def delete(self, words: list[str] | tuple[str, ...]) -> None:
+        """Apply `delete WORDS`: a subtree, a leaf, or one value of a multi-value leaf."""
+        res = resolve(words, self.schema, "Delete failed")
+        missing = PathError("Nothing to delete (the specified node does not exist)", "Delete failed")
+        parent = self.node(*res.path[:-1])
+        if parent is None or res.path[-1] not in parent.children:
+            raise missing
+        node = parent.children[res.path[-1]]
+        if res.value is not None:
+            if not node.values or res.value not in node.values:
+                raise missing
+            node.values.remove(res.value)
+            if node.values:
+                return
+        del parent.children[res.path[-1]]
+        self._prune_empty(res.path[:-1])
+
+    def _prune_empty(self, path: tuple[str, ...]) -> None:
+        """Remove ancestors a delete left empty: tag nodes with no entries and
+        containers that mean nothing when empty (tag entries and presence containers stay)."""
+        while path:
+            node = self.node(*path)
+            if node is None or node.children or node.values is not None:
+                return
+            spec = schema_at(path, self.schema)
+            on_tag_name = self._ends_on_tag_name(path)
+            removable = on_tag_name or (spec is not None and spec.kind is Kind.CONTAINER
+                                        and not spec.presence and not self._ends_on_key(path))
+            if not removable:
+                return
+            del self.node(*path[:-1]).children[path[-1]]  # type: ignore[union-attr]
+            path = path[:-1]
+
+    def _ends_on_tag_name(self, path: tuple[str, ...]) -> bool:
+        node = self.schema
+        expect_key = False
+        for word in path:
+            if expect_key:
+                expect_key = False
+                continue
+            node = node.children[word]
+            expect_key = node.kind is Kind.TAG
+        return expect_key
+
+    def comment(self, words: list[str] | tuple[str, ...], text: str) -> None:
+        res = resolve(words, self.schema, "Comment failed")
+        node = self.node(*res.path)
+        if node is None:
+            raise invalid(list(res.path), "Comment failed")
+        node.comment = text or None
+
+    def copy_tag(self, src: list[str], dst: list[str], move: bool) -> None:
+        """`copy` / `rename`: duplicate or move a tag entry under a new key of the same tag."""
+        verb = "Rename" if move else "Copy"
+        res = resolve(src, self.schema, f"{verb} failed")
+        if res.open_tag or len(res.path) < 2 or schema_at(res.path, self.schema) is None \
+                or not self._ends_on_key(res.path):
+            raise PathError(f"{verb} failed: [{' '.join(src)}] is not a tag node value")
+        if len(dst) != 2 or dst[0] != res.path[-2]:
+            raise PathError(f"{verb} failed: destination must be '{res.path[-2]} VALUE'")
+        target = resolve(list(res.path[:-1]) + [dst[1]], self.schema, f"{verb} failed")
+        parent = self.node(*res.path[:-1])
+        if parent is None or res.path[-1] not in parent.children:
+            raise PathError(f"Configuration path: [{' '.join(res.path)}] does not exist", f"{verb} failed")
+        if dst[1] in parent.children:
+            raise PathError(f"Configuration path: [{target.text}] already exists", f"{verb} failed")
+        node = parent.children[res.path[-1]]
+        parent.children[dst[1]] = node if move else node.copy()
+        if move:
+            del parent.children[res.path[-1]]
+
+    def _ends_on_key(self, path: tuple[str, ...]) -> bool:
+        return not self._ends_on_tag_name(path) and schema_at(path[:-1], self.schema) is not None \
+            and schema_at(path[:-1], self.schema).kind is Kind.TAG  # type: ignore[union-attr]
+
+    def merge(self, other: "ConfigTree") -> None:
+        """Merge another tree into this one (VyOS `merge`: leaves from ``other`` win)."""
+        _merge(self.root, other.root, self.schema, False)
+
+    # -- walking ---------------------------------------------------------------
+    def walk(self) -> Iterator[tuple[tuple[str, ...], SchemaNode, Node]]:
+        """Every node in output order with its tree path and schema node."""
+        yield from _walk(self.root, self.schema, (), False)
+
+
+def _merge(into: Node, other: Node, schema: SchemaNode, is_tag: bool) -> None:
+    if other.values is not None:
+        if schema.kind is Kind.MULTI and into.values is not None:
+            into.values.extend(v for v in other.values if v not in into.values)
+        else:
+            into.values = list(other.values)
+    if other.comment:
+        into.comment = other.comment
+    for key, child in other.children.items():
+        child_schema = schema if is_tag else schema.children[key]
+        if key in into.children:
+            _merge(into.children[key], child, child_schema,
+                   not is_tag and child_schema.kind is Kind.TAG)
+        else:
+            into.children[key] = child.copy()
+
+
+def _walk(node: Node, schema: SchemaNode, path: tuple[str, ...], is_tag: bool):
+    for key, child in sorted_children(node, schema, is_tag):
+        child_schema = schema if is_tag else schema.children[key]
+        child_path = path + (key,)
+        child_is_tag = not is_tag and child_schema.kind is Kind.TAG
+        yield child_path, child_schema, child
+        yield from _walk(child, child_schema, child_path, child_is_tag)

@@ -1,0 +1,54 @@
+"""Schema of `nat`: numbered source and destination rules."""
+from __future__ import annotations
+
+from .nodes import SchemaNode, container, flag, leaf, tag
+from .types import (DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, PORT_OR_RANGE, Number, Pattern, Union, word)
+
+RULE_NUMBER = Number(low=1, high=999999, what="Rule number", placeholder="<1-999999>", help="Rule number")
+IPV4_RANGE = Pattern(regex=r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}-(?:[0-9]{1,3}\.){3}[0-9]{1,3}",
+                     placeholder="<x.x.x.x-x.x.x.x>", help="IPv4 address range",
+                     message="Invalid IPv4 address range (expected x.x.x.x-x.x.x.x)")
+MATCH_ADDRESS = Union(members=(IPV4, IPV4_PREFIX, IPV4_RANGE), placeholder="<x.x.x.x>",
+                      help="IPv4 address, prefix or range")
+PROTOCOL = Union(members=(
+    word("tcp", "Transmission Control Protocol"), word("udp", "User Datagram Protocol"),
+    word("tcp_udp", "Both TCP and UDP"), word("icmp", "Internet Control Message Protocol"),
+    word("all", "All IP protocols"),
+    Number(low=0, high=255, what="Protocol number", placeholder="<0-255>", help="IP protocol number")),
+    placeholder="<protocol>", help="Protocol to match")
+
+
+def _match(name: str, help: str) -> SchemaNode:
+    return container(name, help,
+                     leaf("address", MATCH_ADDRESS, "IPv4 address, prefix or range"),
+                     leaf("port", PORT_OR_RANGE, "Port number, range or list"))
+
+
+def _rule(interface_node: str, help: str, translation_address) -> SchemaNode:
+    return tag(
+        "rule", RULE_NUMBER, help,
+        leaf("description", DESCRIPTION, "Rule description"),
+        flag("disable", "Disable this rule"),
+        flag("exclude", "Exclude matching packets from address translation"),
+        container(interface_node, "Interface to match",
+                  leaf("name", INTERFACE, "Interface name")),
+        leaf("protocol", PROTOCOL, "Protocol to match", default="all"),
+        _match("source", "Source parameters"),
+        _match("destination", "Destination parameters"),
+        container("translation", "Translation parameters",
+                  leaf("address", translation_address, "Translated address"),
+                  leaf("port", PORT_OR_RANGE, "Translated port")),
+    )
+
+
+NAT = container(
+    "nat", "Network Address Translation (NAT)",
+    container("source", "Source NAT",
+              _rule("outbound-interface", "Source NAT rule",
+                    Union(members=(IPV4, IPV4_PREFIX, IPV4_RANGE,
+                                   word("masquerade", "Use the outbound interface's address")),
+                          placeholder="<x.x.x.x>", help="Translated address"))),
+    container("destination", "Destination NAT",
+              _rule("inbound-interface", "Destination NAT rule",
+                    Union(members=(IPV4, IPV4_RANGE), placeholder="<x.x.x.x>", help="Translated address"))),
+)

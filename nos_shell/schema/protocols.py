@@ -1,0 +1,94 @@
+"""Schema of `protocols`: static routes and BGP."""
+from __future__ import annotations
+
+from .nodes import SchemaNode, container, flag, leaf, tag
+from .types import (ASN, DESCRIPTION, INTERFACE, IP, IPV4, IPV4_PREFIX, IPV6, IPV6_PREFIX, NAME,
+                    PORT, Enum, Number, Text, Union, word)
+
+DISTANCE = Number(low=1, high=255, what="Distance", placeholder="<1-255>", help="Distance for this route")
+
+
+def _static_route(name: str, prefix, gateway, help: str) -> SchemaNode:
+    return tag(
+        name, prefix, help,
+        leaf("description", DESCRIPTION, "Description"),
+        tag("next-hop", gateway, "Next-hop router",
+            leaf("distance", DISTANCE, "Distance for this route"),
+            flag("disable", "Disable this next hop"),
+            leaf("interface", INTERFACE, "Interface the next hop is reached through")),
+        tag("interface", INTERFACE, "Route through an interface (no next hop)",
+            leaf("distance", DISTANCE, "Distance for this route"),
+            flag("disable", "Disable this interface route")),
+        container("blackhole", "Silently discard packets for this prefix",
+                  leaf("distance", DISTANCE, "Distance for this route"), presence=True),
+    )
+
+
+STATIC = container(
+    "static", "Static routes",
+    _static_route("route", IPV4_PREFIX, IPV4, "Static IPv4 route"),
+    _static_route("route6", IPV6_PREFIX, IPV6, "Static IPv6 route"),
+)
+
+REMOTE_AS = Union(members=(ASN, word("external", "Any AS different from the local AS"),
+                           word("internal", "The same AS as the local AS")),
+                  placeholder="<1-4294967294>", help="Neighbor AS number")
+TIMER = Number(low=0, high=65535, what="Timer", placeholder="<0-65535>", help="Seconds")
+PASSWORD = Text(max_len=80, min_len=1, placeholder="<text>", help="TCP MD5 password")
+
+
+def _family_flags() -> SchemaNode:
+    return container(
+        "address-family", "Address families of this session",
+        container("ipv4-unicast", "IPv4 unicast", presence=True),
+        container("ipv6-unicast", "IPv6 unicast", presence=True),
+    )
+
+
+def _peer_options() -> list[SchemaNode]:
+    return [
+        leaf("remote-as", REMOTE_AS, "Neighbor BGP AS number"),
+        leaf("description", DESCRIPTION, "Description"),
+        leaf("update-source", Union(members=(IPV4, IPV6, INTERFACE), placeholder="<x.x.x.x>",
+                                    help="Source address or interface"),
+             "Source address or interface of the BGP session"),
+        leaf("ebgp-multihop", Number(low=1, high=255, what="Hop count", placeholder="<1-255>",
+                                     help="Maximum hops"), "Allow eBGP neighbors several hops away"),
+        leaf("password", PASSWORD, "BGP MD5 password"),
+        flag("shutdown", "Administratively shut down the session"),
+        leaf("port", PORT, "Neighbor BGP port"),
+        container("timers", "Neighbor timers",
+                  leaf("holdtime", TIMER, "Hold time"),
+                  leaf("keepalive", TIMER, "Keepalive interval"),
+                  leaf("connect", TIMER, "Connect retry interval")),
+        _family_flags(),
+    ]
+
+
+def _announce(name: str, prefix, help: str) -> SchemaNode:
+    return container(
+        name, help,
+        tag("network", prefix, "Prefix to announce"),
+        container("redistribute", "Redistribute routes from other sources",
+                  container("connected", "Connected routes", presence=True),
+                  container("static", "Static routes", presence=True)),
+    )
+
+
+BGP = container(
+    "bgp", "Border Gateway Protocol (BGP)",
+    leaf("system-as", ASN, "Autonomous System number of this router"),
+    leaf("backend", Enum(values=("bird", "gobgp"), helps=("BIRD 2", "GoBGP")),
+         "BGP daemon that runs this configuration", default="bird"),
+    container("parameters", "BGP parameters",
+              leaf("router-id", IPV4, "BGP router id")),
+    tag("neighbor", IP, "BGP neighbor",
+        leaf("peer-group", NAME, "Peer group this neighbor belongs to"),
+        *_peer_options()),
+    tag("peer-group", NAME, "BGP peer group", *_peer_options()),
+    container("address-family", "BGP address families",
+              _announce("ipv4-unicast", IPV4_PREFIX, "IPv4 unicast"),
+              _announce("ipv6-unicast", IPV6_PREFIX, "IPv6 unicast")),
+)
+
+PROTOCOLS = container("protocols", "Routing protocols", STATIC, BGP)

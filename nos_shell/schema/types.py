@@ -1,0 +1,273 @@
+"""Value types: each checks one word of a configuration path and says what it expects.
+
+A type's ``check`` returns nothing and raises :class:`ValueError` with a VyOS-style
+message when the value is not acceptable. Every value that can reach a generated
+file passes through one of these, so none of them admits control characters.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _no_control(value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValueError("Value must not contain control characters (newline, tab, ...)")
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """Base type. ``placeholder`` is shown in completion lists, ``help`` beside it."""
+
+    placeholder: str = "<text>"
+    help: str = "Text"
+
+    def check(self, value: str) -> None:
+        _no_control(value)
+
+    def choices(self) -> tuple[str, ...]:
+        """Literal words this type accepts, offered by completion."""
+        return ()
+
+    def describe(self) -> list[tuple[str, str]]:
+        """Rows for `?` help and the command reference: (placeholder or word, help)."""
+        return [(self.placeholder, self.help)]
+
+
+@dataclass(frozen=True)
+class Text(ValueType):
+    """Free text of bounded length; no control characters."""
+
+    max_len: int = 255
+    min_len: int = 0
+
+    def check(self, value: str) -> None:
+        _no_control(value)
+        if not self.min_len <= len(value) <= self.max_len:
+            raise ValueError(f"Value must be {self.min_len} to {self.max_len} characters long")
+
+
+@dataclass(frozen=True)
+class Pattern(ValueType):
+    """A word matched by a regular expression; ``message`` says what is expected."""
+
+    regex: str = r".*"
+    message: str = "Invalid value"
+
+    def check(self, value: str) -> None:
+        if not re.fullmatch(self.regex, value):
+            raise ValueError(self.message)
+
+
+@dataclass(frozen=True)
+class Number(ValueType):
+    """An integer in [low, high]; ``what`` names it in the range message."""
+
+    low: int = 0
+    high: int = 4294967295
+    what: str = "Value"
+
+    def check(self, value: str) -> None:
+        if not re.fullmatch(r"[0-9]{1,10}", value) or not self.low <= int(value) <= self.high:
+            raise ValueError(f"{self.what} must be between {self.low} and {self.high}")
+
+
+@dataclass(frozen=True)
+class Enum(ValueType):
+    """One of a fixed set of words."""
+
+    values: tuple[str, ...] = ()
+    helps: tuple[str, ...] = ()
+
+    def check(self, value: str) -> None:
+        if value not in self.values:
+            raise ValueError(f"Value must be one of: {', '.join(self.values)}")
+
+    def choices(self) -> tuple[str, ...]:
+        return self.values
+
+    def describe(self) -> list[tuple[str, str]]:
+        helps = self.helps or (self.help,) * len(self.values)
+        return list(zip(self.values, helps))
+
+
+@dataclass(frozen=True)
+class IPv4(ValueType):
+    placeholder: str = "<x.x.x.x>"
+    help: str = "IPv4 address"
+
+    def check(self, value: str) -> None:
+        try:
+            ipaddress.IPv4Address(value)
+        except ValueError:
+            raise ValueError(f"Invalid IPv4 address: {value}") from None
+
+
+@dataclass(frozen=True)
+class IPv6(ValueType):
+    placeholder: str = "<h:h:h:h:h:h:h:h>"
+    help: str = "IPv6 address"
+
+    def check(self, value: str) -> None:
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            raise ValueError(f"Invalid IPv6 address: {value}") from None
+
+
+@dataclass(frozen=True)
+class Prefix(ValueType):
+    """A network prefix (host bits zero) of the given IP version (0 = either)."""
+
+    version: int = 4
+    placeholder: str = "<x.x.x.x/x>"
+    help: str = "IPv4 prefix"
+
+    def check(self, value: str) -> None:
+        try:
+            net = ipaddress.ip_network(value, strict=True)
+        except ValueError:
+            raise ValueError(f"Invalid prefix: {value} (expected a network such as "
+                             f"{'192.0.2.0/24' if self.version != 6 else '2001:db8::/32'})") from None
+        if "/" not in value or (self.version and net.version != self.version):
+            raise ValueError(f"Invalid IPv{self.version or ''} prefix: {value}")
+
+
+@dataclass(frozen=True)
+class HostPrefix(ValueType):
+    """An interface address with prefix length, e.g. 192.0.2.1/24."""
+
+    version: int = 0
+    placeholder: str = "<x.x.x.x/x>"
+    help: str = "IPv4 address and prefix length"
+
+    def check(self, value: str) -> None:
+        try:
+            iface = ipaddress.ip_interface(value)
+        except ValueError:
+            raise ValueError(f"Invalid IP address/prefix: {value}") from None
+        if "/" not in value:
+            raise ValueError(f"Address {value} needs a prefix length, e.g. {value}/24")
+        if self.version and iface.version != self.version:
+            raise ValueError(f"Invalid IPv{self.version} address/prefix: {value}")
+        net = iface.network
+        if net.num_addresses > 2 and iface.ip in (net.network_address, net.broadcast_address) \
+                and iface.version == 4:
+            raise ValueError(f"{value} is the network or broadcast address of its subnet")
+
+
+@dataclass(frozen=True)
+class Mac(ValueType):
+    placeholder: str = "<h:h:h:h:h:h>"
+    help: str = "MAC address"
+
+    def check(self, value: str) -> None:
+        if not re.fullmatch(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
+            raise ValueError(f"Invalid MAC address: {value}")
+        if int(value[:2], 16) & 1:
+            raise ValueError(f"{value} is a multicast MAC address")
+
+
+@dataclass(frozen=True)
+class InterfaceName(ValueType):
+    """A Linux interface name, optionally restricted to a kind's prefix (eth, br, ...)."""
+
+    prefixes: tuple[str, ...] = ()
+    placeholder: str = "<txt>"
+    help: str = "Interface name"
+
+    def check(self, value: str) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
+            raise ValueError(f"Invalid interface name: {value} (1-15 letters, digits, . - _ @)")
+        if self.prefixes and not any(re.fullmatch(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
+                                     for p in self.prefixes):
+            raise ValueError(f"Interface name {value} must start with "
+                             f"{' or '.join(self.prefixes)}")
+
+
+@dataclass(frozen=True)
+class HostName(ValueType):
+    placeholder: str = "<hostname>"
+    help: str = "Host name"
+
+    def check(self, value: str) -> None:
+        label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+        if len(value) > 253 or not re.fullmatch(rf"{label}(?:\.{label})*", value):
+            raise ValueError("Host name may contain letters, digits, '-' and '.', "
+                             "and starts and ends with a letter or digit")
+
+
+@dataclass(frozen=True)
+class Union(ValueType):
+    """Any of several types; the message lists what each expects."""
+
+    members: tuple[ValueType, ...] = field(default_factory=tuple)
+
+    def check(self, value: str) -> None:
+        errors = []
+        for member in self.members:
+            try:
+                member.check(value)
+                return
+            except ValueError as exc:
+                errors.append(str(exc))
+        raise ValueError(errors[0] if len(set(errors)) == 1 else "; ".join(dict.fromkeys(errors)))
+
+    def choices(self) -> tuple[str, ...]:
+        return tuple(c for m in self.members for c in m.choices())
+
+    def describe(self) -> list[tuple[str, str]]:
+        return [row for m in self.members for row in m.describe()]
+
+
+def word(value: str, help: str) -> Enum:
+    """A single literal word such as ``dhcp``."""
+    return Enum(values=(value,), helps=(help,), help=help)
+
+
+# Shared instances used by the schema modules.
+TEXT = Text()
+DESCRIPTION = Text(max_len=255, help="Description")
+IPV4 = IPv4()
+IPV6 = IPv6()
+IP = Union(members=(IPV4, IPV6), placeholder="<x.x.x.x>", help="IP address")
+IPV4_PREFIX = Prefix(version=4)
+IPV6_PREFIX = Prefix(version=6, placeholder="<h:h:h:h:h:h:h:h/x>", help="IPv6 prefix")
+IP_PREFIX = Union(members=(IPV4_PREFIX, IPV6_PREFIX))
+IPV4_HOST_PREFIX = HostPrefix(version=4)
+IPV6_HOST_PREFIX = HostPrefix(version=6, placeholder="<h:h:h:h:h:h:h:h/x>",
+                              help="IPv6 address and prefix length")
+IP_HOST_PREFIX = Union(members=(IPV4_HOST_PREFIX, IPV6_HOST_PREFIX))
+IP_OR_PREFIX = Union(members=(IPV4, IPV4_PREFIX, IPV6, IPV6_PREFIX))
+INTERFACE_ADDRESS = Union(members=(IPV4_HOST_PREFIX, IPV6_HOST_PREFIX,
+                                   word("dhcp", "Dynamic Host Configuration Protocol"),
+                                   word("dhcpv6", "Dynamic Host Configuration Protocol for IPv6")))
+MAC = Mac()
+MTU = Number(low=68, high=16000, what="MTU", placeholder="<68-16000>", help="Maximum Transmission Unit")
+VLAN_ID = Number(low=0, high=4094, what="VLAN ID", placeholder="<0-4094>", help="Virtual Local Area Network ID")
+VNI = Number(low=1, high=16777214, what="VXLAN network identifier", placeholder="<1-16777214>",
+             help="Virtual Network Identifier")
+PORT = Number(low=1, high=65535, what="Port number", placeholder="<1-65535>", help="Port number")
+PORT_OR_RANGE = Pattern(regex=r"(?:[1-9][0-9]{0,4}(?:-[1-9][0-9]{0,4})?)(?:,[1-9][0-9]{0,4}(?:-[1-9][0-9]{0,4})?)*",
+                        message="Port must be a number 1-65535, a range such as 1000-2000, or a comma list",
+                        placeholder="<1-65535>", help="Port number, range or comma-separated list")
+ASN = Number(low=1, high=4294967294, what="AS number", placeholder="<1-4294967294>",
+             help="Autonomous System Number")
+INTERFACE = InterfaceName()
+HOSTNAME = HostName()
+DOMAIN_NAME = HostName(placeholder="<domain>", help="Domain name")
+USER_NAME = Pattern(regex=r"[a-z_][a-z0-9_.\-]{0,31}", message="User name must be 1-32 characters: "
+                    "lowercase letters, digits, '_', '-', '.', not starting with a digit",
+                    placeholder="<username>", help="User name")
+NAME = Pattern(regex=r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", placeholder="<txt>", help="Name",
+               message="Name must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit")
+BASE64_KEY = Pattern(regex=r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=", placeholder="<base64>",
+                     help="WireGuard key (base64, 32 bytes)", message="Key must be 32 bytes of base64 (44 characters)")
+SSH_KEY = Pattern(regex=r"[A-Za-z0-9+/]+={0,3}", placeholder="<base64>", help="Public key (base64)",
+                  message="Public key must be base64 without the type prefix or comment")
+CRYPT_HASH = Pattern(regex=r"[A-Za-z0-9$./=]*", placeholder="<hash>", help="Encrypted password (crypt(3) hash)",
+                     message="Encrypted password must be a crypt(3) hash such as $6$salt$hash")
