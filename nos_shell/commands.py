@@ -1,8 +1,222 @@
-"""Parsing typed lines into commands (placeholder; the Lark grammar replaces split_words)."""
+"""Parse typed lines into :class:`Command` objects with the grammar in grammar/commands.lark.
+
+Three steps, cheapest first:
+
+1. a plain `set`/`delete` line in configuration mode (bare words, at most a final
+   single-quoted value) is split by one regular expression; a property test proves
+   this gives the same words as the grammar;
+2. the grammar parses the line as typed;
+3. when that fails, the words are fed one by one to Lark's interactive parser, which
+   expands unique prefixes of keywords (`sh int` -> `show interfaces`) and names the
+   word that is invalid, ambiguous or missing. The same machinery answers
+   :func:`next_keywords` for completion.
+"""
 from __future__ import annotations
 
-import shlex
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .errors import ParseError
+
+if TYPE_CHECKING:
+    from lark import Lark, Tree
+
+OP, CONF = "op", "conf"
+
+_FAST = re.compile(r"(set|delete)((?: [^\s'\"|\\]+)+)(?: '([^'\\]*)')?")
+_PIECES = re.compile(r"""\s*(?:(\|)|("(?:\\.|[^"\\])*"?)|('(?:\\.|[^'\\])*'?)|([^\s"'|]+))""")
+_ESCAPES = {"n": "\n", "t": "\t"}
+
+
+@dataclass
+class Command:
+    """One parsed line: ``name`` is the grammar alias, ``words`` the path or arguments."""
+
+    name: str
+    words: list[str] = field(default_factory=list)
+    opts: dict[str, Any] = field(default_factory=dict)
+    pipes: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def parser() -> "Lark":
+    from importlib.resources import files
+
+    from lark import Lark
+
+    text = files("nos_shell.grammar").joinpath("commands.lark").read_text()
+    return Lark(text, parser="lalr", lexer="contextual", start=[OP, CONF],
+                maybe_placeholders=True, cache=True)
+
+
+def unquote(raw: str) -> str:
+    """The value of a bare, "double" or 'single' quoted word."""
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), raw[1:-1])
+    return str(raw)
 
 
 def split_words(line: str) -> list[str]:
-    return shlex.split(line)
+    """Split a line into unquoted words (`|` is a word of its own)."""
+    return [unquote(raw) for raw in _raw_pieces(line)]
+
+
+def _raw_pieces(line: str) -> list[str]:
+    pieces = []
+    pos, end = 0, len(line.rstrip())
+    while pos < end:
+        m = _PIECES.match(line, pos)
+        if m is None or m.end() == pos:
+            raise ParseError(f"Invalid command: [{line.strip()}]")
+        raw = next(g for g in m.groups() if g is not None)
+        if raw[0] in "\"'" and (len(raw) < 2 or raw[-1] != raw[0] or raw.endswith("\\" + raw[0])
+                                and not raw.endswith("\\\\" + raw[0])):
+            raise ParseError(f"Unterminated quote in: {line.strip()}")
+        pieces.append(raw)
+        pos = m.end()
+    return pieces
+
+
+def parse(line: str, mode: str = CONF) -> Command:
+    """Parse one line in ``mode`` (OP or CONF). Raises ParseError with a VyOS-style message."""
+    if mode == CONF:
+        m = _FAST.fullmatch(line.strip())
+        if m is not None:
+            words = m.group(2).split()
+            if m.group(3) is not None:
+                words.append(m.group(3))
+            return Command(m.group(1), words)
+    from lark.exceptions import LarkError
+
+    try:
+        tree = parser().parse(line, start=mode)
+    except LarkError:
+        tree = _parse_expanding(line, mode)
+    return _to_command(tree)
+
+
+# -- keyword expansion and completion -------------------------------------------------
+@lru_cache(maxsize=1)
+def _keywords() -> dict[str, str]:
+    """Terminal name -> literal for every keyword of the grammar."""
+    from lark.lexer import PatternStr
+
+    return {t.name: t.pattern.value for t in parser().terminals if isinstance(t.pattern, PatternStr)}
+
+
+def _classify(raw: str, accepts: set[str], seen: list[str]) -> tuple[str, str]:
+    """Terminal type and text for one raw word, expanding a keyword prefix."""
+    keywords = _keywords()
+    if raw[0] == '"':
+        return "DQ", raw
+    if raw[0] == "'":
+        return "SQ", raw
+    exact = [t for t in accepts if keywords.get(t) == raw]
+    if exact:
+        return exact[0], raw
+    if "WORD" in accepts:
+        return "WORD", raw
+    if "INT" in accepts and raw.isdigit():
+        return "INT", raw
+    matches = sorted({keywords[t]: t for t in accepts if t in keywords and keywords[t].startswith(raw)}.items())
+    if len(matches) == 1:
+        return matches[0][1], matches[0][0]
+    shown = " ".join(seen + [raw])
+    if len(matches) > 1:
+        raise ParseError(f"Ambiguous command: [{shown}]",
+                         f"Possible completions: {', '.join(word for word, _ in matches)}")
+    if not seen:
+        raise ParseError(f"Invalid command: [{raw}]")
+    raise ParseError(f"Invalid command: {' '.join(seen)} [{raw}]")
+
+
+def _parse_expanding(line: str, mode: str) -> "Tree":
+    from lark import Token
+    from lark.exceptions import LarkError
+
+    pieces = _raw_pieces(line)
+    if not pieces:
+        raise ParseError("Incomplete command: (empty line)")
+    ip = parser().parse_interactive("", start=mode)
+    seen: list[str] = []
+    for raw in pieces:
+        kind, text = _classify(raw, set(ip.accepts()), seen)
+        try:
+            ip.feed_token(Token(kind, text))
+        except LarkError:
+            raise ParseError(f"Invalid command: {' '.join(seen)} [{raw}]".replace(":  [", ": [")) from None
+        seen.append(text)
+    if "$END" not in ip.accepts():
+        raise ParseError(f"Incomplete command: {' '.join(seen)}")
+    try:
+        return ip.feed_eof()
+    except LarkError:
+        raise ParseError(f"Incomplete command: {' '.join(seen)}") from None
+
+
+def next_keywords(line: str, mode: str = CONF) -> tuple[list[str], bool, bool]:
+    """What may follow the complete words of ``line``: (keywords, a free word?, may end here?).
+
+    The shell's completer asks this; free words are completed from the schema.
+    """
+    from lark import Token
+    from lark.exceptions import LarkError
+
+    ip = parser().parse_interactive("", start=mode)
+    seen: list[str] = []
+    try:
+        for raw in _raw_pieces(line):
+            kind, text = _classify(raw, set(ip.accepts()), seen)
+            ip.feed_token(Token(kind, text))
+            seen.append(text)
+    except (LarkError, ParseError):
+        return [], False, False
+    accepts = set(ip.accepts())
+    keywords = _keywords()
+    words = sorted(keywords[t] for t in accepts if t in keywords)
+    return words, bool(accepts & {"WORD", "DQ", "SQ", "INT"}), "$END" in accepts
+
+
+# -- tree -> Command ----------------------------------------------------------------------
+_FLAGS = {"commands": ("format", "commands"), "json": ("format", "json"), "show_detail": ("detail", True),
+          "length": ("setting", "length"), "width": ("setting", "width"), "discard": ("discard", True),
+          "saved": ("saved", True), "ignore_unknown": ("ignore_unknown", True)}
+
+
+def _to_command(tree: "Tree") -> Command:
+    from lark import Token, Tree
+
+    command_tree = tree.children[0]
+    cmd = Command(command_tree.data)
+    for pipe in tree.children[1:]:
+        fn = pipe.children[0]
+        arg = fn.children[0] if fn.children else None
+        cmd.pipes.append((fn.data.replace("except_", "except"),
+                          unquote(arg) if isinstance(arg, Token) else None))
+    for child in command_tree.children:
+        if child is None:
+            continue
+        if isinstance(child, Token):
+            cmd.words.append(unquote(child))
+        elif child.data == "path":
+            words = [unquote(t) for t in child.children]
+            if cmd.name in ("copy", "rename", "merge"):
+                cmd.opts["path"] = words
+            else:
+                cmd.words.extend(words)
+        elif child.data in _FLAGS:
+            key, value = _FLAGS[child.data]
+            cmd.opts[key] = value
+        elif child.data == "commit_comment":
+            cmd.opts["comment"] = unquote(child.children[0])
+        elif child.data == "revisions":
+            cmd.opts["revisions"] = [int(t) for t in child.children if t is not None]
+        elif child.data == "count":
+            cmd.opts["count"] = int(child.children[0])
+        elif child.data == "source_address":
+            cmd.opts["source"] = unquote(child.children[0])
+        elif isinstance(child, Tree):
+            cmd.opts["command"] = _to_command(Tree("op", [child]))
+    return cmd

@@ -24,10 +24,10 @@ class Node:
         self.comment: str | None = None
 
     def copy(self) -> "Node":
-        new = Node()
-        new.values = None if self.values is None else list(self.values)
+        new = Node.__new__(Node)
+        new.values = None if self.values is None else self.values[:]
         new.comment = self.comment
-        new.children = {k: v.copy() for k, v in self.children.items()}
+        new.children = {k: v.copy() for k, v in self.children.items()} if self.children else {}
         return new
 
     def __eq__(self, other: object) -> bool:

@@ -35,13 +35,10 @@ class SchemaNode:
     hash_into: str | None = None
     presence: bool = False
 
-    @property
-    def is_leaf(self) -> bool:
-        return self.kind in (Kind.LEAF, Kind.MULTI, Kind.FLAG)
-
-    @property
-    def takes_value(self) -> bool:
-        return self.kind in (Kind.LEAF, Kind.MULTI)
+    def __post_init__(self) -> None:
+        # plain attributes: these are read for every word of every command
+        self.is_leaf = self.kind in (Kind.LEAF, Kind.MULTI, Kind.FLAG)
+        self.takes_value = self.kind in (Kind.LEAF, Kind.MULTI)
 
     def child(self, name: str) -> "SchemaNode | None":
         return self.children.get(name)

@@ -1,6 +1,8 @@
 """Schema of `protocols`: static routes and BGP."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .nodes import SchemaNode, container, flag, leaf, tag
 from .types import (ASN, DESCRIPTION, INTERFACE, IP, IPV4, IPV4_PREFIX, IPV6, IPV6_PREFIX, NAME,
                     PORT, Enum, Number, Text, Union, word)
@@ -33,7 +35,24 @@ STATIC = container(
 REMOTE_AS = Union(members=(ASN, word("external", "Any AS different from the local AS"),
                            word("internal", "The same AS as the local AS")),
                   placeholder="<1-4294967294>", help="Neighbor AS number")
-TIMER = Number(low=0, high=65535, what="Timer", placeholder="<0-65535>", help="Seconds")
+
+
+@dataclass(frozen=True)
+class HoldTime(Number):
+    """BGP hold time: 0 (no keepalives at all) or 3-65535 seconds (RFC 4271 4.2)."""
+
+    def check(self, value: str) -> None:
+        super().check(value)
+        if 0 < int(value) < 3:
+            raise ValueError("Hold time must be 0 (keepalives off) or between 3 and 65535")
+
+
+HOLDTIME = HoldTime(low=0, high=65535, what="Hold time", placeholder="<0|3-65535>",
+                    help="Seconds (0 turns keepalives off)")
+KEEPALIVE = Number(low=1, high=65535, what="Keepalive interval", placeholder="<1-65535>", help="Seconds")
+CONNECT = Number(low=1, high=65535, what="Connect retry interval", placeholder="<1-65535>", help="Seconds")
+# Stored as typed (BGP needs the clear text for TCP MD5); verify refuses `"`, which
+# cannot be written inside a BIRD string (BIRD strings have no escapes).
 PASSWORD = Text(max_len=80, min_len=1, placeholder="<text>", help="TCP MD5 password")
 
 
@@ -58,9 +77,9 @@ def _peer_options() -> list[SchemaNode]:
         flag("shutdown", "Administratively shut down the session"),
         leaf("port", PORT, "Neighbor BGP port"),
         container("timers", "Neighbor timers",
-                  leaf("holdtime", TIMER, "Hold time"),
-                  leaf("keepalive", TIMER, "Keepalive interval"),
-                  leaf("connect", TIMER, "Connect retry interval")),
+                  leaf("holdtime", HOLDTIME, "Hold time (default 180)"),
+                  leaf("keepalive", KEEPALIVE, "Keepalive interval (default a third of the hold time)"),
+                  leaf("connect", CONNECT, "Connect retry interval (default 120)")),
         _family_flags(),
     ]
 

@@ -147,16 +147,20 @@ class HostPrefix(ValueType):
 
     def check(self, value: str) -> None:
         try:
-            iface = ipaddress.ip_interface(value)
+            if self.version == 4:
+                iface = ipaddress.IPv4Interface(value)
+            elif self.version == 6:
+                iface = ipaddress.IPv6Interface(value)
+            else:
+                iface = ipaddress.ip_interface(value)
         except ValueError:
             raise ValueError(f"Invalid IP address/prefix: {value}") from None
         if "/" not in value:
             raise ValueError(f"Address {value} needs a prefix length, e.g. {value}/24")
         if self.version and iface.version != self.version:
             raise ValueError(f"Invalid IPv{self.version} address/prefix: {value}")
-        net = iface.network
-        if net.num_addresses > 2 and iface.ip in (net.network_address, net.broadcast_address) \
-                and iface.version == 4:
+        if iface.version == 4 and iface.network.prefixlen < 31 and \
+                iface.ip in (iface.network.network_address, iface.network.broadcast_address):
             raise ValueError(f"{value} is the network or broadcast address of its subnet")
 
 
@@ -208,14 +212,20 @@ class Union(ValueType):
     members: tuple[ValueType, ...] = field(default_factory=tuple)
 
     def check(self, value: str) -> None:
-        errors = []
+        errors: list[str] = []
         for member in self.members:
             try:
                 member.check(value)
                 return
             except ValueError as exc:
-                errors.append(str(exc))
-        raise ValueError(errors[0] if len(set(errors)) == 1 else "; ".join(dict.fromkeys(errors)))
+                if not isinstance(member, Enum):
+                    errors.append(str(exc))
+        words = self.choices()
+        message = "; ".join(dict.fromkeys(errors)) if errors else ""
+        if words:
+            listed = ", ".join(words)
+            message = f"{message} (or one of: {listed})" if message else f"Value must be one of: {listed}"
+        raise ValueError(message)
 
     def choices(self) -> tuple[str, ...]:
         return tuple(c for m in self.members for c in m.choices())

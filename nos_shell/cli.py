@@ -1,0 +1,129 @@
+"""The `nos-shell` command: interactive shell, `-c COMMAND`, `-f FILE`, and where state lives."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+LIVE_SETTING = Path("/etc/nos-shell/live")
+
+
+def sandbox_root() -> Path:
+    """The per-user sandbox used when neither --root nor live mode is chosen."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "nos-shell" / "sandbox"
+
+
+def choose_root(args: argparse.Namespace) -> tuple[Path, bool]:
+    """(root, live): --root wins; live mode only by --live or the settings file."""
+    if args.root:
+        return Path(args.root).resolve(), False
+    if args.live or (LIVE_SETTING.exists() and os.geteuid() == 0):
+        return Path("/"), True
+    return sandbox_root(), False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nos-shell", description="A VyOS-style router shell for Linux.",
+        epilog="Without --root or --live, all state stays in a per-user sandbox "
+               f"({sandbox_root()}).")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--root", metavar="DIR", help="keep all state and generated files under DIR")
+    where.add_argument("--live", action="store_true",
+                       help="manage this machine (root /); also enabled by the file "
+                            f"{LIVE_SETTING}")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("-c", metavar="COMMAND", dest="command", help="run one operational command")
+    what.add_argument("-f", metavar="FILE", dest="file", help="run the lines of FILE ('-' for stdin)")
+    parser.add_argument("--user", default=None, help="user name shown in prompts and commit history")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    root, live = choose_root(args)
+    user = args.user or _login_name()
+    from .session import Session
+
+    try:
+        if args.command is not None:
+            return run_command(Session(root, user=user, via="cli"), args.command)
+        if args.file is not None:
+            return run_file(Session(root, user=user, via="file"), args.file)
+        if sys.stdin.isatty():
+            where = "this machine (live)" if live else f"sandbox root {root}"
+            print(f"nos-shell: managing {where}", file=sys.stderr)
+        return interactive(Session(root, user=user, via="cli"))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"nos-shell: {exc}", file=sys.stderr)
+        return 1
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "vyos"
+
+
+def run_command(session, line: str) -> int:
+    """`-c`: one operational command; its error goes to stderr and sets exit status 1."""
+    result = session.run(line)
+    if not result.ok:
+        sys.stderr.write(result.error.summary + "\n")
+        return 1
+    sys.stdout.write(result.output)
+    return 0
+
+
+def read_lines(name: str) -> list[str]:
+    if name == "-":
+        return sys.stdin.read().splitlines()
+    return Path(name).read_text().splitlines()
+
+
+def run_file(session, name: str) -> int:
+    """`-f`: run lines as if typed; the first failure stops everything and nothing is kept."""
+    label = "<stdin>" if name == "-" else name
+    lines = read_lines(name)
+    with session.store.deferred() as keep:
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            result = session.run(line)
+            sys.stdout.write(result.output if result.ok else "")
+            if not result.ok:
+                sys.stdout.flush()
+                sys.stderr.write(f"{label}:{number}: {result.error.summary}\n")
+                return 1
+            if session.finished:
+                break
+        keep()
+    return 0
+
+
+def interactive(session) -> int:
+    """A plain line prompt (the full-screen shell arrives with the shell issue)."""
+    while not session.finished:
+        if session.mode == "conf":
+            print(session.edit_line)
+        try:
+            line = input(session.prompt)
+        except EOFError:
+            print()
+            return 0
+        except KeyboardInterrupt:
+            print()
+            continue
+        result = session.run(line)
+        sys.stdout.write(result.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

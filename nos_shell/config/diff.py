@@ -1,0 +1,163 @@
+"""Differences between two trees, in the three forms VyOS prints them.
+
+- :func:`compare`: `[path]` headers with config.boot lines prefixed `+ ` / `- `;
+- :func:`compare_commands`: `delete ...` lines, then `set ...` lines;
+- :func:`show_marked`: the new tree in config.boot form with `+`, `-`, `>` in column 0.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..schema import Kind, SchemaNode
+from .render import INDENT, curly_lines, quote_double, quote_single, set_lines
+from .tree import ConfigTree, Node, natural_key
+
+EMPTY = Node()
+
+
+def _single(name: str, child: Node, key: str | None = None) -> Node:
+    """A parent holding one child (or one tag entry), for rendering a subtree alone."""
+    holder = Node()
+    if key is None:
+        holder.children[name] = child
+    else:
+        tag = Node()
+        tag.children[key] = child
+        holder.children[name] = tag
+    return holder
+
+
+def _names(old: Node, new: Node, is_tag: bool) -> list[str]:
+    names = set(old.children) | set(new.children)
+    return sorted(names, key=natural_key) if is_tag else sorted(names)
+
+
+def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator[tuple[str, str]]:
+    """(mark, value) pairs for a leaf present in both trees."""
+    before, after = old.values or [], new.values or []
+    if spec.kind is Kind.MULTI:
+        for value in before:
+            if value not in after:
+                yield "-", value
+        for value in after:
+            if value not in before:
+                yield "+", value
+    elif before != after:
+        if before:
+            yield "-", before[0]
+        yield "+", after[0]
+
+
+# -- compare -------------------------------------------------------------------------
+def _compare(old: Node, new: Node, schema: SchemaNode, path: tuple[str, ...],
+             out: list[tuple[tuple[str, ...], list[str]]]) -> None:
+    own: list[str] = []
+    nested: list[tuple[tuple[str, ...], list[str]]] = []
+    for name in _names(old, new, False):
+        spec = schema.children.get(name)
+        if spec is None:
+            continue
+        a, b = old.children.get(name), new.children.get(name)
+        if a is None or b is None:
+            mark, node = ("+ ", b) if a is None else ("- ", a)
+            own.extend(mark + line for line in curly_lines(_single(name, node), schema))  # type: ignore[arg-type]
+        elif spec.kind is Kind.TAG:
+            for key in _names(a, b, True):
+                ea, eb = a.children.get(key), b.children.get(key)
+                if ea is None or eb is None:
+                    mark, node = ("+ ", eb) if ea is None else ("- ", ea)
+                    own.extend(mark + line for line in curly_lines(_single(name, node, key), schema))  # type: ignore[arg-type]
+                else:
+                    _compare(ea, eb, spec, path + (name, key), nested)
+        elif spec.kind is Kind.CONTAINER:
+            _compare(a, b, spec, path + (name,), nested)
+        elif spec.kind is not Kind.FLAG:
+            own.extend(f"{mark} {name} {quote_double(value)}" for mark, value in _leaf_changes(name, spec, a, b))
+    if own:
+        out.append((path, own))
+    out.extend(nested)
+
+
+def compare(old: ConfigTree, new: ConfigTree) -> str:
+    """VyOS `compare` output; empty when the trees are equal."""
+    sections: list[tuple[tuple[str, ...], list[str]]] = []
+    _compare(old.root, new.root, new.schema, (), sections)
+    return "\n".join(f"[{' '.join(path)}]\n" + "".join(line + "\n" for line in lines)
+                     for path, lines in sections)
+
+
+# -- compare commands ---------------------------------------------------------------
+def _deletes(old: Node, new: Node, schema: SchemaNode, prefix: str, is_tag: bool) -> Iterator[str]:
+    for name in _names(old, new, is_tag):
+        a, b = old.children.get(name), new.children.get(name)
+        if a is None:
+            continue
+        spec = schema if is_tag else schema.children.get(name)
+        if spec is None:
+            continue
+        here = f"{prefix} {name}"
+        if b is None:
+            yield here
+        elif spec.kind is Kind.MULTI and not is_tag:
+            yield from (f"{here} {quote_single(v)}" for m, v in _leaf_changes(name, spec, a, b) if m == "-")
+        elif not spec.is_leaf or is_tag:
+            yield from _deletes(a, b, spec, here, not is_tag and spec.kind is Kind.TAG)
+
+
+def compare_commands(old: ConfigTree, new: ConfigTree) -> str:
+    """`delete` lines for what went away, then `set` lines for what is new or changed."""
+    deletes = list(_deletes(old.root, new.root, new.schema, "delete", False))
+    before = set(set_lines(old.root, old.schema))
+    sets = [line for line in set_lines(new.root, new.schema) if line not in before]
+    return "".join(line + "\n" for line in deletes + sets)
+
+
+# -- show with change marks ---------------------------------------------------------
+def _marked(old: Node, new: Node, schema: SchemaNode, depth: int) -> Iterator[str]:
+    pad = INDENT * depth
+    for name in _names(old, new, False):
+        spec = schema.children.get(name)
+        if spec is None:
+            continue
+        a, b = old.children.get(name), new.children.get(name)
+        if a is None or b is None:
+            mark, node = ("+", b) if a is None else ("-", a)
+            for line in curly_lines(_single(name, node), schema, depth):  # type: ignore[arg-type]
+                yield mark + line
+        elif spec.kind is Kind.TAG:
+            for key in _names(a, b, True):
+                ea, eb = a.children.get(key), b.children.get(key)
+                if ea is None or eb is None:
+                    mark, node = ("+", eb) if ea is None else ("-", ea)
+                    for line in curly_lines(_single(name, node, key), schema, depth):  # type: ignore[arg-type]
+                        yield mark + line
+                    continue
+                yield f" {pad}{name} {key} {{"
+                yield from _marked(ea, eb, spec, depth + 1)
+                yield f" {pad}}}"
+        elif spec.kind is Kind.CONTAINER:
+            yield f" {pad}{name} {{"
+            yield from _marked(a, b, spec, depth + 1)
+            yield f" {pad}}}"
+        elif spec.kind is Kind.FLAG:
+            yield f" {pad}{name}"
+        else:
+            yield from _marked_leaf(name, spec, a, b, pad)
+
+
+def _marked_leaf(name: str, spec: SchemaNode, a: Node, b: Node, pad: str) -> Iterator[str]:
+    before, after = a.values or [], b.values or []
+    if spec.kind is Kind.LEAF:
+        mark = " " if before == after else ">"
+        yield f"{mark}{pad}{name} {quote_double(after[0])}"
+        return
+    for value in after:
+        yield f"{' ' if value in before else '+'}{pad}{name} {quote_double(value)}"
+    for value in before:
+        if value not in after:
+            yield f"-{pad}{name} {quote_double(value)}"
+
+
+def show_marked(old: Node | None, new: Node | None, schema: SchemaNode) -> str:
+    """config.boot text of ``new`` with column-0 marks against ``old`` (nodes at one path)."""
+    return "".join(line + "\n" for line in _marked(old or EMPTY, new or EMPTY, schema, 0))

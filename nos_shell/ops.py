@@ -1,0 +1,116 @@
+"""Operational-mode commands. Views of live state (interfaces, routes, BGP) live in nos_shell/live/
+once they exist; everything here reads only the session and its store."""
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .commands import Command
+from .config import diff, render
+from .errors import NosError
+
+if TYPE_CHECKING:
+    from .session import Session
+
+VYOS_COMPAT = "1.4"
+
+
+def run(session: "Session", command: Command) -> str:
+    handler = HANDLERS.get(command.name)
+    if handler is None:
+        raise NosError(f"'{command.name.replace('_', ' ')}' is not available in this version of nos-shell")
+    return handler(session, command)
+
+
+def configure(session: "Session", command: Command) -> str:
+    if session.mode == "conf":
+        return ""
+    return session.configure()
+
+
+def logout(session: "Session", command: Command) -> str:
+    session.finished = True
+    return ""
+
+
+def show_configuration(session: "Session", command: Command) -> str:
+    tree = session.running
+    fmt = command.opts.get("format")
+    if fmt == "commands" or any(name == "as_commands" for name, _ in command.pipes):
+        return render.to_commands(tree)
+    if fmt == "json":
+        return render.to_json(tree)
+    return render.to_curly(tree)
+
+
+def _uptime() -> str:
+    try:
+        with open("/proc/uptime") as handle:
+            seconds = int(float(handle.read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return "unknown"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days} days, {hours}:{rest // 60:02d}"
+
+
+def show_version(session: "Session", command: Command) -> str:
+    rows = [
+        ("Version", f"nos-shell {__version__} (VyOS {VYOS_COMPAT} compatible)"),
+        ("Release train", "nos-shell"),
+        ("Built by", "nos-shell project"),
+        ("Architecture", platform.machine() or "unknown"),
+        ("Hardware vendor", "generic"),
+        ("Hardware model", f"Linux {platform.release()}"),
+        ("Hardware S/N", "unknown"),
+        ("Uptime", _uptime()),
+    ]
+    return "".join(f"{name + ':':<18}{value}\n" for name, value in rows)
+
+
+def show_host_name(session: "Session", command: Command) -> str:
+    return session.hostname + "\n"
+
+
+def show_system_commit(session: "Session", command: Command) -> str:
+    revisions = session.store.revisions()
+    if command.words:
+        number = int(command.words[0])
+        if not 0 <= number < len(revisions):
+            raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {len(revisions)}")
+        return render.to_curly(session.store.revision(number))
+    lines = []
+    for number, rev in enumerate(revisions):
+        lines.append(f"{number:<3} {rev.time} by {rev.user} via {rev.via}\n")
+        if rev.comment:
+            lines.append(f"    {rev.comment}\n")
+    return "".join(lines)
+
+
+def compare_revisions(session: "Session", command: Command) -> str:
+    first, second = (int(w) for w in command.words)
+    count = len(session.store.revisions())
+    for number in (first, second):
+        if not 0 <= number < count:
+            raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {count}")
+    return diff.compare(session.store.revision(first), session.store.revision(second)) or \
+        "No changes between revisions.\n"
+
+
+def set_terminal(session: "Session", command: Command) -> str:
+    session.terminal[command.opts.get("setting", "width")] = int(command.words[0])
+    return ""
+
+
+HANDLERS: dict[str, Callable[["Session", Command], str]] = {
+    "configure": configure,
+    "logout": logout,
+    "show_configuration": show_configuration,
+    "show_version": show_version,
+    "show_host_name": show_host_name,
+    "show_system_commit": show_system_commit,
+    "compare_revisions": compare_revisions,
+    "set_terminal": set_terminal,
+}

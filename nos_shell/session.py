@@ -1,0 +1,405 @@
+"""A configuration session: operational and configuration mode with VyOS semantics.
+
+>>> s = Session(root="/tmp/nos-sandbox")
+>>> s.run("configure").ok
+True
+>>> s.run("set system host-name r1").ok
+True
+
+:meth:`Session.run` takes one typed line and returns a :class:`Result` (the text to print and
+whether it succeeded); it never raises for bad input. :meth:`Session.execute` does the same
+but raises :class:`~nos_shell.errors.NosError`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .commands import CONF, OP, Command, parse
+from .config import diff, render
+from .config.path import resolve
+from .config.tree import ConfigTree
+from .errors import CommitError, NosError, PathError
+from .schema import Kind
+from .store import Store
+
+
+@dataclass
+class Result:
+    output: str = ""
+    ok: bool = True
+    error: NosError | None = None
+
+
+class Session:
+    """One user's view: the running configuration, a private candidate, the edit level."""
+
+    def __init__(self, root: Path | str | None = None, *, user: str = "vyos", via: str = "cli",
+                 store: Store | None = None, level: str = "admin"):
+        if store is None:
+            if root is None:
+                raise ValueError("Session needs a root directory (or a Store)")
+            store = Store(root)
+        self.store = store
+        self.user = user
+        self.via = via
+        self.level = level
+        self.mode = OP
+        self.edit_path: list[str] = []
+        self.candidate: ConfigTree | None = None
+        self.finished = False
+        self.terminal: dict[str, int] = {}
+        self._running: ConfigTree | None = None
+        self.verifiers: list[Callable[[ConfigTree], list]] = []
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def running(self) -> ConfigTree:
+        """The running configuration (read-only: copy it before changing anything)."""
+        if self._running is None:
+            self._running = self.store.running()
+        return self._running
+
+    def refresh(self) -> None:
+        """Forget the cached running configuration (another session may have committed)."""
+        self._running = None
+
+    @property
+    def working(self) -> ConfigTree:
+        """The candidate in configuration mode, else the running configuration."""
+        return self.candidate if self.candidate is not None else self.running
+
+    @property
+    def modified(self) -> bool:
+        return self.candidate is not None and self.candidate != self.running
+
+    @property
+    def hostname(self) -> str:
+        return self.running.value("system", "host-name") or "vyos"
+
+    @property
+    def prompt(self) -> str:
+        sign = "#" if self.mode == CONF else ":~$"
+        return f"{self.user}@{self.hostname}{sign} "
+
+    @property
+    def edit_line(self) -> str:
+        return f"[edit{''.join(' ' + w for w in self.edit_path)}]"
+
+    # -- running lines -----------------------------------------------------------------------
+    def run(self, line: str) -> Result:
+        """Run one typed line; errors come back in the result, rendered VyOS-style."""
+        try:
+            return Result(self.execute(line))
+        except NosError as exc:
+            return Result(exc.render(), False, exc)
+
+    def execute(self, line: str) -> str:
+        """Run one typed line and return its output; raises NosError."""
+        if not line.strip():
+            return ""
+        command = parse(line, self.mode)
+        output = self.dispatch(command, self.mode)
+        return _apply_pipes(output, command.pipes)
+
+    def dispatch(self, command: Command, mode: str) -> str:
+        if mode == OP or command.name == "run":
+            from . import ops
+
+            if command.name == "run":
+                return ops.run(self, command.opts["command"])
+            return ops.run(self, command)
+        handler = getattr(self, f"_do_{command.name}", None)
+        if handler is None:
+            raise NosError(f"Invalid command: [{command.name}]")
+        return handler(command)
+
+    # -- entering and leaving configuration mode ---------------------------------------------
+    def configure(self) -> str:
+        if self.level != "admin":
+            raise NosError("Permission denied: operator-level users cannot enter configuration mode")
+        self.refresh()
+        self.mode = CONF
+        self.candidate = self.running.copy()
+        self.edit_path = []
+        return ""
+
+    def _do_exit(self, command: Command) -> str:
+        if self.edit_path:
+            self.edit_path = []
+            return ""
+        if self.modified and not command.opts.get("discard"):
+            raise NosError("Cannot exit: configuration modified.",
+                           "Use 'exit discard' to discard the changes and exit.")
+        self.mode, self.candidate = OP, None
+        saved = self.store.saved()
+        if saved is not None and saved != self.running or saved is None and not self._is_initial():
+            return "Warning: configuration changes have not been saved.\n"
+        return ""
+
+    def _is_initial(self) -> bool:
+        return len(self.store.revisions()) == 1
+
+    # -- editing -------------------------------------------------------------------------------
+    def _full(self, words: list[str]) -> list[str]:
+        return self.edit_path + words
+
+    def _cand(self) -> ConfigTree:
+        assert self.candidate is not None
+        return self.candidate
+
+    def _do_set(self, command: Command) -> str:
+        warnings = self._cand().set(self._full(command.words))
+        return "".join(f"\n  {w}\n\n" for w in warnings)
+
+    def _do_delete(self, command: Command) -> str:
+        self._cand().delete(self._full(command.words))
+        return ""
+
+    def _do_edit(self, command: Command) -> str:
+        res = resolve(self._full(command.words), trailer="Edit failed")
+        if res.node.is_leaf or res.open_tag:
+            raise PathError(f"Configuration path: [{res.text}] is not a container or tag value",
+                            "Edit failed")
+        self.edit_path = list(res.path)
+        return ""
+
+    def _do_up(self, command: Command) -> str:
+        if not self.edit_path:
+            return "Already at the top level\n"
+        res = resolve(self.edit_path)
+        # drop the last level: a tag entry goes up past its key and tag name
+        on_key = res.node.kind is Kind.TAG
+        self.edit_path = self.edit_path[:-2] if on_key else self.edit_path[:-1]
+        return ""
+
+    def _do_top(self, command: Command) -> str:
+        if not self.edit_path:
+            return "Already at the top level\n"
+        self.edit_path = []
+        return ""
+
+    def _do_comment(self, command: Command) -> str:
+        *path, text = command.words
+        if not path:
+            raise NosError("Incomplete command: comment PATH \"TEXT\"")
+        self._cand().comment(self._full(path), text)
+        return ""
+
+    def _do_copy(self, command: Command, move: bool = False) -> str:
+        self._cand().copy_tag(self._full(command.opts["path"]), command.words, move)
+        return ""
+
+    def _do_rename(self, command: Command) -> str:
+        return self._do_copy(command, move=True)
+
+    def _do_discard(self, command: Command) -> str:
+        if not self.modified:
+            return "No changes have been discarded\n"
+        self.candidate = self.running.copy()
+        return "Changes have been discarded\n"
+
+    # -- showing ------------------------------------------------------------------------------
+    def _do_show(self, command: Command) -> str:
+        words = self._full(command.words)
+        as_commands = any(name == "as_commands" for name, _ in command.pipes)
+        if as_commands:
+            return self._show_commands(words)
+        tree, schema = self._cand(), self._cand().schema
+        path: tuple[str, ...] = ()
+        spec = schema
+        if words:
+            res = resolve(words, trailer="Show failed")
+            path, spec = res.path, res.node
+            if res.node.is_leaf or res.open_tag:
+                parent = path[:-1]
+                parent_spec = resolve(list(parent)).node if parent else schema
+                return diff.show_marked(_only(self.running.node(*parent), path[-1]),
+                                        _only(tree.node(*parent), path[-1]), parent_spec) \
+                    or "Configuration under specified path is empty\n"
+        new, old = tree.node(*path), self.running.node(*path)
+        if new is None and old is None:
+            return "Configuration under specified path is empty\n"
+        return diff.show_marked(old, new, spec)
+
+    def _show_commands(self, words: list[str]) -> str:
+        tree = self._cand()
+        if not words:
+            return render.to_commands(tree)
+        res = resolve(words, trailer="Show failed")
+        prefix = "set " + " ".join(res.path)
+        return "".join(line + "\n" for line in render.set_lines(tree.root, tree.schema)
+                       if line == prefix or line.startswith(prefix + " "))
+
+    def _do_compare(self, command: Command) -> str:
+        revisions = command.opts.get("revisions")
+        if command.opts.get("saved"):
+            old, new = self.store.saved() or ConfigTree(), self._cand()
+            empty = "No changes between working and saved configurations.\n"
+        elif revisions:
+            old = self._revision(revisions[0])
+            new = self._revision(revisions[1]) if len(revisions) > 1 else self._cand()
+            empty = "No changes between revisions.\n" if len(revisions) > 1 else \
+                f"No changes between working and revision {revisions[0]} configurations.\n"
+        else:
+            old, new = self.running, self._cand()
+            empty = "No changes between working and active configurations.\n"
+        text = (diff.compare_commands(old, new) if command.opts.get("format") == "commands"
+                else diff.compare(old, new))
+        return text or empty
+
+    def _revision(self, number: int) -> ConfigTree:
+        count = len(self.store.revisions())
+        try:
+            return self.store.revision(number)
+        except IndexError:
+            raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {count}") from None
+
+    # -- committing -------------------------------------------------------------------------
+    def _do_commit(self, command: Command) -> str:
+        return self.commit(command.opts.get("comment", ""))
+
+    def commit(self, comment: str = "") -> str:
+        candidate = self._cand()
+        with self.store.locked():
+            self.refresh()
+            if candidate == self.running:
+                return "No configuration changes to commit\n"
+            problems = self.verify(candidate)
+            if problems:
+                lines: list[str] = []
+                for problem in problems:
+                    lines += [f"[ {' '.join(problem.path)} ]", problem.message, ""]
+                raise CommitError(*lines[:-1], "Commit failed")
+            snapshot = candidate.copy()
+            self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
+            self._running = snapshot
+        return ""
+
+    def verify(self, tree: ConfigTree) -> list:
+        """Every problem the registered verifiers find (each returns Problems)."""
+        problems = []
+        for verifier in self.verifiers:
+            problems.extend(verifier(tree))
+        return sorted(problems)
+
+    def _do_commit_confirm(self, command: Command) -> str:
+        raise NosError("commit-confirm is not available yet: it arrives with the commit engine "
+                       "(use commit, then rollback if needed)")
+
+    def _do_confirm(self, command: Command) -> str:
+        return "No confirm pending\n"
+
+    def _do_rollback(self, command: Command) -> str:
+        if not command.words:
+            raise NosError("Error: must include a revision # to rollback to")
+        number, count = int(command.words[0]), len(self.store.revisions())
+        if not 0 < number < count:
+            raise NosError(f"Invalid revision number {number}: must be 0 < rev < {count}")
+        self.candidate = self.store.revision(number)
+        return (f"Revision {number} loaded into the candidate configuration.\n"
+                "Use 'compare' to review and 'commit' to make it effective.\n")
+
+    # -- files ------------------------------------------------------------------------------
+    def _do_save(self, command: Command) -> str:
+        target = self.store.resolve_file(command.words[0]) if command.words else None
+        out = ""
+        if self.modified:
+            out += "Warning: you have uncommitted changes that will not be saved.\n"
+        path = self.store.save(self.running, target)
+        return out + f"Saving configuration to '{path}'...\nDone\n"
+
+    def _read_config_file(self, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
+        path = self.store.resolve_file(name)
+        try:
+            text = path.read_text()
+        except OSError as exc:
+            raise NosError(f"Cannot read {path}: {exc.strerror}") from None
+        if _looks_like_commands(text):
+            return self._tree_from_command_file(text, str(path), ignore_unknown)
+        from .config.bootfile import load_boot
+
+        return load_boot(text, str(path), ignore_unknown=ignore_unknown)
+
+    def _tree_from_command_file(self, text: str, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
+        tree, problems = ConfigTree(), []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                command = parse(line, CONF)
+                if command.name != "set":
+                    raise NosError(f"only set lines may appear in a configuration file: {line.strip()}")
+                tree.set(command.words)
+            except NosError as exc:
+                problems.append(f"{name}:{number}: {exc.summary}")
+        if problems and not ignore_unknown:
+            raise NosError(*problems, "Load failed: nothing was loaded")
+        return tree, problems
+
+    def _do_load(self, command: Command) -> str:
+        if self.modified:
+            raise NosError("Cannot load: configuration modified.",
+                           "Use 'commit' or 'discard' first.")
+        name = command.words[0]
+        tree, warnings = self._read_config_file(name, bool(command.opts.get("ignore_unknown")))
+        self.candidate = tree
+        return (f"Loading configuration from '{self.store.resolve_file(name)}'...\n"
+                + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
+                + "Load complete. Use 'commit' to make changes effective.\n")
+
+    def _do_merge(self, command: Command) -> str:
+        name = command.words[0]
+        tree, warnings = self._read_config_file(name, bool(command.opts.get("ignore_unknown")))
+        scope = command.opts.get("path")
+        if scope:
+            res = resolve(scope, trailer="Merge failed")
+            sub = tree.node(*res.path)
+            limited = ConfigTree()
+            if sub is not None:
+                node = limited.root
+                for word in res.path:
+                    node = node.children.setdefault(word, type(node)())
+                node.children = sub.copy().children
+                node.values = None if sub.values is None else list(sub.values)
+            tree = limited
+        self._cand().merge(tree)
+        return (f"Loading configuration from '{self.store.resolve_file(name)}'...\n"
+                + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
+                + "Merge complete. Use 'commit' to make changes effective.\n")
+
+
+def _only(node, name: str):
+    """A copy of ``node`` keeping only child ``name`` (for showing one leaf)."""
+    from .config.tree import Node
+
+    holder = Node()
+    if node is not None and name in node.children:
+        holder.children[name] = node.children[name]
+    return holder
+
+
+def _looks_like_commands(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "//")):
+            return stripped.startswith("set ")
+    return False
+
+
+def _apply_pipes(output: str, pipes: list[tuple[str, str | None]]) -> str:
+    """`| match`, `| except`, `| count`; `| no-more`, `| more` and `| commands` pass through."""
+    for name, arg in pipes:
+        lines = output.splitlines()
+        if name in ("match", "except"):
+            try:
+                pattern = re.compile(arg or "")
+            except re.error as exc:
+                raise NosError(f"Invalid regular expression '{arg}': {exc}") from None
+            keep = name == "match"
+            output = "".join(line + "\n" for line in lines if bool(pattern.search(line)) == keep)
+        elif name == "count_lines":
+            output = f"Count: {len(lines)} lines\n"
+    return output

@@ -1,0 +1,227 @@
+"""Persistent state under a root directory: the revision archive and the saved configuration.
+
+Layout (mirroring system paths below ``root``):
+
+- ``etc/nos-shell/config.boot``: the saved configuration (`save`), loaded at first start;
+- ``var/lib/nos-shell/archive/rNNNNNNNN.boot``: one file per commit, config.boot text after
+  a `//` header line holding the commit's metadata as JSON. The newest revision *is* the
+  running configuration, so a commit is a single atomic file creation: a crash leaves
+  either the old or the new running configuration, never a mix.
+
+Writes can be deferred (:meth:`Store.deferred`) so a command file commits nothing
+unless every line succeeds.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config.tree import ConfigTree
+from .fsutil import atomic_write
+
+SAVED = Path("etc/nos-shell/config.boot")
+ARCHIVE = Path("var/lib/nos-shell/archive")
+LOCK = Path("var/lib/nos-shell/lock")
+HEADER = "// nos-shell revision "
+DEFAULT_REVISIONS = 100
+
+DEFAULT_CONFIG = """\
+set interfaces loopback lo
+set system host-name 'vyos'
+set system login user vyos authentication plaintext-password 'vyos'
+set system login user vyos level 'admin'
+"""
+
+
+@dataclass(frozen=True)
+class Revision:
+    serial: int          # ever-increasing file number
+    time: str            # YYYY-mm-dd HH:MM:SS, local time
+    user: str
+    via: str             # cli | ssh | file | api | boot
+    comment: str
+
+
+class Store:
+    """Revisions and saved configuration of one root directory."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self._pending: list[tuple[Path, bytes | None]] | None = None
+        self._cache: dict[Path, ConfigTree] = {}
+
+    # -- paths ----------------------------------------------------------------------
+    def path(self, relative: Path | str) -> Path:
+        return self.root / relative
+
+    @property
+    def saved_path(self) -> Path:
+        return self.path(SAVED)
+
+    def resolve_file(self, name: str) -> Path:
+        """A user-given file name: absolute as given, relative under the saved-config folder."""
+        given = Path(name)
+        return given if given.is_absolute() else self.saved_path.parent / given
+
+    # -- deferred writes ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[Callable[[], None]]:
+        """Hold writes in memory; the yielded function makes them real.
+
+        Leaving the block without calling it drops them (nothing was written)."""
+        self._pending = []
+        pending = self._pending
+
+        def flush() -> None:
+            self._pending = None
+            for path, data in pending:
+                self._write_now(path, data)
+            pending.clear()
+
+        try:
+            yield flush
+        finally:
+            self._pending = None
+
+    def _write(self, path: Path, data: bytes | None) -> None:
+        if self._pending is not None:
+            self._pending[:] = [(p, d) for p, d in self._pending if p != path]
+            self._pending.append((path, data))
+        else:
+            self._write_now(path, data)
+
+    def _write_now(self, path: Path, data: bytes | None) -> None:
+        if data is None:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        else:
+            atomic_write(path, data)
+
+    def _read(self, path: Path) -> bytes | None:
+        if self._pending is not None:
+            for p, data in reversed(self._pending):
+                if p == path:
+                    return data
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Serialise commits of concurrent sessions on this root."""
+        lock = self.path(LOCK)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- revisions -------------------------------------------------------------------------
+    def _archive_files(self) -> list[Path]:
+        directory = self.path(ARCHIVE)
+        names = set()
+        with contextlib.suppress(FileNotFoundError):
+            names = {n for n in os.listdir(directory) if n.startswith("r") and n.endswith(".boot")}
+        if self._pending is not None:
+            for path, data in self._pending:
+                if path.parent == directory:
+                    (names.add if data is not None else names.discard)(path.name)
+        return [directory / n for n in sorted(names, reverse=True)]
+
+    def revisions(self) -> list[Revision]:
+        """Newest first; index 0 is the running configuration. Never empty."""
+        files = self._archive_files()
+        if not files:
+            self._initialise()
+            files = self._archive_files()
+        return [self._meta(path) for path in files]
+
+    def _meta(self, path: Path) -> Revision:
+        text = (self._read(path) or b"").decode("utf-8", "replace")
+        first = text.split("\n", 1)[0]
+        info = json.loads(first[len(HEADER):]) if first.startswith(HEADER) else {}
+        return Revision(int(path.stem[1:]), info.get("time", ""), info.get("user", "?"),
+                        info.get("via", "?"), info.get("comment", ""))
+
+    def revision(self, number: int) -> ConfigTree:
+        """Revision ``number`` (0 = running). IndexError when there is no such revision."""
+        files = self._archive_files()
+        if not files:
+            self._initialise()
+            files = self._archive_files()
+        if not 0 <= number < len(files):
+            raise IndexError(number)
+        return self._load(files[number]).copy()
+
+    def running(self) -> ConfigTree:
+        """The running configuration, shared with the archive cache: do not modify it."""
+        files = self._archive_files()
+        if not files:
+            self._initialise()
+            files = self._archive_files()
+        return self._load(files[0])
+
+    def _load(self, path: Path) -> ConfigTree:
+        from .config.bootfile import load_boot
+
+        if path not in self._cache:
+            data = self._read(path)
+            tree, _ = load_boot((data or b"").decode(), str(path))
+            self._cache[path] = tree
+        return self._cache[path]
+
+    def commit(self, tree: ConfigTree, *, user: str, via: str, comment: str = "") -> Revision:
+        """Archive ``tree`` as the new running configuration and prune old revisions.
+
+        The store keeps ``tree`` itself as the running configuration: the caller hands it
+        over and must not change it afterwards."""
+        from .config.bootfile import dump_boot
+
+        files = self._archive_files()
+        serial = int(files[0].stem[1:]) + 1 if files else 1
+        info = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "user": user, "via": via, "comment": comment}
+        path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
+        self._write(path, (HEADER + json.dumps(info) + "\n" + dump_boot(tree)).encode())
+        self._cache[path] = tree
+        keep = int(tree.value("system", "config-management", "commit-revisions") or DEFAULT_REVISIONS)
+        for old in ([path] + files)[max(keep, 1):]:
+            self._write(old, None)
+            self._cache.pop(old, None)
+        return Revision(serial, info["time"], user, via, comment)
+
+    def _initialise(self) -> None:
+        """First start: revision 0 is the saved configuration, or the default one."""
+        from .api import tree_from_commands
+        from .config.bootfile import load_boot
+
+        saved = self._read(self.saved_path)
+        if saved is not None:
+            tree, _ = load_boot(saved.decode(), str(self.saved_path), ignore_unknown=True)
+        else:
+            tree = tree_from_commands(DEFAULT_CONFIG)
+        self.commit(tree, user="root", via="boot", comment="initial configuration")
+
+    # -- saved configuration -----------------------------------------------------------------
+    def saved(self) -> ConfigTree | None:
+        from .config.bootfile import load_boot
+
+        data = self._read(self.saved_path)
+        if data is None:
+            return None
+        return load_boot(data.decode(), str(self.saved_path), ignore_unknown=True)[0]
+
+    def save(self, tree: ConfigTree, target: Path | None = None) -> Path:
+        from .config.bootfile import dump_boot
+
+        path = target or self.saved_path
+        self._write(path, dump_boot(tree).encode())
+        return path
