@@ -68,21 +68,33 @@ def _compare(old: Node, new: Node, schema: SchemaNode, path: tuple[str, ...],
                     mark, node = ("+ ", eb) if ea is None else ("- ", ea)
                     own.extend(mark + line for line in curly_lines(_single(name, node, key), schema))  # type: ignore[arg-type]
                 else:
+                    own.extend(_comment_change(f"{name} {key}", ea, eb))
                     _compare(ea, eb, spec, path + (name, key), nested)
         elif spec.kind is Kind.CONTAINER:
+            own.extend(_comment_change(name, a, b))
             _compare(a, b, spec, path + (name,), nested)
-        elif spec.kind is not Kind.FLAG:
+        elif spec.kind is Kind.FLAG:
+            own.extend(_comment_change(name, a, b))
+        else:
+            own.extend(_comment_change(name, a, b))
             own.extend(f"{mark} {name} {quote_double(value)}" for mark, value in _leaf_changes(name, spec, a, b))
     if own:
         out.append((path, own))
     out.extend(nested)
 
 
+def _comment_change(label: str, a: Node, b: Node) -> list[str]:
+    if a.comment == b.comment:
+        return []
+    return ([f"- /* {a.comment} */ {label}"] if a.comment else []) + \
+        ([f"+ /* {b.comment} */ {label}"] if b.comment else [])
+
+
 def compare(old: ConfigTree, new: ConfigTree) -> str:
     """VyOS `compare` output; empty when the trees are equal."""
     sections: list[tuple[tuple[str, ...], list[str]]] = []
     _compare(old.root, new.root, new.schema, (), sections)
-    return "\n".join(f"[{' '.join(path)}]\n" + "".join(line + "\n" for line in lines)
+    return "\n".join((f"[{' '.join(path)}]\n" if path else "") + "".join(line + "\n" for line in lines)
                      for path, lines in sections)
 
 
@@ -96,7 +108,9 @@ def _deletes(old: Node, new: Node, schema: SchemaNode, prefix: str, is_tag: bool
         if spec is None:
             continue
         here = f"{prefix} {name}"
-        if b is None:
+        if b is None and spec.kind is Kind.TAG and not is_tag:
+            yield from (f"{here} {key}" for key in sorted(a.children, key=natural_key))
+        elif b is None:
             yield here
         elif spec.kind is Kind.MULTI and not is_tag:
             yield from (f"{here} {quote_single(v)}" for m, v in _leaf_changes(name, spec, a, b) if m == "-")
@@ -132,17 +146,33 @@ def _marked(old: Node, new: Node, schema: SchemaNode, depth: int) -> Iterator[st
                     for line in curly_lines(_single(name, node, key), schema, depth):  # type: ignore[arg-type]
                         yield mark + line
                     continue
+                yield from _comment_marks(ea, eb, pad)
                 yield f" {pad}{name} {key} {{"
                 yield from _marked(ea, eb, spec, depth + 1)
                 yield f" {pad}}}"
         elif spec.kind is Kind.CONTAINER:
+            yield from _comment_marks(a, b, pad)
             yield f" {pad}{name} {{"
             yield from _marked(a, b, spec, depth + 1)
             yield f" {pad}}}"
         elif spec.kind is Kind.FLAG:
+            yield from _comment_marks(a, b, pad)
             yield f" {pad}{name}"
         else:
+            yield from _comment_marks(a, b, pad)
             yield from _marked_leaf(name, spec, a, b, pad)
+
+
+def _comment_marks(a: Node, b: Node, pad: str) -> Iterator[str]:
+    """The `/* comment */` line of a node present in both trees, marked if it changed."""
+    if a.comment == b.comment:
+        if b.comment:
+            yield f" {pad}/* {b.comment} */"
+        return
+    if a.comment:
+        yield f"-{pad}/* {a.comment} */"
+    if b.comment:
+        yield f"+{pad}/* {b.comment} */"
 
 
 def _marked_leaf(name: str, spec: SchemaNode, a: Node, b: Node, pad: str) -> Iterator[str]:

@@ -83,6 +83,11 @@ class Enum(ValueType):
     values: tuple[str, ...] = ()
     helps: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.placeholder == "<text>":
+            object.__setattr__(self, "placeholder", "<" + "|".join(self.values) + ">"
+                               if len(self.values) <= 4 else "<value>")
+
     def check(self, value: str) -> None:
         if value not in self.values:
             raise ValueError(f"Value must be one of: {', '.join(self.values)}")
@@ -210,6 +215,10 @@ class Union(ValueType):
     """Any of several types; the message lists what each expects."""
 
     members: tuple[ValueType, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.placeholder == "<text>" and self.members:
+            object.__setattr__(self, "placeholder", self.members[0].placeholder)
 
     def check(self, value: str) -> None:
         errors: list[str] = []

@@ -1,0 +1,22 @@
+"""Generated documentation stays in step with the schema."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from nos_shell.docgen import reference
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_command_reference_is_up_to_date():
+    committed = (DOCS / "command-reference.md").read_text()
+    assert committed == reference(), "run: python3 -m nos_shell.docgen --write"
+
+
+def test_reference_covers_every_area():
+    text = reference()
+    for path in ("`interfaces vlan <0-4094> source-interface <txt>`", "`protocols bgp backend <bird\\|gobgp>`",
+                 "`nat source rule <1-999999> translation address <x.x.x.x>`",
+                 "`service dhcp-server shared-network-name <txt> subnet <x.x.x.x/x>`",
+                 "`system login user <username> authentication plaintext-password <text>`"):
+        assert path in text
