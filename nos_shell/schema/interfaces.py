@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .nodes import SchemaNode, container, flag, leaf, multi, tag
-from .types import (DESCRIPTION, INTERFACE, INTERFACE_ADDRESS, IP, BASE64_KEY, IP_HOST_PREFIX,
+from .types import (DESCRIPTION, HOSTNAME, INTERFACE, INTERFACE_ADDRESS, IP, BASE64_KEY, IP_HOST_PREFIX,
                     IP_PREFIX, MAC, MTU, NAME, PORT, VLAN_ID, VNI, Enum, InterfaceName, Number)
 
 
@@ -22,7 +22,7 @@ def _common(*, addresses: bool = True, mtu: bool = True, dhcp: bool = False) -> 
                                                   placeholder="<1-255>", help="Distance"),
                  "Distance for the default route from the DHCP server"),
             flag("no-default-route", "Do not install a default route from the DHCP server"),
-            leaf("host-name", NAME, "Host name sent to the DHCP server"),
+            leaf("host-name", HOSTNAME, "Host name sent to the DHCP server"),
         ))
     return nodes
 

@@ -1,13 +1,53 @@
 """Schema of `nat`: numbered source and destination rules."""
 from __future__ import annotations
 
+import ipaddress
+import re
+from dataclasses import dataclass
+
 from .nodes import SchemaNode, container, flag, leaf, tag
-from .types import (DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, PORT_OR_RANGE, Number, Pattern, Union, word)
+from .types import DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, Number, Union, ValueType, word
 
 RULE_NUMBER = Number(low=1, high=999999, what="Rule number", placeholder="<1-999999>", help="Rule number")
-IPV4_RANGE = Pattern(regex=r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}-(?:[0-9]{1,3}\.){3}[0-9]{1,3}",
-                     placeholder="<x.x.x.x-x.x.x.x>", help="IPv4 address range",
-                     message="Invalid IPv4 address range (expected x.x.x.x-x.x.x.x)")
+
+
+@dataclass(frozen=True)
+class IPv4Range(ValueType):
+    """``first-last``: two IPv4 addresses, the first not above the last."""
+
+    placeholder: str = "<x.x.x.x-x.x.x.x>"
+    help: str = "IPv4 address range"
+
+    def check(self, value: str) -> None:
+        first, dash, last = value.partition("-")
+        try:
+            low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
+        except ValueError:
+            raise ValueError("Invalid IPv4 address range (expected x.x.x.x-x.x.x.x)") from None
+        if not dash or low > high:
+            raise ValueError(f"Invalid IPv4 address range {value}: {first} is above {last}")
+
+
+@dataclass(frozen=True)
+class PortSpec(ValueType):
+    """A port, a range ``low-high`` or a comma list of both, every port 1-65535."""
+
+    placeholder: str = "<1-65535>"
+    help: str = "Port number, range or comma-separated list"
+
+    def check(self, value: str) -> None:
+        message = "Port must be a number 1-65535, a range such as 1000-2000, or a comma list"
+        for item in value.split(","):
+            m = re.fullmatch(r"([0-9]{1,5})(?:-([0-9]{1,5}))?", item)
+            if not m:
+                raise ValueError(message)
+            low, high = int(m[1]), int(m[2] or m[1])
+            if not 1 <= low <= high <= 65535:
+                raise ValueError(message)
+
+
+IPV4_RANGE = IPv4Range()
+PORT_OR_RANGE = PortSpec()
 MATCH_ADDRESS = Union(members=(IPV4, IPV4_PREFIX, IPV4_RANGE), placeholder="<x.x.x.x>",
                       help="IPv4 address, prefix or range")
 PROTOCOL = Union(members=(

@@ -1,0 +1,59 @@
+"""The interfaces a configuration defines, as one flat list (shared by the backends' verify).
+
+`interfaces ethernet eth0 vif 100` and `interfaces vlan 100 source-interface eth0` both
+define the VLAN interface ``eth0.100``; both appear here with kind ``vlan``, their parent
+and id, and the configuration path that defined them.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from nos_shell.config.tree import ConfigTree
+
+# Kinds in schema order; the ones that can carry `vif` children.
+KINDS = ("ethernet", "bridge", "bonding", "dummy", "loopback", "pseudo-ethernet", "vxlan", "wireguard")
+WITH_VIF = ("ethernet", "bridge", "bonding", "pseudo-ethernet")
+
+
+@dataclass(frozen=True)
+class Interface:
+    name: str
+    kind: str                       # a KINDS entry, or "vlan" for vif and `interfaces vlan`
+    path: tuple[str, ...]           # configuration path of the node that defines it
+    parent: str | None = None       # vlan: the parent interface
+    vlan_id: int | None = None
+
+    def at(self, *more: str) -> tuple[str, ...]:
+        return self.path + more
+
+
+def interfaces(tree: ConfigTree) -> list[Interface]:
+    """Every interface the configuration defines, in a stable order (may contain duplicates
+    of a name when the configuration is wrong; verify reports those)."""
+    out: list[Interface] = []
+    for kind in KINDS:
+        for name in tree.keys("interfaces", kind):
+            out.append(Interface(name, kind, ("interfaces", kind, name)))
+            if kind in WITH_VIF:
+                for vid in tree.keys("interfaces", kind, name, "vif"):
+                    out.append(Interface(f"{name}.{vid}", "vlan", ("interfaces", kind, name, "vif", vid),
+                                         parent=name, vlan_id=int(vid)))
+    for vid in tree.keys("interfaces", "vlan"):
+        parent = tree.value("interfaces", "vlan", vid, "source-interface")
+        name = f"{parent}.{vid}" if parent else f"vlan{vid}"
+        out.append(Interface(name, "vlan", ("interfaces", "vlan", vid), parent=parent, vlan_id=int(vid)))
+    return out
+
+
+def by_name(tree: ConfigTree) -> dict[str, Interface]:
+    """Name -> interface (the first definition of a name wins)."""
+    out: dict[str, Interface] = {}
+    for iface in interfaces(tree):
+        out.setdefault(iface.name, iface)
+    return out
+
+
+def static_addresses(tree: ConfigTree, iface: Interface) -> list[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
+    """The interface's configured addresses (not `dhcp`/`dhcpv6`), in configuration order."""
+    return [ipaddress.ip_interface(a) for a in tree.values(*iface.at("address")) if a not in ("dhcp", "dhcpv6")]

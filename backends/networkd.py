@@ -1,0 +1,712 @@
+"""systemd-networkd backend: interfaces, static routes and the DHCP server -> etc/systemd/network/.
+
+Target: systemd 252 (Debian 12). docs/backends-networkd.md maps every configuration path to
+its networkd key and lists what changed in later systemd releases.
+
+Files (all in etc/systemd/network/, all named ``10-nos-IFNAME.SUFFIX`` so nos-shell's files
+sort together and before distribution defaults such as 99-default.link):
+
+- ``10-nos-IF.netdev`` for each virtual interface (vlan, bridge, bond, dummy, macvlan,
+  vxlan, wireguard). A WireGuard netdev holds key material and is written 0640
+  root:systemd-network (a :class:`GeneratedFile`); networkd refuses a world-readable one.
+- ``10-nos-IF.network`` for each interface the configuration names, including bridge and
+  bond members and VLAN/macvlan/vxlan parents (they carry ``Bridge=``, ``Bond=``, ``VLAN=``,
+  ``MACVLAN=``, ``VXLAN=``), and for ``lo`` when there are loopback addresses or blackhole
+  routes.
+
+Static routes go into the .network of the interface they leave through: the one named
+by `interface`, or the one whose connected prefix holds the next hop (verify refuses a
+next hop that is neither). Blackhole routes go into lo's .network. IP forwarding is
+``IPForward=`` in every .network when the configuration routes (static routes, BGP) or
+NATs: in v252 that key turns the global sysctl on (IPv4) and the per-link one (IPv6).
+
+Free text (descriptions) is written only as comment lines; every ``Key=Value`` value comes
+from a strict schema type and passes :func:`unitfile.check_value` (see unitfile.py).
+"""
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.problems import Problem
+
+from . import GeneratedFile
+from .ifmodel import Interface, by_name, interfaces, static_addresses
+from .unitfile import Unit, comment
+
+UNIT_DIR = PurePosixPath("etc/systemd/network")
+PREFIX = "10-nos-"
+KEY_GROUP = "systemd-network"
+
+BOND_MODES = {
+    "802.3ad": "802.3ad", "active-backup": "active-backup", "broadcast": "broadcast",
+    "round-robin": "balance-rr", "transmit-load-balance": "balance-tlb",
+    "adaptive-load-balance": "balance-alb", "xor-hash": "balance-xor",
+}
+HASH_POLICY_MODES = ("802.3ad", "xor-hash", "transmit-load-balance")
+NETDEV_KINDS = {"vlan": "vlan", "bridge": "bridge", "bonding": "bond", "dummy": "dummy",
+                "pseudo-ethernet": "macvlan", "vxlan": "vxlan", "wireguard": "wireguard"}
+
+# Order of sections in a .network, and of keys in its [Network] section.
+SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
+            "DHCPServerStaticLease", "Route")
+NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressing", "IPForward",
+                "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
+
+
+def unit_path(name: str, suffix: str) -> PurePosixPath:
+    return UNIT_DIR / f"{PREFIX}{name}.{suffix}"
+
+
+# -- shared helpers (also used by verify) --------------------------------------------------
+
+IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNet = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def connected(tree: ConfigTree) -> list[tuple[IPNet, str]]:
+    """(prefix, interface) for every static address, in interface order."""
+    out = []
+    for iface in _unique(interfaces(tree)):
+        for addr in static_addresses(tree, iface):
+            out.append((addr.network, iface.name))
+    return out
+
+
+def route_exit(tree: ConfigTree, gateway: IPAddr, explicit: str | None,
+               conn: list[tuple[IPNet, str]] | None = None) -> tuple[str | None, bool]:
+    """(interface, on-link) for a next hop: the named interface, or the one whose connected
+    prefix holds the gateway (longest prefix first). On-link is needed when the named
+    interface has no prefix holding the gateway (and it is not IPv6 link-local)."""
+    conn = connected(tree) if conn is None else conn
+    holders = sorted(((net, name) for net, name in conn if net.version == gateway.version and gateway in net),
+                     key=lambda item: -item[0].prefixlen)
+    if explicit:
+        onlink = not gateway.is_link_local and not any(name == explicit for _, name in holders)
+        return explicit, onlink
+    return (holders[0][1], False) if holders else (None, False)
+
+
+def forwarding(tree: ConfigTree) -> str | None:
+    """``IPForward=`` value: IPv4 when routing or NATing IPv4, IPv6 when routing IPv6."""
+    v4 = bool(tree.keys("protocols", "static", "route"))
+    v6 = bool(tree.keys("protocols", "static", "route6"))
+    for side in ("source", "destination"):
+        v4 |= any(not tree.exists("nat", side, "rule", n, "disable") for n in tree.keys("nat", side, "rule"))
+    if tree.exists("protocols", "bgp"):
+        for addr in tree.keys("protocols", "bgp", "neighbor"):
+            if ipaddress.ip_address(addr).version == 4:
+                v4 = True
+            else:
+                v6 = True
+        v4 |= tree.exists("protocols", "bgp", "address-family", "ipv4-unicast")
+        v6 |= tree.exists("protocols", "bgp", "address-family", "ipv6-unicast")
+    return "yes" if v4 and v6 else "ipv4" if v4 else "ipv6" if v6 else None
+
+
+def dhcp_server_interface(tree: ConfigTree, subnet: ipaddress.IPv4Network,
+                          conn: list[tuple[IPNet, str]] | None = None) -> str | None:
+    """The interface with an address in exactly this subnet (its DHCP server serves it)."""
+    conn = connected(tree) if conn is None else conn
+    return next((name for net, name in conn if net == subnet), None)
+
+
+def _unique(ifaces: list[Interface]) -> list[Interface]:
+    seen: set[str] = set()
+    out = []
+    for iface in ifaces:
+        if iface.name not in seen:
+            seen.add(iface.name)
+            out.append(iface)
+    return out
+
+
+def _members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(member, master, master kind, config path) for bridge and bond members."""
+    out = []
+    for kind in ("bridge", "bonding"):
+        for master in tree.keys("interfaces", kind):
+            base = ("interfaces", kind, master, "member", "interface")
+            names = tree.keys(*base) if kind == "bridge" else tree.values(*base)
+            for member in names:
+                out.append((member, master, kind, base + ((member,) if kind == "bridge" else ())))
+    return out
+
+
+# -- compile -------------------------------------------------------------------------------
+
+@dataclass
+class _Net:
+    """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
+
+    name: str
+    comments: list[str] = field(default_factory=list)
+    sections: dict[str, list[list[tuple[str, str]]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, section: str, key: str, value) -> None:
+        instances = self.sections[section]
+        if not instances:
+            instances.append([])
+        instances[0].append((key, str(value)))
+
+    def new(self, section: str) -> list[tuple[str, str]]:
+        self.sections[section].append([])
+        return self.sections[section][-1]
+
+    def render(self) -> bytes:
+        unit = Unit()
+        unit.comments = self.comments
+        for name in SECTIONS:
+            for pairs in self.sections.get(name, []):
+                if name == "Network":
+                    pairs = sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0]))
+                lines = unit.new(name)
+                for key, value in pairs:
+                    Unit.add_line(lines, key, value)
+        return unit.render()
+
+
+def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
+    ifaces = _unique(interfaces(tree))
+    known = {i.name: i for i in ifaces}
+    conn = connected(tree)
+    forward = forwarding(tree)
+    nets: dict[str, _Net] = {}
+    devs: dict[str, bytes] = {}
+
+    def net(name: str) -> _Net:
+        if name not in nets:
+            nets[name] = _Net(name)
+            nets[name].add("Match", "Name", name)
+        return nets[name]
+
+    members = {m: (master, kind, path) for m, master, kind, path in reversed(_members(tree))}
+
+    for iface in ifaces:
+        n = _Net(iface.name)
+        nets[iface.name] = n
+        _interface(tree, iface, n, iface.name in members)
+        if iface.kind in NETDEV_KINDS:
+            devs[iface.name] = _netdev(tree, iface)
+
+    # Links to parents and masters, in interface order.
+    for iface in ifaces:
+        if iface.kind == "vlan" and iface.parent:
+            net(iface.parent).add("Network", "VLAN", iface.name)
+        elif iface.kind == "pseudo-ethernet":
+            source = tree.value(*iface.at("source-interface"))
+            if source:
+                net(source).add("Network", "MACVLAN", iface.name)
+        elif iface.kind == "vxlan":
+            source = tree.value(*iface.at("source-interface"))
+            if source:
+                net(source).add("Network", "VXLAN", iface.name)
+    for member, (master, kind, path) in members.items():
+        n = net(member)
+        n.add("Network", "Bridge" if kind == "bridge" else "Bond", master)
+        n.add("Network", "LinkLocalAddressing", "no")
+        if kind == "bridge":
+            for key, opt in (("Cost", "cost"), ("Priority", "priority")):
+                value = tree.value(*path, opt, default=False)
+                if value is not None:
+                    n.add("Bridge", key, value)
+
+    _static_routes(tree, net, conn)
+    _dhcp_servers(tree, net, known, conn)
+
+    for n in nets.values():
+        if n.name in members:
+            continue
+        if forward:
+            n.add("Network", "IPForward", forward)
+
+    out: dict[PurePosixPath, bytes] = {}
+    for name, data in devs.items():
+        out[unit_path(name, "netdev")] = data
+    for name, n in nets.items():
+        out[unit_path(name, "network")] = n.render()
+    return dict(sorted(out.items()))
+
+
+def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> None:
+    desc = tree.value(*iface.at("description"))
+    if desc:
+        n.comments.append(f"{iface.name}: {desc}")
+    hw_id = tree.value(*iface.at("hw-id")) if iface.kind == "ethernet" else None
+    if hw_id:
+        n.add("Match", "PermanentMACAddress", hw_id.lower())
+    else:
+        n.add("Match", "Name", iface.name)
+    mac = tree.value(*iface.at("mac"))
+    if mac and iface.kind == "ethernet":
+        n.add("Link", "MACAddress", mac.lower())
+    mtu = tree.value(*iface.at("mtu"))
+    if mtu:
+        n.add("Link", "MTUBytes", mtu)
+    if tree.exists(*iface.at("disable")):
+        n.add("Link", "ActivationPolicy", "down")
+
+    words = tree.values(*iface.at("address"))
+    dhcp4, dhcp6 = "dhcp" in words, "dhcpv6" in words
+    if dhcp4 or dhcp6:
+        n.add("Network", "DHCP", "yes" if dhcp4 and dhcp6 else "ipv4" if dhcp4 else "ipv6")
+    for addr in static_addresses(tree, iface):
+        n.add("Network", "Address", str(addr))
+    if not (dhcp4 or dhcp6 or is_member or iface.kind == "loopback"):
+        # A router's static addresses and routes stay configured without a carrier
+        # (bridges without ports, unplugged ports), as on VyOS.
+        n.add("Network", "ConfigureWithoutCarrier", "yes")
+    if dhcp4:
+        opts = iface.at("dhcp-options")
+        if tree.exists(*opts, "no-default-route"):
+            n.add("DHCPv4", "UseGateway", "no")
+        distance = tree.value(*opts, "default-route-distance")
+        if distance:
+            n.add("DHCPv4", "RouteMetric", distance)
+        host = tree.value(*opts, "host-name")
+        if host:
+            n.add("DHCPv4", "Hostname", host)
+    if dhcp6:
+        # VyOS solicits DHCPv6 at once instead of waiting for a router advertisement.
+        n.add("DHCPv6", "WithoutRA", "solicit")
+
+
+def _netdev(tree: ConfigTree, iface: Interface) -> bytes:
+    unit = Unit()
+    desc = tree.value(*iface.at("description"))
+    if desc:
+        unit.comments.append(f"{iface.name}: {desc}")
+    unit.add("NetDev", "Name", iface.name)
+    unit.add("NetDev", "Kind", NETDEV_KINDS[iface.kind])
+    mac = tree.value(*iface.at("mac"))
+    if mac:
+        unit.add("NetDev", "MACAddress", mac.lower())
+    at = iface.at
+    if iface.kind == "vlan":
+        unit.add("VLAN", "Id", iface.vlan_id)
+    elif iface.kind == "bridge":
+        unit.add("Bridge", "STP", "yes" if tree.exists(*at("stp")) else "no")
+        priority = tree.value(*at("priority"), default=False)
+        if priority is not None:
+            unit.add("Bridge", "Priority", priority)
+        aging = tree.value(*at("aging"), default=False)
+        if aging is not None:
+            unit.add("Bridge", "AgeingTimeSec", aging)
+    elif iface.kind == "bonding":
+        mode = tree.value(*at("mode"))
+        unit.add("Bond", "Mode", BOND_MODES[mode])
+        if mode in HASH_POLICY_MODES:
+            unit.add("Bond", "TransmitHashPolicy", tree.value(*at("hash-policy")))
+        unit.add("Bond", "MIIMonitorSec", "100ms")   # VyOS's default mii-mon-interval
+    elif iface.kind == "pseudo-ethernet":
+        unit.add("MACVLAN", "Mode", tree.value(*at("mode")))
+    elif iface.kind == "vxlan":
+        vni = tree.value(*at("vni"))
+        if vni:
+            unit.add("VXLAN", "VNI", vni)
+        for opt, key in (("remote", "Remote"), ("source-address", "Local"), ("group", "Group")):
+            value = tree.value(*at(opt))
+            if value:
+                unit.add("VXLAN", key, ipaddress.ip_address(value))
+        unit.add("VXLAN", "DestinationPort", tree.value(*at("port")))
+        if not tree.value(*at("source-interface")):
+            unit.add("VXLAN", "Independent", "yes")
+    elif iface.kind == "wireguard":
+        return _wireguard(tree, iface, unit)
+    return unit.render()
+
+
+def _wireguard(tree: ConfigTree, iface: Interface, unit: Unit) -> bytes:
+    at = iface.at
+    key = tree.value(*at("private-key"))
+    if key:
+        unit.add("WireGuard", "PrivateKey", key)
+    port = tree.value(*at("port"))
+    if port:
+        unit.add("WireGuard", "ListenPort", port)
+    mark = tree.value(*at("fwmark"))
+    if mark:
+        unit.add("WireGuard", "FirewallMark", mark)
+    for peer in tree.keys(*at("peer")):
+        p = at("peer", peer)
+        if tree.exists(*p, "disable"):
+            continue
+        lines = unit.new("WireGuardPeer")
+        desc = tree.value(*p, "description")
+        lines.append(comment(f"peer {peer}" + (f": {desc}" if desc else "")))
+        for opt, name in (("public-key", "PublicKey"), ("preshared-key", "PresharedKey")):
+            value = tree.value(*p, opt)
+            if value:
+                Unit.add_line(lines, name, value)
+        for prefix in tree.values(*p, "allowed-ips"):
+            Unit.add_line(lines, "AllowedIPs", ipaddress.ip_network(prefix))
+        address, port = tree.value(*p, "address"), tree.value(*p, "port")
+        if address and port:
+            ip = ipaddress.ip_address(address)
+            Unit.add_line(lines, "Endpoint", f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}")
+        keepalive = tree.value(*p, "persistent-keepalive")
+        if keepalive:
+            Unit.add_line(lines, "PersistentKeepalive", keepalive)
+    return GeneratedFile(unit.render(), mode=0o640, owner="root", group=KEY_GROUP)
+
+
+def _static_routes(tree: ConfigTree, net, conn) -> None:
+    for family in ("route", "route6"):
+        base = ("protocols", "static", family)
+        for prefix in tree.keys(*base):
+            dest = ipaddress.ip_network(prefix)
+            at = base + (prefix,)
+            for hop in tree.keys(*at, "next-hop"):
+                if tree.exists(*at, "next-hop", hop, "disable"):
+                    continue
+                gateway = ipaddress.ip_address(hop)
+                name, onlink = route_exit(tree, gateway, tree.value(*at, "next-hop", hop, "interface"), conn)
+                if name is None:
+                    continue   # verify refuses it
+                route = net(name).new("Route")
+                route += [("Destination", str(dest)), ("Gateway", str(gateway))]
+                if onlink:
+                    route.append(("GatewayOnLink", "yes"))
+                _metric(route, tree.value(*at, "next-hop", hop, "distance"))
+            for name in tree.keys(*at, "interface"):
+                if tree.exists(*at, "interface", name, "disable"):
+                    continue
+                route = net(name).new("Route")
+                route.append(("Destination", str(dest)))
+                _metric(route, tree.value(*at, "interface", name, "distance"))
+            if tree.exists(*at, "blackhole"):
+                route = net("lo").new("Route")
+                route += [("Type", "blackhole"), ("Destination", str(dest))]
+                _metric(route, tree.value(*at, "blackhole", "distance"))
+
+
+def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
+    if distance:
+        route.append(("Metric", distance))
+
+
+def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
+    base = ("service", "dhcp-server", "shared-network-name")
+    for shared in tree.keys(*base):
+        if tree.exists(*base, shared, "disable"):
+            continue
+        for prefix in tree.keys(*base, shared, "subnet"):
+            at = base + (shared, "subnet", prefix)
+            subnet = ipaddress.IPv4Network(prefix)
+            name = dhcp_server_interface(tree, subnet, conn)
+            if name is None:
+                continue   # verify refuses it
+            n = net(name)
+            n.add("Network", "DHCPServer", "yes")
+            n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
+            iface = known[name]
+            v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
+            if len(v4) > 1:
+                n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
+            ranges = tree.keys(*at, "range")
+            if ranges:
+                start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
+                stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
+                n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
+                n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
+            router = tree.value(*at, "option", "default-router")
+            n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
+            if router:
+                n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
+            dns = tree.values(*at, "option", "name-server")
+            n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
+            if dns:
+                n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
+            lease = tree.value(*at, "lease")
+            n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
+            n.add("DHCPServer", "MaxLeaseTimeSec", lease)
+            domain = tree.value(*at, "option", "domain-name")
+            if domain:
+                n.add("DHCPServer", "SendOption", f"15:string:{domain}")
+            for host in tree.keys(*at, "static-mapping"):
+                m = at + ("static-mapping", host)
+                mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+                if tree.exists(*m, "disable") or not mac or not ip:
+                    continue
+                lease_pairs = n.new("DHCPServerStaticLease")
+                lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
+
+
+# -- verify --------------------------------------------------------------------------------
+
+def verify(tree: ConfigTree) -> list[Problem]:
+    problems: list[Problem] = []
+    all_ifaces = interfaces(tree)
+    known = by_name(tree)
+    problems += _verify_names(all_ifaces)
+    problems += _verify_kinds(tree, all_ifaces, known)
+    problems += _verify_members(tree, known)
+    problems += _verify_addresses(tree, _unique(all_ifaces))
+    problems += _verify_routes(tree, known)
+    problems += _verify_dhcp_server(tree)
+    return sorted(problems)
+
+
+def _where(path: tuple[str, ...]) -> str:
+    return f"[{' '.join(path)}]"
+
+
+def _verify_names(ifaces: list[Interface]) -> list[Problem]:
+    problems = []
+    first: dict[str, Interface] = {}
+    for iface in ifaces:
+        if len(iface.name) > 15 and iface.kind == "vlan":
+            problems.append(Problem(iface.path, f"VLAN interface name {iface.name} is longer than 15 characters"))
+        if iface.name not in first:
+            first[iface.name] = iface
+            continue
+        other = first[iface.name]
+        if iface.kind == "vlan" and other.kind == "vlan":
+            problems.append(Problem(iface.path, f"VLAN {iface.vlan_id} on {iface.parent} is already defined by "
+                                                f"{_where(other.path)}; a VLAN id must be unique per parent"))
+        else:
+            problems.append(Problem(iface.path, f"interface {iface.name} is already defined by {_where(other.path)}"))
+    return problems
+
+
+def _not_configured(name: str) -> str:
+    return (f"interface {name} is not configured (add it first, e.g. "
+            f"'set interfaces ethernet {name}')")
+
+
+def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, Interface]) -> list[Problem]:
+    problems = []
+    hw_ids: dict[str, tuple[str, ...]] = {}
+    for iface in ifaces:
+        at = iface.at
+        if iface.kind == "vlan" and iface.path[1] == "vlan":
+            if not iface.parent:
+                problems.append(Problem(iface.path, f"VLAN {iface.vlan_id} needs source-interface: "
+                                                    "the parent interface that carries it"))
+            elif iface.parent not in known:
+                problems.append(Problem(at("source-interface"), f"parent of VLAN {iface.vlan_id}: "
+                                                                  + _not_configured(iface.parent)))
+        if iface.kind == "vlan" and iface.parent in known and known[iface.parent].kind in ("loopback", "wireguard"):
+            problems.append(Problem(iface.path, f"VLAN {iface.vlan_id} cannot sit on {iface.parent}: "
+                                                f"a {known[iface.parent].kind} interface carries no Ethernet frames"))
+        if iface.kind == "ethernet":
+            hw_id = tree.value(*at("hw-id"))
+            if hw_id:
+                key = hw_id.lower()
+                if key in hw_ids:
+                    problems.append(Problem(at("hw-id"), f"hw-id {hw_id} is already used by {_where(hw_ids[key])}"))
+                hw_ids.setdefault(key, at("hw-id"))
+        elif iface.kind == "loopback" and iface.name != "lo":
+            problems.append(Problem(iface.path, "the loopback interface is called lo"))
+        elif iface.kind == "pseudo-ethernet":
+            source = tree.value(*at("source-interface"))
+            if not source:
+                problems.append(Problem(iface.path, "source-interface is required: the interface the "
+                                                    "pseudo-ethernet (macvlan) sits on"))
+            elif source not in known:
+                problems.append(Problem(at("source-interface"), _not_configured(source)))
+            elif known[source].kind in ("loopback", "wireguard", "pseudo-ethernet"):
+                problems.append(Problem(at("source-interface"), f"a pseudo-ethernet cannot sit on {source} "
+                                                                f"({known[source].kind})"))
+        elif iface.kind == "vxlan":
+            if not tree.value(*at("vni")):
+                problems.append(Problem(iface.path, "vni is required"))
+            remote, group = tree.value(*at("remote")), tree.value(*at("group"))
+            source = tree.value(*at("source-interface"))
+            if remote and group:
+                problems.append(Problem(at("group"), "remote and group exclude each other"))
+            if not remote and not group:
+                problems.append(Problem(iface.path, "remote (unicast) or group (multicast) is required"))
+            if group and not ipaddress.ip_address(group).is_multicast:
+                problems.append(Problem(at("group"), f"group {group} is not a multicast address"))
+            if group and not source:
+                problems.append(Problem(at("group"), "a multicast group needs source-interface"))
+            if source and source not in known:
+                problems.append(Problem(at("source-interface"), _not_configured(source)))
+            local = tree.value(*at("source-address"))
+            peer = remote or group
+            if local and peer and ipaddress.ip_address(local).version != ipaddress.ip_address(peer).version:
+                problems.append(Problem(at("source-address"), "source-address and remote/group must be "
+                                                              "of the same IP version"))
+        elif iface.kind == "wireguard":
+            if not tree.value(*at("private-key")):
+                problems.append(Problem(iface.path, "private-key is required"))
+            for peer in tree.keys(*at("peer")):
+                p = at("peer", peer)
+                if tree.exists(*p, "disable"):
+                    continue
+                if not tree.value(*p, "public-key"):
+                    problems.append(Problem(p, "public-key is required"))
+                if not tree.values(*p, "allowed-ips"):
+                    problems.append(Problem(p, "allowed-ips is required"))
+                if tree.value(*p, "address") and not tree.value(*p, "port"):
+                    problems.append(Problem(p, "port is required with address (the peer's endpoint)"))
+                if tree.value(*p, "port") and not tree.value(*p, "address"):
+                    problems.append(Problem(p, "address is required with port (the peer's endpoint)"))
+    return problems
+
+
+def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+    problems = []
+    masters: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for member, master, kind, path in _members(tree):
+        if member == master:
+            problems.append(Problem(path, f"{master} cannot be a member of itself"))
+            continue
+        if member in masters:
+            other, other_path = masters[member]
+            problems.append(Problem(path, f"{member} is already a member of {other} ({_where(other_path)}); "
+                                          "an interface can have one master only"))
+            continue
+        masters[member] = (master, path)
+        iface = known.get(member)
+        if iface is None:
+            problems.append(Problem(path, f"member of {master}: " + _not_configured(member)))
+            continue
+        if kind == "bonding" and iface.kind != "ethernet":
+            problems.append(Problem(path, f"bond members must be ethernet interfaces; {member} is {iface.kind}"))
+        if kind == "bridge" and iface.kind in ("loopback", "bridge"):
+            problems.append(Problem(path, f"{member} ({iface.kind}) cannot be a bridge member"))
+        if iface.kind != "loopback" and tree.values(*iface.at("address")):
+            problems.append(Problem(iface.at("address"), f"{member} is a member of {master} and cannot have "
+                                                         "an address of its own (configure it on the "
+                                                         f"{'bridge' if kind == 'bridge' else 'bond'})"))
+    return problems
+
+
+def _verify_addresses(tree: ConfigTree, ifaces: list[Interface]) -> list[Problem]:
+    problems = []
+    seen: dict[IPAddr, tuple[str, tuple[str, ...]]] = {}
+    for iface in ifaces:
+        for word in tree.values(*iface.at("address")):
+            if word in ("dhcp", "dhcpv6"):
+                continue
+            ip = ipaddress.ip_interface(word).ip
+            path = iface.at("address", word)
+            if ip in seen:
+                other, other_path = seen[ip]
+                where = "this interface" if other == iface.name else other
+                problems.append(Problem(path, f"address {ip} is already configured on {where} "
+                                              f"({_where(other_path)})"))
+                continue
+            seen[ip] = (iface.name, path)
+    return problems
+
+
+def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+    problems = []
+    conn = connected(tree)
+    for family in ("route", "route6"):
+        base = ("protocols", "static", family)
+        for prefix in tree.keys(*base):
+            at = base + (prefix,)
+            hops, ifs = tree.keys(*at, "next-hop"), tree.keys(*at, "interface")
+            if not hops and not ifs and not tree.exists(*at, "blackhole"):
+                problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
+            distances: dict[str, str] = {}
+            for hop in hops:
+                h = at + ("next-hop", hop)
+                explicit = tree.value(*h, "interface")
+                gateway = ipaddress.ip_address(hop)
+                if explicit and explicit not in known:
+                    problems.append(Problem(h + ("interface",), _not_configured(explicit)))
+                    continue
+                if gateway.is_link_local and not explicit:
+                    problems.append(Problem(h, f"link-local next hop {hop} needs 'interface IF'"))
+                    continue
+                name, _ = route_exit(tree, gateway, explicit, conn)
+                if name is None:
+                    problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
+                                               "add an address in its subnet, or 'interface IF' to name the "
+                                               "interface it is reached through"))
+                    continue
+                if tree.exists(*h, "disable"):
+                    continue
+                distance = tree.value(*h, "distance") or "0"
+                if distance in distances:
+                    problems.append(Problem(h, f"next hops {distances[distance]} and {hop} have the same distance; "
+                                               "equal-cost multipath is not supported, give them different "
+                                               "distances"))
+                distances.setdefault(distance, hop)
+            for name in ifs:
+                if name not in known:
+                    problems.append(Problem(at + ("interface", name), _not_configured(name)))
+    return problems
+
+
+def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
+    problems = []
+    base = ("service", "dhcp-server", "shared-network-name")
+    conn = connected(tree)
+    served: dict[str, tuple[str, ...]] = {}
+    subnets: dict[str, tuple[str, ...]] = {}
+    for shared in tree.keys(*base):
+        if tree.exists(*base, shared, "disable"):
+            continue
+        for prefix in tree.keys(*base, shared, "subnet"):
+            at = base + (shared, "subnet", prefix)
+            subnet = ipaddress.IPv4Network(prefix)
+            if prefix in subnets:
+                problems.append(Problem(at, f"subnet {prefix} is already served by {_where(subnets[prefix])}"))
+                continue
+            subnets[prefix] = at
+            name = dhcp_server_interface(tree, subnet, conn)
+            if name is None:
+                hosts = subnet.hosts()
+                example = next(hosts, subnet.network_address)
+                problems.append(Problem(at, f"subnet {prefix} is not on any interface: configure an address in it "
+                                            f"(e.g. {example}/{subnet.prefixlen}) on the interface that serves it"))
+            elif name in served:
+                problems.append(Problem(at, f"interface {name} already runs a DHCP server for "
+                                            f"{_where(served[name])}; networkd serves one subnet per interface"))
+            else:
+                served[name] = at
+            ranges = tree.keys(*at, "range")
+            pool = None
+            if len(ranges) > 1:
+                problems.append(Problem(at + ("range",), "networkd's DHCP server hands out one contiguous pool: "
+                                                         "define a single range"))
+            for r in ranges[:1]:
+                start, stop = tree.value(*at, "range", r, "start"), tree.value(*at, "range", r, "stop")
+                rp = at + ("range", r)
+                if not start or not stop:
+                    problems.append(Problem(rp, "range needs start and stop"))
+                    continue
+                low, high = ipaddress.IPv4Address(start), ipaddress.IPv4Address(stop)
+                usable = subnet.num_addresses <= 2 or (low != subnet.network_address
+                                                       and high != subnet.broadcast_address)
+                if low not in subnet or high not in subnet or not usable:
+                    problems.append(Problem(rp, f"range {start}-{stop} must lie inside {prefix} (without its "
+                                                "network and broadcast addresses)"))
+                elif low > high:
+                    problems.append(Problem(rp, f"range start {start} is above stop {stop}"))
+                else:
+                    pool = (low, high)
+            for ex in tree.values(*at, "exclude"):
+                addr = ipaddress.IPv4Address(ex)
+                if pool is None or pool[0] <= addr <= pool[1]:
+                    problems.append(Problem(at + ("exclude",), f"exclude {ex}: networkd's DHCP server cannot "
+                                                               "skip addresses inside its pool; shrink the range "
+                                                               "instead"))
+            if tree.values(*at, "option", "domain-search"):
+                problems.append(Problem(at + ("option", "domain-search"),
+                                        "domain-search is not supported by networkd's DHCP server"))
+            macs: dict[str, str] = {}
+            ips: dict[str, str] = {}
+            for host in tree.keys(*at, "static-mapping"):
+                m = at + ("static-mapping", host)
+                mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+                if not mac or not ip:
+                    problems.append(Problem(m, "static-mapping needs mac and ip-address"))
+                    continue
+                if ipaddress.IPv4Address(ip) not in subnet:
+                    problems.append(Problem(m + ("ip-address",), f"{ip} is outside subnet {prefix}"))
+                for table, value, what in ((macs, mac.lower(), "MAC address"), (ips, ip, "address")):
+                    if value in table:
+                        problems.append(Problem(m, f"{what} {value} is already mapped by static-mapping "
+                                                   f"{table[value]}"))
+                    table.setdefault(value, host)
+    return problems

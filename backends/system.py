@@ -1,0 +1,73 @@
+"""System identity and resolver: `system host-name`, `domain-name`, `name-server`.
+
+A router on plain Debian 12 with systemd-networkd has no systemd-resolved (it is a
+separate package there) and reads /etc/resolv.conf directly, as VyOS does. So:
+
+- ``etc/hostname``: the host name (default ``vyos``, as VyOS); comments are allowed there
+  (hostname(5));
+- ``etc/hosts``: Debian's standard entries plus ``127.0.1.1 FQDN HOST`` so the host name
+  resolves without DNS;
+- ``etc/resolv.conf``: ``search DOMAIN`` and one ``nameserver`` line per `system name-server`,
+  written only when at least one of those is configured (otherwise the file is left to
+  whoever owns it). glibc reads at most three name servers.
+
+Name servers learned by DHCP are not merged into resolv.conf (that needs systemd-resolved
+or a hook; VyOS 1.4 also uses them only when told to). The apply layer sets the running
+host name (sethostname) when etc/hostname changes.
+
+Every value comes from a strict type (host/domain name pattern, IP address) and is
+re-checked here before it is written.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import PurePosixPath
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.problems import Problem
+
+from . import HEADER
+
+HOSTNAME = PurePosixPath("etc/hostname")
+HOSTS = PurePosixPath("etc/hosts")
+RESOLV = PurePosixPath("etc/resolv.conf")
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*")
+
+
+def _name(value: str) -> str:
+    if len(value) > 253 or not _NAME.fullmatch(value):
+        raise ValueError(f"invalid host or domain name {value!r}")
+    return value
+
+
+def _file(lines: list[str]) -> bytes:
+    return ("\n".join([f"# {HEADER}"] + lines) + "\n").encode()
+
+
+def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
+    host = _name(tree.value("system", "host-name") or "vyos")
+    domain = tree.value("system", "domain-name")
+    names = f"{_name(host)}.{_name(domain)}\t{host}" if domain else host
+    out = {
+        HOSTNAME: _file([host]),
+        HOSTS: _file([
+            "127.0.0.1\tlocalhost",
+            f"127.0.1.1\t{names}",
+            "::1\tlocalhost ip6-localhost ip6-loopback",
+            "ff02::1\tip6-allnodes",
+            "ff02::2\tip6-allrouters",
+        ]),
+    }
+    servers = [str(ipaddress.ip_address(s)) for s in tree.values("system", "name-server")]
+    if servers or domain:
+        out[RESOLV] = _file(([f"search {domain}"] if domain else []) + [f"nameserver {s}" for s in servers])
+    return dict(sorted(out.items()))
+
+
+def verify(tree: ConfigTree) -> list[Problem]:
+    problems = []
+    host, domain = tree.value("system", "host-name") or "vyos", tree.value("system", "domain-name")
+    if domain and len(host) + 1 + len(domain) > 253:
+        problems.append(Problem(("system", "domain-name"), "host-name.domain-name is longer than 253 characters"))
+    return problems
