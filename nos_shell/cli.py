@@ -90,20 +90,12 @@ def read_lines(name: str) -> list[str]:
 def run_file(session, name: str) -> int:
     """`-f`: run lines as if typed; the first failure stops everything and nothing is kept."""
     label = "<stdin>" if name == "-" else name
-    lines = read_lines(name)
-    with session.store.deferred() as keep:
-        for number, line in enumerate(lines, 1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            result = session.run(line)
-            sys.stdout.write(result.output if result.ok else "")
-            if not result.ok:
-                sys.stdout.flush()
-                sys.stderr.write(f"{label}:{number}: {result.error.summary}\n")
-                return 1
-            if session.finished:
-                break
-        keep()
+    result = session.run_script(read_lines(name), label)
+    sys.stdout.write(result.output)
+    if not result.ok:
+        sys.stdout.flush()
+        sys.stderr.write(result.error.summary + "\n")
+        return 1
     return 0
 
 

@@ -13,7 +13,7 @@ but raises :class:`~nos_shell.errors.NosError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +95,26 @@ class Session:
             return Result(self.execute(line))
         except NosError as exc:
             return Result(exc.render(), False, exc)
+
+    def run_script(self, lines: Iterable[str], name: str = "<script>") -> Result:
+        """Run lines as if typed (blank and `#` lines skipped). The first failure stops the
+        script, and then nothing it committed or saved is kept; its error summary reads
+        ``NAME:LINE: message``."""
+        output: list[str] = []
+        with self.store.deferred() as keep:
+            for number, line in enumerate(lines, 1):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                result = self.run(line)
+                if not result.ok:
+                    self.refresh()
+                    error = NosError(f"{name}:{number}: {result.error.summary}")  # type: ignore[union-attr]
+                    return Result("".join(output), False, error)
+                output.append(result.output)
+                if self.finished:
+                    break
+            keep()
+        return Result("".join(output))
 
     def execute(self, line: str) -> str:
         """Run one typed line and return its output; raises NosError."""
