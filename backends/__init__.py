@@ -51,6 +51,8 @@ BACKENDS: dict[str, str] = {
     "networkd": "networkd",
     "nftables": "nftables",
     "system": "system",
+    "bird": "bird",
+    "gobgp": "gobgp",
 }
 """Backend name -> module name under nos_shell.backends (imported lazily)."""
 

@@ -192,8 +192,8 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
         if iface.kind in NETDEV_KINDS:
             devs[iface.name] = _netdev(tree, iface)
 
-    # Links to parents and masters, in interface order.
-    for iface in ifaces:
+    # Links to parents and masters. VLANs by id, so both spellings give the same units.
+    for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
         if iface.kind == "vlan" and iface.parent:
             net(iface.parent).add("Network", "VLAN", iface.name)
         elif iface.kind == "pseudo-ethernet":
@@ -359,18 +359,17 @@ def _static_routes(tree: ConfigTree, net, conn) -> None:
         for prefix in tree.keys(*base):
             dest = ipaddress.ip_network(prefix)
             at = base + (prefix,)
-            for hop in tree.keys(*at, "next-hop"):
-                if tree.exists(*at, "next-hop", hop, "disable"):
-                    continue
-                gateway = ipaddress.ip_address(hop)
-                name, onlink = route_exit(tree, gateway, tree.value(*at, "next-hop", hop, "interface"), conn)
-                if name is None:
-                    continue   # verify refuses it
+            for hops in next_hop_groups(tree, at, conn):
+                gateway, name, onlink, distance = hops[0]
                 route = net(name).new("Route")
-                route += [("Destination", str(dest)), ("Gateway", str(gateway))]
-                if onlink:
-                    route.append(("GatewayOnLink", "yes"))
-                _metric(route, tree.value(*at, "next-hop", hop, "distance"))
+                route.append(("Destination", str(dest)))
+                if len(hops) == 1:
+                    route.append(("Gateway", str(gateway)))
+                    if onlink:
+                        route.append(("GatewayOnLink", "yes"))
+                else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
+                    route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
+                _metric(route, distance)
             for name in tree.keys(*at, "interface"):
                 if tree.exists(*at, "interface", name, "disable"):
                     continue
@@ -381,6 +380,23 @@ def _static_routes(tree: ConfigTree, net, conn) -> None:
                 route = net("lo").new("Route")
                 route += [("Type", "blackhole"), ("Destination", str(dest))]
                 _metric(route, tree.value(*at, "blackhole", "distance"))
+
+
+def next_hop_groups(tree: ConfigTree, at: tuple[str, ...], conn) -> list[list[tuple[IPAddr, str, bool, str | None]]]:
+    """A static route's usable next hops as (gateway, interface, on-link, distance), grouped
+    by distance in configuration order: a group of several is an equal-cost multipath route."""
+    groups: dict[str | None, list] = {}
+    for hop in tree.keys(*at, "next-hop"):
+        h = at + ("next-hop", hop)
+        if tree.exists(*h, "disable"):
+            continue
+        gateway = ipaddress.ip_address(hop)
+        name, onlink = route_exit(tree, gateway, tree.value(*h, "interface"), conn)
+        if name is None:
+            continue   # verify refuses it
+        distance = tree.value(*h, "distance")
+        groups.setdefault(distance, []).append((gateway, name, onlink, distance))
+    return list(groups.values())
 
 
 def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
@@ -401,7 +417,9 @@ def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> N
                 continue   # verify refuses it
             n = net(name)
             n.add("Network", "DHCPServer", "yes")
-            n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
+            text = f"DHCP server: shared-network-name {shared} subnet {prefix}"
+            descs = [d for d in (tree.value(*base, shared, "description"), tree.value(*at, "description")) if d]
+            n.comments.append(": ".join([text] + descs))
             iface = known[name]
             v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
             if len(v4) > 1:
@@ -606,7 +624,11 @@ def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Proble
             hops, ifs = tree.keys(*at, "next-hop"), tree.keys(*at, "interface")
             if not hops and not ifs and not tree.exists(*at, "blackhole"):
                 problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
-            distances: dict[str, str] = {}
+            for group in next_hop_groups(tree, at, conn):
+                if len(group) > 1 and any(onlink for _, _, onlink, _ in group):
+                    problems.append(Problem(at, "equal-cost next hops (same distance) must each lie in a "
+                                                "connected prefix of their interface: networkd has no on-link "
+                                                "flag per multipath next hop"))
             for hop in hops:
                 h = at + ("next-hop", hop)
                 explicit = tree.value(*h, "interface")
@@ -622,15 +644,6 @@ def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Proble
                     problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
                                                "add an address in its subnet, or 'interface IF' to name the "
                                                "interface it is reached through"))
-                    continue
-                if tree.exists(*h, "disable"):
-                    continue
-                distance = tree.value(*h, "distance") or "0"
-                if distance in distances:
-                    problems.append(Problem(h, f"next hops {distances[distance]} and {hop} have the same distance; "
-                                               "equal-cost multipath is not supported, give them different "
-                                               "distances"))
-                distances.setdefault(distance, hop)
             for name in ifs:
                 if name not in known:
                     problems.append(Problem(at + ("interface", name), _not_configured(name)))
