@@ -49,7 +49,19 @@ def active(tree: ConfigTree) -> bool:
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    return bgp_common.verify(tree) if active(tree) else []
+    """The shared BGP rules, plus what GoBGP cannot do."""
+    if not active(tree):
+        return []
+    problems = bgp_common.verify(tree)
+    for key in tree.keys(*bgp_common.BGP, "neighbor"):
+        n = bgp_common.neighbor(tree, key)
+        if n.holdtime == 0:
+            # GoBGP 3.10 sets its socket write deadline to now + negotiated hold time: with
+            # 0 the session drops at the first UPDATE it sends (seen here against BIRD).
+            problems.append(Problem(n.path + ("timers", "holdtime"),
+                                    "GoBGP cannot run a session with hold time 0 (it drops the "
+                                    "session when it sends its first update): use 3 or more"))
+    return problems
 
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
