@@ -21,41 +21,6 @@ GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.glob("bgp-*") if (p / "commands").is_file())
 OWN_DIRS = ("etc/bird/", "etc/gobgp/")
 
-# Scenarios that need interface or static-route lines (other backends generate files for
-# those, so they are not golden cases); test_bgp_realcheck runs the daemons' checkers on them.
-SCENARIOS = {
-    "connected-static-update-source": """
-        set interfaces loopback lo address '192.0.2.1/32'
-        set interfaces loopback lo address '2001:db8::1/128'
-        set interfaces ethernet eth0 address '198.51.100.1/24'
-        set interfaces ethernet eth0 address '2001:db8:1::1/64'
-        set interfaces ethernet eth0 vif 100 address '203.0.113.1/28'
-        set interfaces ethernet eth1 address '198.51.100.129/25'
-        set interfaces ethernet eth1 disable
-        set protocols static route 10.10.0.0/16 next-hop '198.51.100.254'
-        set protocols static route 10.20.0.0/16 next-hop '198.51.100.253'
-        set protocols static route 10.20.0.0/16 next-hop '198.51.100.252'
-        set protocols static route 10.30.0.0/16 interface 'eth0.100'
-        set protocols static route 10.40.0.0/16 blackhole
-        set protocols static route 10.50.0.0/16 next-hop '198.51.100.250' disable
-        set protocols static route6 2001:db8:50::/48 next-hop 'fe80::1' interface 'eth0.100'
-        set protocols static route6 2001:db8:60::/48 blackhole
-        set protocols bgp system-as '65001'
-        set protocols bgp neighbor 198.51.100.2 remote-as '65002'
-        set protocols bgp neighbor 198.51.100.2 update-source '198.51.100.1'
-        set protocols bgp neighbor 192.0.2.9 remote-as 'internal'
-        set protocols bgp neighbor 192.0.2.9 update-source 'lo'
-        set protocols bgp neighbor 2001:db8:1::2 remote-as 'external'
-        set protocols bgp neighbor 2001:db8:1::2 update-source 'eth0'
-        set protocols bgp neighbor 2001:db8:1::2 address-family ipv4-unicast
-        set protocols bgp neighbor 2001:db8:1::2 address-family ipv6-unicast
-        set protocols bgp address-family ipv4-unicast network '192.0.2.0/24'
-        set protocols bgp address-family ipv4-unicast redistribute connected
-        set protocols bgp address-family ipv4-unicast redistribute static
-        set protocols bgp address-family ipv6-unicast redistribute connected
-        set protocols bgp address-family ipv6-unicast redistribute static
-    """,
-}
 
 BASE = """
 set protocols bgp system-as '65001'
@@ -337,8 +302,8 @@ def test_peer_group_inheritance_and_families():
     assert (n5.families, n5.holdtime, n5.keepalive) == (("ipv6-unicast",), 180, 60)
 
 
-def test_scenario_connected_static_update_source():
-    t = tree(SCENARIOS["connected-static-update-source"])
+def test_redistribute_and_update_source():
+    t = tree((GOLDEN / "bgp-bird-redistribute" / "commands").read_text())
     assert problems(t) == []
     v = bgp_common.view(t)
     assert v.router_id == "192.0.2.1"

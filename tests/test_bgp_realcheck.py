@@ -6,8 +6,7 @@
   TOML syntax, unknown keys, wrong types and bad address families, not wrong values such
   as an unknown route-disposition, which is why verify() and the golden files matter.
 
-Checked: every expected file of the golden cases and the files compiled from the
-scenarios in test_bgp_compile (which need interface and static-route lines).
+Checked: every expected bird.conf and gobgpd.toml of the golden cases.
 Under CI=true a missing bird/gobgpd/netns fails; elsewhere those tests are skipped.
 """
 from __future__ import annotations
@@ -18,7 +17,7 @@ import pytest
 
 from lab import netns, require_tool, run
 from nos_shell.backends import bird, gobgp
-from test_bgp_compile import CASES, SCENARIOS, tree
+from test_bgp_compile import CASES
 
 
 def _expected(name: str) -> list[tuple[str, bytes]]:
@@ -26,16 +25,8 @@ def _expected(name: str) -> list[tuple[str, bytes]]:
             for case in CASES for rel in (name,) if (case / "expected" / rel).is_file()]
 
 
-def _scenarios(module, backend: str) -> list[tuple[str, bytes]]:
-    out = []
-    for name, text in SCENARIOS.items():
-        files = module.compile(tree(text, backend))
-        out += [(f"scenario-{name}", data) for data in files.values()]
-    return out
-
-
-BIRD_FILES = _expected(str(bird.CONF)) + _scenarios(bird, "bird")
-GOBGP_FILES = _expected(str(gobgp.CONF)) + _scenarios(gobgp, "gobgp")
+BIRD_FILES = _expected(str(bird.CONF))
+GOBGP_FILES = _expected(str(gobgp.CONF))
 
 
 def bird_check(path: Path):
