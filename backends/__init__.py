@@ -7,6 +7,12 @@ Each backend module provides:
 
 and the apply layer decides how to check and reload what changed.
 
+Alternative backends. Where two backends can run the same area (bird and gobgp both
+run `protocols bgp`; `protocols bgp backend` picks one, default bird), each also provides
+``active(tree) -> bool``. Only the active one compiles files (the other returns ``{}``, so
+apply sees its files removed and stops that daemon) and only the active one reports
+verify problems, so they are not shown twice. A backend without ``active`` is always on.
+
 File modes. A value of the compile mapping is plain ``bytes`` for an ordinary file
 (mode 0644, owner root:root), or a :class:`GeneratedFile` -- a ``bytes`` subclass, so
 everything that compares or writes bytes keeps working -- that carries ``mode``,
