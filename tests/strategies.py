@@ -1,0 +1,144 @@
+"""Hypothesis strategies that generate valid configuration from the schema.
+
+``set_lines()`` draws lists of `set` word lists (without the `set`), each accepted by
+``ConfigTree.set``; ``config_trees()`` applies them and puts comments on some nodes.
+Values come from the schema's own types and are re-checked by them, so a strategy can
+never drift from what the validators accept.
+"""
+from __future__ import annotations
+
+import ipaddress
+import string
+from functools import lru_cache
+
+from hypothesis import strategies as st
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.schema import SCHEMA, Kind, SchemaNode
+from nos_shell.schema import types as t
+
+
+def _checked(vt: t.ValueType, strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    def ok(value: str) -> bool:
+        try:
+            vt.check(value)
+        except ValueError:
+            return False
+        return True
+
+    return strategy.filter(ok)
+
+
+def _addresses(version: int) -> st.SearchStrategy:
+    return st.ip_addresses(v=version) if version else st.ip_addresses()
+
+
+def _prefix(version: int) -> st.SearchStrategy[str]:
+    return st.builds(lambda addr, bits: str(ipaddress.ip_network(
+        f"{addr}/{bits % (addr.max_prefixlen + 1)}", strict=False)), _addresses(version), st.integers(0, 128))
+
+
+def _host_prefix(version: int) -> st.SearchStrategy[str]:
+    return st.builds(lambda addr, bits: f"{addr}/{bits % (addr.max_prefixlen + 1)}",
+                     _addresses(version), st.integers(0, 128))
+
+
+def _mac() -> st.SearchStrategy[str]:
+    return st.lists(st.integers(0, 255), min_size=6, max_size=6).map(
+        lambda b: ":".join(f"{x:02x}" for x in [b[0] & 0xFE, *b[1:]]))
+
+
+def _interface(vt: t.InterfaceName) -> st.SearchStrategy[str]:
+    if not vt.prefixes:
+        return st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", fullmatch=True)
+    return st.builds(lambda p, rest: (p + rest)[:15], st.sampled_from(vt.prefixes),
+                     st.from_regex(r"[0-9][0-9A-Za-z_.\-]{0,6}", fullmatch=True))
+
+
+_TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
+
+
+@lru_cache(maxsize=None)
+def values(vt: t.ValueType) -> st.SearchStrategy[str]:
+    """Words the value type ``vt`` accepts."""
+    if isinstance(vt, t.Union):
+        return st.one_of([values(m) for m in vt.members])
+    if isinstance(vt, t.Enum):
+        return st.sampled_from(vt.values)
+    if isinstance(vt, t.Number):
+        raw = st.integers(vt.low, vt.high).map(str)
+    elif isinstance(vt, t.IPv4):
+        raw = _addresses(4).map(str)
+    elif isinstance(vt, t.IPv6):
+        raw = _addresses(6).map(str)
+    elif isinstance(vt, t.Prefix):
+        raw = _prefix(vt.version)
+    elif isinstance(vt, t.HostPrefix):
+        raw = _host_prefix(vt.version)
+    elif isinstance(vt, t.Mac):
+        raw = _mac()
+    elif isinstance(vt, t.InterfaceName):
+        raw = _interface(vt)
+    elif isinstance(vt, t.HostName):
+        raw = st.from_regex(r"[a-z0-9](?:[a-z0-9\-]{0,8}[a-z0-9])?(?:\.[a-z]{1,6}){0,2}", fullmatch=True)
+    elif isinstance(vt, t.Pattern):
+        raw = st.from_regex(vt.regex, fullmatch=True)
+    elif isinstance(vt, t.Text):
+        raw = st.text(_TEXT, min_size=vt.min_len, max_size=min(vt.max_len, 24))
+    else:
+        raw = st.text(_TEXT, max_size=24)
+    return _checked(vt, raw)
+
+
+@st.composite
+def set_line(draw, schema: SchemaNode = SCHEMA) -> list[str]:
+    """One valid `set` path: names, tag keys and a value, walking down the schema."""
+    words: list[str] = []
+    node = schema
+    while True:
+        if node.kind is Kind.TAG:
+            words.append(draw(values(node.type)))  # type: ignore[arg-type]
+        if node.is_leaf:
+            if node.takes_value:
+                words.append(draw(values(node.type)))  # type: ignore[arg-type]
+            return words
+        if not node.children or (words and draw(st.integers(0, 5)) == 0):
+            return words
+        name = draw(st.sampled_from(sorted(node.children)))
+        words.append(name)
+        node = node.children[name]
+
+
+def set_lines(schema: SchemaNode = SCHEMA, max_size: int = 12) -> st.SearchStrategy[list[list[str]]]:
+    """Lists of valid `set` word lists."""
+    return st.lists(set_line(schema), min_size=0, max_size=max_size)
+
+
+COMMENTS = st.text(string.ascii_letters + string.digits + " .,:;!?-_()'\"/#=+", min_size=1,
+                   max_size=30).map(str.strip).filter(bool)
+
+
+@st.composite
+def config_trees(draw, schema: SchemaNode = SCHEMA, comments: bool = True) -> ConfigTree:
+    """A ConfigTree built from ``set_lines``, with comments on some nodes that carry them
+    in config.boot (containers, leaves and tag entries; not the bare tag names)."""
+    tree = ConfigTree(schema=schema)
+    for words in draw(set_lines(schema)):
+        tree.set(words)
+    if comments:
+        for path, spec, node in list(tree.walk()):
+            if not _is_tag_name(tree, path) and draw(st.integers(0, 4)) == 0:
+                node.comment = draw(COMMENTS)
+    return tree
+
+
+def _is_tag_name(tree: ConfigTree, path: tuple[str, ...]) -> bool:
+    """True when ``path`` ends on a tag node's name rather than on one of its keys."""
+    node, expect_key = tree.schema, False
+    for word in path:
+        if expect_key:
+            expect_key = False
+            continue
+        node = node.children[word]
+        expect_key = node.kind is Kind.TAG
+    return expect_key
