@@ -237,7 +237,6 @@ def static_routes(tree: ConfigTree) -> dict[str, tuple[StaticRoute, ...]]:
 
 
 # -- neighbors ---------------------------------------------------------------------------
-_OPTIONS = ("remote-as", "description", "update-source", "ebgp-multihop", "password", "port")
 
 
 def _resolve_source(tree: ConfigTree, value: str | None, version: int) -> str | None:
