@@ -52,7 +52,7 @@ class Session:
         self.finished = False
         self.terminal: dict[str, int] = {}
         self._running: ConfigTree | None = None
-        self.verifiers: list[Callable[[ConfigTree], list]] = []
+        self.verifiers: list[Callable[[ConfigTree], list]] = [_verify_backends]
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -389,6 +389,13 @@ class Session:
         return (f"Loading configuration from '{self.store.resolve_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + "Merge complete. Use 'commit' to make changes effective.\n")
+
+
+def _verify_backends(tree: ConfigTree) -> list:
+    """Cross-node rules of every backend (imported only when something is committed)."""
+    from .backends import verify_all
+
+    return verify_all(tree)
 
 
 def _only(node, name: str):
