@@ -132,7 +132,7 @@ def _members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
             base = ("interfaces", kind, master, "member", "interface")
             names = tree.keys(*base) if kind == "bridge" else tree.values(*base)
             for member in names:
-                out.append((member, master, kind, base + ((member,) if kind == "bridge" else ())))
+                out.append((member, master, kind, base + (member,)))
     return out
 
 
