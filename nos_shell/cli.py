@@ -39,12 +39,29 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("-c", metavar="COMMAND", dest="command", help="run one operational command")
     what.add_argument("-f", metavar="FILE", dest="file", help="run the lines of FILE ('-' for stdin)")
     parser.add_argument("--user", default=None, help="user name shown in prompts and commit history")
+    sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
+    ssh = sub.add_parser("ssh-server", help="serve the shell over SSH (see docs/ssh.md)",
+                         description="Serve the shell over SSH where `service ssh` says.")
+    ssh.add_argument("--port", type=int, action="append", default=None,
+                     help="listen on this port instead of `service ssh port` (0: any free port)")
+    ssh.add_argument("--listen", action="append", default=None, metavar="ADDRESS",
+                     help="listen on this address instead of `service ssh listen-address`")
+    ssh.add_argument("--host-key", metavar="FILE", default=None,
+                     help="host key (default ROOT/etc/nos-shell/ssh_host_ed25519_key, made on first start)")
+    ssh.add_argument("--full-screen", action="store_true",
+                     help="allow the full-screen editor for clients with a PTY and an xterm-like TERM "
+                          "(default: the plain line mode for every client)")
+    ssh.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     root, live = choose_root(args)
+    if args.subcommand == "ssh-server":
+        from .shell import ssh
+
+        return ssh.main(root, args)
     user = args.user or _login_name()
     from .session import Session
 
@@ -100,21 +117,12 @@ def run_file(session, name: str) -> int:
 
 
 def interactive(session) -> int:
-    """A plain line prompt (the full-screen shell arrives with the shell issue)."""
-    while not session.finished:
-        if session.mode == "conf":
-            print(session.edit_line)
-        try:
-            line = input(session.prompt)
-        except EOFError:
-            print()
-            return 0
-        except KeyboardInterrupt:
-            print()
-            continue
-        result = session.run(line)
-        sys.stdout.write(result.output)
-    return 0
+    """The interactive shell. Without a capable terminal (stdin not a TTY, TERM dumb or
+    unset) this is the plain line mode of nos_shell/shell/plain.py: no escape sequences,
+    no line editor; automation and pipes get exactly the prompts and output."""
+    from .shell.plain import run_stdio
+
+    return run_stdio(session)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,250 @@
+"""The plain line mode: what automation clients (and dumb terminals) talk to.
+
+A :class:`LineProtocol` turns the bytes a client types into commands for a
+:class:`~nos_shell.session.Session` and returns the bytes to send back. It knows nothing
+about its transport: the SSH server (nos_shell/shell/ssh.py) and the local stdin loop
+(:func:`run_stdio`) both drive it.
+
+What it guarantees (docs/ssh.md, "What automation clients need"):
+
+- no escape sequences ever: typed characters are echoed as plain text, backspace as
+  ``\\b \\b``, and escape sequences in command output are removed;
+- every line ends with exactly the configured newline (``\\r\\n`` on SSH);
+- the prompt (``vyos@r1:~$ `` / ``vyos@r1# ``) ends with one space, and in
+  configuration mode the ``[edit ...]`` line comes right before it;
+- CR, LF and CRLF each end one line (a CRLF is one Enter, also when split across reads);
+- ``set terminal length N``, ``set terminal width N``, ``stty cols N`` (and ``rows``)
+  are accepted silently in either mode;
+- a handful of shell commands that clients send (``cat /proc/uptime``, optionally piped
+  to ``awk '{print $N}'``) are answered here, never by a system shell; every other line
+  goes to the session, which refuses what it does not know.
+"""
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+log = logging.getLogger(__name__)
+
+#: Printed once when an SSH session starts. It must not contain ``$``, ``#`` or ``>``:
+#: clients look for those to find the prompt.
+BANNER = f"Welcome to nos-shell {__version__}, a VyOS-style router shell"
+
+_TERMINAL = re.compile(r"\s*(?:set\s+terminal\s+(?:length|width|rows|columns)|terminal\s+(?:length|width)"
+                       r"|stty\s+(?:cols|columns|rows))\s+\d+\s*")
+_UPTIME = re.compile(r"\s*cat\s+/proc/uptime\s*(?:\|\s*awk\s+(?:'\{\s*print\s+\$(\d+)\s*\}'"
+                     r"|\"\{\s*print\s+\$(\d+)\s*\}\")\s*)?")
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def is_terminal_setting(line: str) -> bool:
+    """`set terminal length 0` and friends: accepted and ignored (there is no pager)."""
+    return _TERMINAL.fullmatch(line) is not None
+
+
+def shell_compat(line: str) -> str | None:
+    """The answer to a shell command clients send (napalm-vyos: ``cat /proc/uptime | awk
+    '{print $1}'``), or None. Computed here: nothing ever reaches a system shell."""
+    m = _UPTIME.fullmatch(line)
+    if m is None:
+        return None
+    try:
+        with open("/proc/uptime") as handle:
+            fields = handle.read().split()
+    except OSError:
+        fields = ["0.00", "0.00"]
+    column = m.group(1) or m.group(2)
+    if column is None:
+        return " ".join(fields) + "\n"
+    index = int(column)
+    if index == 0:
+        return " ".join(fields) + "\n"
+    return (fields[index - 1] if index <= len(fields) else "") + "\n"
+
+
+def clean(text: str) -> str:
+    """Remove escape sequences and control characters (tab and newline stay)."""
+    return _ESCAPES.sub("", text)
+
+
+class LineProtocol:
+    """A plain line-mode shell over any byte stream: ``feed(bytes) -> bytes``.
+
+    ``echo``: echo what is typed (SSH with or without a PTY: the client has no local echo;
+    off for a local terminal, whose tty driver echoes). ``newline``: the line end written
+    (``"\\r\\n"`` for SSH, ``"\\n"`` for local pipes). ``banner``: printed by :meth:`start`.
+    ``runner``: how a line is run (default ``session.run``).
+    """
+
+    def __init__(self, session: "Session", *, echo: bool = True, newline: str = "\r\n",
+                 banner: str | None = BANNER, encoding: str = "utf-8",
+                 runner: Callable[[str], tuple[str, bool]] | None = None):
+        self.session = session
+        self.echo = echo
+        self.newline = newline
+        self.banner = banner
+        self.encoding = encoding
+        self._runner = runner
+        self._decoder = codecs.getincrementaldecoder(encoding)("replace")
+        self._line: list[str] = []
+        self._after_cr = False
+        self._escape = ""          # "", "esc", "csi" or "ss3": skipping an input escape sequence
+        self.finished = False
+        self.last_ok = True        # whether the last command succeeded
+
+    # -- output --------------------------------------------------------------------------
+    def _out(self, text: str) -> str:
+        """Command output as sent: plain text, every line ended with ``newline``."""
+        text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if text and not text.endswith("\n"):
+            text += "\n"
+        return text.replace("\n", self.newline)
+
+    def prompt(self) -> str:
+        """The `[edit ...]` line in configuration mode, then the prompt (ending in one space)."""
+        session = self.session
+        head = session.edit_line + self.newline if session.mode == "conf" else ""
+        return head + session.prompt
+
+    def start(self) -> bytes:
+        """What to send when the session opens: the banner, then the first prompt."""
+        banner = self.banner + self.newline if self.banner else ""
+        return (banner + self.prompt()).encode(self.encoding, "replace")
+
+    # -- input ---------------------------------------------------------------------------
+    def feed(self, data: bytes) -> bytes:
+        """Take typed bytes, run every completed line, return what to send back."""
+        out: list[str] = []
+        for char in self._decoder.decode(data):
+            if self.finished:
+                break
+            out.append(self._char(char))
+        return "".join(out).encode(self.encoding, "replace")
+
+    def eof(self) -> bytes:
+        """The input ended: run a last unterminated line, then finish."""
+        out = ""
+        rest = self._decoder.decode(b"", final=True)
+        if rest and not self.finished:
+            out += "".join(self._char(c) for c in rest)
+        if self._line and not self.finished:
+            out += self._enter(prompt=False)
+        elif not self.finished:
+            out += self.newline
+        self.finished = True
+        return out.encode(self.encoding, "replace")
+
+    def _char(self, char: str) -> str:
+        after_cr, self._after_cr = self._after_cr, False
+        if self._escape:
+            return self._skip_escape(char)
+        if char == "\r":
+            self._after_cr = True
+            return self._enter()
+        if char == "\n":
+            return "" if after_cr else self._enter()
+        if char == "\x1b":
+            self._escape = "esc"
+            return ""
+        if char in "\x7f\x08":
+            if not self._line:
+                return ""
+            self._line.pop()
+            return "\b \b" if self.echo else ""
+        if char == "\x15":                        # Ctrl-U: forget the line
+            erased, self._line = len(self._line), []
+            return "\b \b" * erased if self.echo else ""
+        if char == "\x03":                        # Ctrl-C: abandon the line
+            self._line = []
+            return ("^C" if self.echo else "") + self.newline + self.prompt()
+        if char == "\x04":                        # Ctrl-D on an empty line: log out
+            if not self._line and self.session.mode == "op":
+                self.finished = True
+                return self.newline
+            return ""
+        if char == "\t":
+            char = " "
+        elif char < " ":
+            return ""
+        self._line.append(char)
+        return char if self.echo else ""
+
+    def _skip_escape(self, char: str) -> str:
+        if self._escape == "esc":
+            self._escape = {"[": "csi", "O": "ss3"}.get(char, "")
+        elif self._escape == "ss3" or "@" <= char <= "~":
+            self._escape = ""
+        return ""
+
+    def _enter(self, prompt: bool = True) -> str:
+        line, self._line = "".join(self._line), []
+        out = self.newline if self.echo else ""
+        out += self._out(self.run_line(line))
+        if self.session.finished:
+            self.finished = True
+        elif prompt:
+            out += self.prompt()
+        return out
+
+    # -- running -------------------------------------------------------------------------
+    def run_line(self, line: str) -> str:
+        """Run one line; returns its output (``\\n`` line ends)."""
+        if not line.strip():
+            self.last_ok = True
+            return ""
+        if is_terminal_setting(line):
+            self.last_ok = True
+            return ""
+        answer = shell_compat(line)
+        if answer is not None:
+            self.last_ok = True
+            return answer
+        try:
+            if self._runner is not None:
+                output, self.last_ok = self._runner(line)
+                return output
+            result = self.session.run(line)
+        except Exception as exc:  # a bug must not end the user's session
+            log.exception("command failed: %r", line)
+            self.last_ok = False
+            return f"\n  Internal error: {type(exc).__name__}: {exc}\n\n"
+        self.last_ok = result.ok
+        return result.output
+
+
+def run_stdio(session: "Session", stdin_fd: int | None = None, stdout=None) -> int:
+    """The local plain loop (no TTY, or a dumb terminal): read stdin, write stdout.
+
+    Nothing is echoed (a terminal's own line discipline echoes; a pipe should not) and lines
+    end with ``\\n``. Returns 0 at end of input or after `exit`."""
+    fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
+    out = stdout or sys.stdout.buffer
+    proto = LineProtocol(session, echo=False, newline="\n", banner=None)
+
+    def write(data: bytes) -> None:
+        if data:
+            out.write(data)
+            out.flush()
+
+    write(proto.start())
+    while not proto.finished:
+        try:
+            data = os.read(fd, 65536)
+        except KeyboardInterrupt:
+            write(proto.feed(b"\x03"))
+            continue
+        if not data:
+            write(proto.eof())
+            break
+        write(proto.feed(data))
+    return 0

@@ -1,0 +1,323 @@
+"""`nos-shell ssh-server`: the router's SSH server (asyncssh), one Session per SSH session.
+
+Where it listens: `service ssh port` (default 22) on each `service ssh listen-address`
+(default: all addresses) of the running configuration under the root. The server watches
+the revision archive and rebinds when a commit changes `service ssh`; without `service ssh`
+it listens nowhere until it is configured. ``--port`` / ``--listen`` override the
+configuration (tests use ``--listen 127.0.0.1 --port 0``: a free port, printed on stderr).
+
+Who may log in and at which level: nos_shell/shell/auth.py (`system login user`).
+
+What a session gets:
+
+- an interactive shell (``ssh HOST``) runs the plain line mode of nos_shell/shell/plain.py,
+  unless full-screen mode is allowed (``--full-screen``), the client asked for a PTY with a
+  capable TERM (xterm*, screen*, tmux*, rxvt*, linux) and nos_shell/shell/app.py provides
+  ``async def serve_ssh(process, session) -> int``. The default is plain for everyone:
+  automation clients cannot be told apart by TERM (netmiko, napalm and paramiko send
+  ``vt100``, Ansible over libssh and scrapli's system transport send ``xterm``-like types);
+- a command (``ssh HOST 'show version'``) runs as one operational command, like
+  ``nos-shell -c``: output on stdout, the error on stderr and exit status 1;
+- subsystems (sftp, ...), port forwarding, agent and X11 forwarding are refused.
+
+No request ever reaches a system shell.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib.util
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+import asyncssh
+
+from ..session import Session
+from ..store import ARCHIVE, Store
+from .auth import Authenticator
+from .plain import LineProtocol, is_terminal_setting, shell_compat
+
+log = logging.getLogger("nos_shell.ssh")
+
+HOST_KEY = Path("etc/nos-shell/ssh_host_ed25519_key")
+DEFAULT_PORT = 22
+FULL_SCREEN_TERMS = ("xterm", "screen", "tmux", "rxvt", "linux")
+WATCH_SECONDS = 2.0
+
+
+# -- host key --------------------------------------------------------------------------------
+def load_host_key(path: Path) -> asyncssh.SSHKey:
+    """The server's ed25519 host key, generated (mode 0600) on first use and kept."""
+    if path.exists():
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+        return asyncssh.read_private_key(str(path))
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="nos-shell host key")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_private(path, key.export_private_key())
+    pub = path.with_name(path.name + ".pub")
+    pub.write_bytes(key.export_public_key())
+    log.info("generated host key %s", path)
+    return key
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+# -- where to listen ------------------------------------------------------------------------
+def listen_pairs(tree, ports: list[int] | None = None, addresses: list[str] | None = None
+                 ) -> list[tuple[str, int]]:
+    """(address, port) pairs; "" means every address. Empty when SSH is not configured and
+    nothing was given on the command line."""
+    configured = tree.exists("service", "ssh")
+    if not configured and ports is None and addresses is None:
+        return []
+    if ports is None:
+        ports = [int(p) for p in tree.values("service", "ssh", "port")] or [DEFAULT_PORT]
+    if addresses is None:
+        addresses = tree.values("service", "ssh", "listen-address") or [""]
+    return [(a, p) for a in addresses for p in ports]
+
+
+def use_full_screen(term: str | None, allowed: bool) -> bool:
+    """The rule for the full-screen editor: allowed by the server setting, a PTY with a
+    capable terminal type, and the full-screen app installed. Everything else is plain."""
+    if not allowed or not term:
+        return False
+    if not term.lower().startswith(FULL_SCREEN_TERMS):
+        return False
+    return importlib.util.find_spec("nos_shell.shell.app") is not None
+
+
+# -- authentication ---------------------------------------------------------------------------
+class _Server(asyncssh.SSHServer):
+    def __init__(self, auth: Authenticator):
+        self.auth = auth
+        self.peer = "?"
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        peer = conn.get_extra_info("peername") or ("?", 0)
+        self.peer = f"{peer[0]}:{peer[1]}"
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return self.auth.password_allowed()
+
+    def validate_password(self, username: str, password: str) -> bool:
+        ok = self.auth.check_password(username, password)
+        log.info("%s password for %s from %s", "accepted" if ok else "refused", username, self.peer)
+        return ok
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        ok = self.auth.check_key(username, key.export_public_key("openssh").decode())
+        log.info("%s public key for %s from %s", "accepted" if ok else "refused", username, self.peer)
+        return ok
+
+
+# -- sessions ----------------------------------------------------------------------------------
+class Handler:
+    """Runs one SSH session (shell, command or subsystem request)."""
+
+    def __init__(self, root: Path, auth: Authenticator, full_screen: bool = False):
+        self.root = root
+        self.auth = auth
+        self.full_screen = full_screen
+
+    async def __call__(self, process: asyncssh.SSHServerProcess) -> None:
+        user = process.get_extra_info("username")
+        session = Session(self.root, user=user, via="ssh", level=self.auth.level(user))
+        status = 1
+        try:
+            if process.subsystem:
+                process.stderr.write(f"nos-shell: subsystem '{process.subsystem}' is not available\n".encode())
+            elif process.command is not None:
+                status = await self.command(process, session)
+            else:
+                status = await self.shell(process, session)
+        except (asyncssh.Error, BrokenPipeError, ConnectionError):
+            pass
+        except Exception:
+            log.exception("session of %s failed", user)
+        with contextlib.suppress(Exception):
+            process.exit(status)
+
+    async def shell(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
+        term = process.get_terminal_type()
+        if use_full_screen(term, self.full_screen):
+            from . import app  # type: ignore[attr-defined]
+
+            log.info("%s: full-screen session (TERM=%s)", session.user, term)
+            return await app.serve_ssh(process, session)
+        log.info("%s: plain session (%s)", session.user, f"TERM={term}" if term else "no PTY")
+        # with a PTY the client's terminal is raw and expects the server to echo; without
+        # one the client's own terminal (if any) echoes
+        proto = LineProtocol(session, echo=term is not None, newline="\r\n")
+        loop = asyncio.get_running_loop()
+        process.stdout.write(proto.start())
+        while not proto.finished:
+            try:
+                data = await process.stdin.read(65536)
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived, asyncssh.TerminalSizeChanged):
+                continue
+            if not data:
+                process.stdout.write(await loop.run_in_executor(None, proto.eof))
+                break
+            out = await loop.run_in_executor(None, proto.feed, data)
+            if out:
+                process.stdout.write(out)
+        return 0
+
+    async def command(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
+        """One operational command, as `nos-shell -c` runs it. Never a system shell."""
+        line = process.command
+        newline = "\r\n" if process.get_terminal_type() else "\n"
+        log.info("%s: command %r", session.user, line)
+        if is_terminal_setting(line):
+            return 0
+        answer = shell_compat(line)
+        if answer is not None:
+            process.stdout.write(answer.replace("\n", newline).encode())
+            return 0
+        if _is_configure(line):
+            process.stderr.write(b"configure needs an interactive session (ssh without a command)\n")
+            return 1
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(None, session.run, line)
+        if not result.ok:
+            process.stderr.write((result.error.summary + "\n").encode())  # type: ignore[union-attr]
+            return 1
+        process.stdout.write(result.output.replace("\n", newline).encode())
+        return 0
+
+
+def _is_configure(line: str) -> bool:
+    from ..commands import parse
+    from ..errors import NosError
+
+    try:
+        return parse(line, "op").name == "configure"
+    except NosError:
+        return False
+
+
+# -- the server ----------------------------------------------------------------------------------
+class SSHService:
+    """The listeners of one root; :meth:`sync` binds what the configuration asks for."""
+
+    def __init__(self, root: Path, host_key: asyncssh.SSHKey, *, ports: list[int] | None = None,
+                 addresses: list[str] | None = None, full_screen: bool = False):
+        self.root = Path(root)
+        self.host_key = host_key
+        self.ports = ports
+        self.addresses = addresses
+        self.auth = Authenticator(self.root)
+        self.handler = Handler(self.root, self.auth, full_screen)
+        self.servers: dict[tuple[str, int], asyncssh.SSHAcceptor] = {}
+        self.failed: set[tuple[str, int]] = set()
+
+    @property
+    def fixed(self) -> bool:
+        """Listening where the command line said: nothing to watch."""
+        return self.ports is not None and self.addresses is not None
+
+    def wanted(self) -> list[tuple[str, int]]:
+        return listen_pairs(Store(self.root).running(), self.ports, self.addresses)
+
+    async def sync(self) -> None:
+        wanted = self.wanted()
+        for pair in [p for p in self.servers if p not in wanted]:
+            self.servers.pop(pair).close()
+            log.info("stopped listening on %s", _where(pair))
+        for pair in wanted:
+            if pair in self.servers:
+                continue
+            try:
+                server = await asyncssh.create_server(
+                    lambda: _Server(self.auth), pair[0] or None, pair[1],
+                    server_host_keys=[self.host_key], process_factory=self.handler,
+                    encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
+                    x11_forwarding=False, login_timeout=60, reuse_address=True)
+            except OSError as exc:
+                if pair not in self.failed:
+                    log.error("cannot listen on %s: %s", _where(pair), exc.strerror or exc)
+                    self.failed.add(pair)
+                continue
+            self.failed.discard(pair)
+            self.servers[pair] = server
+            for sock in server.sockets:
+                host, port = sock.getsockname()[:2]
+                # the line tests and operators look for: where the server really listens
+                print(f"nos-shell ssh-server: listening on {_where((host, port))}", file=sys.stderr,
+                      flush=True)
+        if not wanted:
+            log.warning("service ssh is not configured: listening nowhere until it is")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.sync()
+        archive = self.root / ARCHIVE
+        stamp = _mtime(archive)
+        while not stop.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), WATCH_SECONDS)
+            if stop.is_set() or self.fixed:
+                continue
+            now = _mtime(archive)
+            if now != stamp or self.failed:
+                stamp = now
+                await self.sync()
+        for server in self.servers.values():
+            server.close()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _where(pair: tuple[str, int]) -> str:
+    host, port = pair
+    if not host:
+        return f"*:{port}"
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def main(root: Path, args: argparse.Namespace) -> int:
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
+                        format="nos-shell ssh-server: %(message)s")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    key_path = Path(args.host_key) if args.host_key else root / HOST_KEY
+    try:
+        key = load_host_key(key_path)
+    except (OSError, asyncssh.KeyImportError) as exc:
+        print(f"nos-shell ssh-server: host key {key_path}: {exc}", file=sys.stderr)
+        return 1
+    service = SSHService(root, key, ports=args.port, addresses=args.listen, full_screen=args.full_screen)
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await service.run(stop)
+
+    asyncio.run(serve())
+    return 0
