@@ -37,7 +37,7 @@ class Session:
     """One user's view: the running configuration, a private candidate, the edit level."""
 
     def __init__(self, root: Path | str | None = None, *, user: str = "vyos", via: str = "cli",
-                 store: Store | None = None, level: str = "admin"):
+                 store: Store | None = None, level: str = "admin", apply: bool = True):
         if store is None:
             if root is None:
                 raise ValueError("Session needs a root directory (or a Store)")
@@ -53,6 +53,7 @@ class Session:
         self.terminal: dict[str, int] = {}
         self._running: ConfigTree | None = None
         self.verifiers: list[Callable[[ConfigTree], list]] = [_verify_backends]
+        self.apply_changes = apply
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -101,6 +102,7 @@ class Session:
         script, and then nothing it committed or saved is kept; its error summary reads
         ``NAME:LINE: message``."""
         output: list[str] = []
+        base = self.running
         with self.store.deferred() as keep:
             for number, line in enumerate(lines, 1):
                 if not line.strip() or line.lstrip().startswith("#"):
@@ -113,6 +115,14 @@ class Session:
                 output.append(result.output)
                 if self.finished:
                     break
+            self.refresh()
+            final = self.running
+            if final != base:
+                try:
+                    output.extend(note + "\n" for note in self._apply(base, final))
+                except NosError as exc:
+                    self.refresh()
+                    return Result("".join(output), False, NosError(f"{name}: {exc.summary}"))
             keep()
         return Result("".join(output))
 
@@ -294,9 +304,25 @@ class Session:
                     lines += [f"[ {' '.join(problem.path)} ]", problem.message, ""]
                 raise CommitError(*lines[:-1], "Commit failed")
             snapshot = candidate.copy()
-            self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
+            notes = [] if self.store.deferring else self._apply(self.running, snapshot)
+            try:
+                self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
+            except OSError as exc:
+                self._apply(snapshot, self.running)
+                raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
             self._running = snapshot
-        return ""
+        return "".join(note + "\n" for note in notes)
+
+    def _apply(self, old: ConfigTree, new: ConfigTree) -> list[str]:
+        """Generated files and live reloads for ``new`` (see nos_shell/apply)."""
+        if not self.apply_changes:
+            return []
+        from .apply import apply, load_target
+
+        try:
+            return apply(load_target(self.store.root), old, new)
+        except CommitError as exc:
+            raise CommitError(*exc.lines, "Commit failed") from None
 
     def verify(self, tree: ConfigTree) -> list:
         """Every problem the registered verifiers find (each returns Problems)."""

@@ -89,6 +89,11 @@ class Store:
         finally:
             self._pending = None
 
+    @property
+    def deferring(self) -> bool:
+        """True inside :meth:`deferred`: nothing reaches the disk yet."""
+        return self._pending is not None
+
     def _write(self, path: Path, data: bytes | None) -> None:
         if self._pending is not None:
             self._pending[:] = [(p, d) for p, d in self._pending if p != path]

@@ -1,0 +1,133 @@
+"""Apply a committed tree: compile, plan, check, write atomically, reload; revert on failure.
+
+This is the only layer with side effects. Backends stay free of I/O: the apply layer hands
+each backend a :class:`Context` whose ``run`` method is the one way to start a program (in
+the router's context, never through a shell). A backend module may provide:
+
+- ``checks(staged: dict[PurePosixPath, Path]) -> list[list[str]]``: commands that check its
+  changed files, staged in a scratch directory (``bird -p -c FILE``, ``nft -c -f FILE``);
+  run only in live mode, before anything is written;
+- ``reload(ctx: Context) -> None``: make the running system follow the new files and tree
+  (``networkctl reload``, ``birdc configure``, ...); called in live mode for every backend
+  on every commit, with the backend's own changed and removed paths, so a backend whose
+  state lives outside files (GoBGP's announcements) can compare ``ctx.old``/``ctx.new``.
+
+When a check fails nothing is written. When writing or a reload fails, the previous files are
+put back and every backend is reloaded again with them, and the commit fails.
+"""
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..config.tree import ConfigTree
+from ..errors import CommitError
+from . import files
+from .target import Target, load_target
+
+__all__ = ["Context", "Target", "apply", "load_target"]
+
+
+@dataclass
+class Context:
+    """What a backend's reload sees: the target, both trees, its own file changes."""
+
+    target: Target
+    old: ConfigTree
+    new: ConfigTree
+    changed: set[PurePosixPath] = field(default_factory=set)
+    removed: set[PurePosixPath] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def run(self, *argv: str, check: bool = True, timeout: float = 60,
+            input: str | None = None) -> subprocess.CompletedProcess:
+        """Run a program in the router's context; raises CommitError when it fails."""
+        full = self.target.argv(*argv)
+        try:
+            result = subprocess.run(full, capture_output=True, text=True, timeout=timeout, input=input)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise CommitError(f"{' '.join(argv)}: {exc}") from None
+        if check and result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            raise CommitError(f"{' '.join(argv)} failed (exit {result.returncode})", *detail)
+        return result
+
+    def file(self, rel: PurePosixPath | str) -> Path:
+        return self.target.path(rel)
+
+
+def _backends() -> dict[str, object]:
+    from ..backends import BACKENDS, load
+
+    return {name: load(name) for name in BACKENDS}
+
+
+def compile_by_backend(tree: ConfigTree) -> dict[str, files.Files]:
+    return {name: module.compile(tree) for name, module in _backends().items()}  # type: ignore[attr-defined]
+
+
+def apply(target: Target, old: ConfigTree, new: ConfigTree) -> list[str]:
+    """Bring the target to ``new``; returns notes for the commit output."""
+    wanted = compile_by_backend(new)
+    previous_owned = files.owned(target.root)
+    change = files.plan(target.root, wanted)
+    if target.live:
+        _check(target, change)
+    files.write(target.root, wanted, change)
+    if not target.live:
+        return []
+    try:
+        return _reload_all(target, old, new, change)
+    except CommitError as failure:
+        files.restore(target.root, change, previous_owned)
+        try:
+            _reload_all(target, new, old, _reversed(change))
+        except CommitError as second:
+            raise CommitError(*failure.lines, "Reverting to the previous configuration also failed:",
+                              *second.lines) from None
+        raise CommitError(*failure.lines, "The previous configuration was restored.") from None
+
+
+def _reversed(change: files.Plan) -> files.Plan:
+    """The plan that the restore amounted to (for the second round of reloads)."""
+    back = files.Plan(owners=change.owners)
+    for rel, previous in change.previous.items():
+        if previous is None:
+            back.removed.add(rel)
+        else:
+            back.changed[rel] = previous.data
+    return back
+
+
+def _reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.Plan) -> list[str]:
+    notes: list[str] = []
+    for name, module in _backends().items():
+        reload = getattr(module, "reload", None)
+        if reload is None:
+            continue
+        mine = {rel for rel, owner in change.owners.items() if owner == name}
+        ctx = Context(target, old, new, set(change.changed) & mine, change.removed & mine)
+        reload(ctx)
+        notes.extend(ctx.notes)
+    return notes
+
+
+def _check(target: Target, change: files.Plan) -> None:
+    """Run the backends' checks on the changed files, staged outside the live paths."""
+    with tempfile.TemporaryDirectory(prefix="nos-check-") as scratch:
+        staged: dict[PurePosixPath, Path] = {}
+        for rel, data in change.changed.items():
+            path = Path(scratch) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(bytes(data))
+            staged[rel] = path
+        ctx = Context(target, ConfigTree(), ConfigTree())
+        for name, module in _backends().items():
+            checks = getattr(module, "checks", None)
+            if checks is None:
+                continue
+            mine = {rel: path for rel, path in staged.items() if change.owners.get(rel) == name}
+            for argv in checks(mine) if mine else ():
+                ctx.run(*argv)

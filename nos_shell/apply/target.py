@@ -1,0 +1,68 @@
+"""Where and how a configuration is applied: the target.
+
+A target is a root directory (generated files go below it, mirroring system paths) plus,
+when ``live`` is on, how to reach the system that reads those files: a command prefix that
+runs programs in the router's context (nothing for the host itself, ``ip netns exec NS`` or
+``nsenter -t PID -n -m`` for a lab router in a namespace) and the daemons' control paths.
+
+It is read from ``ROOT/etc/nos-shell/apply.toml``; without that file a sandbox root only
+gets files, and the live root ``/`` gets the defaults below::
+
+    live = true
+    exec-prefix = ["nsenter", "-t", "4242", "-n", "-m"]
+    bird-socket = "/run/bird/bird.ctl"
+    gobgp-api = "127.0.0.1:50051"
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import NosError
+
+SETTINGS = Path("etc/nos-shell/apply.toml")
+
+
+@dataclass(frozen=True)
+class Target:
+    root: Path
+    live: bool = False
+    exec_prefix: tuple[str, ...] = ()
+    bird_socket: str = "/run/bird/bird.ctl"
+    gobgp_api: str = "127.0.0.1:50051"
+    options: dict = field(default_factory=dict)
+
+    def argv(self, *argv: str) -> list[str]:
+        """A command line run in the router's context (never through a shell)."""
+        return [*self.exec_prefix, *argv]
+
+    def path(self, relative: str | Path) -> Path:
+        return self.root / relative
+
+
+_KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str}
+
+
+def load_target(root: Path | str) -> Target:
+    """The target of ``root``: its apply.toml if present, else live only for ``/``."""
+    root = Path(root)
+    target = Target(root=root, live=root == Path("/"))
+    settings = root / SETTINGS
+    if not settings.exists():
+        return target
+    try:
+        data = tomllib.loads(settings.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise NosError(f"{settings}: {exc}") from None
+    for key, value in data.items():
+        expected = _KEYS.get(key)
+        if expected is None:
+            raise NosError(f"{settings}: unknown setting '{key}' (known: {', '.join(_KEYS)})")
+        if not isinstance(value, expected) or (key == "exec-prefix" and
+                                               not all(isinstance(v, str) for v in value)):
+            raise NosError(f"{settings}: '{key}' must be a {expected.__name__}")
+    return replace(target, live=data.get("live", target.live),
+                   exec_prefix=tuple(data.get("exec-prefix", ())),
+                   bird_socket=data.get("bird-socket", target.bird_socket),
+                   gobgp_api=data.get("gobgp-api", target.gobgp_api))
