@@ -10,6 +10,7 @@ from . import __version__
 from .commands import Command
 from .config import diff, render
 from .errors import NosError
+from .ops_interfaces import show_interfaces
 
 if TYPE_CHECKING:
     from .session import Session
@@ -113,4 +114,5 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "show_system_commit": show_system_commit,
     "compare_revisions": compare_revisions,
     "set_terminal": set_terminal,
+    "show_interfaces": show_interfaces,
 }

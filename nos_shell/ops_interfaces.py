@@ -1,0 +1,122 @@
+"""`show interfaces`: the live links (pyroute2, imported only here and only when asked) with
+their addresses and the configured descriptions, in VyOS's layout::
+
+    Codes: S - State, L - Link, u - Up, D - Down, A - Admin Down
+    Interface        IP Address                        S/L  Description
+    ---------        ----------                        ---  -----------
+    eth0             192.0.2.1/24                      u/u  uplink
+    lo               127.0.0.1/8                       u/u
+                     ::1/128
+
+S is the administrative state (``u`` up, ``A`` administratively down), L the link (``u``
+carrier, ``D`` none). IPv4 addresses come before IPv6 ones (napalm-vyos reads the first
+line of each interface with a pattern that only accepts digits, dots, colons and ``-``);
+link-local IPv6 addresses are left out. A configured interface that does not exist (yet)
+is listed as ``-`` with ``D/D`` (``A/D`` when it is disabled), so tools that join the
+configuration with this table find every configured name.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .config.tree import natural_key
+from .errors import NosError
+
+if TYPE_CHECKING:
+    from .commands import Command
+    from .config.tree import ConfigTree
+    from .session import Session
+
+IFF_UP = 0x1
+IFF_LOWER_UP = 0x10000
+ROW = "{:<16} {:<33} {:<4} {}"
+
+
+@dataclass
+class Link:
+    name: str
+    admin_up: bool = False
+    carrier: bool = False
+    addresses: list[str] = field(default_factory=list)
+    present: bool = True
+
+
+def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
+    """Kernel name -> (description, disabled) for every configured interface, VLANs as
+    ``eth0.100`` and QinQ as ``eth0.200.10``."""
+    found: dict[str, tuple[str, bool]] = {}
+
+    def add(name: str, *path: str) -> None:
+        found[name] = (tree.value(*path, "description", default=False) or "",
+                       tree.exists(*path, "disable"))
+
+    for kind in tree.keys("interfaces"):
+        for name in tree.keys("interfaces", kind):
+            base = ("interfaces", kind, name)
+            add(name, *base)
+            for vid in tree.keys(*base, "vif"):
+                add(f"{name}.{vid}", *base, "vif", vid)
+            for outer in tree.keys(*base, "vif-s"):
+                add(f"{name}.{outer}", *base, "vif-s", outer)
+                for inner in tree.keys(*base, "vif-s", outer, "vif-c"):
+                    add(f"{name}.{outer}.{inner}", *base, "vif-s", outer, "vif-c", inner)
+    return found
+
+
+def live_links() -> dict[str, Link]:
+    """The links of this network namespace with their addresses (IPv4 first)."""
+    from pyroute2 import IPRoute
+
+    links: dict[int, Link] = {}
+    addresses: dict[int, list[tuple[int, ipaddress._BaseAddress, str]]] = {}
+    with IPRoute() as ipr:
+        for msg in ipr.get_links():
+            flags = msg["flags"]
+            links[msg["index"]] = Link(msg.get_attr("IFLA_IFNAME"), bool(flags & IFF_UP),
+                                       bool(flags & IFF_LOWER_UP))
+        for msg in ipr.get_addr():
+            text = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
+            if not text:
+                continue
+            address = ipaddress.ip_address(text)
+            if address.version == 6 and address.is_link_local:
+                continue
+            addresses.setdefault(msg["index"], []).append(
+                (address.version, address, f"{text}/{msg['prefixlen']}"))
+    for index, found in addresses.items():
+        if index in links:
+            links[index].addresses = [shown for _, _, shown in sorted(found, key=lambda a: (a[0], a[1]))]
+    return {link.name: link for link in links.values()}
+
+
+def table(links: dict[str, Link], config: dict[str, tuple[str, bool]]) -> str:
+    lines = ["Codes: S - State, L - Link, u - Up, D - Down, A - Admin Down",
+             ROW.format("Interface", "IP Address", "S/L", "Description").rstrip(),
+             ROW.format("---------", "----------", "---", "-----------").rstrip()]
+    everything = dict(links)
+    for name, (_, disabled) in config.items():
+        if name not in everything:
+            everything[name] = Link(name, admin_up=not disabled, present=False)
+    for name in sorted(everything, key=natural_key):
+        link = everything[name]
+        description = config.get(name, ("", False))[0]
+        state = ("u" if link.admin_up else "A") if link.present else ("D" if link.admin_up else "A")
+        flags = f"{state}/{'u' if link.carrier else 'D'}"
+        first, *rest = link.addresses or ["-"]
+        lines.append(ROW.format(name, first, flags, description).rstrip())
+        lines.extend(ROW.format("", address, "", "").rstrip() for address in rest)
+    return "".join(line + "\n" for line in lines)
+
+
+def show_interfaces(session: "Session", command: "Command") -> str:
+    if command.opts.get("detail"):
+        raise NosError("'show interfaces detail' is not available in this version of nos-shell")
+    try:
+        links = live_links()
+    except ImportError as exc:
+        raise NosError(f"show interfaces needs pyroute2: {exc}") from None
+    except OSError as exc:
+        raise NosError(f"Cannot read the interfaces: {exc.strerror or exc}") from None
+    return table(links, configured(session.running))
