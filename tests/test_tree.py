@@ -131,3 +131,13 @@ def test_renderers():
     assert '        description "say \\"hi\\""\n' in curly
     assert "    loopback lo {\n    }\n" in curly
     assert '"eth10": {\n' in to_json(t) and '"disable": {}' in to_json(t)
+
+
+def test_comments_attach_to_nodes_and_tag_values_only():
+    t = tree("set interfaces ethernet eth0 mtu 1500")
+    t.comment(words("interfaces ethernet eth0"), "uplink")
+    assert t.node("interfaces", "ethernet", "eth0").comment == "uplink"
+    with pytest.raises(PathError, match="needs a tag value"):
+        t.comment(words("interfaces ethernet"), "all of them")
+    with pytest.raises(PathError, match="is not valid"):
+        t.comment(words("interfaces ethernet eth1"), "absent")

@@ -191,6 +191,9 @@ class ConfigTree:
 
     def comment(self, words: list[str] | tuple[str, ...], text: str) -> None:
         res = resolve(words, self.schema, "Comment failed")
+        if res.open_tag:
+            raise PathError(f"Configuration path: [{res.text}] needs a tag value to attach a comment to",
+                            "Comment failed")
         node = self.node(*res.path)
         if node is None:
             raise invalid(list(res.path), "Comment failed")
