@@ -3,7 +3,7 @@
 Target: systemd 252 (Debian 12). docs/backends-networkd.md maps every configuration path to
 its networkd key and lists what changed in later systemd releases.
 
-Files (all in etc/systemd/network/, all named ``10-nos-IFNAME.SUFFIX`` so nos-shell's files
+Files (in etc/systemd/network/, all named ``10-nos-IFNAME.SUFFIX`` so nos-shell's files
 sort together and before distribution defaults such as 99-default.link):
 
 - ``10-nos-IF.netdev`` for each virtual interface (vlan, bridge, bond, dummy, macvlan,
@@ -13,6 +13,9 @@ sort together and before distribution defaults such as 99-default.link):
   bond members and VLAN/macvlan/vxlan parents (they carry ``Bridge=``, ``Bond=``, ``VLAN=``,
   ``MACVLAN=``, ``VXLAN=``), and for ``lo`` when there are loopback addresses or blackhole
   routes.
+- ``etc/systemd/networkd.conf.d/10-nos-shell.conf``, always: ``ManageForeignRoutes=no`` and
+  ``ManageForeignRoutingPolicyRules=no``, so networkd leaves BIRD's kernel routes alone
+  (networkd reads it only when it starts).
 
 Static routes go into the .network of the interface they leave through: the one named
 by `interface`, or the one whose connected prefix holds the next hop (verify refuses a
@@ -39,6 +42,7 @@ from .unitfile import Unit, comment
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
 PREFIX = "10-nos-"
+CONF_DROPIN = PurePosixPath("etc/systemd/networkd.conf.d/10-nos-shell.conf")
 KEY_GROUP = "systemd-network"
 
 BOND_MODES = {
@@ -223,12 +227,23 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
         if forward:
             n.add("Network", "IPForward", forward)
 
-    out: dict[PurePosixPath, bytes] = {}
+    out: dict[PurePosixPath, bytes] = {CONF_DROPIN: _global_settings()}
     for name, data in devs.items():
         out[unit_path(name, "netdev")] = data
     for name, n in nets.items():
         out[unit_path(name, "network")] = n.render()
     return dict(sorted(out.items()))
+
+
+def _global_settings() -> bytes:
+    """networkd.conf drop-in (read when networkd starts). By default networkd deletes routes
+    and rules it did not configure itself, which includes the routes BIRD exports to the
+    kernel; on a router those belong to the routing daemons."""
+    unit = Unit()
+    unit.comments.append("Routes and rules networkd did not configure belong to routing daemons (BIRD) or the kernel.")
+    unit.add("Network", "ManageForeignRoutingPolicyRules", "no")
+    unit.add("Network", "ManageForeignRoutes", "no")
+    return unit.render()
 
 
 def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> None:

@@ -119,10 +119,13 @@ def _addresses(ns: str) -> dict[str, set[str]]:
 
 
 def run_networkd(unit_dirs: dict[str, pathlib.Path], expect: dict[str, dict[str, set[str]]] | None = None,
+                 confs: dict[str, pathlib.Path] | None = None,
                  timeout: float = 8.0, settle: float = 0.3) -> dict[str, NetworkdRun]:
     """Start one systemd-networkd per unit directory, all at once, each in its own scratch
     namespace (recipe in lab-notes.md), until each has finished enumerating links and, for
     ``expect`` (key -> link -> addresses), configured those addresses; then stop them all.
+    ``confs`` (key -> file) is bind-mounted over /etc/systemd/networkd.conf in that run's
+    private mount namespace (the host's file is not touched).
 
     Files keep their modes; the directories are made traversable for systemd-network.
     Only namespaces and processes created here are touched; all are removed on return.
@@ -140,7 +143,11 @@ def run_networkd(unit_dirs: dict[str, pathlib.Path], expect: dict[str, dict[str,
             for d in (rundir, units):
                 d.chmod(0o755)
             logfile = scratch / f"log-{len(procs)}"
-            script = (f"mount --bind {shlex.quote(str(units))} /etc/systemd/network && "
+            conf = (confs or {}).get(key)
+            if conf is not None:
+                conf.chmod(0o644)
+            script = ((f"mount --bind {shlex.quote(str(conf))} /etc/systemd/networkd.conf && " if conf else "") +
+                      f"mount --bind {shlex.quote(str(units))} /etc/systemd/network && "
                       f"mount --bind {shlex.quote(str(rundir))} /run/systemd && "
                       f"mount -o remount,ro /sys && exec {shlex.quote(networkd)}")
             with open(logfile, "wb") as log:

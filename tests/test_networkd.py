@@ -17,7 +17,8 @@ def problems(text: str) -> list[tuple[str, str]]:
 
 
 def files(text: str) -> dict[str, str]:
-    return {str(p.relative_to(UNITS)): d.decode() for p, d in networkd.compile(tree_from_commands(text)).items()}
+    return {str(p.relative_to(UNITS)): d.decode() for p, d in networkd.compile(tree_from_commands(text)).items()
+            if p.is_relative_to(UNITS)}
 
 
 def one(text: str, path: str, *words: str) -> None:
@@ -240,8 +241,10 @@ def test_forwarding_when_routing_or_nat(extra: str, expected: str | None) -> Non
         assert f"IPForward={expected}\n" in network
 
 
-def test_empty_configuration_generates_no_units() -> None:
-    assert networkd.compile(tree_from_commands("")) == {}
+def test_empty_configuration_generates_no_units_only_global_settings() -> None:
+    out = networkd.compile(tree_from_commands(""))
+    assert list(out) == [networkd.CONF_DROPIN]
+    assert "ManageForeignRoutes=no\n" in out[networkd.CONF_DROPIN].decode()
 
 
 def test_every_file_name_shares_the_prefix() -> None:
@@ -249,7 +252,7 @@ def test_every_file_name_shares_the_prefix() -> None:
 
     for case in case_dirs():
         for rel in run_case(case).by_backend["networkd"]:
-            assert rel.startswith("etc/systemd/network/10-nos-"), rel
+            assert rel.startswith("etc/systemd/network/10-nos-") or rel == str(networkd.CONF_DROPIN), rel
 
 
 # -- unit writer ---------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 networkd: one throwaway networkd per golden case, all started at once in scratch
 namespaces (tests/lab.py run_networkd), must log no diagnostic about the files (unknown
-keys, invalid values, "ignoring", permissions). Where this kernel can create the links
+keys, invalid values, "ignoring", permissions); the networkd.conf.d drop-in is checked as
+that run's networkd.conf. Where this kernel can create the links
 (bridges; lo) the addresses of the .network files must really appear, which proves no
 line was swallowed (a value ending in a backslash would eat the next line silently).
 
@@ -26,6 +27,7 @@ from lab import netns, require_tool, run, run_networkd
 from test_golden import case_dirs, expected_files, expected_modes
 
 UNIT_DIR = "etc/systemd/network/"
+CONF_DIR = "etc/systemd/networkd.conf.d/"
 NFT_DIR = "etc/nftables.d/"
 
 BROKEN = {
@@ -59,7 +61,7 @@ def parse_unit(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
 def _unit_cases() -> dict[str, dict[str, bytes]]:
     out = {}
     for case in case_dirs():
-        units = {rel: data for rel, data in expected_files(case).items() if rel.startswith(UNIT_DIR)}
+        units = {rel: data for rel, data in expected_files(case).items() if rel.startswith((UNIT_DIR, CONF_DIR))}
         if units:
             out[case.name] = units
     return out
@@ -70,13 +72,13 @@ def _expected_addresses(units: dict[str, bytes]) -> dict[str, set[str]]:
     kinds among the golden files this kernel can create without a parent link)."""
     bridges = set()
     for rel, data in units.items():
-        if rel.endswith(".netdev"):
+        if rel.endswith(".netdev") and rel.startswith(UNIT_DIR):
             netdev = dict(parse_unit(data.decode()))["NetDev"]
             if ("Kind", "bridge") in netdev:
                 bridges.add(dict(netdev)["Name"])
     out: dict[str, set[str]] = {}
     for rel, data in units.items():
-        if not rel.endswith(".network"):
+        if not rel.endswith(".network") or not rel.startswith(UNIT_DIR):
             continue
         sections = parse_unit(data.decode())
         match = dict(next(pairs for name, pairs in sections if name == "Match"))
@@ -93,11 +95,18 @@ def _expected_addresses(units: dict[str, bytes]) -> dict[str, set[str]]:
 def networkd_runs(tmp_path_factory) -> dict:
     cases = _unit_cases()
     dirs: dict[str, Path] = {}
+    confs: dict[str, Path] = {}
     expect: dict[str, dict[str, set[str]]] = {}
     for name, units in cases.items():
         d = tmp_path_factory.mktemp(f"units-{name}")
         modes = expected_modes(Path(__file__).parent / "golden" / name)
+        dropins = [data for rel, data in sorted(units.items()) if rel.startswith(CONF_DIR)]
+        if dropins:   # drop-ins use the main file's syntax: check them as networkd.conf
+            confs[name] = tmp_path_factory.mktemp(f"conf-{name}") / "networkd.conf"
+            confs[name].write_bytes(b"\n".join(dropins))
         for rel, data in units.items():
+            if not rel.startswith(UNIT_DIR):
+                continue
             target = d / rel[len(UNIT_DIR):]
             target.write_bytes(data)
             mode, owner_group = modes.get(rel, "0644 root:root").split()
@@ -111,7 +120,9 @@ def networkd_runs(tmp_path_factory) -> dict:
         (broken / name).write_text(text)
         (broken / name).chmod(0o644)
     dirs["__broken__"] = broken
-    return {"runs": run_networkd(dirs, expect), "expect": expect}
+    confs["__broken__"] = tmp_path_factory.mktemp("conf-broken") / "networkd.conf"
+    confs["__broken__"].write_text("[Network]\nManageForeignRoutes=maybe\nBogusKey=1\n")
+    return {"runs": run_networkd(dirs, expect, confs), "expect": expect}
 
 
 @pytest.mark.parametrize("case", sorted(_unit_cases()))
@@ -131,6 +142,7 @@ def test_networkd_checker_catches_broken_units(networkd_runs) -> None:
     assert "21-bad.network:5" in diags and "192.0.2.300" in diags, diags
     assert "Unknown key 'Foo'" in diags, diags
     assert "22-open.netdev" in diags and "permissive" in diags, diags
+    assert "networkd.conf:2" in diags and "networkd.conf:3" in diags, diags
 
 
 def test_unit_parser_model_matches_systemd() -> None:
