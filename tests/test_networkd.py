@@ -270,3 +270,15 @@ def test_unit_writer_comments_and_keys() -> None:
     assert unit.render().decode().splitlines()[1:] == ["# x \\", "", "[Network]", "Address=192.0.2.1/24"]
     with pytest.raises(ValueError):
         unit.add("Network", "Bad Key", "x")
+
+
+def test_compile_all_merges_backends_and_verify_all_collects() -> None:
+    from nos_shell.backends import compile_all, verify_all
+
+    tree = tree_from_commands("set interfaces ethernet eth0 address 192.0.2.1/24\n"
+                              "set nat source rule 1 outbound-interface name eth9\n"
+                              "set nat source rule 1 translation address masquerade")
+    out = compile_all(tree)
+    assert {str(p) for p in out} >= {"etc/hostname", "etc/nftables.d/nos-shell.nft",
+                                      "etc/systemd/network/10-nos-eth0.network"}
+    assert [" ".join(p.path) for p in verify_all(tree)] == ["nat source rule 1 outbound-interface name"]
