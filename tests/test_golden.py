@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 

@@ -16,9 +16,7 @@ Negative tests prove the checkers catch broken files.
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
