@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("-c", metavar="COMMAND", dest="command", help="run one operational command")
     what.add_argument("-f", metavar="FILE", dest="file", help="run the lines of FILE ('-' for stdin)")
     parser.add_argument("--user", default=None, help="user name shown in prompts and commit history")
+    parser.add_argument("--plain", action="store_true",
+                        help="plain line prompt even on a terminal (no completion menu or colours)")
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     ssh = sub.add_parser("ssh-server", help="serve the shell over SSH (see docs/ssh.md)",
                          description="Serve the shell over SSH where `service ssh` says.")
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stdin.isatty():
             where = "this machine (live)" if live else f"sandbox root {root}"
             print(f"nos-shell: managing {where}", file=sys.stderr)
+        if not args.plain and full_screen_terminal():
+            from .shell.app import run_terminal
+
+            return run_terminal(Session(root, user=user, via="cli"))
         return interactive(Session(root, user=user, via="cli"))
     except KeyboardInterrupt:
         return 130
@@ -86,6 +92,12 @@ def _login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "vyos"
+
+
+def full_screen_terminal() -> bool:
+    """A terminal the prompt_toolkit shell can drive: stdin and stdout are TTYs, TERM is not dumb."""
+    term = os.environ.get("TERM", "")
+    return sys.stdin.isatty() and sys.stdout.isatty() and term not in ("", "dumb", "vt100", "unknown")
 
 
 def run_command(session, line: str) -> int:

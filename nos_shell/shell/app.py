@@ -1,0 +1,159 @@
+"""The interactive shell for people at a terminal, built on prompt_toolkit.
+
+``await run_app(session)`` runs it over the current prompt_toolkit input and output, or
+over explicit ones (``run_app(session, input=..., output=...)``), so an SSH session with a
+real terminal can use it as well. ``run_terminal(session)`` runs it on this process's
+terminal (what ``nos-shell`` does when stdin and stdout are terminals).
+
+Per prompt: in configuration mode the ``[edit ...]`` line, then ``USER@HOST# `` (or
+``USER@HOST:~$ ``); the line is highlighted as it is typed (lexer.py), Tab and ``?``
+complete and explain it (completer.py, help.py, keys.py), the bottom toolbar counts
+uncommitted changes (toolbar.py) and accepted lines go to the user's history file
+(history.py). Ctrl-C cancels the line, Ctrl-D on an empty line acts like ``exit``.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import ThreadedCompleter
+from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.styles import Style
+
+from ..commands import CONF
+from .completer import build_completer
+from .history import open_history
+from .keys import shell_bindings
+from .lexer import STYLES as LEXER_STYLES
+from .lexer import CommandLexer
+from .output import STYLES as OUTPUT_STYLES
+from .output import coloured, shows_differences, write
+from .state import ShellState
+from .toolbar import ChangeCounter, make_toolbar, toolbar_text
+
+STYLE = Style.from_dict({**LEXER_STYLES, **OUTPUT_STYLES})
+
+
+class InteractiveShell:
+    """The prompt loop around one session."""
+
+    def __init__(self, state: ShellState, input: Input | None = None, output: Output | None = None, *,
+                 history: History | None = None, complete_while_typing: bool = False,
+                 run_in_thread: bool = True):
+        self.state = state
+        self.run_in_thread = run_in_thread
+        completer = build_completer(state)
+        self.counter = ChangeCounter(state, on_update=self._redraw)
+        self.toolbar = make_toolbar(state, self.counter)
+        self.prompt = PromptSession(
+            input=input, output=output,
+            history=history if history is not None else InMemoryHistory(),
+            completer=ThreadedCompleter(completer),
+            complete_while_typing=complete_while_typing,
+            reserve_space_for_menu=8 if complete_while_typing else 0,
+            lexer=CommandLexer(state),
+            style=STYLE, include_default_pygments_style=False,
+            key_bindings=shell_bindings(state, completer),
+        )
+
+    @property
+    def output(self) -> Output:
+        return self.prompt.output
+
+    def _redraw(self) -> None:
+        app = self.prompt.app
+        if app.is_running:
+            app.invalidate()
+
+    def _rprompt(self) -> list[tuple[str, str]]:
+        """Where the terminal does not report the cursor position (no CPR), prompt_toolkit
+        cannot place a bottom toolbar; the change count goes to the right of the line."""
+        if self.prompt.app.renderer.height_is_known:
+            return []
+        return [("class:rprompt", toolbar_text(self.state, self.counter))]
+
+    async def read_line(self) -> str | None:
+        """One line from the user; None when the input is gone."""
+        session = self.state.session
+        while True:
+            if session.mode == CONF:
+                write(self.output, session.edit_line + "\n")
+            self.prompt.bottom_toolbar = self.toolbar if session.mode == CONF else None
+            self.prompt.rprompt = self._rprompt if session.mode == CONF else None
+            try:
+                return await self.prompt.prompt_async(session.prompt)
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                if self.prompt.input.closed:
+                    return None
+                return "exit"
+
+    async def execute(self, line: str) -> None:
+        analysis = self.state.analyze(line.rstrip() + " ")
+        slot = analysis.slot
+        differences = slot is not None and shows_differences(slot.mode, slot.command)
+        if self.run_in_thread:
+            result = await asyncio.get_running_loop().run_in_executor(None, self.state.run, line)
+        else:
+            try:
+                result = self.state.run(line)
+            except KeyboardInterrupt:
+                write(self.output, "^C\n")
+                return
+        if result.ok and differences:
+            write(self.output, coloured(result.output), STYLE)
+        else:
+            write(self.output, result.output)
+
+    async def run(self) -> int:
+        session = self.state.session
+        while not session.finished:
+            line = await self.read_line()
+            if line is None:
+                break
+            await self.execute(line)
+        return 0
+
+
+def make_shell(session, input: Input | None = None, output: Output | None = None, *,
+               history: bool = True, complete_while_typing: bool = False,
+               run_in_thread: bool = True) -> InteractiveShell:
+    return InteractiveShell(ShellState(session), input, output,
+                            history=open_history(session) if history else None,
+                            complete_while_typing=complete_while_typing,
+                            run_in_thread=run_in_thread)
+
+
+async def run_app(session, input: Input | None = None, output: Output | None = None, *,
+                  history: bool = True, complete_while_typing: bool = False,
+                  run_in_thread: bool = True) -> int:
+    """Run the interactive shell for ``session`` until it ends; returns the exit status.
+
+    ``input``/``output`` default to those of the current prompt_toolkit app session (the
+    terminal, or the SSH channel inside prompt_toolkit's SSH server). Commands run in a
+    worker thread unless ``run_in_thread`` is false, so other sessions on the same event
+    loop keep going during a long commit.
+    """
+    shell = make_shell(session, input, output, history=history,
+                       complete_while_typing=complete_while_typing, run_in_thread=run_in_thread)
+    return await shell.run()
+
+
+async def serve_ssh(process, session) -> int:
+    """The shell on an asyncssh server process with a PTY (binary mode: bytes in and out)."""
+    from .remote import serve_process
+
+    return await serve_process(process, session)
+
+
+def run_terminal(session) -> int:
+    """The shell on this process's terminal. Commands run in the main thread, so Ctrl-C
+    (SIGINT while no prompt is shown) interrupts a running command, not the shell."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run_app(session, run_in_thread=False))
+    finally:
+        loop.close()
