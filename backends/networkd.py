@@ -71,23 +71,51 @@ IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNet = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def connected(tree: ConfigTree) -> list[tuple[IPNet, str]]:
+class Connected:
+    """Connected prefixes with their interfaces, indexed for longest-prefix lookups.
+
+    Iterating gives (prefix, interface) in interface order; :meth:`holders` answers which
+    prefixes hold an address in time proportional to the number of distinct prefix
+    lengths, not the number of addresses (a router with thousands of VLANs and routes)."""
+
+    def __init__(self, pairs: list[tuple[IPNet, str]]):
+        self.pairs = pairs
+        self._index: dict[tuple[int, int], dict[int, list[tuple[IPNet, str]]]] = defaultdict(dict)
+        for net, name in pairs:
+            bucket = self._index[(net.version, net.prefixlen)]
+            bucket.setdefault(int(net.network_address), []).append((net, name))
+        self._lengths = sorted(self._index, key=lambda vl: -vl[1])
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
+        """Prefixes holding ``address``, longest first (interface order among equals)."""
+        value, bits = int(address), address.max_prefixlen
+        out: list[tuple[IPNet, str]] = []
+        for version, length in self._lengths:
+            if version == address.version:
+                masked = value & ~((1 << (bits - length)) - 1) if length < bits else value
+                out.extend(self._index[(version, length)].get(masked, ()))
+        return out
+
+
+def connected(tree: ConfigTree) -> Connected:
     """(prefix, interface) for every static address, in interface order."""
     out = []
     for iface in _unique(interfaces(tree)):
         for addr in static_addresses(tree, iface):
             out.append((addr.network, iface.name))
-    return out
+    return Connected(out)
 
 
 def route_exit(tree: ConfigTree, gateway: IPAddr, explicit: str | None,
-               conn: list[tuple[IPNet, str]] | None = None) -> tuple[str | None, bool]:
+               conn: Connected | None = None) -> tuple[str | None, bool]:
     """(interface, on-link) for a next hop: the named interface, or the one whose connected
     prefix holds the gateway (longest prefix first). On-link is needed when the named
     interface has no prefix holding the gateway (and it is not IPv6 link-local)."""
     conn = connected(tree) if conn is None else conn
-    holders = sorted(((net, name) for net, name in conn if net.version == gateway.version and gateway in net),
-                     key=lambda item: -item[0].prefixlen)
+    holders = conn.holders(gateway)
     if explicit:
         onlink = not gateway.is_link_local and not any(name == explicit for _, name in holders)
         return explicit, onlink
@@ -112,7 +140,7 @@ def forwarding(tree: ConfigTree) -> str | None:
 
 
 def dhcp_server_interface(tree: ConfigTree, subnet: ipaddress.IPv4Network,
-                          conn: list[tuple[IPNet, str]] | None = None) -> str | None:
+                          conn: Connected | None = None) -> str | None:
     """The interface with an address in exactly this subnet (its DHCP server serves it)."""
     conn = connected(tree) if conn is None else conn
     return next((name for net, name in conn if net == subnet), None)

@@ -95,6 +95,8 @@ def test_target_settings(tmp_path):
     target = load_target(tmp_path)
     assert target.live and target.argv("networkctl", "reload") == ["ip", "netns", "exec", "lab1",
                                                                    "networkctl", "reload"]
+    settings.write_text('live = true\nskip-reload = ["networkd"]\n')
+    assert load_target(tmp_path).skip_reload == {"networkd"}
     settings.write_text('lve = true\n')
     with pytest.raises(NosError, match="unknown setting 'lve'"):
         load_target(tmp_path)

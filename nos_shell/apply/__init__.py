@@ -105,7 +105,7 @@ def _reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.
     notes: list[str] = []
     for name, module in _backends().items():
         reload = getattr(module, "reload", None)
-        if reload is None:
+        if reload is None or name in target.skip_reload:
             continue
         mine = {rel for rel, owner in change.owners.items() if owner == name}
         ctx = Context(target, old, new, set(change.changed) & mine, change.removed & mine)

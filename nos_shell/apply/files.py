@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import NosError
-from ..fsutil import atomic_write
+from ..fsutil import atomic_write, atomic_write_many
 
 MANIFEST = Path("var/lib/nos-shell/manifest.json")
 
@@ -110,12 +110,11 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
     """Make the plan real: atomic writes and removals, then the manifest."""
     from ..backends import file_mode
 
+    atomic_write_many([(root / rel, bytes(data), file_mode(data)[0]) for rel, data in change.changed.items()])
     for rel, data in change.changed.items():
-        path = root / rel
-        atomic_write(path, bytes(data), mode=file_mode(data)[0])
         ids = _owner_ids(data)
-        if ids is not None:
-            os.chown(path, *ids)
+        if ids is not None and ids != (0, 0):
+            os.chown(root / rel, *ids)
     for rel in change.removed:
         with contextlib.suppress(FileNotFoundError):
             (root / rel).unlink()

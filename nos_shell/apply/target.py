@@ -12,11 +12,12 @@ gets files, and the live root ``/`` gets the defaults below::
     exec-prefix = ["nsenter", "-t", "4242", "-n", "-m"]
     bird-socket = "/run/bird/bird.ctl"
     gobgp-api = "127.0.0.1:50051"
+    skip-reload = ["networkd"]      # e.g. a lab router without its own networkd
 """
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import NosError
@@ -31,7 +32,7 @@ class Target:
     exec_prefix: tuple[str, ...] = ()
     bird_socket: str = "/run/bird/bird.ctl"
     gobgp_api: str = "127.0.0.1:50051"
-    options: dict = field(default_factory=dict)
+    skip_reload: frozenset[str] = frozenset()   # backends whose files are written but not reloaded
 
     def argv(self, *argv: str) -> list[str]:
         """A command line run in the router's context (never through a shell)."""
@@ -41,7 +42,7 @@ class Target:
         return self.root / relative
 
 
-_KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str}
+_KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str, "skip-reload": list}
 
 
 def load_target(root: Path | str) -> Target:
@@ -59,10 +60,11 @@ def load_target(root: Path | str) -> Target:
         expected = _KEYS.get(key)
         if expected is None:
             raise NosError(f"{settings}: unknown setting '{key}' (known: {', '.join(_KEYS)})")
-        if not isinstance(value, expected) or (key == "exec-prefix" and
+        if not isinstance(value, expected) or (expected is list and
                                                not all(isinstance(v, str) for v in value)):
             raise NosError(f"{settings}: '{key}' must be a {expected.__name__}")
     return replace(target, live=data.get("live", target.live),
                    exec_prefix=tuple(data.get("exec-prefix", ())),
                    bird_socket=data.get("bird-socket", target.bird_socket),
-                   gobgp_api=data.get("gobgp-api", target.gobgp_api))
+                   gobgp_api=data.get("gobgp-api", target.gobgp_api),
+                   skip_reload=frozenset(data.get("skip-reload", ())))
