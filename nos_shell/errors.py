@@ -32,4 +32,18 @@ class PathError(NosError):
 
 
 class CommitError(NosError):
-    """verify() or a later commit stage refused the candidate."""
+    """verify() or a later commit stage refused the candidate.
+
+    Its lines come in groups: a ``[ path ]`` header, then the reasons for that path."""
+
+    @property
+    def summary(self) -> str:
+        parts: list[str] = []
+        for line in self.lines:
+            if not line or line in _TRAILERS:
+                continue
+            if line.startswith("[ ") or not parts:
+                parts.append(line)
+            else:
+                parts[-1] += " " + line
+        return "Commit failed: " + "; ".join(parts)
