@@ -30,7 +30,7 @@ from .lexer import STYLES as LEXER_STYLES
 from .lexer import CommandLexer
 from .output import STYLES as OUTPUT_STYLES
 from .output import coloured, shows_differences, write
-from .state import ShellState
+from .state import ShellState, settle_garbage
 from .toolbar import ChangeCounter, make_toolbar, toolbar_text
 
 STYLE = Style.from_dict({**LEXER_STYLES, **OUTPUT_STYLES})
@@ -103,6 +103,7 @@ class InteractiveShell:
             except KeyboardInterrupt:
                 write(self.output, "^C\n")
                 return
+        settle_garbage()
         if result.ok and differences:
             write(self.output, coloured(result.output), STYLE)
         else:

@@ -14,6 +14,7 @@ result in a ``ThreadedCompleter`` for completion while typing.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from prompt_toolkit.completion import (CompleteEvent, Completer, Completion, ThreadedCompleter,
@@ -27,9 +28,12 @@ from .state import ShellState
 from .words import keyword_help
 
 
+_NEEDS_QUOTES = re.compile(r"[\s\"'|\\]")
+
+
 def quote(word: str) -> str:
-    """A word as it must be typed: single-quoted when it holds blanks or quotes."""
-    if word and not any(c.isspace() or c in "\"'|" for c in word):
+    """A word as it must be typed: single-quoted when it holds blanks, quotes or `|`."""
+    if word and not _NEEDS_QUOTES.search(word):
         return word
     return "'" + word.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -57,8 +61,10 @@ class ShellCompleter(Completer):
         if analysis.slot is None:
             return
         prefix = unquote(analysis.partial) if analysis.partial else ""
+        start = -len(analysis.partial)
         for word, meta in self.complete(analysis, analysis.slot, prefix):
-            yield Completion(quote(word), -len(analysis.partial), display=word, display_meta=meta)
+            text = quote(word)
+            yield Completion(text, start, display=word if text != word else None, display_meta=meta)
 
     def complete(self, analysis: Analysis, slot: Slot, prefix: str) -> Iterator[tuple[str, str]]:
         raise NotImplementedError
@@ -174,8 +180,9 @@ COMPLETERS = (KeywordCompleter, PathCompleter, ValueCompleter, InterfaceComplete
 
 
 def build_completer(state: ShellState) -> Completer:
-    """All completers merged (synchronous: for Tab and `?`)."""
-    return merge_completers([cls(state) for cls in COMPLETERS], deduplicate=True)
+    """All completers merged (synchronous: for Tab and `?`). Their answers do not overlap
+    (each skips what another one offers), so no deduplicating pass is needed."""
+    return merge_completers([cls(state) for cls in COMPLETERS])
 
 
 def threaded_completer(state: ShellState) -> Completer:
