@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .config.quoting import unquote
 from .errors import ParseError
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ OP, CONF = "op", "conf"
 
 _FAST = re.compile(r"(set|delete)((?: [^\s'\"|\\]+)+)(?: '([^'\\]*)')?")
 _PIECES = re.compile(r"""\s*(?:(\|)|("(?:\\.|[^"\\])*"?)|('(?:\\.|[^'\\])*'?)|([^\s"'|]+))""")
-_ESCAPES = {"n": "\n", "t": "\t"}
 
 
 @dataclass
@@ -49,13 +49,6 @@ def parser() -> "Lark":
     text = files("nos_shell.grammar").joinpath("commands.lark").read_text()
     return Lark(text, parser="lalr", lexer="contextual", start=[OP, CONF],
                 maybe_placeholders=True, cache=True)
-
-
-def unquote(raw: str) -> str:
-    """The value of a bare, "double" or 'single' quoted word."""
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
-        return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), raw[1:-1])
-    return str(raw)
 
 
 def split_words(line: str) -> list[str]:

@@ -13,6 +13,7 @@ from importlib import resources
 
 from ..errors import ParseError, PathError
 from ..schema import Kind, SchemaNode
+from .quoting import unquote
 from .render import to_curly
 from .tree import ConfigTree, Node
 
@@ -33,26 +34,6 @@ class RawNode:
 
 
 # -- parsing --------------------------------------------------------------------------------
-_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
-
-
-def unquote(text: str) -> str:
-    """The value of a bare word or a quoted string (escapes resolved)."""
-    if len(text) < 2 or text[0] not in "\"'":
-        return text
-    body, out, i = text[1:-1], [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            out.append(_ESCAPES.get(nxt, ch + nxt))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
 class _Comment:
     __slots__ = ("text",)
 

@@ -5,22 +5,10 @@ import json
 from collections.abc import Iterator
 
 from ..schema import Kind, SchemaNode
+from .quoting import quote_double, quote_single
 from .tree import ConfigTree, Node, sorted_children
 
 INDENT = "    "
-
-
-def quote_double(value: str) -> str:
-    """A value as config.boot writes it."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\t", "\\t"))
-    return f'"{escaped}"'
-
-
-def quote_single(value: str) -> str:
-    """A value as `show configuration commands` writes it."""
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t")
-    return f"'{escaped}'"
 
 
 def _entries(node: Node, schema: SchemaNode) -> Iterator[tuple[str, SchemaNode, Node]]:
