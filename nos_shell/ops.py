@@ -105,6 +105,18 @@ def set_terminal(session: "Session", command: Command) -> str:
     return ""
 
 
+def ping(session: "Session", command: Command) -> str:
+    from .ops_tools import ping as run_ping
+
+    return run_ping(session, command)
+
+
+def traceroute(session: "Session", command: Command) -> str:
+    from .ops_tools import traceroute as run_traceroute
+
+    return run_traceroute(session, command)
+
+
 HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "configure": configure,
     "logout": logout,
@@ -114,5 +126,7 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "show_system_commit": show_system_commit,
     "compare_revisions": compare_revisions,
     "set_terminal": set_terminal,
+    "ping": ping,
+    "traceroute": traceroute,
     "show_interfaces": show_interfaces,
 }
