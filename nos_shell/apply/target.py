@@ -13,6 +13,15 @@ gets files, and the live root ``/`` gets the defaults below::
     bird-socket = "/run/bird/bird.ctl"
     gobgp-api = "127.0.0.1:50051"
     skip-reload = ["networkd"]      # e.g. a lab router without its own networkd
+    networkd-restart = ["systemctl", "restart", "systemd-networkd.service"]
+    set-hostname = false            # set the running host name (default: only for / without a prefix)
+
+``networkd-restart`` is how to restart systemd-networkd in the router's context (run through
+the exec prefix); networkd needs it when its networkd.conf drop-in changed or a .netdev that
+still exists changed (docs/apply.md). ``set-hostname`` guards the one setting that is not
+per network namespace: the UTS host name. With an exec prefix that has no UTS namespace
+(``nsenter -u``) it would rename the machine running the lab, so it is off unless the root
+is ``/`` without a prefix, or the target says so.
 """
 from __future__ import annotations
 
@@ -33,6 +42,15 @@ class Target:
     bird_socket: str = "/run/bird/bird.ctl"
     gobgp_api: str = "127.0.0.1:50051"
     skip_reload: frozenset[str] = frozenset()   # backends whose files are written but not reloaded
+    networkd_restart: tuple[str, ...] = ("systemctl", "restart", "systemd-networkd.service")
+    set_hostname: bool | None = None            # None: only for root / without an exec prefix
+
+    @property
+    def sets_hostname(self) -> bool:
+        """Whether reloads may set the running host name (a UTS setting, not per netns)."""
+        if self.set_hostname is not None:
+            return self.set_hostname
+        return self.root == Path("/") and not self.exec_prefix
 
     def argv(self, *argv: str) -> list[str]:
         """A command line run in the router's context (never through a shell)."""
@@ -42,7 +60,8 @@ class Target:
         return self.root / relative
 
 
-_KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str, "skip-reload": list}
+_KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str, "skip-reload": list,
+         "networkd-restart": list, "set-hostname": bool}
 
 
 def load_target(root: Path | str) -> Target:
@@ -67,4 +86,6 @@ def load_target(root: Path | str) -> Target:
                    exec_prefix=tuple(data.get("exec-prefix", ())),
                    bird_socket=data.get("bird-socket", target.bird_socket),
                    gobgp_api=data.get("gobgp-api", target.gobgp_api),
-                   skip_reload=frozenset(data.get("skip-reload", ())))
+                   skip_reload=frozenset(data.get("skip-reload", ())),
+                   networkd_restart=tuple(data.get("networkd-restart", target.networkd_restart)),
+                   set_hostname=data.get("set-hostname", target.set_hostname))
