@@ -293,3 +293,21 @@ def test_redaction_follows_abbreviations_and_edit_level():
         f"set authentication plaintext-password {MASK}"
     assert redact("set interfaces wireguard wg0 private-key abc") == f"set interfaces wireguard wg0 private-key {MASK}"
     assert redact("set system host-name password") == "set system host-name password"
+
+
+@pytest.mark.parametrize("lines", [
+    ["set system host-name r2"],
+    ["set interfaces ethernet eth0 address 192.0.2.1/24", "set interfaces ethernet eth0 address 2001:db8::1/64",
+     "set interfaces ethernet eth0 disable", "set interfaces ethernet eth0 vif 5 description 'a b'"],
+    ["delete interfaces loopback lo", "set system name-server 192.0.2.53"],
+    ["set interfaces ethernet eth1 address 198.51.100.1/24", "delete system login user vyos level"],
+])
+def test_change_count_matches_compare_commands(state, lines):
+    from nos_shell.config.diff import compare_commands
+    from nos_shell.shell.toolbar import count_changes
+
+    for line in ["set interfaces ethernet eth1 address 203.0.113.1/24", "set system name-server 192.0.2.1",
+                 "commit"] + lines:
+        assert state.run(line).ok, line
+    expected = len(compare_commands(state.session.running, state.session.candidate).splitlines())
+    assert count_changes(state) == expected > 0

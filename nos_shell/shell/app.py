@@ -70,7 +70,7 @@ class InteractiveShell:
     def _rprompt(self) -> list[tuple[str, str]]:
         """Where the terminal does not report the cursor position (no CPR), prompt_toolkit
         cannot place a bottom toolbar; the change count goes to the right of the line."""
-        if self.prompt.app.renderer.height_is_known:
+        if self.prompt.app.renderer.height_is_known or not self.counter.value():
             return []
         return [("class:rprompt", toolbar_text(self.state, self.counter))]
 

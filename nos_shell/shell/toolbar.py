@@ -1,25 +1,59 @@
 """The bottom toolbar in configuration mode: ``[edit interfaces]  3 uncommitted changes``.
 
 The number of changes is the number of `set`/`delete` commands between the running and
-the candidate configuration. Counting walks both trees (about 20 ms with 4094 VLANs), so
-it is done at most once per command (cached by ``ShellState.generation``) and off the
-event loop: the toolbar shows the previous count until the new one is ready.
+the candidate configuration, counted by walking both trees and skipping equal subtrees
+(rendering and diffing them, as `compare commands` does, costs about 80 ms with 4094
+VLANs). It is counted at most once per command (cached by ``ShellState.generation``) and
+off the event loop: the toolbar shows the previous count until the new one is ready.
 """
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
-from ..config.diff import compare_commands
+from ..config.tree import Node
 from .state import ShellState
 
 
 def count_changes(state: ShellState) -> int:
+    """How many `set`/`delete` commands (as `compare commands` lists them) the candidate
+    is away from the running configuration; a changed comment counts as one."""
     session = state.session
     candidate = session.candidate
-    if candidate is None or not session.modified:
+    if candidate is None:
         return 0
-    return sum(1 for line in compare_commands(session.running, candidate).splitlines() if line)
+    return _changes(session.running.root, candidate.root)
+
+
+def _set_lines(node: Node) -> int:
+    """`set` lines that create ``node`` and everything below it."""
+    if node.values is not None:
+        return max(len(node.values), 1)
+    if not node.children:
+        return 1
+    return sum(_set_lines(child) for child in node.children.values())
+
+
+def _changes(old: Node, new: Node) -> int:
+    """Differences below two nodes; equal subtrees are skipped with one comparison, so
+    the cost is about one walk of the tree instead of rendering and diffing both."""
+    if old is new or old == new:
+        return 0
+    count = int(old.comment != new.comment)
+    if old.values is not None or new.values is not None:
+        before, after = old.values or [], new.values or []
+        if len(before) <= 1 and len(after) <= 1:
+            return count + int(before != after)
+        return count + sum(v not in after for v in before) + sum(v not in before for v in after)
+    for key in old.children.keys() | new.children.keys():
+        a, b = old.children.get(key), new.children.get(key)
+        if a is None:
+            count += _set_lines(b)  # type: ignore[arg-type]
+        elif b is None:
+            count += 1
+        else:
+            count += _changes(a, b)
+    return count
 
 
 class ChangeCounter:
