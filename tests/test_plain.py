@@ -125,3 +125,44 @@ def test_local_plain_loop_over_a_pipe(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == (b"vyos@vyos:~$ [edit]\nvyos@vyos# [edit]\nvyos@vyos# [edit]\nvyos@r7# "
                              b"Warning: configuration changes have not been saved.\nvyos@r7:~$ ")
+
+
+def test_local_plain_loop_on_a_dumb_terminal(tmp_path):
+    """On a terminal that cannot host the editor (TERM=dumb; also sshd's PTY for a
+    ForceCommand), the loop echoes itself and a CRLF is still one Enter."""
+    import os
+    import pty
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.environ["TERM"] = "dumb"
+        os.execv(sys.executable, [sys.executable, "-m", "nos_shell", "--root", str(tmp_path), "--user", "vyos"])
+    data = b""
+
+    def read_until(marker: bytes, count: int) -> bytes:
+        nonlocal data
+        deadline = time.monotonic() + 20
+        while data.count(marker) < count and time.monotonic() < deadline:
+            try:
+                data += os.read(fd, 65536)
+            except OSError:
+                break
+        return data
+
+    try:
+        read_until(b"vyos@vyos:~$ ", 1)
+        os.write(fd, b"show host name\r\n")
+        read_until(b"vyos@vyos:~$ ", 2)
+        os.write(fd, b"show host name\r")
+        read_until(b"vyos@vyos:~$ ", 3)
+        os.write(fd, b"exit\r\n")
+        read_until(b"never", 1)             # to the end: the child exits
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"\x1b" not in data
+    assert data.split(b"nos-shell: managing")[-1].split(b"\n", 1)[1] == (
+        b"vyos@vyos:~$ show host name\r\nvyos\r\nvyos@vyos:~$ show host name\r\nvyos\r\n"
+        b"vyos@vyos:~$ exit\r\n")

@@ -223,28 +223,57 @@ class LineProtocol:
 
 
 def run_stdio(session: "Session", stdin_fd: int | None = None, stdout=None) -> int:
-    """The local plain loop (no TTY, or a dumb terminal): read stdin, write stdout.
+    """The local plain loop (no TTY, or a terminal that cannot host the full-screen editor).
 
-    Nothing is echoed (a terminal's own line discipline echoes; a pipe should not) and lines
-    end with ``\\n``. Returns 0 at end of input or after `exit`."""
+    From a pipe nothing is echoed and lines end with ``\\n``. On a terminal (a dumb one, or
+    the PTY sshd gives a ForceCommand) the line discipline is switched to character mode
+    for the session: the protocol echoes and edits, so CR, LF and CRLF are one Enter here
+    too (a cooked tty would turn a CRLF into two). Returns 0 at end of input or `exit`."""
     fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
     out = stdout or sys.stdout.buffer
-    proto = LineProtocol(session, echo=False, newline="\n", banner=None)
+    saved = _character_mode(fd)
+    proto = LineProtocol(session, echo=saved is not None, newline="\n", banner=None)
 
     def write(data: bytes) -> None:
         if data:
             out.write(data)
             out.flush()
 
-    write(proto.start())
-    while not proto.finished:
-        try:
-            data = os.read(fd, 65536)
-        except KeyboardInterrupt:
-            write(proto.feed(b"\x03"))
-            continue
-        if not data:
-            write(proto.eof())
-            break
-        write(proto.feed(data))
+    try:
+        write(proto.start())
+        while not proto.finished:
+            try:
+                data = os.read(fd, 65536)
+            except KeyboardInterrupt:
+                write(proto.feed(b"\x03"))
+                continue
+            if not data:
+                write(proto.eof())
+                break
+            write(proto.feed(data))
+    finally:
+        if saved is not None:
+            import termios
+
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return 0
+
+
+def _character_mode(fd: int):
+    """Put a terminal into character mode (no canonical editing, no echo, CR kept as CR;
+    signals and output processing stay). Returns the settings to restore, or None."""
+    if not os.isatty(fd):
+        return None
+    import termios
+
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:
+        return None
+    mode = termios.tcgetattr(fd)
+    mode[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR)
+    mode[3] &= ~(termios.ICANON | termios.ECHO | termios.IEXTEN)
+    mode[6][termios.VMIN] = 1
+    mode[6][termios.VTIME] = 0
+    termios.tcsetattr(fd, termios.TCSADRAIN, mode)
+    return saved
