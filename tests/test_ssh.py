@@ -15,7 +15,8 @@ import pytest
 from nos_shell import Session
 from nos_shell.config.tree import ConfigTree
 from nos_shell.shell.ssh import listen_pairs, use_full_screen
-from test_ssh_lab import HOST, PASSWORDS, make_root, require, ssh_server, wait_for_port  # noqa: F401
+from test_ssh_lab import (HOST, PASSWORDS, make_root, require, running_server, ssh_server,  # noqa: F401
+                          wait_for_port)
 
 paramiko = require("paramiko")
 
@@ -240,3 +241,22 @@ def test_server_follows_committed_service_ssh(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_full_screen_setting_serves_the_editor_to_xterm_only(tmp_path):
+    if not use_full_screen("xterm", True):
+        pytest.skip("the full-screen app (nos_shell/shell/app.py) is not installed")
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+    with running_server(root, keyfile, "--full-screen") as server:
+        with connect(server) as client:
+            assert b"\x1b" not in Shell(client, term="vt100").greeting
+        with connect(server) as client:
+            channel = client.invoke_shell(term="xterm-256color")
+            channel.settimeout(10)
+            data = b""
+            deadline = time.monotonic() + 10
+            while b"vyos@r1" not in data and time.monotonic() < deadline:
+                data += channel.recv(65536)
+            assert b"\x1b[" in data and b"vyos@r1" in data
+        assert "full-screen session (TERM=xterm-256color)" in server.log_text()
