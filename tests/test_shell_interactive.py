@@ -206,3 +206,38 @@ def test_ctrl_c_cancels_the_line_and_ctrl_d_exits(term, tmp_path):
     assert term.wait_exit() == 0
     history = (tmp_path / "root/var/lib/nos-shell/history/vyos").read_text()
     assert "+configure" in history and "+compare" in history and "cancelled" not in history
+
+
+def test_run_app_over_any_prompt_toolkit_input_and_output(tmp_path):
+    """What an SSH session with a terminal uses: a pipe input and a Vt100 output of its own."""
+    import asyncio
+    import io
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from nos_shell import Session
+    from nos_shell.shell.app import run_app
+
+    class Screen(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    async def main() -> tuple[int, str]:
+        screen = Screen()
+        with create_pipe_input() as pipe:
+            output = Vt100_Output(screen, lambda: Size(rows=24, columns=80), term="xterm", enable_cpr=False)  # type: ignore[arg-type]
+            task = asyncio.ensure_future(run_app(Session(tmp_path, user="vyos"), pipe, output, history=False))
+            pipe.send_text("configure\rset system host-name r9\rcompare\r")
+            deadline = time.monotonic() + TIMEOUT
+            while '+ host-name "r9"' not in screen.getvalue() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            pipe.close()                                   # the client went away
+            status = await asyncio.wait_for(task, TIMEOUT)
+        return status, screen.getvalue()
+
+    status, text = asyncio.run(main())
+    assert status == 0
+    assert "[edit]\r\n" in text
+    assert '\x1b[0;31m- host-name "vyos"\r\n\x1b[0;32m+ host-name "r9"' in text
