@@ -21,7 +21,6 @@ from prompt_toolkit.completion import (CompleteEvent, Completer, Completion, Thr
                                        merge_completers)
 from prompt_toolkit.document import Document
 
-from ..schema import Kind
 from ..schema.types import InterfaceName, Union, ValueType
 from .context import Analysis, Slot, unquote
 from .state import ShellState
