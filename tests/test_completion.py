@@ -268,6 +268,16 @@ def test_toolbar_counts_once_per_command(state, monkeypatch):
     assert len(calls) == 2
 
 
+def test_which_outputs_are_coloured():
+    from nos_shell.shell.output import shows_differences
+
+    assert shows_differences("conf", ("compare",))
+    assert shows_differences("op", ("compare",))
+    assert shows_differences("conf", ("show",), ("match",))
+    assert not shows_differences("conf", ("show",), ("commands",))
+    assert not shows_differences("op", ("show", "configuration"))
+
+
 def test_compare_output_is_coloured():
     text = "[system]\n- host-name \"vyos\"\n+ host-name \"r2\"\n>    mtu 1400\n     other\n"
     assert [style for style, _ in coloured(text)] == [

@@ -94,7 +94,9 @@ class InteractiveShell:
     async def execute(self, line: str) -> None:
         analysis = self.state.analyze(line.rstrip() + " ")
         slot = analysis.slot
-        differences = slot is not None and shows_differences(slot.mode, slot.command)
+        pipes = tuple(after.text for before, after in zip(analysis.words, analysis.words[1:])
+                      if before.text == "|")
+        differences = slot is not None and shows_differences(slot.mode, slot.command, pipes)
         if self.run_in_thread:
             result = await asyncio.get_running_loop().run_in_executor(None, self.state.run, line)
         else:

@@ -21,13 +21,14 @@ STYLES = {
 _MARKS = {"+": "class:diff.added", "-": "class:diff.removed", ">": "class:diff.changed"}
 
 
-def shows_differences(mode: str, command: tuple[str, ...]) -> bool:
-    """Does the output of ``command`` (keywords, expanded) mark differences?"""
+def shows_differences(mode: str, command: tuple[str, ...], pipes: tuple[str, ...] = ()) -> bool:
+    """Does the output of ``command`` (keywords, expanded; ``pipes`` the filter words after
+    `|`) mark differences? `show | commands` lists `set` lines, not differences."""
     if not command:
         return False
     if command[0] == "compare":
         return True
-    return mode == "conf" and command[0] == "show"
+    return mode == "conf" and command[0] == "show" and "commands" not in pipes
 
 
 def line_style(line: str) -> str:
