@@ -151,11 +151,21 @@ class Store:
         return [self._meta(path) for path in files]
 
     def _meta(self, path: Path) -> Revision:
-        text = (self._read(path) or b"").decode("utf-8", "replace")
-        first = text.split("\n", 1)[0]
+        first = self._first_line(path)
         info = json.loads(first[len(HEADER):]) if first.startswith(HEADER) else {}
         return Revision(int(path.stem[1:]), info.get("time", ""), info.get("user", "?"),
                         info.get("via", "?"), info.get("comment", ""))
+
+    def _first_line(self, path: Path) -> str:
+        """The header line of an archive file, without reading the whole file."""
+        if self._pending is not None and any(p == path for p, _ in self._pending):
+            data = self._read(path) or b""
+            return data.split(b"\n", 1)[0].decode("utf-8", "replace")
+        try:
+            with open(path, "rb") as handle:
+                return handle.readline().rstrip(b"\n").decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
 
     def revision(self, number: int) -> ConfigTree:
         """Revision ``number`` (0 = running). IndexError when there is no such revision."""
