@@ -32,9 +32,9 @@ PLAYBOOK = """\
     - name: config
       vyos.vyos.vyos_config:
         lines: &lines
-          - set system domain-name ansible.example
-          - set interfaces ethernet eth0 description 'ansible uplink'
-          - set interfaces ethernet eth0 address '198.51.100.1/24'
+          - set system domain-name {kind}.example
+          - set interfaces ethernet eth0 description '{kind} uplink'
+          - set interfaces ethernet eth0 address '198.51.100.{host}/24'
         save: true
     - name: config again
       vyos.vyos.vyos_config:
@@ -77,7 +77,7 @@ def test_vyos_collection(ssh_server, tmp_path, ssh_type):
         f"ansible_password={PASSWORDS['alice']}\n"
         f"ansible_python_interpreter={sys.executable}\n")
     playbook = tmp_path / "site.yml"
-    playbook.write_text(PLAYBOOK)
+    playbook.write_text(PLAYBOOK.replace("{kind}", ssh_type).replace("{host}", str(len(ssh_type))))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "SSH_"))}
     env.update(HOME=str(tmp_path), ANSIBLE_HOME=str(tmp_path / ".ansible"), ANSIBLE_HOST_KEY_CHECKING="False",
                ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_NOCOLOR="1",
@@ -105,7 +105,7 @@ def test_vyos_collection(ssh_server, tmp_path, ssh_type):
     assert tasks["commands"]["stdout"][0].startswith("Version:")
 
     assert tasks["config"]["changed"] is True
-    assert "set system domain-name ansible.example" in tasks["config"]["commands"]
+    assert f"set system domain-name {ssh_type}.example" in tasks["config"]["commands"]
     assert tasks["config again"]["changed"] is False, tasks["config again"]
     assert tasks["config again"]["commands"] == []
 
@@ -114,7 +114,7 @@ def test_vyos_collection(ssh_server, tmp_path, ssh_type):
 
     assert not tasks["save again"].get("failed")
     saved = (ssh_server.root / "etc/nos-shell/config.boot").read_text()
-    assert 'description "ansible uplink"' in saved and 'domain-name "ansible.example"' in saved
+    assert f'description "{ssh_type} uplink"' in saved and f'domain-name "{ssh_type}.example"' in saved
     if tasks["save again"]["changed"]:
         # vyos_config decides by the exact text of `compare saved`: VyOS prints the message
         # and a blank line ("...configurations.\n\n"); the session prints one line
