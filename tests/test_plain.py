@@ -166,3 +166,12 @@ def test_local_plain_loop_on_a_dumb_terminal(tmp_path):
     assert data.split(b"nos-shell: managing")[-1].split(b"\n", 1)[1] == (
         b"vyos@vyos:~$ show host name\r\nvyos\r\nvyos@vyos:~$ show host name\r\nvyos\r\n"
         b"vyos@vyos:~$ exit\r\n")
+
+
+def test_eof_runs_a_last_line_only_when_asked(tmp_path):
+    proto = LineProtocol(Session(tmp_path), echo=False, newline="\n")
+    proto.feed(b"configure\nset system host-name half")
+    assert proto.eof(run_partial=False) == b"\n" and proto.session.candidate.value("system", "host-name") == "vyos"
+    proto = LineProtocol(Session(tmp_path), echo=False, newline="\n")
+    assert proto.feed(b"show host name") == b""
+    assert proto.eof() == b"vyos\n" and proto.finished

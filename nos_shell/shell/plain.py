@@ -131,13 +131,14 @@ class LineProtocol:
             out.append(self._char(char))
         return "".join(out).encode(self.encoding, "replace")
 
-    def eof(self) -> bytes:
-        """The input ended: run a last unterminated line, then finish."""
+    def eof(self, run_partial: bool = True) -> bytes:
+        """The input ended: run a last unterminated line (unless ``run_partial`` is false:
+        a dropped connection is no Enter), then finish."""
         out = ""
         rest = self._decoder.decode(b"", final=True)
         if rest and not self.finished:
             out += "".join(self._char(c) for c in rest)
-        if self._line and not self.finished:
+        if self._line and not self.finished and run_partial:
             out += self._enter(prompt=False)
         elif not self.finished:
             out += self.newline

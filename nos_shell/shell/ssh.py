@@ -47,6 +47,7 @@ HOST_KEY = Path("etc/nos-shell/ssh_host_ed25519_key")
 DEFAULT_PORT = 22
 FULL_SCREEN_TERMS = ("xterm", "screen", "tmux", "rxvt", "linux")
 WATCH_SECONDS = 2.0
+FAILED_LOGIN_DELAY = 0.5
 
 
 # -- host key --------------------------------------------------------------------------------
@@ -117,9 +118,11 @@ class _Server(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return self.auth.password_allowed()
 
-    def validate_password(self, username: str, password: str) -> bool:
+    async def validate_password(self, username: str, password: str) -> bool:
         ok = self.auth.check_password(username, password)
         log.info("%s password for %s from %s", "accepted" if ok else "refused", username, self.peer)
+        if not ok:
+            await asyncio.sleep(FAILED_LOGIN_DELAY)   # slows guessing down, blocks nobody else
         return ok
 
     def public_key_auth_supported(self) -> bool:
@@ -177,7 +180,8 @@ class Handler:
             except (asyncssh.BreakReceived, asyncssh.SignalReceived, asyncssh.TerminalSizeChanged):
                 continue
             if not data:
-                process.stdout.write(await loop.run_in_executor(None, proto.eof))
+                # the client closed its side: what was typed without Enter is not run
+                process.stdout.write(proto.eof(run_partial=False))
                 break
             out = await loop.run_in_executor(None, proto.feed, data)
             if out:
