@@ -141,6 +141,11 @@ def normalise(address: str) -> str:
     return ip.compressed
 
 
+def normalise_prefix(prefix: str) -> str:
+    """The canonical text of a prefix (``2001:DB8::/32`` -> ``2001:db8::/32``)."""
+    return ipaddress.ip_network(prefix, strict=False).compressed
+
+
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text)

@@ -5,6 +5,7 @@ Active when the tree holds BGP configuration and `protocols bgp backend` is `bir
 
 What the file holds (see docs/backends-bgp.md for the full mapping):
 
+- ``timeformat protocol|route iso long`` (full dates, for the operational commands);
 - ``router id`` (configured, or derived from the tree's interface addresses);
 - ``protocol device`` and ``protocol direct connected`` (interface routes: next-hop
   resolution, and the source of `redistribute connected`);
@@ -28,7 +29,7 @@ escapes, so verify refuses `"` in those values and :func:`quote` refuses it agai
 from __future__ import annotations
 
 import ipaddress
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
@@ -56,6 +57,18 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     if not active(tree):
         return {}
     return {CONF: render(bgp_common.view(tree)).encode()}
+
+
+def checks(staged: dict[PurePosixPath, Path]) -> list[list[str]]:
+    """BIRD's own parser on the new file (``bird -p``: parse only)."""
+    return [["bird", "-p", "-c", str(staged[CONF])]] if CONF in staged else []
+
+
+def reload(ctx) -> None:
+    """Start, reconfigure (``birdc configure``) or stop BIRD: see :mod:`.bird_control`."""
+    from . import bird_control
+
+    bird_control.reload(ctx)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -147,7 +160,11 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> list[str]:
 
 
 def render(bgp: Bgp) -> str:
-    out = [f"# {bgp_common.HEADER}", "", f"router id {bgp.router_id};", ""]
+    out = [f"# {bgp_common.HEADER}", ""]
+    out += ["# Full dates in birdc output (the default shows only a date for anything older",
+            "# than 20 hours): `show bgp summary` computes session uptimes from them."]
+    out += ["timeformat protocol iso long;", "timeformat route iso long;", ""]
+    out += [f"router id {bgp.router_id};", ""]
     out += _block("protocol device", []) + [""]
     out += ["# Interface routes: resolve next hops; announced only with redistribute connected."]
     out += _block(f"protocol direct {CONNECTED}", ["ipv4;", "ipv6;"]) + [""]

@@ -28,7 +28,7 @@ changes apply with SIGHUP.
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import tomli_w
@@ -68,6 +68,19 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     if not active(tree):
         return {}
     return {CONF: render(bgp_common.view(tree)).encode()}
+
+
+def checks(staged: dict[PurePosixPath, Path]) -> list[list[str]]:
+    """gobgpd's dry run on the new file (run in the router's namespace, like the daemon)."""
+    return [["gobgpd", "-d", "-p", "-f", str(staged[CONF])]] if CONF in staged else []
+
+
+def reload(ctx) -> None:
+    """Start, reload (SIGHUP), restart or stop gobgpd, sync the announcements and keep the
+    route installer running: see :mod:`.gobgp_control`."""
+    from . import gobgp_control
+
+    gobgp_control.reload(ctx)
 
 
 def announcements(tree: ConfigTree) -> dict[str, list[str]]:

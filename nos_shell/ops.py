@@ -10,6 +10,7 @@ from . import __version__
 from .commands import Command
 from .config import diff, render
 from .errors import NosError
+from .ops_bgp import show_bgp_neighbors, show_bgp_summary, show_ip_route
 from .ops_interfaces import show_interfaces
 
 if TYPE_CHECKING:
@@ -126,6 +127,9 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "show_system_commit": show_system_commit,
     "compare_revisions": compare_revisions,
     "set_terminal": set_terminal,
+    "show_bgp_summary": show_bgp_summary,
+    "show_bgp_neighbors": show_bgp_neighbors,
+    "show_ip_route": show_ip_route,
     "ping": ping,
     "traceroute": traceroute,
     "show_interfaces": show_interfaces,

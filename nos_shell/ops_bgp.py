@@ -1,0 +1,489 @@
+"""BGP operational commands, read from the running daemon: one set of tables for both backends.
+
+- ``show ip bgp summary`` / ``show bgp summary``: per address family, one line per
+  neighbor: ``Neighbor  V  AS  Up/Down  State/PfxRcd  Description`` (FRR's layout, without
+  its message counters and queue columns, which BIRD does not keep).
+- ``show bgp neighbors [ADDRESS]`` / ``show ip bgp neighbors [ADDRESS]``: a block per
+  neighbor (state, uptime, timers, addresses, prefix counts per family).
+- ``show ip route bgp``: the IPv4 routes learned through BGP, FRR style
+  (``B>* PREFIX [DISTANCE/MED] via NEXTHOP, INTERFACE, AGE``; ``>`` best path, ``*``
+  installed in the kernel).
+
+Which daemon runs comes from the running configuration (``protocols bgp backend``); how to
+reach it from the target (``ROOT/etc/nos-shell/apply.toml``: exec prefix, BIRD socket,
+GoBGP API). BIRD is read with ``birdc`` (``show status``, ``show protocols all``,
+``show route ... all``: text, parsed here), GoBGP with ``gobgp ... -j`` (JSON); whether a
+route is in the kernel comes from ``ip -j route show proto bird|bgp``. The parsers are
+plain functions of the text, tested on recorded output.
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .commands import Command
+from .errors import NosError
+
+if TYPE_CHECKING:
+    from .session import Session
+
+FAMILY_TITLE = {"ipv4-unicast": "IPv4 Unicast", "ipv6-unicast": "IPv6 Unicast"}
+BIRD_CHANNEL = {"ipv4": "ipv4-unicast", "ipv6": "ipv6-unicast"}
+GOBGP_AFI = {1: "ipv4-unicast", 2: "ipv6-unicast"}
+GOBGP_STATE = {1: "Idle", 2: "Connect", 3: "Active", 4: "OpenSent", 5: "OpenConfirm", 6: "Established"}
+BIRD_STATE = {s.lower(): s for s in ("Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established")}
+EBGP_DISTANCE, IBGP_DISTANCE = 20, 200       # FRR's administrative distances, for show ip route
+
+
+@dataclass
+class Peer:
+    """One neighbor as either daemon reports it."""
+
+    address: str
+    remote_as: int | None = None
+    local_as: int | None = None
+    state: str = "Idle"                 # Idle, Connect, Active, OpenSent, OpenConfirm, Established, Idle (Admin)
+    since: float | None = None          # epoch seconds of the last state change (up or down)
+    router_id: str | None = None        # the neighbor's
+    description: str | None = None
+    hold_time: int | None = None        # negotiated
+    keepalive: int | None = None
+    local_address: str | None = None
+    last_error: str | None = None
+    accepted: dict[str, int] = field(default_factory=dict)    # family -> prefixes accepted
+    advertised: dict[str, int] = field(default_factory=dict)  # family -> prefixes announced
+
+    @property
+    def version(self) -> int:
+        return ipaddress.ip_address(self.address).version
+
+    @property
+    def established(self) -> bool:
+        return self.state == "Established"
+
+    @property
+    def families(self) -> list[str]:
+        return list(self.accepted)
+
+
+@dataclass
+class Route:
+    prefix: str
+    next_hop: str | None
+    best: bool
+    since: float | None
+    as_path: list[int]
+    med: int | None = None
+    peer: str | None = None             # neighbor address, or BIRD protocol name
+
+
+# -- formatting --------------------------------------------------------------------------
+def duration(seconds: float | None) -> str:
+    """FRR's peer uptime: hh:mm:ss below a day, then 1d02h03m, then 01w2d03h."""
+    if seconds is None:
+        return "never"
+    s = max(0, int(seconds))
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    if days == 0:
+        return f"{hours:02d}:{minutes:02d}:{s:02d}"
+    if days < 7:
+        return f"{days}d{hours:02d}h{minutes:02d}m"
+    return f"{days // 7:02d}w{days % 7}d{hours:02d}h"
+
+
+def _age(since: float | None, now: float) -> str:
+    return duration(None if since is None else now - since)
+
+
+def summary_table(peers: list[Peer], router_id: str | None, local_as: int | None, now: float) -> str:
+    families = [f for f in FAMILY_TITLE if any(f in p.accepted for p in peers)]
+    if not peers:
+        return f"BGP router identifier {router_id or '-'}, local AS number {local_as or '-'}\n" \
+               "No BGP neighbors found\n"
+    out: list[str] = []
+    for family in families:
+        members = [p for p in peers if family in p.accepted]
+        width = max([15] + [len(p.address) for p in members])
+        out += [f"{FAMILY_TITLE[family]} Summary:",
+                f"BGP router identifier {router_id or '-'}, local AS number {local_as or '-'}",
+                f"Total number of neighbors {len(members)}, established {sum(p.established for p in members)}",
+                "",
+                f"{'Neighbor':<{width}} V {'AS':>10} {'Up/Down':>9} {'State/PfxRcd':>13}  Description"]
+        for p in members:
+            state = str(p.accepted.get(family, 0)) if p.established else p.state
+            remote = str(p.remote_as) if p.remote_as else "-"
+            line = f"{p.address:<{width}} {p.version} {remote:>10} {_age(p.since, now):>9} {state:>13}"
+            out.append(f"{line}  {p.description}" if p.description else line)
+        out.append("")
+    return "\n".join(out[:-1]) + "\n"
+
+
+def neighbor_block(p: Peer, now: float, system_as: int | None) -> str:
+    remote, local = p.remote_as, p.local_as or system_as
+    link = "internal" if remote is not None and remote == local else "external"
+    lines = [f"BGP neighbor is {p.address}, remote AS {remote or '-'}, local AS {local or '-'}, {link} link"]
+    if p.description:
+        lines.append(f"  Description: {p.description}")
+    lines.append(f"  BGP version 4, remote router ID {p.router_id or '0.0.0.0'}")
+    if p.established:
+        lines.append(f"  BGP state = Established, up for {_age(p.since, now)}")
+    else:
+        lines.append(f"  BGP state = {p.state}" + (f", down for {_age(p.since, now)}" if p.since else ""))
+    if p.hold_time is not None:
+        lines.append(f"  Hold time is {p.hold_time}, keepalive interval is {p.keepalive or 0} seconds")
+    if p.local_address:
+        lines.append(f"  Local host: {p.local_address}, Remote host: {p.address}")
+    if p.last_error:
+        lines.append(f"  Last error: {p.last_error}")
+    for family in p.families:
+        lines += ["", f"  For address family: {FAMILY_TITLE[family]}",
+                  f"    {p.accepted.get(family, 0)} accepted prefixes",
+                  f"    {p.advertised.get(family, 0)} announced prefixes"]
+    return "\n".join(lines) + "\n"
+
+
+def route_lines(routes: list[Route], kernel: dict[str, dict], internal: set[str], now: float) -> str:
+    """FRR-style lines; ``kernel`` maps prefix -> the kernel's route (``ip -j``) for FIB marks."""
+    out = ["Codes: B - BGP, > - selected route, * - FIB route (installed in the kernel)", ""]
+    for r in sorted(routes, key=lambda r: (_sort_key(r.prefix), not r.best)):
+        k = kernel.get(r.prefix)
+        fib = r.best and k is not None and (r.next_hop is None or k.get("gateway") in (None, r.next_hop))
+        code = "B" + (">" if r.best else " ") + ("*" if fib else " ")
+        distance = IBGP_DISTANCE if r.peer in internal else EBGP_DISTANCE
+        via = f"via {r.next_hop}" if r.next_hop else "unreachable"
+        dev = f", {k['dev']}" if fib and k and k.get("dev") else ""
+        out.append(f"{code} {r.prefix} [{distance}/{r.med or 0}] {via}{dev}, {_age(r.since, now)}")
+    if len(out) == 2:
+        return ""
+    return "\n".join(out) + "\n"
+
+
+def _sort_key(prefix: str) -> tuple[int, int, int]:
+    net = ipaddress.ip_network(prefix, strict=False)
+    return net.version, int(net.network_address), net.prefixlen
+
+
+# -- BIRD --------------------------------------------------------------------------------
+_BIRD_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?|\d\d:\d\d:\d\d(?:\.\d+)?")
+_BIRD_PROTO = re.compile(r"^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(" + _BIRD_TIME.pattern + r")\s*(.*?)\s*$")
+_BIRD_ROUTE = re.compile(r"^(\S+)?\s+(unicast|unreachable|blackhole|prohibit)\s+\[(\S+)\s+([^\]]*?)\]"
+                         r"(\s+\*)?\s+\((\d+)")
+
+
+def bird_time(text: str, now: float | None = None) -> float | None:
+    """Epoch seconds from a BIRD time (``2026-11-25 17:22:40``, local time; a bare time of
+    day, BIRD's default for recent events, is taken as today)."""
+    text = text.split(".")[0]
+    try:
+        if len(text) > 8:
+            return time.mktime(time.strptime(text, "%Y-%m-%d %H:%M:%S"))
+        today = time.strftime("%Y-%m-%d", time.localtime(now))
+        return time.mktime(time.strptime(f"{today} {text}", "%Y-%m-%d %H:%M:%S"))
+    except ValueError:
+        return None
+
+
+def _bird_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.startswith("BIRD ") or " ready." not in line]
+
+
+def parse_bird_protocols(text: str) -> list[Peer]:
+    """The BGP protocols of ``birdc show protocols all`` (other protocols are skipped)."""
+    peers: list[Peer] = []
+    peer: Peer | None = None
+    channel: str | None = None
+    for line in _bird_lines(text):
+        if not line.strip() or line.startswith("Name "):
+            continue
+        if not line[0].isspace():
+            m = _BIRD_PROTO.match(line)
+            peer, channel = None, None
+            if m and m[2] == "BGP":
+                peer = Peer(address="", since=bird_time(m[5]))
+                if m[4] == "down":               # protocol disabled (shutdown)
+                    peer.state = "Idle (Admin)"
+                peers.append(peer)
+            continue
+        if peer is None:
+            continue
+        key, _, value = line.strip().partition(":")
+        value = value.strip()
+        if line.startswith("  Channel "):
+            channel = BIRD_CHANNEL.get(line.split()[1])
+            if channel:
+                peer.accepted.setdefault(channel, 0)
+                peer.advertised.setdefault(channel, 0)
+        elif key == "Description" and channel is None:
+            peer.description = value
+        elif key == "BGP state" and peer.state != "Idle (Admin)":
+            peer.state = BIRD_STATE.get(value.lower(), value)
+        elif key == "Neighbor address":
+            peer.address = value.split("%")[0]
+        elif key == "Neighbor AS" and value.isdigit() and value != "0":
+            peer.remote_as = int(value)
+        elif key == "Local AS" and value.isdigit():
+            peer.local_as = int(value)
+        elif key == "Neighbor ID":
+            peer.router_id = value
+        elif key == "Source address":
+            peer.local_address = value
+        elif key == "Hold timer" and "/" in value:
+            peer.hold_time = int(value.split("/")[1])
+        elif key == "Keepalive timer" and "/" in value:
+            peer.keepalive = int(value.split("/")[1])
+        elif key == "Last error":
+            peer.last_error = value
+        elif key == "Routes" and channel:
+            m = re.match(r"(\d+) imported, (?:\d+ filtered, )?(\d+) exported", value)
+            if m:
+                peer.accepted[channel], peer.advertised[channel] = int(m[1]), int(m[2])
+    return [p for p in peers if p.address]
+
+
+def parse_bird_status(text: str) -> str | None:
+    m = re.search(r"^Router ID is (\S+)", text, re.M)
+    return m[1] if m else None
+
+
+def parse_bird_routes(text: str) -> list[Route]:
+    """``birdc show route ... all``: one Route per path (prefix lines and their attributes)."""
+    routes: list[Route] = []
+    prefix: str | None = None
+    route: Route | None = None
+    for line in _bird_lines(text):
+        if line.startswith("Table ") or not line.strip():
+            continue
+        m = _BIRD_ROUTE.match(line)
+        if m:
+            prefix = m[1] or prefix
+            if prefix is None:
+                continue
+            route = Route(prefix=ipaddress.ip_network(prefix, strict=False).compressed, next_hop=None,
+                          best=bool(m[5]), since=bird_time(m[4]), as_path=[], peer=m[3])
+            routes.append(route)
+            continue
+        if route is None:
+            continue
+        text_ = line.strip()
+        if text_.startswith("via "):
+            route.next_hop = route.next_hop or text_.split()[1].split("%")[0]
+        elif text_.startswith("BGP.as_path:"):
+            route.as_path = [int(a) for a in re.findall(r"\d+", text_.partition(":")[2])]
+        elif text_.startswith("BGP.med:"):
+            route.med = int(text_.partition(":")[2])
+        elif text_.startswith("BGP.next_hop:") and route.next_hop is None:
+            route.next_hop = text_.partition(":")[2].split()[0]
+    return routes
+
+
+# -- GoBGP -------------------------------------------------------------------------------
+def _seconds(stamp: dict | None) -> float | None:
+    value = (stamp or {}).get("seconds")
+    return float(value) if value else None
+
+
+def parse_gobgp_neighbor(data: dict) -> Peer:
+    """One entry of ``gobgp neighbor -j`` (or ``gobgp neighbor ADDR -j``)."""
+    conf, state = data.get("conf", {}), data.get("state", {})
+    timers = data.get("timers", {}).get("state", {})
+    address = state.get("neighbor_address") or conf.get("neighbor_address", "")
+    session = GOBGP_STATE.get(state.get("session_state", 1), "Idle")
+    admin_down = state.get("admin_state") in (1, "DOWN", "ADMIN_STATE_DOWN")
+    established = session == "Established"
+    peer = Peer(
+        address=address.split("%")[0],
+        remote_as=state.get("peer_asn") or conf.get("peer_asn") or None,
+        local_as=conf.get("local_asn") or state.get("local_asn") or None,
+        state="Idle (Admin)" if admin_down and not established else session,
+        since=_seconds(timers.get("uptime") if established else timers.get("downtime")),
+        router_id=state.get("router_id") if established else None,
+        description=conf.get("description") or None,
+        hold_time=timers.get("negotiated_hold_time") if established else None,
+        keepalive=timers.get("keepalive_interval") if established else None,
+        local_address=data.get("transport", {}).get("local_address") if established else None,
+    )
+    for afi_safi in data.get("afi_safis", []):
+        fam = afi_safi.get("state", {}).get("family") or afi_safi.get("config", {}).get("family") or {}
+        family = GOBGP_AFI.get(fam.get("afi")) if fam.get("safi", 1) == 1 else None
+        if family is None:
+            continue
+        st = afi_safi.get("state", {})
+        peer.accepted[family] = int(st.get("accepted", 0))
+        if "advertised" in st:
+            peer.advertised[family] = int(st["advertised"])
+    return peer
+
+
+def parse_gobgp_rib(data: dict) -> list[Route]:
+    """Learned paths (those with ``neighbor-ip``) of ``gobgp global rib -a FAMILY -j``."""
+    routes: list[Route] = []
+    for prefix, paths in data.items():
+        for path in paths:
+            if not path.get("neighbor-ip"):
+                continue
+            hop, med, as_path = None, None, []
+            for attr in path.get("attrs", []):
+                kind = attr.get("type")
+                if kind in (3, 14):
+                    hop = attr.get("nexthop") or (attr.get("nexthops") or [None])[0]
+                elif kind == 2:
+                    for segment in attr.get("as_paths", []):
+                        as_path += segment.get("asns", [])
+                elif kind == 4:
+                    med = attr.get("metric")
+            routes.append(Route(prefix=ipaddress.ip_network(prefix, strict=False).compressed, next_hop=hop,
+                                best=bool(path.get("best")), since=float(path["age"]) if path.get("age") else None,
+                                as_path=as_path, med=med, peer=path["neighbor-ip"]))
+    return routes
+
+
+# -- reaching the daemon -------------------------------------------------------------------
+class _Daemon:
+    name = ""
+    kernel_proto = ""
+
+    def __init__(self, target):
+        self.target = target
+
+    def run(self, *argv: str) -> str:
+        try:
+            result = subprocess.run(self.target.argv(*argv), capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise NosError(f"{self.name} is not reachable: {exc}") from None
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:]
+            raise NosError(f"{self.name} is not running or not reachable", *detail)
+        return result.stdout
+
+    def kernel_routes(self, version: int) -> dict[str, dict]:
+        try:
+            text = self.run("ip", f"-{version}", "-j", "route", "show", "proto", self.kernel_proto)
+            entries = json.loads(text or "[]")
+        except (NosError, json.JSONDecodeError):
+            return {}
+        out = {}
+        for entry in entries:
+            dst = entry.get("dst", "")
+            dst = ("0.0.0.0/0" if version == 4 else "::/0") if dst == "default" else dst
+            if "/" not in dst:
+                dst += "/32" if version == 4 else "/128"
+            out[ipaddress.ip_network(dst, strict=False).compressed] = entry
+        return out
+
+
+def _birdc_argv(target, *args: str) -> tuple[str, ...]:
+    from .backends import bird_control
+
+    return bird_control.birdc(target, *args)
+
+
+def _gobgp_argv(target, *args: str) -> tuple[str, ...]:
+    from .backends import gobgp_control
+
+    return gobgp_control.gobgp(target, *args)
+
+
+class BirdDaemon(_Daemon):
+    name = "BIRD"
+    kernel_proto = "bird"
+
+    def peers(self) -> list[Peer]:
+        return parse_bird_protocols(self.run(*_birdc_argv(self.target, "show", "protocols", "all")))
+
+    def router_id(self) -> str | None:
+        return parse_bird_status(self.run(*_birdc_argv(self.target, "show", "status")))
+
+    def routes(self, version: int) -> list[Route]:
+        return parse_bird_routes(self.run(*_birdc_argv(
+            self.target, "show", "route", "table", f"master{version}", "where", "source", "=", "RTS_BGP", "all")))
+
+
+class GobgpDaemon(_Daemon):
+    name = "gobgpd"
+    kernel_proto = "bgp"
+
+    def _json(self, *args: str):
+        text = self.run(*_gobgp_argv(self.target, *args, "-j"))
+        try:
+            return json.loads(text or "null")
+        except json.JSONDecodeError:
+            raise NosError(f"gobgp {' '.join(args)}: unexpected output") from None
+
+    def peers(self, detail: bool = False) -> list[Peer]:
+        peers = [parse_gobgp_neighbor(n) for n in self._json("neighbor") or []]
+        if detail:     # only the one-neighbor query counts announced prefixes
+            peers = [parse_gobgp_neighbor(self._json("neighbor", p.address) or {}) for p in peers]
+        return peers
+
+    def router_id(self) -> str | None:
+        return (self._json("global") or {}).get("router_id")
+
+    def routes(self, version: int) -> list[Route]:
+        return parse_gobgp_rib(self._json("global", "rib", "-a", f"ipv{version}") or {})
+
+
+# -- the commands ------------------------------------------------------------------------
+def _daemon(session: "Session"):
+    """The daemon that runs the running configuration's BGP, and that configuration."""
+    from .apply import load_target
+    from .backends import bgp_common
+
+    tree = session.running
+    if not bgp_common.configured(tree):
+        raise NosError("BGP is not configured")
+    target = load_target(session.store.root)
+    if not target.live:
+        raise NosError("BGP state is available only on a live system "
+                       "(this root is not applied live: see etc/nos-shell/apply.toml)")
+    cls = GobgpDaemon if bgp_common.backend(tree) == "gobgp" else BirdDaemon
+    return cls(target), bgp_common.view(tree)
+
+
+def _sorted(peers: list[Peer]) -> list[Peer]:
+    return sorted(peers, key=lambda p: (p.version, int(ipaddress.ip_address(p.address))))
+
+
+def show_bgp_summary(session: "Session", command: Command) -> str:
+    daemon, bgp = _daemon(session)
+    peers = _sorted(daemon.peers())
+    return summary_table(peers, daemon.router_id(), bgp.system_as, time.time())
+
+
+def show_bgp_neighbors(session: "Session", command: Command) -> str:
+    daemon, bgp = _daemon(session)
+    wanted = command.words[0] if command.words else None
+    if wanted is not None:
+        try:
+            wanted = ipaddress.ip_address(wanted).compressed
+        except ValueError:
+            raise NosError(f"{command.words[0]} is not a neighbor address") from None
+    peers = _sorted(daemon.peers(detail=True) if isinstance(daemon, GobgpDaemon) else daemon.peers())
+    if wanted is not None:
+        peers = [p for p in peers if p.address == wanted]
+        if not peers:
+            raise NosError(f"No such neighbor: {wanted}")
+    if not peers:
+        return "No BGP neighbors found\n"
+    now = time.time()
+    return "\n".join(neighbor_block(p, now, bgp.system_as) for p in peers)
+
+
+def show_ip_route(session: "Session", command: Command) -> str:
+    which = command.words[0] if command.words else None
+    if which != "bgp":
+        raise NosError("show ip route: only 'show ip route bgp' is available in this version")
+    daemon, bgp = _daemon(session)
+    internal = {n.address for n in bgp.neighbors if n.is_internal(bgp.system_as)}
+    routes = daemon.routes(4)
+    if isinstance(daemon, BirdDaemon):      # BIRD names paths by protocol
+        from .backends.bird import protocol_name
+
+        internal = {protocol_name(n) for n in bgp.neighbors if n.address in internal}
+    return route_lines(routes, daemon.kernel_routes(4), internal, time.time())
