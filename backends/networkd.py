@@ -23,6 +23,9 @@ next hop that is neither). Blackhole routes go into lo's .network. IP forwarding
 ``IPForward=`` in every .network when the configuration routes (static routes, BGP) or
 NATs: in v252 that key turns the global sysctl on (IPv4) and the per-link one (IPv6).
 
+The live half (``reload``: networkctl reload, deleting links whose .netdev went away,
+restarting networkd when it must) is in networkd_control.py; this module stays pure.
+
 Free text (descriptions) is written only as comment lines; every ``Key=Value`` value comes
 from a strict schema type and passes :func:`unitfile.check_value` (see unitfile.py).
 """
@@ -166,6 +169,18 @@ def _members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
             for member in names:
                 out.append((member, master, kind, base + (member,)))
     return out
+
+
+# -- live ----------------------------------------------------------------------------------
+
+def reload(ctx) -> None:
+    """Make the running networkd follow the written files (live mode; backends/networkd_control.py).
+
+    No ``checks``: networkd has no offline checker short of starting a throwaway networkd
+    (tests/test_realparsers.py does that for every golden case)."""
+    from . import networkd_control
+
+    networkd_control.reload(ctx)
 
 
 # -- compile -------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ Rules follow their rule numbers; `disable` leaves a rule out; `exclude` becomes 
 into a rule is re-parsed here (ipaddress, integer ranges, the interface-name pattern) and
 printed in canonical form, interface names inside double quotes; descriptions are written
 only as ``#`` comment lines, which nothing can end early (newlines never pass the schema).
+
+Live (apply): ``checks`` runs ``nft -c -f`` on the staged file, ``reload`` loads it with
+``nft -f ROOT/etc/nftables.d/nos-shell.nft`` when it changed. At boot something must load it
+after nftables.service's ``flush ruleset`` (docs/apply.md).
 """
 from __future__ import annotations
 
@@ -199,3 +203,18 @@ def verify(tree: ConfigTree) -> list[Problem]:
                 problems.append(Problem(at + ("translation",), "translation address or port is required, "
                                                                "or set exclude"))
     return sorted(problems)
+
+
+# -- live ------------------------------------------------------------------------------------
+
+def checks(staged) -> list[list[str]]:
+    """``nft -c -f`` on the staged file, in the router's context (it checks against its kernel)."""
+    return [["nft", "-c", "-f", str(staged[PATH])]] if PATH in staged else []
+
+
+def reload(ctx) -> None:
+    """Load the file: one ``nft -f`` transaction replaces nos-shell's table and nothing else."""
+    if PATH in ctx.changed:
+        ctx.run("nft", "-f", str(ctx.file(PATH)))
+    elif PATH in ctx.removed:
+        ctx.run("nft", "delete", "table", *TABLE.split(), check=False)

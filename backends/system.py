@@ -12,8 +12,10 @@ separate package there) and reads /etc/resolv.conf directly, as VyOS does. So:
   whoever owns it). glibc reads at most three name servers.
 
 Name servers learned by DHCP are not merged into resolv.conf (that needs systemd-resolved
-or a hook; VyOS 1.4 also uses them only when told to). The apply layer sets the running
-host name (sethostname) when etc/hostname changes.
+or a hook; VyOS 1.4 also uses them only when told to). ``reload`` sets the running host
+name (``hostname NAME`` in the router's context) when etc/hostname changed and the target
+allows it: the host name belongs to the UTS namespace, so a namespace lab whose exec prefix
+does not enter its own UTS namespace must not set it (target setting ``set-hostname``).
 
 Every value comes from a strict type (host/domain name pattern, IP address) and is
 re-checked here before it is written.
@@ -71,3 +73,9 @@ def verify(tree: ConfigTree) -> list[Problem]:
     if domain and len(host) + 1 + len(domain) > 253:
         problems.append(Problem(("system", "domain-name"), "host-name.domain-name is longer than 253 characters"))
     return problems
+
+
+def reload(ctx) -> None:
+    """Set the running host name when etc/hostname changed (and the target allows it)."""
+    if HOSTNAME in ctx.changed and ctx.target.sets_hostname:
+        ctx.run("hostname", _name(ctx.new.value("system", "host-name") or "vyos"))

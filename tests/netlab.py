@@ -1,0 +1,446 @@
+"""A namespace lab for live applies: a router namespace that runs its own systemd-networkd
+(with a private D-Bus, so ``networkctl`` works) and plain host namespaces wired to it.
+
+The router is configured only through nos-shell: :class:`Router` writes the root's
+``etc/nos-shell/apply.toml`` (live, an exec prefix into the router's namespaces, how to
+restart its networkd, set-hostname on since the router has its own UTS namespace) and tests
+commit with ``Session(router.root)``. The lab wiring — veth pairs, the far ends' addresses and
+routes, a DHCP client's own networkd — is done here with ``ip``.
+
+How the router namespace is built (lab-notes.md, "systemd-networkd without systemd as PID 1"):
+an anchor process (``sleep infinity``) started by ``ip netns exec NS unshare --uts``, so it
+has the network namespace, a private mount namespace and a private UTS namespace. Before it
+execs it bind-mounts
+
+    ROOT/etc/systemd/network          over /etc/systemd/network
+    ROOT/etc/systemd/networkd.conf.d  over /run/systemd/networkd.conf.d   (a directory networkd reads)
+    an empty directory                over /run/systemd, /run/dbus
+    /sys read-only                    (else networkd waits for udev forever)
+
+and nothing on the host's /etc changes. ``nsenter -t ANCHOR -n -m -u`` is the exec prefix:
+``dbus-daemon --system``, ``networkctl``, ``nft``, ``ip`` and ``hostname`` run there. networkd
+itself is started by the script named in ``networkd-restart`` (written here), so the first
+commit, which writes the networkd.conf drop-in that networkd reads only at start, starts it.
+
+Everything is torn down even on failure: processes in the lab's namespaces are killed and the
+namespaces deleted (tests/lab.py netns).
+
+Also here: ICMP ping and a TCP "who is calling" server and client that run in a namespace
+with the Python running the tests (no ping binary needed), and the detection of link kinds
+this kernel cannot create.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import ipaddress
+import json
+import os
+import pathlib
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+import tomli_w
+
+from lab import missing, netns, require_networkd, require_tool, run
+
+PY = sys.executable
+LOG_ENV = {"SYSTEMD_LOG_TARGET": "console", "SYSTEMD_LOG_LEVEL": "info", "SYSTEMD_LOG_COLOR": "0"}
+
+
+def wait_for(what: str, check: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):
+    """Poll ``check`` until it returns something true; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+# -- namespaces with an anchor process ------------------------------------------------------
+
+class Node:
+    """A network namespace with an anchor process holding private mount and UTS namespaces."""
+
+    def __init__(self, ns: str, directory: pathlib.Path):
+        self.ns = ns
+        self.dir = directory
+        self.anchor = 0
+        self.procs: list[subprocess.Popen] = []     # stopped by stop(), before the namespace goes
+
+    def start_anchor(self, mounts: list[tuple[pathlib.Path, str]], ro_sys: bool = True) -> None:
+        """Start the anchor; ``mounts`` are (source, target) bind mounts made in its namespace."""
+        pidfile = self.dir / "anchor.pid"
+        steps = [f"mount --bind {shlex.quote(str(src))} {shlex.quote(dst)}" for src, dst in mounts]
+        if ro_sys:
+            steps.append("mount -o remount,ro /sys")
+        steps.append(f"echo $$ > {shlex.quote(str(pidfile))}.tmp && mv {shlex.quote(str(pidfile))}.tmp "
+                     f"{shlex.quote(str(pidfile))} && exec sleep infinity")
+        with open(self.dir / "anchor.log", "wb") as log:
+            proc = subprocess.Popen(["ip", "netns", "exec", self.ns, "unshare", "--uts", "sh", "-c",
+                                     " && ".join(steps)], stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        self.procs.append(proc)
+
+        def ready():
+            if proc.poll() is not None:
+                raise AssertionError(f"lab anchor in {self.ns} failed: {(self.dir / 'anchor.log').read_text()}")
+            return pidfile.exists() and pidfile.read_text().strip()
+
+        self.anchor = int(wait_for(f"the anchor of {self.ns}", ready, 5))
+
+    @property
+    def prefix(self) -> list[str]:
+        """How to run a program in this node: its anchor's namespaces, or just the netns."""
+        if self.anchor:
+            return ["nsenter", "-t", str(self.anchor), "-n", "-m", "-u"]
+        return ["ip", "netns", "exec", self.ns]
+
+    def stop(self) -> None:
+        """Kill the processes this node started (their own sessions) and reap them."""
+        for proc in getattr(self, "procs", []):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, 9)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
+
+    def run(self, *argv: str, check: bool = True, timeout: float = 30) -> subprocess.CompletedProcess:
+        """Run a command inside this node (its network, mount and UTS namespaces)."""
+        return run(*self.prefix, *argv, check=check, timeout=timeout)
+
+    def ip(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return run("ip", "-n", self.ns, *args, check=check)
+
+    def addresses(self, link: str) -> set[str]:
+        out = self.ip("-j", "addr", "show", "dev", link, check=False).stdout
+        return {f"{a['local']}/{a['prefixlen']}" for entry in json.loads(out or "[]")
+                for a in entry.get("addr_info", [])}
+
+    def has_link(self, name: str) -> bool:
+        return self.ip("link", "show", "dev", name, check=False).returncode == 0
+
+
+class NetworkdNode(Node):
+    """A node running its own systemd-networkd over a unit directory of its own."""
+
+    def __init__(self, ns: str, directory: pathlib.Path, units: pathlib.Path,
+                 dropins: pathlib.Path | None = None, dbus: bool = False):
+        super().__init__(ns, directory)
+        self.units = units
+        self.rundir = directory / "run-systemd"
+        self.dbusdir = directory / "run-dbus"
+        self.dbus = dbus
+        mounts = [(units, "/etc/systemd/network"), (self.rundir, "/run/systemd")]
+        for d in (units, self.rundir, self.dbusdir):
+            d.mkdir(parents=True, exist_ok=True)
+            d.chmod(0o755)
+        if dropins is not None:
+            dropins.mkdir(parents=True, exist_ok=True)
+            dropins.chmod(0o755)
+            (self.rundir / "networkd.conf.d").mkdir()
+            mounts.append((dropins, "/run/systemd/networkd.conf.d"))
+        if dbus:
+            mounts.append((self.dbusdir, "/run/dbus"))
+        self.start_anchor(mounts)
+        if dbus:
+            self._start_dbus()
+        self.restart_script = self._write_restart_script()
+
+    def _start_dbus(self) -> None:
+        require_tool("dbus-daemon")
+        with open(self.dir / "dbus.log", "wb") as log:
+            proc = subprocess.Popen([*self.prefix, "dbus-daemon", "--system", "--nofork", "--nopidfile"],
+                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append(proc)
+
+        def up():
+            if proc.poll() is not None:
+                raise AssertionError(f"dbus-daemon failed: {(self.dir / 'dbus.log').read_text()}")
+            return (self.dbusdir / "system_bus_socket").exists()
+
+        wait_for("the lab's dbus-daemon", up, 5)
+
+    def _write_restart_script(self) -> pathlib.Path:
+        """A script, run inside the node, that (re)starts its networkd and waits until it is up
+        (on the bus when there is one, else until it has enumerated the links)."""
+        networkd = require_networkd()
+        pidfile, log = self.dir / "networkd.pid", self.dir / "networkd.log"
+        env = " ".join(f"{k}={v}" for k, v in LOG_ENV.items())
+        if self.dbus:
+            up = "busctl call org.freedesktop.network1 /org/freedesktop/network1 org.freedesktop.DBus.Peer Ping"
+        else:
+            up = f"grep -q 'Enumeration completed' {shlex.quote(str(log))}"
+        script = self.dir / "networkd-restart"
+        script.write_text(f"""#!/bin/sh
+# (Re)start this lab node's systemd-networkd (the router's networkd-restart command).
+pidfile={shlex.quote(str(pidfile))}
+if [ -s "$pidfile" ]; then
+    old=$(cat "$pidfile")
+    kill "$old" 2>/dev/null
+    i=0
+    while kill -0 "$old" 2>/dev/null && [ "$(cat /proc/$old/stat 2>/dev/null | cut -d' ' -f3)" != Z ]; do
+        i=$((i+1)); [ $i -gt 250 ] && {{ echo "networkd $old does not stop" >&2; exit 1; }}
+        sleep 0.02
+    done
+fi
+echo "--- start $(date +%T.%N)" >> {shlex.quote(str(log))}
+env {env} setsid {shlex.quote(networkd)} >> {shlex.quote(str(log))} 2>&1 < /dev/null &
+echo $! > "$pidfile"
+i=0
+until {up} >/dev/null 2>&1; do
+    i=$((i+1)); [ $i -gt 250 ] && {{ echo "networkd did not come up; log:" >&2; tail -5 {shlex.quote(str(log))} >&2; exit 1; }}
+    sleep 0.02
+done
+""")
+        script.chmod(0o755)
+        return script
+
+    def start_networkd(self) -> None:
+        result = self.run("/bin/sh", str(self.restart_script), check=False)
+        assert result.returncode == 0, f"networkd in {self.ns} did not start: {result.stderr}"
+
+    @property
+    def log(self) -> str:
+        path = self.dir / "networkd.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+class Router(NetworkdNode):
+    """The router under test: a nos-shell root whose live target is this namespace."""
+
+    def __init__(self, ns: str, directory: pathlib.Path):
+        self.root = directory / "root"
+        units = self.root / "etc/systemd/network"
+        dropins = self.root / "etc/systemd/networkd.conf.d"
+        super().__init__(ns, directory, units, dropins, dbus=True)
+        self.hostname_before = self.run("hostname").stdout.strip()
+        self.run("hostname", "nos-lab")      # its own UTS namespace: the host's name is untouched
+        settings = self.root / "etc/nos-shell/apply.toml"
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(tomli_w.dumps({
+            "live": True,
+            "exec-prefix": self.prefix,
+            "networkd-restart": ["/bin/sh", str(self.restart_script)],
+            "set-hostname": True,
+        }))
+
+    def session(self):
+        from nos_shell.session import Session
+
+        return Session(self.root)
+
+    def commit(self, *lines: str) -> str:
+        """Enter configuration mode, run the lines, commit; returns the commit output."""
+        s = self.session()
+        s.execute("configure")
+        for line in lines:
+            s.execute(line)
+        out = s.execute("commit")
+        s.execute("exit")
+        return out
+
+    def sysctl(self, key: str) -> str:
+        return self.run("sysctl", "-n", key).stdout.strip()
+
+
+# -- the lab ---------------------------------------------------------------------------------
+
+class Lab:
+    """Namespaces of one test module; everything goes away when the context ends."""
+
+    def __init__(self, stack: contextlib.ExitStack, directory: pathlib.Path):
+        self.stack = stack
+        self.dir = directory
+
+    def namespace(self, prefix: str) -> str:
+        return self.stack.enter_context(netns(prefix))
+
+    def router(self, prefix: str = "ndr") -> Router:
+        ns = self.namespace(prefix)
+        return self._started(Router, ns, self._dir(ns))
+
+    def host(self, prefix: str = "ndh") -> Node:
+        """A plain namespace (no anchor): the far end of a wire."""
+        ns = self.namespace(prefix)
+        return Node(ns, self._dir(ns))
+
+    def _started(self, cls, *args):
+        """Build a node; whatever it started is stopped before its namespace is deleted, also
+        when building it fails half way."""
+        holder: list[Node] = []
+        self.stack.callback(lambda: [node.stop() for node in holder])
+        node = cls.__new__(cls)
+        holder.append(node)
+        node.__init__(*args)
+        return node
+
+    def networkd_host(self, prefix: str, units: dict[str, str]) -> NetworkdNode:
+        """A host running its own networkd over ``units`` (file name -> text); not started yet."""
+        ns = self.namespace(prefix)
+        directory = self._dir(ns)
+        unitdir = directory / "units"
+        unitdir.mkdir()
+        unitdir.chmod(0o755)
+        for name, text in units.items():
+            (unitdir / name).write_text(text)
+            (unitdir / name).chmod(0o644)
+        return self._started(NetworkdNode, ns, directory, unitdir)
+
+    def _dir(self, ns: str) -> pathlib.Path:
+        d = self.dir / ns
+        d.mkdir()
+        d.chmod(0o755)
+        return d
+
+    def wire(self, a: Node, a_if: str, b: Node, b_if: str) -> None:
+        """A veth pair between two nodes, both ends up."""
+        run("ip", "-n", a.ns, "link", "add", a_if, "type", "veth", "peer", "name", b_if, "netns", b.ns)
+        a.ip("link", "set", a_if, "up")
+        b.ip("link", "set", b_if, "up")
+
+
+@contextlib.contextmanager
+def lab(directory: pathlib.Path) -> Iterator[Lab]:
+    """A lab whose namespaces (and every process in them) are removed afterwards."""
+    require_tool("nsenter")
+    require_tool("unshare")
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o755)
+    with contextlib.ExitStack() as stack:
+        yield Lab(stack, directory)
+
+
+def ipaddr(ns: str, link: str, *cidrs: str) -> None:
+    """Lab wiring: static addresses on a far end (IPv6 without duplicate address detection)."""
+    for cidr in cidrs:
+        extra = ["nodad"] if ipaddress.ip_interface(cidr).version == 6 else []
+        run("ip", "-n", ns, "addr", "add", cidr, "dev", link, *extra)
+
+
+# -- traffic -----------------------------------------------------------------------------------
+
+_PING = r"""
+import os, select, socket, struct, sys, time
+addr, wait = sys.argv[1], float(sys.argv[2])
+v6 = ":" in addr
+sock = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
+                     socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+ident, payload = os.getpid() & 0xffff, b"nos-shell lab ping"
+def csum(data):
+    data += b"\0" * (len(data) % 2)
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+head = struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, ident, 1)
+if not v6:
+    head = struct.pack("!BBHHH", 8, 0, csum(head + payload), ident, 1)
+sock.sendto(head + payload, (addr, 0))
+deadline = time.monotonic() + wait
+while (left := deadline - time.monotonic()) > 0:
+    if not select.select([sock], [], [], left)[0]:
+        break
+    data, src = sock.recvfrom(2048)
+    if not v6:
+        data = data[(data[0] & 0x0f) * 4:]
+    kind, _, _, rid, _ = struct.unpack("!BBHHH", data[:8])
+    if kind == (129 if v6 else 0) and rid == ident and src[0] == addr:
+        sys.exit(0)
+sys.exit(1)
+"""
+
+
+def ping(ns: str, address: str, wait: float = 0.5) -> bool:
+    """One ICMP echo from namespace ``ns``; True when the reply came back in time."""
+    return run("ip", "netns", "exec", ns, PY, "-c", _PING, address, str(wait), check=False).returncode == 0
+
+
+def wait_ping(ns: str, address: str, timeout: float = 8.0) -> None:
+    wait_for(f"a ping reply from {address} in {ns}", lambda: ping(ns, address), timeout, 0)
+
+
+_SERVER = r"""
+import socket, sys
+family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+srv = socket.socket(family, socket.SOCK_STREAM)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((sys.argv[1], int(sys.argv[2])))
+srv.listen(8)
+print("ready", flush=True)
+while True:
+    conn, peer = srv.accept()
+    with conn:
+        conn.sendall(f"{peer[0]}\n".encode())
+"""
+
+_CLIENT = r"""
+import socket, sys
+with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=float(sys.argv[3])) as c:
+    c.settimeout(float(sys.argv[3]))
+    print(c.recv(200).decode().strip())
+"""
+
+
+@contextlib.contextmanager
+def peer_server(ns: str, address: str, port: int) -> Iterator[None]:
+    """A TCP server in ``ns`` that answers every connection with the caller's address."""
+    proc = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", _SERVER, address, str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = proc.stdout.readline()   # type: ignore[union-attr]
+        if line.strip() != "ready":
+            raise AssertionError(f"server in {ns} did not start: {proc.stderr.read()}")  # type: ignore[union-attr]
+        yield
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 9)
+        proc.wait(timeout=5)
+
+
+def who_am_i(ns: str, address: str, port: int, timeout: float = 1.0) -> str | None:
+    """Connect from ``ns``; the address the server saw us coming from, or None."""
+    result = run("ip", "netns", "exec", ns, PY, "-c", _CLIENT, address, str(port), str(timeout),
+                 check=False, timeout=timeout + 10)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+# -- kernel drivers ----------------------------------------------------------------------------
+
+_PROBES = {
+    "vlan": ["link", "add", "link", "probe0", "name", "probe0.5", "type", "vlan", "id", "5"],
+    "dummy": ["link", "add", "probe1", "type", "dummy"],
+    "bond": ["link", "add", "probe2", "type", "bond"],
+    "wireguard": ["link", "add", "probe3", "type", "wireguard"],
+}
+
+
+@functools.cache
+def missing_drivers() -> dict[str, str]:
+    """Link kind -> why this kernel cannot create it (tried once in a scratch namespace)."""
+    out: dict[str, str] = {}
+    with netns("ndk") as ns:
+        run("ip", "-n", ns, "link", "add", "probe0", "type", "veth", "peer", "name", "probe0p")
+        for kind, args in _PROBES.items():
+            result = run("ip", "-n", ns, *args, check=False)
+            if result.returncode != 0:
+                out[kind] = f"this kernel cannot create {kind} links: {result.stderr.strip()}"
+    return out
+
+
+def require_driver(kind: str) -> None:
+    """Skip (also under CI: a kernel without the driver is not a missing component) when the
+    kernel lacks the driver for ``kind``."""
+    import pytest
+
+    reason = missing_drivers().get(kind)
+    if reason:
+        pytest.skip(reason)
+
+
+__all__ = ["Lab", "Node", "NetworkdNode", "Router", "ipaddr", "lab", "missing", "missing_drivers", "peer_server",
+           "ping", "require_driver", "wait_for", "wait_ping", "who_am_i"]
