@@ -21,7 +21,8 @@ CLI or API (``gobgp global rib add|del -a ipv4|ipv6 PREFIX``):
   blackhole. GoBGP announces them unconditionally, with this router as next hop
   (BIRD withdraws a connected or static prefix while its interface or gateway is down).
 - installing learned routes into the kernel: GoBGP has no kernel protocol (no zebra
-  here); apply has to watch the RIB and program routes itself.
+  here); ``nos_shell.live.gobgp_routes``, started by :func:`reload`, follows the RIB
+  and programs them.
 
 Changes under ``[global.config]`` (AS, router id) need a restart of gobgpd; neighbor
 changes apply with SIGHUP.

@@ -244,6 +244,10 @@ def test_adding_a_neighbor_and_an_announcement_keeps_the_session(pair, backend, 
     assert (_since(a), _since(b)) == before
     assert a.established().accepted["ipv4-unicast"] == 1        # type: ignore[union-attr]
 
+    a.commit("delete protocols bgp neighbor 192.0.2.3")          # and removing it again
+    wait_for(lambda: set(a.peers()) == {B_ADDR}, "neighbor 192.0.2.3 gone from the daemon")
+    assert (_since(a), _since(b)) == before
+
 
 @pytest.mark.parametrize("backend,peer_backend", [("bird", "gobgp"), ("gobgp", "bird")])
 def test_deleting_an_announcement_withdraws_it_at_the_peer(pair, backend, peer_backend):
@@ -282,6 +286,20 @@ def test_switching_backends_brings_back_the_same_sessions_and_prefixes(pair):
     assert "stopped gobgpd" in output and "started BIRD" in output
     _up(a, b)
     assert not json.loads(run("ip", "-n", a.ns, "-j", "route", "show", "proto", "bgp").stdout or "[]")
+
+
+def test_a_gobgpd_that_died_is_started_again_by_the_next_commit(pair):
+    a, b = pair
+    a.start_bgp("gobgp")
+    b.start_bgp("bird")
+    _up(a, b)
+    pid = (a.root / "run/nos-shell/gobgpd.pid").read_text().strip()
+    os.kill(int(pid), 9)
+    wait_for(lambda: not b.established(), "the peer noticing")
+    output = a.commit(f"set protocols bgp neighbor {B_ADDR} description back")
+    assert "started gobgpd" in output
+    _up(a, b)       # the route installer reconnected to the new gobgpd and synced the kernel
+    assert "back" in a.show("show ip bgp summary")
 
 
 def test_deleting_bgp_stops_everything(pair):
