@@ -150,10 +150,11 @@ def links(ctx) -> set[str]:
         return set()
 
 
-def wait_for_links(ctx, names: list[str], timeout: float = LINK_WAIT) -> list[str]:
-    """The names among ``names`` that did not appear as links within ``timeout`` seconds."""
+def wait_for_links(ctx, names: list[str], timeout: float | None = None) -> list[str]:
+    """The names among ``names`` that did not appear as links within ``timeout`` seconds
+    (default LINK_WAIT)."""
     missing = set(names)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + (LINK_WAIT if timeout is None else timeout)
     while missing:
         missing -= links(ctx)
         if not missing or time.monotonic() >= deadline:
