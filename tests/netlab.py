@@ -245,6 +245,14 @@ class Router(NetworkdNode):
         s.execute("exit")
         return out
 
+    def commit_with_cli(self, *lines: str) -> str:
+        """The same through ``nos-shell --root ROOT -f FILE`` (a separate process); its output."""
+        script = self.dir / f"commands-{time.monotonic_ns()}"
+        script.write_text("\n".join(["configure", *lines, "commit", "exit"]) + "\n")
+        result = run(PY, "-m", "nos_shell", "--root", str(self.root), "-f", str(script), check=False, timeout=120)
+        assert result.returncode == 0, f"nos-shell -f failed:\n{result.stdout}{result.stderr}"
+        return result.stdout
+
     def sysctl(self, key: str) -> str:
         return self.run("sysctl", "-n", key).stdout.strip()
 

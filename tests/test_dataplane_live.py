@@ -30,7 +30,7 @@ import socket
 import pytest
 
 from lab import require_networkd, require_netns, require_tool, run
-from netlab import (Lab, Node, NetworkdNode, Router, ipaddr, lab, peer_server, ping, require_driver, wait_for,
+from netlab import (Lab, Node, NetworkdNode, Router, ipaddr, lab, peer_server, require_driver, wait_for,
                     wait_ping, who_am_i)
 
 BASE = [
@@ -93,7 +93,7 @@ def net(tmp_path_factory):
         run("ip", "-n", lan.ns, "route", "add", "default", "via", "192.0.2.1")
         run("ip", "-n", lan.ns, "-6", "route", "add", "default", "via", "2001:db8:1::1")
         ipaddr(pe.ns, "pe0", "198.51.100.2/25")
-        first = router.commit(*BASE)
+        first = router.commit_with_cli(*BASE)
         dhcp.start_networkd()
         yield Net(L, router, wan, lan, pe, dhcp, first, host_name)
 
@@ -141,6 +141,7 @@ def configured(net: Net, link: str, *addresses: str) -> None:
 # -- the first commit: networkd starts with nos-shell's files -----------------------------------
 
 def test_first_commit_starts_networkd_with_its_drop_in(net: Net) -> None:
+    # made with `nos-shell --root ROOT -f FILE`; the other commits use Session in this process
     assert "systemd-networkd restarted: its networkd.conf drop-in changed" in net.first_commit
     configured(net, "br0", "192.0.2.1/25")
     log = net.router.log
