@@ -254,7 +254,8 @@ class Router(NetworkdNode):
         return result.stdout
 
     def sysctl(self, key: str) -> str:
-        return self.run("sysctl", "-n", key).stdout.strip()
+        """A sysctl of the router's network namespace (read from its /proc/sys)."""
+        return self.run("cat", "/proc/sys/" + key.replace(".", "/")).stdout.strip()
 
 
 # -- the lab ---------------------------------------------------------------------------------

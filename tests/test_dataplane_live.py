@@ -74,7 +74,7 @@ class Net:
 def net(tmp_path_factory):
     require_netns()
     require_networkd()
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname", "sysctl"):
+    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname"):
         require_tool(tool)
     host_name = socket.gethostname()
     with lab(tmp_path_factory.mktemp("dataplane")) as L:
