@@ -31,6 +31,13 @@ def test_wheel_contents(wheel):
     assert any(name.endswith("entry_points.txt") for name in names)
 
 
+def test_every_source_module_is_in_the_wheel(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = {f"nos_shell/{p.relative_to(ROOT / 'nos_shell').as_posix()}" for p in (ROOT / "nos_shell").rglob("*.py")}
+    sources |= {f"nos_shell/backends/{p.name}" for p in (ROOT / "backends").glob("*.py")}
+    assert sources - names == set()
+
+
 def test_unpacked_wheel_runs_outside_the_checkout(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
