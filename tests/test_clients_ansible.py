@@ -57,11 +57,7 @@ def ansible_playbook() -> str:
     return found  # type: ignore[return-value]
 
 
-def ssh_types() -> list[str]:
-    return ["paramiko", "libssh"]
-
-
-@pytest.mark.parametrize("ssh_type", ssh_types())
+@pytest.mark.parametrize("ssh_type", ["paramiko", "libssh"])
 def test_vyos_collection(ssh_server, tmp_path, ssh_type):
     require("ansible_collections.vyos.vyos")
     require("paramiko" if ssh_type == "paramiko" else "pylibsshext")

@@ -7,20 +7,16 @@ import shutil
 
 import pytest
 
-from test_ssh_lab import HOST, PASSWORDS, require, ssh_server  # noqa: F401
+from test_ssh_lab import HOST, PASSWORDS, missing, require, ssh_server  # noqa: F401
 
 scrapli = require("scrapli")
 require("scrapli_community")
 
 
-def transports():
-    return ["system", "paramiko"]
-
-
-@pytest.mark.parametrize("transport", transports())
+@pytest.mark.parametrize("transport", ["system", "paramiko"])
 def test_scrapli_vyos_platform(ssh_server, transport, tmp_path, monkeypatch):
     if transport == "system" and shutil.which("ssh") is None:
-        pytest.skip("OpenSSH client not installed (scrapli's system transport runs it)")
+        missing("OpenSSH's client (ssh) is not installed: scrapli's system transport runs it")
     if transport == "paramiko":
         require("paramiko")
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -15,8 +15,8 @@ import pytest
 from nos_shell import Session
 from nos_shell.config.tree import ConfigTree
 from nos_shell.shell.ssh import listen_pairs, use_full_screen
-from test_ssh_lab import (HOST, PASSWORDS, make_root, require, running_server, ssh_server,  # noqa: F401
-                          wait_for_port)
+from test_ssh_lab import (HOST, PASSWORDS, make_root, missing, require, running_server,  # noqa: F401
+                          ssh_server, wait_for_port)
 
 paramiko = require("paramiko")
 
@@ -161,7 +161,7 @@ def test_subsystems_and_forwarding_are_refused(ssh_server):
 def test_openssh_client(ssh_server, tmp_path):
     ssh = shutil.which("ssh")
     if ssh is None:
-        pytest.skip("OpenSSH client not installed")
+        missing("OpenSSH's client (ssh) is not installed")
     base = [ssh, "-p", str(ssh_server.port), "-i", str(ssh_server.keyfile), "-o", "BatchMode=yes",
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
             "-F", "/dev/null", f"keyuser@{HOST}"]
