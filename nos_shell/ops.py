@@ -10,7 +10,8 @@ from . import __version__
 from .commands import Command
 from .config import diff, render
 from .errors import NosError
-from .ops_bgp import show_bgp_neighbors, show_bgp_summary, show_ip_route
+from .ops_bgp import show_bgp_neighbors, show_bgp_summary
+from .ops_bgp import show_ip_route as show_ip_route_bgp
 from .ops_interfaces import show_interfaces
 
 if TYPE_CHECKING:
@@ -106,6 +107,20 @@ def set_terminal(session: "Session", command: Command) -> str:
     return ""
 
 
+def show_ip_route(session: "Session", command: Command) -> str:
+    if command.words == ["bgp"]:
+        return show_ip_route_bgp(session, command)
+    from .ops_routes import show_routes
+
+    return show_routes(session, command, 4)
+
+
+def show_ipv6_route(session: "Session", command: Command) -> str:
+    from .ops_routes import show_routes
+
+    return show_routes(session, command, 6)
+
+
 def ping(session: "Session", command: Command) -> str:
     from .ops_tools import ping as run_ping
 
@@ -130,6 +145,7 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "show_bgp_summary": show_bgp_summary,
     "show_bgp_neighbors": show_bgp_neighbors,
     "show_ip_route": show_ip_route,
+    "show_ipv6_route": show_ipv6_route,
     "ping": ping,
     "traceroute": traceroute,
     "show_interfaces": show_interfaces,

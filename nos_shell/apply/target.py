@@ -15,6 +15,7 @@ gets files, and the live root ``/`` gets the defaults below::
     skip-reload = ["networkd"]      # e.g. a lab router without its own networkd
     networkd-restart = ["systemctl", "restart", "systemd-networkd.service"]
     set-hostname = false            # set the running host name (default: only for / without a prefix)
+    netns = "/proc/4242/ns/net"     # where netlink readers (show interfaces, show ip route) look
 
 ``networkd-restart`` is how to restart systemd-networkd in the router's context (run through
 the exec prefix); networkd needs it when its networkd.conf drop-in changed or a .netdev that
@@ -42,6 +43,7 @@ class Target:
     bird_socket: str = "/run/bird/bird.ctl"
     gobgp_api: str = "127.0.0.1:50051"
     skip_reload: frozenset[str] = frozenset()   # backends whose files are written but not reloaded
+    netns: str | None = None    # the router's network namespace for netlink readers (name or path)
     networkd_restart: tuple[str, ...] = ("systemctl", "restart", "systemd-networkd.service")
     set_hostname: bool | None = None            # None: only for root / without an exec prefix
 
@@ -61,7 +63,7 @@ class Target:
 
 
 _KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str, "skip-reload": list,
-         "networkd-restart": list, "set-hostname": bool}
+         "networkd-restart": list, "set-hostname": bool, "netns": str}
 
 
 def load_target(root: Path | str) -> Target:
@@ -88,4 +90,5 @@ def load_target(root: Path | str) -> Target:
                    gobgp_api=data.get("gobgp-api", target.gobgp_api),
                    skip_reload=frozenset(data.get("skip-reload", ())),
                    networkd_restart=tuple(data.get("networkd-restart", target.networkd_restart)),
-                   set_hostname=data.get("set-hostname", target.set_hostname))
+                   set_hostname=data.get("set-hostname", target.set_hostname),
+                   netns=data.get("netns"))

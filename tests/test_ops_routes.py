@@ -1,0 +1,46 @@
+"""`show ip route` / `show ipv6 route` read the router's namespace (one the test builds)."""
+from __future__ import annotations
+
+import pytest
+
+from lab import netns, run
+from nos_shell.errors import NosError
+from nos_shell.session import Session
+
+
+@pytest.fixture(scope="module")
+def router(tmp_path_factory):
+    with netns("nosrt") as ns:
+        run("ip", "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+        run("ip", "-n", ns, "addr", "add", "192.0.2.1/24", "dev", "veth0")
+        for dev in ("veth0", "veth1"):
+            run("ip", "-n", ns, "link", "set", dev, "up")
+        run("ip", "-n", ns, "-6", "addr", "add", "2001:db8::1/64", "dev", "veth0", "nodad")
+        run("ip", "-n", ns, "route", "add", "198.51.100.0/24", "via", "192.0.2.2", "proto", "static",
+            "metric", "20")
+        run("ip", "-n", ns, "route", "add", "blackhole", "203.0.113.0/24", "proto", "static")
+        root = tmp_path_factory.mktemp("rt")
+        (root / "etc/nos-shell").mkdir(parents=True)
+        (root / "etc/nos-shell/apply.toml").write_text(f'netns = "{ns}"\n')
+        yield Session(root)
+
+
+def test_ipv4_routes_in_frr_layout(router):
+    out = router.execute("show ip route")
+    assert out.startswith("Codes: K - kernel, C - connected, S - static, B - BGP, D - DHCP\n")
+    assert "S>* 198.51.100.0/24 [1/20] via 192.0.2.2, veth0\n" in out
+    assert "S>* 203.0.113.0/24 [1/0] blackhole\n" in out
+    assert "C>* 192.0.2.0/24 is directly connected, veth0\n" in out
+
+
+def test_filters(router):
+    assert "198.51.100.0/24" in router.execute("show ip route static")
+    assert "192.0.2.0/24" not in router.execute("show ip route static")
+    assert router.execute("show ip route 198.51.100.7").splitlines()[2:] == [
+        "S>* 198.51.100.0/24 [1/20] via 192.0.2.2, veth0"]
+    with pytest.raises(NosError, match="Invalid filter"):
+        router.execute("show ip route bogus")
+
+
+def test_ipv6_routes(router):
+    assert "C>* 2001:db8::/64 is directly connected, veth0\n" in router.execute("show ipv6 route")
