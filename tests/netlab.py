@@ -228,6 +228,7 @@ class Router(NetworkdNode):
             "exec-prefix": self.prefix,
             "networkd-restart": ["/bin/sh", str(self.restart_script)],
             "set-hostname": True,
+            "netns": ns,                     # where show interfaces / show ip route look
         }))
 
     def session(self):

@@ -178,6 +178,11 @@ def test_links_addresses_routes_and_forwarding_read_back(net: Net) -> None:
     assert net.router.sysctl("net.ipv6.conf.br0.forwarding") == "1"
 
 
+def test_show_ip_route_reads_the_routers_namespace(net: Net) -> None:
+    out = net.router.session().execute("show ip route")
+    assert "198.51.100.128/25" in out and "203.0.113.2" in out and "192.0.2.0/25" in out, out
+
+
 def test_ping_across_the_router(net: Net) -> None:
     wait_ping(net.lan.ns, "192.0.2.1")                  # the bridge
     wait_ping(net.pe.ns, "198.51.100.1")                # the pseudo-ethernet
