@@ -61,7 +61,8 @@ def _uptime() -> str:
 
 def show_version(session: "Session", command: Command) -> str:
     rows = [
-        ("Version", f"nos-shell {__version__} (VyOS {VYOS_COMPAT} compatible)"),
+        # Ansible reads "VyOS N.N" from this line, napalm-vyos its last word
+        ("Version", f"VyOS {VYOS_COMPAT} (compatible) nos-shell {__version__}"),
         ("Release train", "nos-shell"),
         ("Built by", "nos-shell project"),
         ("Architecture", platform.machine() or "unknown"),
@@ -99,7 +100,7 @@ def compare_revisions(session: "Session", command: Command) -> str:
         if not 0 <= number < count:
             raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {count}")
     return diff.compare(session.store.revision(first), session.store.revision(second)) or \
-        "No changes between revisions.\n"
+        "No changes between revisions.\n\n"
 
 
 def set_terminal(session: "Session", command: Command) -> str:

@@ -267,18 +267,18 @@ class Session:
         revisions = command.opts.get("revisions")
         if command.opts.get("saved"):
             old, new = self.store.saved() or ConfigTree(), self._cand()
-            empty = "No changes between working and saved configurations.\n"
+            empty = "No changes between working and saved configurations.\n\n"
         elif revisions:
             old = self._revision(revisions[0])
             new = self._revision(revisions[1]) if len(revisions) > 1 else self._cand()
-            empty = "No changes between revisions.\n" if len(revisions) > 1 else \
-                f"No changes between working and revision {revisions[0]} configurations.\n"
+            empty = "No changes between revisions.\n\n" if len(revisions) > 1 else \
+                f"No changes between working and revision {revisions[0]} configurations.\n\n"
         else:
             old, new = self.running, self._cand()
-            empty = "No changes between working and active configurations.\n"
+            empty = "No changes between working and active configurations.\n\n"
         text = (diff.compare_commands(old, new) if command.opts.get("format") == "commands"
                 else diff.compare(old, new))
-        return text or empty
+        return text or empty  # VyOS ends this message with a blank line; vyos_config relies on it
 
     def _revision(self, number: int) -> ConfigTree:
         count = len(self.store.revisions())

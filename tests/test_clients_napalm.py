@@ -5,6 +5,7 @@ netmiko's configuration-mode checks wait for 2 s of silence each, and napalm mak
 them: one connection, one flow."""
 from __future__ import annotations
 
+import nos_shell
 from test_ssh_lab import HOST, PASSWORDS, require, ssh_server  # noqa: F401
 
 require("napalm")
@@ -23,6 +24,7 @@ def test_napalm_vyos(ssh_server, tmp_path):
         assert facts["vendor"] == "VyOS"
         assert "eth0" in facts["interface_list"] and "lo" in facts["interface_list"]
         assert facts["model"].startswith("Linux")
+        assert facts["os_version"] == nos_shell.__version__
 
         interfaces = device.get_interfaces()
         assert interfaces["eth0"]["description"] == "uplink"

@@ -40,13 +40,13 @@ def test_commit_discard_and_their_messages(s):
     assert s.execute("discard") == "No changes have been discarded\n"
     s.execute("set system host-name r1")
     assert s.execute("discard") == "Changes have been discarded\n"
-    assert s.execute("compare") == "No changes between working and active configurations.\n"
+    assert s.execute("compare") == "No changes between working and active configurations.\n\n"
     s.execute("set system host-name r1")
     s.execute("commit")
     assert s.prompt == "vyos@r1# "
     assert s.execute("compare saved").startswith("+ interfaces {\n")  # nothing saved yet
     s.execute("save")
-    assert s.execute("compare saved") == "No changes between working and saved configurations.\n"
+    assert s.execute("compare saved") == "No changes between working and saved configurations.\n\n"
     s.execute("set system host-name r2")
     assert s.execute("compare saved") == '[system]\n- host-name "r1"\n+ host-name "r2"\n'
 

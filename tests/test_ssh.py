@@ -65,7 +65,7 @@ def test_login_banner_prompt_and_plain_output(ssh_server):
         banner = shell.greeting.split(b"\r\n")[0]
         assert not set(b"$#>") & set(banner)
         out = shell.run("show version")
-        assert out.startswith(b"show version\r\nVersion:          nos-shell")
+        assert out.startswith(b"show version\r\nVersion:          VyOS 1.4 (compatible) nos-shell")
         assert b"\x1b" not in out and re.search(rb"(?<!\r)\n", out) is None
         out = shell.run("configure")
         assert out == b"configure\r\n[edit]\r\nvyos@r1# "
