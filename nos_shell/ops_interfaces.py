@@ -65,13 +65,13 @@ def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
     return found
 
 
-def live_links() -> dict[str, Link]:
-    """The links of this network namespace with their addresses (IPv4 first)."""
-    from pyroute2 import IPRoute
+def live_links(target=None) -> dict[str, Link]:
+    """The links of the router's network namespace with their addresses (IPv4 first)."""
+    from .live.netlink import netlink
 
     links: dict[int, Link] = {}
     addresses: dict[int, list[tuple[int, ipaddress._BaseAddress, str]]] = {}
-    with IPRoute() as ipr:
+    with netlink(target) as ipr:
         for msg in ipr.get_links():
             flags = msg["flags"]
             links[msg["index"]] = Link(msg.get_attr("IFLA_IFNAME"), bool(flags & IFF_UP),
@@ -110,11 +110,55 @@ def table(links: dict[str, Link], config: dict[str, tuple[str, bool]]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+_FLAG_NAMES = ((0x8, "LOOPBACK"), (0x2, "BROADCAST"), (0x10, "POINTOPOINT"), (0x80, "NOARP"),
+               (0x1000, "MULTICAST"), (0x100, "PROMISC"), (IFF_UP, "UP"), (IFF_LOWER_UP, "LOWER_UP"))
+_RX = ("rx_bytes", "rx_packets", "rx_errors", "rx_dropped", "rx_over_errors", "multicast")
+_TX = ("tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_carrier_errors", "collisions")
+
+
+def detail(target, config: dict[str, tuple[str, bool]]) -> str:
+    """`show interfaces detail`: iproute2-like blocks with counters (napalm-vyos parses them)."""
+    from .live.netlink import netlink
+
+    blocks = []
+    with netlink(target) as nl:
+        addresses: dict[int, list[str]] = {}
+        for msg in nl.get_addr():
+            text = msg.get_attr("IFA_ADDRESS") if msg["family"] == 10 else msg.get_attr("IFA_LOCAL")
+            kind = "inet6" if msg["family"] == 10 else "inet"
+            if text:
+                addresses.setdefault(msg["index"], []).append(f"{kind} {text}/{msg['prefixlen']}")
+        links = sorted(nl.get_links(), key=lambda m: natural_key(m.get_attr("IFLA_IFNAME")))
+        for msg in links:
+            name = msg.get_attr("IFLA_IFNAME")
+            flags = ",".join(label for bit, label in _FLAG_NAMES if msg["flags"] & bit)
+            stats = msg.get_attr("IFLA_STATS64") or {}
+            lines = [f"{name}: <{flags}> mtu {msg.get_attr('IFLA_MTU')} state {msg.get_attr('IFLA_OPERSTATE')}",
+                     f"    link/{'loopback' if msg['flags'] & 0x8 else 'ether'} {msg.get_attr('IFLA_ADDRESS') or ''}"]
+            lines += [f"    {entry}" for entry in addresses.get(msg["index"], [])]
+            description = config.get(name, ("", False))[0]
+            if description:
+                lines.append(f"    Description: {description}")
+            lines += ["",
+                      "    RX:  bytes    packets     errors    dropped    overrun      mcast",
+                      "    " + " ".join(f"{stats.get(k, 0):>10}" for k in _RX),
+                      "    TX:  bytes    packets     errors    dropped    carrier collisions",
+                      "    " + " ".join(f"{stats.get(k, 0):>10}" for k in _TX)]
+            blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
 def show_interfaces(session: "Session", command: "Command") -> str:
+    from .apply import load_target
+
+    target = load_target(session.store.root)
     if command.opts.get("detail"):
-        raise NosError("'show interfaces detail' is not available in this version of nos-shell")
+        try:
+            return detail(target, configured(session.running))
+        except OSError as exc:
+            raise NosError(f"Cannot read the interfaces: {exc.strerror or exc}") from None
     try:
-        links = live_links()
+        links = live_links(target)
     except ImportError as exc:
         raise NosError(f"show interfaces needs pyroute2: {exc}") from None
     except OSError as exc:

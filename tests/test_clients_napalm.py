@@ -29,6 +29,8 @@ def test_napalm_vyos(ssh_server, tmp_path):
         interfaces = device.get_interfaces()
         assert interfaces["eth0"]["description"] == "uplink"
         assert interfaces["lo"]["is_enabled"] is True
+        counters = device.get_interfaces_counters()   # parses `show interfaces detail`
+        assert counters["lo"]["rx_octets"] >= 0 and "tx_errors" in counters["lo"]
 
         merge = tmp_path / "merge.cfg"
         merge.write_text("set system domain-name napalm.example\n"

@@ -44,3 +44,21 @@ def test_filters(router):
 
 def test_ipv6_routes(router):
     assert "C>* 2001:db8::/64 is directly connected, veth0\n" in router.execute("show ipv6 route")
+
+
+def test_show_interfaces_reads_the_router_namespace(router):
+    out = router.execute("show interfaces")
+    assert "veth0            192.0.2.1/24" in out
+    assert "veth1" in out
+
+
+def test_show_interfaces_detail_has_counters_napalm_can_read(router):
+    import re
+
+    out = router.execute("show interfaces detail")
+    assert re.search(r"^veth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP$", out, re.M)
+    assert "    inet 192.0.2.1/24\n" in out
+    # napalm-vyos: interface names from "NAME: <", then pairs of six-number rows (RX, TX)
+    names = re.findall(r"(\S+): <.*", out)
+    rows = re.findall(r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", out)
+    assert set(names) == {"lo", "veth0", "veth1"} and len(rows) == 2 * len(names)
