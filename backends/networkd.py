@@ -26,7 +26,8 @@ NATs: in v252 that key turns the global sysctl on (IPv4) and the per-link one (I
 The live half (``reload``: networkctl reload, deleting links whose .netdev went away,
 restarting networkd when it must) is in networkd_control.py; this module stays pure.
 
-Free text (descriptions) is written only as comment lines; every ``Key=Value`` value comes
+Free text (descriptions) is not written at all (a changed description must not reconfigure
+a link); comment lines hold only names the schema restricts. Every ``Key=Value`` value comes
 from a strict schema type and passes :func:`unitfile.check_value` (see unitfile.py).
 """
 from __future__ import annotations
@@ -290,9 +291,9 @@ def _global_settings() -> bytes:
 
 
 def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> None:
-    desc = tree.value(*iface.at("description"))
-    if desc:
-        n.comments.append(f"{iface.name}: {desc}")
+    # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
+    # addresses and the routes through it for a moment) whenever its .network changes, and
+    # restarts are needed for a changed .netdev; a new description must not cause either.
     hw_id = tree.value(*iface.at("hw-id")) if iface.kind == "ethernet" else None
     if hw_id:
         n.add("Match", "PermanentMACAddress", hw_id.lower())
@@ -334,9 +335,6 @@ def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> 
 
 def _netdev(tree: ConfigTree, iface: Interface) -> bytes:
     unit = Unit()
-    desc = tree.value(*iface.at("description"))
-    if desc:
-        unit.comments.append(f"{iface.name}: {desc}")
     unit.add("NetDev", "Name", iface.name)
     unit.add("NetDev", "Kind", NETDEV_KINDS[iface.kind])
     mac = tree.value(*iface.at("mac"))
@@ -393,8 +391,7 @@ def _wireguard(tree: ConfigTree, iface: Interface, unit: Unit) -> bytes:
         if tree.exists(*p, "disable"):
             continue
         lines = unit.new("WireGuardPeer")
-        desc = tree.value(*p, "description")
-        lines.append(comment(f"peer {peer}" + (f": {desc}" if desc else "")))
+        lines.append(comment(f"peer {peer}"))
         for opt, name in (("public-key", "PublicKey"), ("preshared-key", "PresharedKey")):
             value = tree.value(*p, opt)
             if value:
@@ -475,9 +472,7 @@ def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> N
                 continue   # verify refuses it
             n = net(name)
             n.add("Network", "DHCPServer", "yes")
-            text = f"DHCP server: shared-network-name {shared} subnet {prefix}"
-            descs = [d for d in (tree.value(*base, shared, "description"), tree.value(*at, "description")) if d]
-            n.comments.append(": ".join([text] + descs))
+            n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
             iface = known[name]
             v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
             if len(v4) > 1:

@@ -147,15 +147,15 @@ def test_first_commit_starts_networkd_with_its_drop_in(net: Net) -> None:
     log = net.router.log
     assert "Enumeration completed" in log
     # the drop-in is read: networkd leaves a foreign route (BIRD's, on a real router) alone when
-    # it reconfigures the link, here after a description change. Without the drop-in it deletes
+    # it reconfigures the link, here after an MTU change. Without the drop-in it deletes
     # it. (An IPv6 route: a reconfigure removes and re-adds the link's addresses, and when the
     # last IPv4 address goes the kernel itself flushes the link's IPv4 routes; docs/apply.md.)
     configured(net, "eth0", "2001:db8:ffff::1/64")
     net.router.ip("-6", "route", "add", "2001:db8:3::/48", "via", "2001:db8:ffff::2", "proto", "bird")
-    net.router.commit("set interfaces ethernet eth0 description 'WAN uplink'")
+    net.router.commit("set interfaces ethernet eth0 mtu 1400")
     wait_for("eth0 reconfigured", lambda: "eth0: Reconfiguring" in net.router.log)
     configured(net, "eth0", "203.0.113.1/24", "2001:db8:ffff::1/64")
-    net.router.commit("set interfaces ethernet eth0 description 'WAN'")
+    net.router.commit("delete interfaces ethernet eth0 mtu")
     configured(net, "eth0", "203.0.113.1/24", "2001:db8:ffff::1/64")
     assert routes(net.router.ns).get("2001:db8:3::/48") == ("2001:db8:ffff::2", "eth0")
     net.router.ip("-6", "route", "del", "2001:db8:3::/48")

@@ -110,10 +110,11 @@ def test_removed_netdev_whose_link_is_gone_deletes_nothing() -> None:
     assert reload(ctx) == [["networkctl", "reload"]]
 
 
-def test_comment_only_netdev_change_keeps_the_link() -> None:
+def test_description_change_touches_no_unit_and_runs_nothing() -> None:
     ctx = Recorder(BASE, BASE + "set interfaces pseudo-ethernet peth0 description 'to the lab'\n",
                    links=("lo", "eth3", "peth0"))
-    assert reload(ctx) == [["networkctl", "reload"]]
+    assert ctx.changed == set()
+    assert reload(ctx) == []
 
 
 def test_changed_netdev_is_deleted_and_networkd_restarted() -> None:
