@@ -59,6 +59,7 @@ _ANY = {
     "count": "Number of packets to send",
     "detail": "Show detailed information",
     "except": "Only lines not matching a regular expression",
+    "grep": "Only lines matching a regular expression (same as match)",
     "host": "Show host information",
     "ignore-unknown": "Skip configuration paths the schema does not know",
     "interfaces": "Show network interfaces",
