@@ -30,6 +30,7 @@ from .lexer import STYLES as LEXER_STYLES
 from .lexer import CommandLexer
 from .output import STYLES as OUTPUT_STYLES
 from .output import coloured, shows_differences, write
+from .pager import page, page_size
 from .state import ShellState, settle_garbage
 from .toolbar import ChangeCounter, make_toolbar, toolbar_text
 
@@ -106,10 +107,10 @@ class InteractiveShell:
                 write(self.output, "^C\n")
                 return
         settle_garbage()
-        if result.ok and differences:
-            write(self.output, coloured(result.output), STYLE)
-        else:
-            write(self.output, result.output)
+        text = coloured(result.output) if result.ok and differences else result.output
+        session = self.state.session
+        size = 0 if "no-more" in pipes else page_size(self.output, session.terminal.get("length"))
+        await page(text, size, self.output, self.prompt.input, STYLE)
 
     async def run(self) -> int:
         session = self.state.session
