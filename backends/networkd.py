@@ -459,51 +459,56 @@ def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
         route.append(("Metric", distance))
 
 
-def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
+def dhcp_subnets(tree: ConfigTree):
+    """(shared-network name, config path, subnet) of every subnet of an enabled shared network."""
     base = ("service", "dhcp-server", "shared-network-name")
     for shared in tree.keys(*base):
         if tree.exists(*base, shared, "disable"):
             continue
         for prefix in tree.keys(*base, shared, "subnet"):
-            at = base + (shared, "subnet", prefix)
-            subnet = ipaddress.IPv4Network(prefix)
-            name = dhcp_server_interface(tree, subnet, conn)
-            if name is None:
-                continue   # verify refuses it
-            n = net(name)
-            n.add("Network", "DHCPServer", "yes")
-            n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
-            iface = known[name]
-            v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
-            if len(v4) > 1:
-                n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
-            ranges = tree.keys(*at, "range")
-            if ranges:
-                start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
-                stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
-                n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
-                n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
-            router = tree.value(*at, "option", "default-router")
-            n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
-            if router:
-                n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
-            dns = tree.values(*at, "option", "name-server")
-            n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
-            if dns:
-                n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
-            lease = tree.value(*at, "lease")
-            n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
-            n.add("DHCPServer", "MaxLeaseTimeSec", lease)
-            domain = tree.value(*at, "option", "domain-name")
-            if domain:
-                n.add("DHCPServer", "SendOption", f"15:string:{domain}")
-            for host in tree.keys(*at, "static-mapping"):
-                m = at + ("static-mapping", host)
-                mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
-                if tree.exists(*m, "disable") or not mac or not ip:
-                    continue
-                lease_pairs = n.new("DHCPServerStaticLease")
-                lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
+            yield shared, base + (shared, "subnet", prefix), ipaddress.IPv4Network(prefix)
+
+
+def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
+    for shared, at, subnet in dhcp_subnets(tree):
+        prefix = at[-1]
+        name = dhcp_server_interface(tree, subnet, conn)
+        if name is None:
+            continue   # verify refuses it
+        n = net(name)
+        n.add("Network", "DHCPServer", "yes")
+        n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
+        iface = known[name]
+        v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
+        if len(v4) > 1:
+            n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
+        ranges = tree.keys(*at, "range")
+        if ranges:
+            start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
+            stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
+            n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
+            n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
+        router = tree.value(*at, "option", "default-router")
+        n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
+        if router:
+            n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
+        dns = tree.values(*at, "option", "name-server")
+        n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
+        if dns:
+            n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
+        lease = tree.value(*at, "lease")
+        n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
+        n.add("DHCPServer", "MaxLeaseTimeSec", lease)
+        domain = tree.value(*at, "option", "domain-name")
+        if domain:
+            n.add("DHCPServer", "SendOption", f"15:string:{domain}")
+        for host in tree.keys(*at, "static-mapping"):
+            m = at + ("static-mapping", host)
+            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+            if tree.exists(*m, "disable") or not mac or not ip:
+                continue
+            lease_pairs = n.new("DHCPServerStaticLease")
+            lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
 
 
 # -- verify --------------------------------------------------------------------------------
@@ -705,74 +710,69 @@ def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Proble
 
 def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
     problems = []
-    base = ("service", "dhcp-server", "shared-network-name")
     conn = connected(tree)
     served: dict[str, tuple[str, ...]] = {}
     subnets: dict[str, tuple[str, ...]] = {}
-    for shared in tree.keys(*base):
-        if tree.exists(*base, shared, "disable"):
+    for _, at, subnet in dhcp_subnets(tree):
+        prefix = at[-1]
+        if prefix in subnets:
+            problems.append(Problem(at, f"subnet {prefix} is already served by {_where(subnets[prefix])}"))
             continue
-        for prefix in tree.keys(*base, shared, "subnet"):
-            at = base + (shared, "subnet", prefix)
-            subnet = ipaddress.IPv4Network(prefix)
-            if prefix in subnets:
-                problems.append(Problem(at, f"subnet {prefix} is already served by {_where(subnets[prefix])}"))
+        subnets[prefix] = at
+        name = dhcp_server_interface(tree, subnet, conn)
+        if name is None:
+            hosts = subnet.hosts()
+            example = next(hosts, subnet.network_address)
+            problems.append(Problem(at, f"subnet {prefix} is not on any interface: configure an address in it "
+                                        f"(e.g. {example}/{subnet.prefixlen}) on the interface that serves it"))
+        elif name in served:
+            problems.append(Problem(at, f"interface {name} already runs a DHCP server for "
+                                        f"{_where(served[name])}; networkd serves one subnet per interface"))
+        else:
+            served[name] = at
+        ranges = tree.keys(*at, "range")
+        pool = None
+        if len(ranges) > 1:
+            problems.append(Problem(at + ("range",), "networkd's DHCP server hands out one contiguous pool: "
+                                                     "define a single range"))
+        for r in ranges[:1]:
+            start, stop = tree.value(*at, "range", r, "start"), tree.value(*at, "range", r, "stop")
+            rp = at + ("range", r)
+            if not start or not stop:
+                problems.append(Problem(rp, "range needs start and stop"))
                 continue
-            subnets[prefix] = at
-            name = dhcp_server_interface(tree, subnet, conn)
-            if name is None:
-                hosts = subnet.hosts()
-                example = next(hosts, subnet.network_address)
-                problems.append(Problem(at, f"subnet {prefix} is not on any interface: configure an address in it "
-                                            f"(e.g. {example}/{subnet.prefixlen}) on the interface that serves it"))
-            elif name in served:
-                problems.append(Problem(at, f"interface {name} already runs a DHCP server for "
-                                            f"{_where(served[name])}; networkd serves one subnet per interface"))
+            low, high = ipaddress.IPv4Address(start), ipaddress.IPv4Address(stop)
+            usable = subnet.num_addresses <= 2 or (low != subnet.network_address
+                                                   and high != subnet.broadcast_address)
+            if low not in subnet or high not in subnet or not usable:
+                problems.append(Problem(rp, f"range {start}-{stop} must lie inside {prefix} (without its "
+                                            "network and broadcast addresses)"))
+            elif low > high:
+                problems.append(Problem(rp, f"range start {start} is above stop {stop}"))
             else:
-                served[name] = at
-            ranges = tree.keys(*at, "range")
-            pool = None
-            if len(ranges) > 1:
-                problems.append(Problem(at + ("range",), "networkd's DHCP server hands out one contiguous pool: "
-                                                         "define a single range"))
-            for r in ranges[:1]:
-                start, stop = tree.value(*at, "range", r, "start"), tree.value(*at, "range", r, "stop")
-                rp = at + ("range", r)
-                if not start or not stop:
-                    problems.append(Problem(rp, "range needs start and stop"))
-                    continue
-                low, high = ipaddress.IPv4Address(start), ipaddress.IPv4Address(stop)
-                usable = subnet.num_addresses <= 2 or (low != subnet.network_address
-                                                       and high != subnet.broadcast_address)
-                if low not in subnet or high not in subnet or not usable:
-                    problems.append(Problem(rp, f"range {start}-{stop} must lie inside {prefix} (without its "
-                                                "network and broadcast addresses)"))
-                elif low > high:
-                    problems.append(Problem(rp, f"range start {start} is above stop {stop}"))
-                else:
-                    pool = (low, high)
-            for ex in tree.values(*at, "exclude"):
-                addr = ipaddress.IPv4Address(ex)
-                if pool is None or pool[0] <= addr <= pool[1]:
-                    problems.append(Problem(at + ("exclude",), f"exclude {ex}: networkd's DHCP server cannot "
-                                                               "skip addresses inside its pool; shrink the range "
-                                                               "instead"))
-            if tree.values(*at, "option", "domain-search"):
-                problems.append(Problem(at + ("option", "domain-search"),
-                                        "domain-search is not supported by networkd's DHCP server"))
-            macs: dict[str, str] = {}
-            ips: dict[str, str] = {}
-            for host in tree.keys(*at, "static-mapping"):
-                m = at + ("static-mapping", host)
-                mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
-                if not mac or not ip:
-                    problems.append(Problem(m, "static-mapping needs mac and ip-address"))
-                    continue
-                if ipaddress.IPv4Address(ip) not in subnet:
-                    problems.append(Problem(m + ("ip-address",), f"{ip} is outside subnet {prefix}"))
-                for table, value, what in ((macs, mac.lower(), "MAC address"), (ips, ip, "address")):
-                    if value in table:
-                        problems.append(Problem(m, f"{what} {value} is already mapped by static-mapping "
-                                                   f"{table[value]}"))
-                    table.setdefault(value, host)
+                pool = (low, high)
+        for ex in tree.values(*at, "exclude"):
+            addr = ipaddress.IPv4Address(ex)
+            if pool is None or pool[0] <= addr <= pool[1]:
+                problems.append(Problem(at + ("exclude",), f"exclude {ex}: networkd's DHCP server cannot "
+                                                           "skip addresses inside its pool; shrink the range "
+                                                           "instead"))
+        if tree.values(*at, "option", "domain-search"):
+            problems.append(Problem(at + ("option", "domain-search"),
+                                    "domain-search is not supported by networkd's DHCP server"))
+        macs: dict[str, str] = {}
+        ips: dict[str, str] = {}
+        for host in tree.keys(*at, "static-mapping"):
+            m = at + ("static-mapping", host)
+            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+            if not mac or not ip:
+                problems.append(Problem(m, "static-mapping needs mac and ip-address"))
+                continue
+            if ipaddress.IPv4Address(ip) not in subnet:
+                problems.append(Problem(m + ("ip-address",), f"{ip} is outside subnet {prefix}"))
+            for table, value, what in ((macs, mac.lower(), "MAC address"), (ips, ip, "address")):
+                if value in table:
+                    problems.append(Problem(m, f"{what} {value} is already mapped by static-mapping "
+                                               f"{table[value]}"))
+                table.setdefault(value, host)
     return problems

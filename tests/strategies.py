@@ -127,18 +127,6 @@ def config_trees(draw, schema: SchemaNode = SCHEMA, comments: bool = True) -> Co
         tree.set(words)
     if comments:
         for path, spec, node in list(tree.walk()):
-            if not _is_tag_name(tree, path) and draw(st.integers(0, 4)) == 0:
+            if not tree.is_tag_name(path) and draw(st.integers(0, 4)) == 0:
                 node.comment = draw(COMMENTS)
     return tree
-
-
-def _is_tag_name(tree: ConfigTree, path: tuple[str, ...]) -> bool:
-    """True when ``path`` ends on a tag node's name rather than on one of its keys."""
-    node, expect_key = tree.schema, False
-    for word in path:
-        if expect_key:
-            expect_key = False
-            continue
-        node = node.children[word]
-        expect_key = node.kind is Kind.TAG
-    return expect_key

@@ -170,7 +170,7 @@ class ConfigTree:
             if node is None or node.children or node.values is not None:
                 return
             spec = schema_at(path, self.schema)
-            on_tag_name = self._ends_on_tag_name(path)
+            on_tag_name = self.is_tag_name(path)
             removable = on_tag_name or (spec is not None and spec.kind is Kind.CONTAINER
                                         and not spec.presence and not self._ends_on_key(path))
             if not removable:
@@ -178,7 +178,8 @@ class ConfigTree:
             del self.node(*path[:-1]).children[path[-1]]  # type: ignore[union-attr]
             path = path[:-1]
 
-    def _ends_on_tag_name(self, path: tuple[str, ...]) -> bool:
+    def is_tag_name(self, path: tuple[str, ...]) -> bool:
+        """True when ``path`` ends on a tag node's name (`interfaces ethernet`), not a key."""
         node = self.schema
         expect_key = False
         for word in path:
@@ -220,7 +221,7 @@ class ConfigTree:
             del parent.children[res.path[-1]]
 
     def _ends_on_key(self, path: tuple[str, ...]) -> bool:
-        return not self._ends_on_tag_name(path) and schema_at(path[:-1], self.schema) is not None \
+        return not self.is_tag_name(path) and schema_at(path[:-1], self.schema) is not None \
             and schema_at(path[:-1], self.schema).kind is Kind.TAG  # type: ignore[union-attr]
 
     def merge(self, other: "ConfigTree") -> None:
