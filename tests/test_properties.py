@@ -72,3 +72,16 @@ def test_session_commit_then_show_commands_reproduces_the_candidate(tmp_path_fac
     session.execute("commit")
     session.execute("exit discard")
     assert tree_from_set_output(session.execute("show configuration commands")) == expected
+
+
+@SETTINGS
+@given(config_trees(comments=False), config_trees(comments=False))
+def test_compare_commands_turn_the_old_tree_into_the_new(old, new):
+    from nos_shell.config.diff import compare, compare_commands
+
+    tree = old.copy()
+    for line in compare_commands(old, new).splitlines():
+        command = parse(line, CONF)
+        (tree.set if command.name == "set" else tree.delete)(command.words)
+    assert tree == new
+    assert (compare(old, new) == "") == (old == new)

@@ -48,36 +48,40 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
         yield "+", after[0]
 
 
-# -- compare -------------------------------------------------------------------------
-def _compare(old: Node, new: Node, schema: SchemaNode, path: tuple[str, ...],
-             out: list[tuple[tuple[str, ...], list[str]]]) -> None:
-    own: list[str] = []
-    nested: list[tuple[tuple[str, ...], list[str]]] = []
+def _pairs(old: Node, new: Node, schema: SchemaNode) -> Iterator[tuple[str, str | None, SchemaNode, Node | None, Node | None]]:
+    """Children of either node in output order as (name, tag key or None, schema, old, new);
+    a tag node yields one pair per entry."""
     for name in _names(old, new, False):
         spec = schema.children.get(name)
         if spec is None:
             continue
         a, b = old.children.get(name), new.children.get(name)
+        if spec.kind is Kind.TAG:
+            for key in _names(a or EMPTY, b or EMPTY, True):
+                yield name, key, spec, (a.children.get(key) if a else None), (b.children.get(key) if b else None)
+        else:
+            yield name, None, spec, a, b
+
+
+# -- compare -------------------------------------------------------------------------
+def _compare(old: Node, new: Node, schema: SchemaNode, path: tuple[str, ...],
+             out: list[tuple[tuple[str, ...], list[str]]]) -> None:
+    own: list[str] = []
+    nested: list[tuple[tuple[str, ...], list[str]]] = []
+    for name, key, spec, a, b in _pairs(old, new, schema):
         if a is None or b is None:
             mark, node = ("+ ", b) if a is None else ("- ", a)
-            own.extend(mark + line for line in curly_lines(_single(name, node), schema))  # type: ignore[arg-type]
-        elif spec.kind is Kind.TAG:
-            for key in _names(a, b, True):
-                ea, eb = a.children.get(key), b.children.get(key)
-                if ea is None or eb is None:
-                    mark, node = ("+ ", eb) if ea is None else ("- ", ea)
-                    own.extend(mark + line for line in curly_lines(_single(name, node, key), schema))  # type: ignore[arg-type]
-                else:
-                    own.extend(_comment_change(f"{name} {key}", ea, eb))
-                    _compare(ea, eb, spec, path + (name, key), nested)
+            own.extend(mark + line for line in curly_lines(_single(name, node, key), schema))  # type: ignore[arg-type]
+        elif key is not None:
+            own.extend(_comment_change(f"{name} {key}", a, b))
+            _compare(a, b, spec, path + (name, key), nested)
         elif spec.kind is Kind.CONTAINER:
             own.extend(_comment_change(name, a, b))
             _compare(a, b, spec, path + (name,), nested)
-        elif spec.kind is Kind.FLAG:
-            own.extend(_comment_change(name, a, b))
         else:
             own.extend(_comment_change(name, a, b))
-            own.extend(f"{mark} {name} {quote_double(value)}" for mark, value in _leaf_changes(name, spec, a, b))
+            if spec.kind is not Kind.FLAG:
+                own.extend(f"{mark} {name} {quote_double(value)}" for mark, value in _leaf_changes(name, spec, a, b))
     if own:
         out.append((path, own))
     out.extend(nested)
@@ -129,37 +133,20 @@ def compare_commands(old: ConfigTree, new: ConfigTree) -> str:
 # -- show with change marks ---------------------------------------------------------
 def _marked(old: Node, new: Node, schema: SchemaNode, depth: int) -> Iterator[str]:
     pad = INDENT * depth
-    for name in _names(old, new, False):
-        spec = schema.children.get(name)
-        if spec is None:
-            continue
-        a, b = old.children.get(name), new.children.get(name)
+    for name, key, spec, a, b in _pairs(old, new, schema):
         if a is None or b is None:
             mark, node = ("+", b) if a is None else ("-", a)
-            for line in curly_lines(_single(name, node), schema, depth):  # type: ignore[arg-type]
+            for line in curly_lines(_single(name, node, key), schema, depth):  # type: ignore[arg-type]
                 yield mark + line
-        elif spec.kind is Kind.TAG:
-            for key in _names(a, b, True):
-                ea, eb = a.children.get(key), b.children.get(key)
-                if ea is None or eb is None:
-                    mark, node = ("+", eb) if ea is None else ("-", ea)
-                    for line in curly_lines(_single(name, node, key), schema, depth):  # type: ignore[arg-type]
-                        yield mark + line
-                    continue
-                yield from _comment_marks(ea, eb, pad)
-                yield f" {pad}{name} {key} {{"
-                yield from _marked(ea, eb, spec, depth + 1)
-                yield f" {pad}}}"
-        elif spec.kind is Kind.CONTAINER:
-            yield from _comment_marks(a, b, pad)
-            yield f" {pad}{name} {{"
+            continue
+        yield from _comment_marks(a, b, pad)
+        if key is not None or spec.kind is Kind.CONTAINER:
+            yield f" {pad}{name}{' ' + key if key is not None else ''} {{"
             yield from _marked(a, b, spec, depth + 1)
             yield f" {pad}}}"
         elif spec.kind is Kind.FLAG:
-            yield from _comment_marks(a, b, pad)
             yield f" {pad}{name}"
         else:
-            yield from _comment_marks(a, b, pad)
             yield from _marked_leaf(name, spec, a, b, pad)
 
 
