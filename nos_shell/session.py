@@ -130,6 +130,7 @@ class Session:
         """Run one typed line and return its output; raises NosError."""
         if not line.strip():
             return ""
+        self._revert_unconfirmed()
         command = parse(line, self.mode)
         output = self.dispatch(command, self.mode)
         return _apply_pipes(output, command.pipes)
@@ -289,7 +290,22 @@ class Session:
 
     # -- committing -------------------------------------------------------------------------
     def _do_commit(self, command: Command) -> str:
-        return self.commit(command.opts.get("comment", ""))
+        from . import confirm
+
+        out = self.commit(command.opts.get("comment", ""))
+        if not self.store.deferring and confirm.disarm(self.store.root):
+            out += "Reload timer stopped: the pending commit-confirm is confirmed by this commit\n"
+        return out
+
+    def _revert_unconfirmed(self) -> None:
+        """Carry out a commit-confirm revert that fell due (e.g. while nothing was running)."""
+        from . import confirm
+
+        if not self.store.deferring and (self.store.root / confirm.PENDING).exists():
+            if confirm.revert_if_due(self.store.root):
+                self.refresh()
+                if self.candidate is not None and not self.modified:
+                    self.candidate = self.running.copy()
 
     def commit(self, comment: str = "") -> str:
         candidate = self._cand()
@@ -332,11 +348,31 @@ class Session:
         return sorted(problems)
 
     def _do_commit_confirm(self, command: Command) -> str:
-        raise NosError("commit-confirm is not available yet: it arrives with the commit engine "
-                       "(use commit, then rollback if needed)")
+        from . import confirm
+
+        if self.store.deferring:
+            raise NosError("commit-confirm cannot be used in a command file (nothing there is "
+                           "kept before the last line succeeds)")
+        minutes = int(command.words[0]) if command.words else 10
+        if not 1 <= minutes <= 1440:
+            raise NosError("commit-confirm needs 1 to 1440 minutes")
+        before = self.store.revisions()[0].serial
+        out = self.commit(command.opts.get("comment", ""))
+        after = self.store.revisions()[0].serial
+        if after == before:
+            return out
+        confirm.arm(self.store.root, minutes, before, after, self.user)
+        return (out + f"Initialized commit-confirm; {minutes} minutes to confirm before reload\n"
+                "(without 'confirm', nos-shell re-applies the previous revision)\n")
 
     def _do_confirm(self, command: Command) -> str:
-        return "No confirm pending\n"
+        from . import confirm
+
+        return "Reload timer stopped\n" if confirm.disarm(self.store.root) else "No confirm pending\n"
+
+    def apply_tree(self, old: ConfigTree, new: ConfigTree) -> list[str]:
+        """Apply ``new`` over ``old`` on this session's target (no verify, no archive)."""
+        return self._apply(old, new)
 
     def _do_rollback(self, command: Command) -> str:
         if not command.words:

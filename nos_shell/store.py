@@ -177,6 +177,13 @@ class Store:
             raise IndexError(number)
         return self._load(files[number]).copy()
 
+    def revision_by_serial(self, serial: int) -> ConfigTree | None:
+        """The archived revision with this file number (a copy), or None when pruned."""
+        path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
+        if path not in self._archive_files():
+            return None
+        return self._load(path).copy()
+
     def running(self) -> ConfigTree:
         """The running configuration, shared with the archive cache: do not modify it."""
         files = self._archive_files()
