@@ -124,7 +124,8 @@ def _rule(tree: ConfigTree, side: str, number: str) -> list[str]:
     for direction, key in (("source", "saddr"), ("destination", "daddr")):
         addr = tree.value(*at, direction, "address")
         if addr:
-            parts.append(f"ip {key} {_address(addr)}")
+            negated = addr.startswith("!")
+            parts.append(f"ip {key} {'!= ' if negated else ''}{_address(addr.lstrip('!'))}")
     proto = _protocol(tree.value(*at, "protocol") or "all")
     if proto:
         parts.append(proto)

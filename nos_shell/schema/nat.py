@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .nodes import SchemaNode, container, flag, leaf, tag
-from .types import DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, Number, Union, ValueType, word
+from .types import DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, Negatable, Number, Union, ValueType, word
 
 RULE_NUMBER = Number(low=1, high=999999, what="Rule number", placeholder="<1-999999>", help="Rule number")
 
@@ -48,8 +48,8 @@ class PortSpec(ValueType):
 
 IPV4_RANGE = IPv4Range()
 PORT_OR_RANGE = PortSpec()
-MATCH_ADDRESS = Union(members=(IPV4, IPV4_PREFIX, IPV4_RANGE), placeholder="<x.x.x.x>",
-                      help="IPv4 address, prefix or range")
+MATCH_ADDRESS = Negatable(inner=Union(members=(IPV4, IPV4_PREFIX, IPV4_RANGE), placeholder="<x.x.x.x>",
+                                      help="IPv4 address, prefix or range"))
 PROTOCOL = Union(members=(
     word("tcp", "Transmission Control Protocol"), word("udp", "User Datagram Protocol"),
     word("tcp_udp", "Both TCP and UDP"), word("icmp", "Internet Control Message Protocol"),
@@ -60,7 +60,7 @@ PROTOCOL = Union(members=(
 
 def _match(name: str, help: str) -> SchemaNode:
     return container(name, help,
-                     leaf("address", MATCH_ADDRESS, "IPv4 address, prefix or range"),
+                     leaf("address", MATCH_ADDRESS, "IPv4 address, prefix or range (! negates)"),
                      leaf("port", PORT_OR_RANGE, "Port number, range or list"))
 
 

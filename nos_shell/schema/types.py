@@ -243,6 +243,25 @@ class Union(ValueType):
         return [row for m in self.members for row in m.describe()]
 
 
+@dataclass(frozen=True)
+class Negatable(ValueType):
+    """A value of ``inner``, or ``!`` followed by one (match everything but it)."""
+
+    inner: ValueType = field(default_factory=ValueType)
+
+    def __post_init__(self) -> None:
+        if self.placeholder == "<text>":
+            object.__setattr__(self, "placeholder", self.inner.placeholder)
+        if self.help == "Text":
+            object.__setattr__(self, "help", self.inner.help + " (prefix with ! to negate)")
+
+    def check(self, value: str) -> None:
+        self.inner.check(value[1:] if value.startswith("!") else value)
+
+    def describe(self) -> list[tuple[str, str]]:
+        return self.inner.describe() + [("!" + self.inner.placeholder, "Match everything except this")]
+
+
 def word(value: str, help: str) -> Enum:
     """A single literal word such as ``dhcp``."""
     return Enum(values=(value,), helps=(help,), help=help)
