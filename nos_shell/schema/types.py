@@ -87,6 +87,8 @@ class Enum(ValueType):
         if self.placeholder == "<text>":
             object.__setattr__(self, "placeholder", "<" + "|".join(self.values) + ">"
                                if len(self.values) <= 4 else "<value>")
+        if self.help == "Text":     # words without their own help are listed bare
+            object.__setattr__(self, "help", "")
 
     def check(self, value: str) -> None:
         if value not in self.values:
