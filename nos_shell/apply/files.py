@@ -110,6 +110,9 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
     """Make the plan real: atomic writes and removals, then the manifest."""
     from ..backends import file_mode
 
+    # Claim every path first (old and new): after a crash in the middle, the manifest still
+    # names each file that may be on disk, so the next commit can remove what is not wanted.
+    _write_manifest(root, change.owners)
     atomic_write_many([(root / rel, bytes(data), file_mode(data)[0]) for rel, data in change.changed.items()])
     for rel, data in change.changed.items():
         ids = _owner_ids(data)
