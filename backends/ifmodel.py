@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nos_shell.config.tree import ConfigTree
 
@@ -54,6 +55,11 @@ def by_name(tree: ConfigTree) -> dict[str, Interface]:
     return out
 
 
+# Parsed once per distinct text: verify and compile of every backend ask for the same
+# addresses many times, and ipaddress objects are immutable, so sharing them is safe.
+parse_interface = lru_cache(maxsize=1 << 16)(ipaddress.ip_interface)
+
+
 def static_addresses(tree: ConfigTree, iface: Interface) -> list[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
     """The interface's configured addresses (not `dhcp`/`dhcpv6`), in configuration order."""
-    return [ipaddress.ip_interface(a) for a in tree.values(*iface.at("address")) if a not in ("dhcp", "dhcpv6")]
+    return [parse_interface(a) for a in tree.values(*iface.at("address")) if a not in ("dhcp", "dhcpv6")]

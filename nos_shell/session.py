@@ -130,8 +130,9 @@ class Session:
         """Run one typed line and return its output; raises NosError."""
         if not line.strip():
             return ""
-        self._revert_unconfirmed()
         command = parse(line, self.mode)
+        if command.name not in ("set", "delete"):    # keep long command files cheap
+            self._revert_unconfirmed()
         output = self.dispatch(command, self.mode)
         return _apply_pipes(output, command.pipes)
 
