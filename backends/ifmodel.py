@@ -24,6 +24,7 @@ class Interface:
     path: tuple[str, ...]           # configuration path of the node that defines it
     parent: str | None = None       # vlan: the parent interface
     vlan_id: int | None = None
+    protocol: str | None = None     # vlan: "802.1ad" or "802.1q" for a QinQ outer tag (vif-s)
 
     def at(self, *more: str) -> tuple[str, ...]:
         return self.path + more
@@ -40,10 +41,24 @@ def interfaces(tree: ConfigTree) -> list[Interface]:
                 for vid in tree.keys("interfaces", kind, name, "vif"):
                     out.append(Interface(f"{name}.{vid}", "vlan", ("interfaces", kind, name, "vif", vid),
                                          parent=name, vlan_id=int(vid)))
+                out.extend(_qinq(tree, kind, name))
     for vid in tree.keys("interfaces", "vlan"):
         parent = tree.value("interfaces", "vlan", vid, "source-interface")
         name = f"{parent}.{vid}" if parent else f"vlan{vid}"
         out.append(Interface(name, "vlan", ("interfaces", "vlan", vid), parent=parent, vlan_id=int(vid)))
+    return out
+
+
+def _qinq(tree: ConfigTree, kind: str, name: str) -> list[Interface]:
+    """`vif-s S` (outer tag, name.S) and its `vif-c C` (inner tag, name.S.C)."""
+    out = []
+    for outer in tree.keys("interfaces", kind, name, "vif-s"):
+        path = ("interfaces", kind, name, "vif-s", outer)
+        out.append(Interface(f"{name}.{outer}", "vlan", path, parent=name, vlan_id=int(outer),
+                             protocol=tree.value(*path, "protocol")))
+        for inner in tree.keys(*path, "vif-c"):
+            out.append(Interface(f"{name}.{outer}.{inner}", "vlan", path + ("vif-c", inner),
+                                 parent=f"{name}.{outer}", vlan_id=int(inner)))
     return out
 
 

@@ -343,6 +343,8 @@ def _netdev(tree: ConfigTree, iface: Interface) -> bytes:
     at = iface.at
     if iface.kind == "vlan":
         unit.add("VLAN", "Id", iface.vlan_id)
+        if iface.protocol:
+            unit.add("VLAN", "Protocol", iface.protocol)
     elif iface.kind == "bridge":
         unit.add("Bridge", "STP", "yes" if tree.exists(*at("stp")) else "no")
         priority = tree.value(*at("priority"), default=False)

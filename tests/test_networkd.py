@@ -282,3 +282,14 @@ def test_compile_all_merges_backends_and_verify_all_collects() -> None:
     assert {str(p) for p in out} >= {"etc/hostname", "etc/nftables.d/nos-shell.nft",
                                       "etc/systemd/network/10-nos-eth0.network"}
     assert [" ".join(p.path) for p in verify_all(tree)] == ["nat source rule 1 outbound-interface name"]
+
+
+def test_qinq_names_and_their_length_limit():
+    from nos_shell.api import tree_from_commands
+    from nos_shell.backends import networkd
+
+    tree = tree_from_commands("set interfaces ethernet enp3s0f0 vif-s 4000 vif-c 4000 address 192.0.2.1/24\n")
+    problems = networkd.verify(tree)
+    assert any("enp3s0f0.4000.4000 is longer than 15 characters" in p.message for p in problems)
+    clash = tree_from_commands("set interfaces ethernet eth0 vif 100\nset interfaces ethernet eth0 vif-s 100\n")
+    assert any("VLAN 100 on eth0 is already defined" in p.message for p in networkd.verify(clash))

@@ -32,6 +32,15 @@ def _vif() -> SchemaNode:
                *_common(dhcp=True), leaf("mac", MAC, "Media Access Control (MAC) address"))
 
 
+def _vif_s() -> SchemaNode:
+    return tag("vif-s", VLAN_ID, "QinQ service VLAN ID (outer tag)",
+               *_common(dhcp=True), leaf("mac", MAC, "Media Access Control (MAC) address"),
+               leaf("protocol", Enum(values=("802.1ad", "802.1q"), helps=(
+                   "Outer tag with EtherType 0x88A8 (IEEE 802.1ad)", "Outer tag with EtherType 0x8100")),
+                   "Protocol of the outer tag", default="802.1ad"),
+               tag("vif-c", VLAN_ID, "QinQ customer VLAN ID (inner tag)", *_common(dhcp=True)))
+
+
 def _member() -> SchemaNode:
     return container("member", "Member interfaces",
                      multi("interface", INTERFACE, "Member interface name"))
@@ -45,6 +54,7 @@ ethernet = tag(
     leaf("hw-id", MAC, "Match the interface by its factory MAC address"),
     leaf("mac", MAC, "Media Access Control (MAC) address to use"),
     _vif(),
+    _vif_s(),
 )
 
 vlan = tag(
@@ -90,6 +100,7 @@ bonding = tag(
         "Transmit hash policy", default="layer2"),
     _member(),
     _vif(),
+    _vif_s(),
 )
 
 dummy = tag(
