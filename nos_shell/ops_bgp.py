@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .commands import Command
 from .errors import NosError
+from .tables import TableData, TableText
 
 if TYPE_CHECKING:
     from .session import Session
@@ -102,27 +103,33 @@ def _age(since: float | None, now: float) -> str:
     return duration(None if since is None else now - since)
 
 
+SUMMARY_HEADERS = ("Neighbor", "V", "AS", "Up/Down", "State/PfxRcd", "Description")
+
+
 def summary_table(peers: list[Peer], router_id: str | None, local_as: int | None, now: float) -> str:
     families = [f for f in FAMILY_TITLE if any(f in p.accepted for p in peers)]
     if not peers:
         return f"BGP router identifier {router_id or '-'}, local AS number {local_as or '-'}\n" \
                "No BGP neighbors found\n"
     out: list[str] = []
+    tables: list[TableData] = []
     for family in families:
         members = [p for p in peers if family in p.accepted]
         width = max([15] + [len(p.address) for p in members])
-        out += [f"{FAMILY_TITLE[family]} Summary:",
-                f"BGP router identifier {router_id or '-'}, local AS number {local_as or '-'}",
-                f"Total number of neighbors {len(members)}, established {sum(p.established for p in members)}",
-                "",
-                f"{'Neighbor':<{width}} V {'AS':>10} {'Up/Down':>9} {'State/PfxRcd':>13}  Description"]
+        title = [f"{FAMILY_TITLE[family]} Summary:",
+                 f"BGP router identifier {router_id or '-'}, local AS number {local_as or '-'}",
+                 f"Total number of neighbors {len(members)}, established {sum(p.established for p in members)}"]
+        out += title + ["", f"{'Neighbor':<{width}} V {'AS':>10} {'Up/Down':>9} {'State/PfxRcd':>13}  Description"]
+        rows = []
         for p in members:
             state = str(p.accepted.get(family, 0)) if p.established else p.state
             remote = str(p.remote_as) if p.remote_as else "-"
             line = f"{p.address:<{width}} {p.version} {remote:>10} {_age(p.since, now):>9} {state:>13}"
             out.append(f"{line}  {p.description}" if p.description else line)
+            rows.append((p.address, str(p.version), remote, _age(p.since, now), state, p.description or ""))
         out.append("")
-    return "\n".join(out[:-1]) + "\n"
+        tables.append(TableData(SUMMARY_HEADERS, tuple(rows), tuple(title)))
+    return TableText("\n".join(out[:-1]) + "\n", tables)
 
 
 def neighbor_block(p: Peer, now: float, system_as: int | None) -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from .config.tree import natural_key
 from .errors import NosError
+from .tables import TableData, TableText
 
 if TYPE_CHECKING:
     from .commands import Command
@@ -91,10 +92,12 @@ def live_links(target=None) -> dict[str, Link]:
     return {link.name: link for link in links.values()}
 
 
-def table(links: dict[str, Link], config: dict[str, tuple[str, bool]]) -> str:
-    lines = ["Codes: S - State, L - Link, u - Up, D - Down, A - Admin Down",
+def table(links: dict[str, Link], config: dict[str, tuple[str, bool]]) -> TableText:
+    codes = "Codes: S - State, L - Link, u - Up, D - Down, A - Admin Down"
+    lines = [codes,
              ROW.format("Interface", "IP Address", "S/L", "Description").rstrip(),
              ROW.format("---------", "----------", "---", "-----------").rstrip()]
+    rows: list[tuple[str, ...]] = []
     everything = dict(links)
     for name, (_, disabled) in config.items():
         if name not in everything:
@@ -107,7 +110,9 @@ def table(links: dict[str, Link], config: dict[str, tuple[str, bool]]) -> str:
         first, *rest = link.addresses or ["-"]
         lines.append(ROW.format(name, first, flags, description).rstrip())
         lines.extend(ROW.format("", address, "", "").rstrip() for address in rest)
-    return "".join(line + "\n" for line in lines)
+        rows.append((name, "\n".join(link.addresses or ["-"]), flags, description))
+    headers = ("Interface", "IP Address", "S/L", "Description")
+    return TableText("".join(line + "\n" for line in lines), [TableData(headers, tuple(rows), (codes,))])
 
 
 _FLAG_NAMES = ((0x8, "LOOPBACK"), (0x2, "BROADCAST"), (0x10, "POINTOPOINT"), (0x80, "NOARP"),

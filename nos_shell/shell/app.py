@@ -17,12 +17,14 @@ import asyncio
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import ThreadedCompleter
+from prompt_toolkit.formatted_text import ANSI
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from ..commands import CONF
+from ..tables import TableText
 from .completer import build_completer
 from .history import open_history
 from .keys import shell_bindings
@@ -31,6 +33,7 @@ from .lexer import CommandLexer
 from .output import STYLES as OUTPUT_STYLES
 from .output import coloured, shows_differences, write
 from .pager import page, page_size
+from .tables import render as render_table
 from .state import ShellState, settle_garbage
 from .toolbar import ChangeCounter, make_toolbar, toolbar_text
 
@@ -108,6 +111,8 @@ class InteractiveShell:
                 return
         settle_garbage()
         text = coloured(result.output) if result.ok and differences else result.output
+        if result.ok and isinstance(result.output, TableText) and result.output.tables:
+            text = ANSI(render_table(result.output, self.output.get_size().columns))
         session = self.state.session
         size = 0 if "no-more" in pipes else page_size(self.output, session.terminal.get("length"))
         await page(text, size, self.output, self.prompt.input, STYLE)

@@ -7,7 +7,7 @@ plain line mode used by automation clients never pages.
 from __future__ import annotations
 
 from prompt_toolkit.application import Application
-from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.formatted_text import AnyFormattedText, FormattedText, to_formatted_text
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.layout import Layout, Window
@@ -60,7 +60,7 @@ async def _ask(input: Input | None, output: Output | None) -> str:
     return await app.run_async()
 
 
-async def page(text: str | FormattedText, size: int, output: Output, input: Input | None = None,
+async def page(text: AnyFormattedText, size: int, output: Output, input: Input | None = None,
                style: Style | None = None) -> None:
     """Write ``text`` a page at a time (all at once when it fits or ``size`` is 0)."""
     lines = _lines(text)
@@ -79,9 +79,9 @@ async def page(text: str | FormattedText, size: int, output: Output, input: Inpu
         step = 1 if answer == "line" else size
 
 
-def _lines(text: str | FormattedText) -> list[list[tuple[str, str]]]:
+def _lines(text: AnyFormattedText) -> list[list[tuple[str, str]]]:
     """The text split into lines of (style, text) fragments, line ends kept."""
-    fragments = [("", text)] if isinstance(text, str) else list(text)
+    fragments = [("", text)] if isinstance(text, str) else [(f[0], f[1]) for f in to_formatted_text(text)]
     lines: list[list[tuple[str, str]]] = [[]]
     for style, chunk in fragments:
         for piece in chunk.splitlines(keepends=True):
