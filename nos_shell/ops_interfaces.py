@@ -68,24 +68,27 @@ def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
 
 def live_links(target=None) -> dict[str, Link]:
     """The links of the router's network namespace with their addresses (IPv4 first)."""
-    from .live.netlink import netlink
+    from .live.netlink import read
 
+    return read(target, _links)
+
+
+def _links(ipr) -> dict[str, Link]:
     links: dict[int, Link] = {}
     addresses: dict[int, list[tuple[int, ipaddress._BaseAddress, str]]] = {}
-    with netlink(target) as ipr:
-        for msg in ipr.get_links():
-            flags = msg["flags"]
-            links[msg["index"]] = Link(msg.get_attr("IFLA_IFNAME"), bool(flags & IFF_UP),
-                                       bool(flags & IFF_LOWER_UP))
-        for msg in ipr.get_addr():
-            text = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
-            if not text:
-                continue
-            address = ipaddress.ip_address(text)
-            if address.version == 6 and address.is_link_local:
-                continue
-            addresses.setdefault(msg["index"], []).append(
-                (address.version, address, f"{text}/{msg['prefixlen']}"))
+    for msg in ipr.get_links():
+        flags = msg["flags"]
+        links[msg["index"]] = Link(msg.get_attr("IFLA_IFNAME"), bool(flags & IFF_UP),
+                                   bool(flags & IFF_LOWER_UP))
+    for msg in ipr.get_addr():
+        text = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
+        if not text:
+            continue
+        address = ipaddress.ip_address(text)
+        if address.version == 6 and address.is_link_local:
+            continue
+        addresses.setdefault(msg["index"], []).append(
+            (address.version, address, f"{text}/{msg['prefixlen']}"))
     for index, found in addresses.items():
         if index in links:
             links[index].addresses = [shown for _, _, shown in sorted(found, key=lambda a: (a[0], a[1]))]
@@ -123,33 +126,36 @@ _TX = ("tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_carrier_errors",
 
 def detail(target, config: dict[str, tuple[str, bool]]) -> str:
     """`show interfaces detail`: iproute2-like blocks with counters (napalm-vyos parses them)."""
-    from .live.netlink import netlink
+    from .live.netlink import read
 
+    return read(target, lambda nl: _detail(nl, config))
+
+
+def _detail(nl, config: dict[str, tuple[str, bool]]) -> str:
     blocks = []
-    with netlink(target) as nl:
-        addresses: dict[int, list[str]] = {}
-        for msg in nl.get_addr():
-            text = msg.get_attr("IFA_ADDRESS") if msg["family"] == 10 else msg.get_attr("IFA_LOCAL")
-            kind = "inet6" if msg["family"] == 10 else "inet"
-            if text:
-                addresses.setdefault(msg["index"], []).append(f"{kind} {text}/{msg['prefixlen']}")
-        links = sorted(nl.get_links(), key=lambda m: natural_key(m.get_attr("IFLA_IFNAME")))
-        for msg in links:
-            name = msg.get_attr("IFLA_IFNAME")
-            flags = ",".join(label for bit, label in _FLAG_NAMES if msg["flags"] & bit)
-            stats = msg.get_attr("IFLA_STATS64") or {}
-            lines = [f"{name}: <{flags}> mtu {msg.get_attr('IFLA_MTU')} state {msg.get_attr('IFLA_OPERSTATE')}",
-                     f"    link/{'loopback' if msg['flags'] & 0x8 else 'ether'} {msg.get_attr('IFLA_ADDRESS') or ''}"]
-            lines += [f"    {entry}" for entry in addresses.get(msg["index"], [])]
-            description = config.get(name, ("", False))[0]
-            if description:
-                lines.append(f"    Description: {description}")
-            lines += ["",
-                      "    RX:  bytes    packets     errors    dropped    overrun      mcast",
-                      "    " + " ".join(f"{stats.get(k, 0):>10}" for k in _RX),
-                      "    TX:  bytes    packets     errors    dropped    carrier collisions",
-                      "    " + " ".join(f"{stats.get(k, 0):>10}" for k in _TX)]
-            blocks.append("\n".join(lines) + "\n")
+    addresses: dict[int, list[str]] = {}
+    for msg in nl.get_addr():
+        text = msg.get_attr("IFA_ADDRESS") if msg["family"] == 10 else msg.get_attr("IFA_LOCAL")
+        kind = "inet6" if msg["family"] == 10 else "inet"
+        if text:
+            addresses.setdefault(msg["index"], []).append(f"{kind} {text}/{msg['prefixlen']}")
+    links = sorted(nl.get_links(), key=lambda m: natural_key(m.get_attr("IFLA_IFNAME")))
+    for msg in links:
+        name = msg.get_attr("IFLA_IFNAME")
+        flags = ",".join(label for bit, label in _FLAG_NAMES if msg["flags"] & bit)
+        stats = msg.get_attr("IFLA_STATS64") or {}
+        lines = [f"{name}: <{flags}> mtu {msg.get_attr('IFLA_MTU')} state {msg.get_attr('IFLA_OPERSTATE')}",
+                 f"    link/{'loopback' if msg['flags'] & 0x8 else 'ether'} {msg.get_attr('IFLA_ADDRESS') or ''}"]
+        lines += [f"    {entry}" for entry in addresses.get(msg["index"], [])]
+        description = config.get(name, ("", False))[0]
+        if description:
+            lines.append(f"    Description: {description}")
+        lines += ["",
+                  "    RX:  bytes    packets     errors    dropped    overrun      mcast",
+                  "    " + " ".join(f"{stats.get(k, 0):>10}" for k in _RX),
+                  "    TX:  bytes    packets     errors    dropped    carrier collisions",
+                  "    " + " ".join(f"{stats.get(k, 0):>10}" for k in _TX)]
+        blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
 

@@ -39,26 +39,29 @@ class KernelRoute:
 
 
 def read_routes(target, version: int) -> list[KernelRoute]:
-    from .live.netlink import netlink
+    from .live.netlink import read
 
+    return read(target, lambda nl: _routes(nl, version))
+
+
+def _routes(nl, version: int) -> list[KernelRoute]:
     family = socket.AF_INET if version == 4 else socket.AF_INET6
-    with netlink(target) as nl:
-        names = {link["index"]: link.get_attr("IFLA_IFNAME") for link in nl.get_links()}
-        routes = []
-        for msg in nl.get_routes(family=family):
-            if (msg.get_attr("RTA_TABLE") or msg["table"]) != MAIN_TABLE:
-                continue
-            dst = msg.get_attr("RTA_DST") or ("0.0.0.0" if version == 4 else "::")
-            prefix = str(ipaddress.ip_network(f"{dst}/{msg['dst_len']}", strict=False))
-            if version == 6 and ipaddress.ip_network(prefix).is_link_local:
-                continue
-            hops = [(msg.get_attr("RTA_GATEWAY"), names.get(msg.get_attr("RTA_OIF"), "?"))]
-            multipath = msg.get_attr("RTA_MULTIPATH")
-            if multipath:
-                hops = [(hop.get_attr("RTA_GATEWAY"), names.get(hop["oif"], "?")) for hop in multipath]
-            kind = {1: "unicast", 6: "blackhole", 7: "unreachable", 8: "prohibit"}.get(msg["type"], "other")
-            routes.append(KernelRoute(prefix, PROTOCOL_CODES.get(msg["proto"], "K"),
-                                      msg.get_attr("RTA_PRIORITY") or 0, tuple(hops), kind))
+    names = {link["index"]: link.get_attr("IFLA_IFNAME") for link in nl.get_links()}
+    routes = []
+    for msg in nl.get_routes(family=family):
+        if (msg.get_attr("RTA_TABLE") or msg["table"]) != MAIN_TABLE:
+            continue
+        dst = msg.get_attr("RTA_DST") or ("0.0.0.0" if version == 4 else "::")
+        prefix = str(ipaddress.ip_network(f"{dst}/{msg['dst_len']}", strict=False))
+        if version == 6 and ipaddress.ip_network(prefix).is_link_local:
+            continue
+        hops = [(msg.get_attr("RTA_GATEWAY"), names.get(msg.get_attr("RTA_OIF"), "?"))]
+        multipath = msg.get_attr("RTA_MULTIPATH")
+        if multipath:
+            hops = [(hop.get_attr("RTA_GATEWAY"), names.get(hop["oif"], "?")) for hop in multipath]
+        kind = {1: "unicast", 6: "blackhole", 7: "unreachable", 8: "prohibit"}.get(msg["type"], "other")
+        routes.append(KernelRoute(prefix, PROTOCOL_CODES.get(msg["proto"], "K"),
+                                  msg.get_attr("RTA_PRIORITY") or 0, tuple(hops), kind))
     return routes
 
 

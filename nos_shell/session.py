@@ -96,6 +96,10 @@ class Session:
             return Result(self.execute(line))
         except NosError as exc:
             return Result(exc.render(), False, exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the user's shell
+            error = NosError(f"Internal error: {type(exc).__name__}: {exc}",
+                             "The command was not completed; please report this.")
+            return Result(error.render(), False, error)
 
     def run_script(self, lines: Iterable[str], name: str = "<script>") -> Result:
         """Run lines as if typed (blank and `#` lines skipped). The first failure stops the

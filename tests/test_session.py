@@ -224,3 +224,16 @@ def test_garbage_never_escapes_as_an_exception(s):
                  "load /nonexistent/file", "run", "run foo", "| match", "set 'a", "\x00", "merge"]:
         result = s.run(line)
         assert isinstance(result.ok, bool)
+
+
+def test_a_bug_in_a_command_is_reported_not_raised(tmp_path, monkeypatch):
+    from nos_shell import ops
+
+    def broken(session, command):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(ops.HANDLERS, "show_version", broken)
+    s = Session(tmp_path)
+    result = s.run("show version")
+    assert not result.ok and "Internal error: RuntimeError: boom" in result.output
+    assert s.run("show host name").ok          # the session goes on
