@@ -103,6 +103,12 @@ def compare_revisions(session: "Session", command: Command) -> str:
         "No changes between revisions.\n\n"
 
 
+def show_lldp_neighbors(session: "Session", command: Command) -> str:
+    # nos-shell has no LLDP service (yet): say so the way VyOS does, which Ansible's
+    # vyos_facts recognises
+    return "LLDP not configured\n"
+
+
 def set_terminal(session: "Session", command: Command) -> str:
     session.terminal[command.opts.get("setting", "width")] = int(command.words[0])
     return ""
@@ -143,6 +149,7 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "show_system_commit": show_system_commit,
     "compare_revisions": compare_revisions,
     "set_terminal": set_terminal,
+    "show_lldp_neighbors": show_lldp_neighbors,
     "show_bgp_summary": show_bgp_summary,
     "show_bgp_neighbors": show_bgp_neighbors,
     "show_ip_route": show_ip_route,

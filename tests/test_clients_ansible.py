@@ -26,7 +26,7 @@ PLAYBOOK = """\
   tasks:
     - name: facts
       vyos.vyos.vyos_facts:
-        gather_subset: [default, config]
+        gather_subset: all
     - name: commands
       vyos.vyos.vyos_command:
         commands: [show version, show host name]

@@ -52,7 +52,7 @@ def test_operational_command_words(tmp_path):
     st = ShellState(Session(tmp_path))
     assert words(st, "") == ["compare", "configure", "exit", "ping", "set", "show", "stty", "traceroute"]
     assert words(st, "con") == ["configure"]
-    assert words(st, "show ") == ["bgp", "configuration", "host", "interfaces", "ip", "ipv6", "system", "version"]
+    assert words(st, "show ") == ["bgp", "configuration", "host", "interfaces", "ip", "ipv6", "lldp", "system", "version"]
     assert words(st, "sh conf") == ["configuration"]           # abbreviated keywords count
     assert metas(st, "conf")["configure"] == "Enter configuration mode"
 

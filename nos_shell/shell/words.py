@@ -67,6 +67,7 @@ _ANY = {
     "ipv6": "Show IPv6 information",
     "json": "Show as JSON",
     "length": "Lines per page",
+    "lldp": "Show Link Layer Discovery Protocol information",
     "match": "Only lines matching a regular expression",
     "more": "Paginate the output",
     "name": "Show the host name",
