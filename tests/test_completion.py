@@ -321,3 +321,18 @@ def test_change_count_matches_compare_commands(state, lines):
         assert state.run(line).ok, line
     expected = len(compare_commands(state.session.running, state.session.candidate).splitlines())
     assert count_changes(state) == expected > 0
+
+
+def test_file_names_complete_for_load_save_and_merge(tmp_path):
+    st = ShellState(Session(tmp_path))
+    st.session.execute("configure")
+    folder = tmp_path / "etc/nos-shell"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lab.boot").write_text("")
+    (folder / "lab-old.boot").write_text("")
+    assert words(st, "load la") == ["lab-old.boot", "lab.boot"]
+    assert "lab.boot" in words(st, "merge ")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "r1.cmds").write_text("")
+    assert words(st, f"save {tmp_path}/else") == [f"{tmp_path}/elsewhere/"]
+    assert words(st, f"load {tmp_path}/elsewhere/") == [f"{tmp_path}/elsewhere/r1.cmds"]

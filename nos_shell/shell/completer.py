@@ -6,7 +6,9 @@
 - :class:`InterfaceCompleter`: kernel interface names (pyroute2, cached) and configured ones
   for interface-typed keys and values;
 - :class:`RevisionCompleter`: revision numbers for `rollback` / `compare` / `show system commit`;
-- :class:`NeighborCompleter`: configured BGP neighbors for `show bgp neighbors`.
+- :class:`NeighborCompleter`: configured BGP neighbors for `show bgp neighbors`;
+- :class:`FileCompleter`: configuration files for `load`, `save` and `merge` (names in the
+  saved-configuration folder, or absolute paths).
 
 All of them read :meth:`ShellState.analyze` (cached per line), so together they walk the
 line once. :func:`build_completer` merges them; :func:`threaded_completer` wraps the
@@ -14,8 +16,10 @@ result in a ``ThreadedCompleter`` for completion while typing.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from prompt_toolkit.completion import (CompleteEvent, Completer, Completion, ThreadedCompleter,
                                        merge_completers)
@@ -174,8 +178,27 @@ class NeighborCompleter(ShellCompleter):
                 yield address, "BGP neighbor"
 
 
+class FileCompleter(ShellCompleter):
+    def complete(self, analysis, slot, prefix):
+        if slot.free != "file":
+            return
+        if prefix.startswith("/"):
+            folder, _, start = prefix.rpartition("/")
+            base, shown = Path(folder or "/"), folder + "/"
+        else:
+            base, shown, start = self.state.session.store.resolve_file("."), "", prefix
+        try:
+            entries = sorted(os.scandir(base), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith(start) and not entry.name.startswith("."):
+                is_dir = entry.is_dir()
+                yield shown + entry.name + ("/" if is_dir else ""), "directory" if is_dir else "file"
+
+
 COMPLETERS = (KeywordCompleter, PathCompleter, ValueCompleter, InterfaceCompleter,
-              RevisionCompleter, NeighborCompleter)
+              RevisionCompleter, NeighborCompleter, FileCompleter)
 
 
 def build_completer(state: ShellState) -> Completer:
