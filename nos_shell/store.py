@@ -30,6 +30,7 @@ ARCHIVE = Path("var/lib/nos-shell/archive")
 LOCK = Path("var/lib/nos-shell/lock")
 HEADER = "// nos-shell revision "
 DEFAULT_REVISIONS = 100
+PRIVATE = 0o600
 
 DEFAULT_CONFIG = """\
 set interfaces loopback lo
@@ -106,7 +107,8 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         else:
-            atomic_write(path, data)
+            # configurations hold password hashes and WireGuard private keys: owner only
+            atomic_write(path, data, mode=PRIVATE)
 
     def _read(self, path: Path) -> bytes | None:
         if self._pending is not None:

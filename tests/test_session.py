@@ -237,3 +237,14 @@ def test_a_bug_in_a_command_is_reported_not_raised(tmp_path, monkeypatch):
     result = s.run("show version")
     assert not result.ok and "Internal error: RuntimeError: boom" in result.output
     assert s.run("show host name").ok          # the session goes on
+
+
+def test_saved_and_archived_configurations_are_private(tmp_path):
+    s = Session(tmp_path)
+    for line in ("configure", "set interfaces wireguard wg0 private-key "
+                 "'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk='", "commit", "save"):
+        s.execute(line)
+    files = [tmp_path / "etc/nos-shell/config.boot", *(tmp_path / "var/lib/nos-shell/archive").glob("r*.boot")]
+    assert len(files) >= 3
+    for path in files:
+        assert path.stat().st_mode & 0o077 == 0, path
