@@ -103,6 +103,18 @@ def compare_revisions(session: "Session", command: Command) -> str:
         "No changes between revisions.\n\n"
 
 
+def show_arp(session: "Session", command: Command) -> str:
+    from .ops_neighbors import show_neighbors
+
+    return show_neighbors(session, command, 4)
+
+
+def show_ipv6_neighbors(session: "Session", command: Command) -> str:
+    from .ops_neighbors import show_neighbors
+
+    return show_neighbors(session, command, 6)
+
+
 def show_lldp_neighbors(session: "Session", command: Command) -> str:
     # nos-shell has no LLDP service (yet): say so the way VyOS does, which Ansible's
     # vyos_facts recognises
@@ -150,6 +162,8 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "compare_revisions": compare_revisions,
     "set_terminal": set_terminal,
     "show_lldp_neighbors": show_lldp_neighbors,
+    "show_arp": show_arp,
+    "show_ipv6_neighbors": show_ipv6_neighbors,
     "show_bgp_summary": show_bgp_summary,
     "show_bgp_neighbors": show_bgp_neighbors,
     "show_ip_route": show_ip_route,

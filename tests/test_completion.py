@@ -52,7 +52,7 @@ def test_operational_command_words(tmp_path):
     st = ShellState(Session(tmp_path))
     assert words(st, "") == ["compare", "configure", "exit", "ping", "set", "show", "stty", "traceroute"]
     assert words(st, "con") == ["configure"]
-    assert words(st, "show ") == ["bgp", "configuration", "host", "interfaces", "ip", "ipv6", "lldp", "system", "version"]
+    assert words(st, "show ") == ["arp", "bgp", "configuration", "host", "interfaces", "ip", "ipv6", "lldp", "system", "version"]
     assert words(st, "sh conf") == ["configuration"]           # abbreviated keywords count
     assert metas(st, "conf")["configure"] == "Enter configuration mode"
 
@@ -209,7 +209,7 @@ def test_help_rows_are_aligned():
 def test_operational_help(tmp_path):
     st = ShellState(Session(tmp_path))
     text = possible_completions(st, "show ")
-    assert text.startswith("Possible completions:\n  bgp ")
+    assert text.startswith("Possible completions:\n  arp ")
     assert "  version        Show the version\n" in text
     assert possible_completions(st, "show version ") == \
         "Possible completions:\n  <Enter>  Execute the current command\n  |        Pipe the output through a filter\n"

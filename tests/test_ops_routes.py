@@ -62,3 +62,16 @@ def test_show_interfaces_detail_has_counters_napalm_can_read(router):
     names = re.findall(r"(\S+): <.*", out)
     rows = re.findall(r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", out)
     assert set(names) == {"lo", "veth0", "veth1"} and len(rows) == 2 * len(names)
+
+
+def test_show_arp_and_ipv6_neighbors(router):
+    ns = router.store.root.joinpath("etc/nos-shell/apply.toml").read_text().split('"')[1]
+    run("ip", "-n", ns, "neigh", "replace", "192.0.2.9", "lladdr", "02:00:00:00:00:09", "dev", "veth0",
+        "nud", "permanent")
+    run("ip", "-n", ns, "-6", "neigh", "replace", "2001:db8::9", "lladdr", "02:00:00:00:00:0a", "dev", "veth0",
+        "nud", "permanent")
+    arp = router.execute("show arp")
+    assert arp.splitlines()[0].split() == ["Address", "Interface", "Link", "layer", "address", "State"]
+    assert "192.0.2.9  veth0      02:00:00:00:00:09   PERMANENT" in arp
+    assert router.execute("show arp veth1").count("\n") == 2            # header lines only
+    assert "2001:db8::9" in router.execute("show ipv6 neighbors")

@@ -52,6 +52,7 @@ _AFTER = {
 
 _ANY = {
     "|": "Pipe the output through a filter",
+    "arp": "Show the IPv4 neighbour (ARP) table",
     "bgp": "Show BGP information",
     "commands": "Show as set commands",
     "configuration": "Show the running configuration",
@@ -71,7 +72,7 @@ _ANY = {
     "match": "Only lines matching a regular expression",
     "more": "Paginate the output",
     "name": "Show the host name",
-    "neighbors": "Show BGP neighbors",
+    "neighbors": "Show neighbors (BGP, LLDP, IPv6 neighbour table)",
     "no-more": "Do not paginate the output",
     "private": "Enter configuration mode",
     "route": "Show the routing table",
