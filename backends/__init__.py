@@ -57,6 +57,7 @@ BACKENDS: dict[str, str] = {
     "networkd": "networkd",
     "nftables": "nftables",
     "system": "system",
+    "timesync": "timesync",
     "bird": "bird",
     "gobgp": "gobgp",
 }

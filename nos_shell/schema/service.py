@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .nodes import container, flag, leaf, multi, tag
-from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number)
+from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Union)
 
 SUBNET_OPTIONS = container(
     "option", "DHCP options handed to clients",
@@ -43,4 +43,13 @@ SSH = container(
     presence=True,
 )
 
-SERVICE = container("service", "System services", DHCP_SERVER, SSH)
+NTP = container(
+    "ntp", "Network Time Protocol (NTP) client",
+    tag("server", Union(members=(IP, DOMAIN_NAME), placeholder="<x.x.x.x|hostname>",
+                        help="NTP server address or host name"),
+        "NTP server to synchronise with",
+        flag("pool", "The name is a pool of servers"),
+        flag("prefer", "Ask this server before the others")),
+)
+
+SERVICE = container("service", "System services", DHCP_SERVER, NTP, SSH)
