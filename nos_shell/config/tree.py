@@ -14,6 +14,8 @@ from ..errors import PathError
 from ..schema import SCHEMA, Kind, SchemaNode
 from .path import Resolved, invalid, resolve, schema_at
 
+_COMMENT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 
 class Node:
     __slots__ = ("children", "values", "comment")
@@ -198,6 +200,11 @@ class ConfigTree:
         node = self.node(*res.path)
         if node is None:
             raise invalid(list(res.path), "Comment failed")
+        # config.boot writes the text as /* TEXT */: it must not end the comment early, and
+        # no control character but newline and tab may reach the file
+        if "*/" in text or _COMMENT_CONTROL.search(text):
+            raise PathError(f"Configuration path: [{res.text}]: a comment must not contain '*/' "
+                            "or control characters", "Comment failed")
         node.comment = text or None
 
     def copy_tag(self, src: list[str], dst: list[str], move: bool) -> None:
