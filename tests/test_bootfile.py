@@ -366,3 +366,12 @@ def test_garbled_files_only_raise_nos_errors(tree: ConfigTree, edits) -> None:
             call(text, "garbled")
         except NosError:
             pass
+
+
+def test_system_ntp_moves_to_service_ntp() -> None:
+    text = ("service {\n    ssh {\n    }\n}\nsystem {\n    host-name r1\n    ntp {\n"
+            "        server 192.0.2.123 {\n            prefer\n        }\n    }\n}\n")
+    tree, warnings = load_boot(text)
+    assert warnings == []
+    assert to_commands(tree).splitlines() == [
+        "set service ntp server 192.0.2.123 prefer", "set service ssh", "set system host-name 'r1'"]

@@ -88,7 +88,18 @@ def test_covered_lines_match(name: str) -> None:
     known = set(expected)
     ours = [line for line in ours
             if line in known or not any(u.startswith(line + " ") for u in uncovered)]
-    assert ours == expected
+    # Within a top-level node the order must match exactly. The top-level nodes themselves
+    # VyOS lists in the order they entered its tree, and a migration that creates one (e.g.
+    # `system ntp` moving to a new `service ntp`) appends it after the others; nos-shell
+    # always sorts them. So the comparison is per top-level node.
+    assert _by_top(ours) == _by_top(expected)
+
+
+def _by_top(lines: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        groups.setdefault(line.split()[1], []).append(line)
+    return groups
 
 
 def test_coverage_document_is_current() -> None:

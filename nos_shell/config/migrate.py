@@ -386,6 +386,18 @@ def login_level(nodes: list[RawNode], versions: Versions) -> None:
             remove(user, level)
 
 
+def system_ntp(nodes: list[RawNode], versions: Versions) -> None:
+    """`system ntp { ... }` -> `service ntp { ... }` (VyOS 1.4, ntp@2)."""
+    for system in select(nodes, "system"):
+        ntp = get(system, "ntp")
+        if ntp is None or ntp.children is None:
+            continue
+        remove(system, ntp)
+        service = _top(nodes, "service")
+        if get(service, "ntp") is None:
+            service.children.append(ntp)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     bgp_afi_peer_group,
     static_interface_routes,
@@ -401,6 +413,7 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     dhcp_options,
     dhcp_subnet_ids,
     login_level,
+    system_ntp,
 ]
 
 
