@@ -37,7 +37,8 @@ class Session:
     """One user's view: the running configuration, a private candidate, the edit level."""
 
     def __init__(self, root: Path | str | None = None, *, user: str = "vyos", via: str = "cli",
-                 store: Store | None = None, level: str = "admin", apply: bool = True):
+                 store: Store | None = None, level: str = "admin", apply: bool = True,
+                 confine_files: bool | None = None):
         if store is None:
             if root is None:
                 raise ValueError("Session needs a root directory (or a Store)")
@@ -54,6 +55,9 @@ class Session:
         self._running: ConfigTree | None = None
         self.verifiers: list[Callable[[ConfigTree], list]] = [_verify_backends]
         self.apply_changes = apply
+        # save/load/merge only inside the saved-configuration folder: on for SSH sessions,
+        # whose server runs as root while its users have no system account (docs/ssh.md)
+        self.confine_files = via == "ssh" if confine_files is None else confine_files
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -390,8 +394,20 @@ class Session:
                 "Use 'compare' to review and 'commit' to make it effective.\n")
 
     # -- files ------------------------------------------------------------------------------
+    def config_file(self, name: str) -> Path:
+        """The path of a file named in save/load/merge; confined sessions (SSH) may only
+        name files inside the saved-configuration folder (symbolic links followed)."""
+        path = self.store.resolve_file(name)
+        if self.confine_files:
+            folder = self.store.saved_path.parent.resolve()
+            real = path.resolve()
+            if real == folder or not real.is_relative_to(folder):
+                raise NosError(f"Permission denied: {name}: over SSH, configuration files must be "
+                               f"in {self.store.saved_path.parent}")
+        return path
+
     def _do_save(self, command: Command) -> str:
-        target = self.store.resolve_file(command.words[0]) if command.words else None
+        target = self.config_file(command.words[0]) if command.words else None
         out = ""
         if self.modified:
             out += "Warning: you have uncommitted changes that will not be saved.\n"
@@ -399,7 +415,7 @@ class Session:
         return out + f"Saving configuration to '{path}'...\nDone\n"
 
     def _read_config_file(self, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
-        path = self.store.resolve_file(name)
+        path = self.config_file(name)
         try:
             text = path.read_text()
         except OSError as exc:
@@ -433,7 +449,7 @@ class Session:
         name = command.words[0]
         tree, warnings = self._read_config_file(name, bool(command.opts.get("ignore_unknown")))
         self.candidate = tree
-        return (f"Loading configuration from '{self.store.resolve_file(name)}'...\n"
+        return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + "Load complete. Use 'commit' to make changes effective.\n")
 
@@ -453,7 +469,7 @@ class Session:
                 node.values = None if sub.values is None else list(sub.values)
             tree = limited
         self._cand().merge(tree)
-        return (f"Loading configuration from '{self.store.resolve_file(name)}'...\n"
+        return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + "Merge complete. Use 'commit' to make changes effective.\n")
 

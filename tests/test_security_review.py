@@ -30,3 +30,65 @@ def test_comment_with_newline_and_slashes_round_trips(tmp_path):
     assert s.run(r'comment interfaces loopback lo "line1\nline2 // /* x"').ok
     assert s.run("commit").ok
     assert Store(tmp_path).running().node("interfaces", "loopback", "lo").comment == "line1\nline2 // /* x"
+
+
+# -- SSH sessions: files only in the configuration folder ----------------------------------
+def test_ssh_session_cannot_read_files_outside_the_config_folder(tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$secret$hash:19000:0:99999:7:::\n")
+    root = tmp_path / "root"
+    s = _conf(root, via="ssh")
+    for line in (f"load {secret}", f"merge {secret}", "load ../../../shadow", "merge ../../../shadow"):
+        result = s.run(line)
+        assert not result.ok, line
+        assert "$6$secret" not in result.output and "Permission denied" in result.output, line
+    assert not s.modified
+
+
+def test_ssh_session_cannot_write_files_outside_the_config_folder(tmp_path):
+    root = tmp_path / "root"
+    s = _conf(root, via="ssh")
+    target = tmp_path / "profile.sh"
+    for line in (f"save {target}", "save ../../../profile.sh", "save ."):
+        result = s.run(line)
+        assert not result.ok and "Permission denied" in result.output, line
+    assert not target.exists()
+    (root / "etc/nos-shell").mkdir(parents=True, exist_ok=True)
+    (root / "etc/nos-shell/escape").symlink_to(tmp_path)
+    assert not s.run("save escape/profile.sh").ok
+    assert not target.exists()
+
+
+def test_ssh_session_keeps_files_in_the_config_folder(tmp_path):
+    s = _conf(tmp_path, via="ssh")
+    assert s.run("save backup.boot").ok
+    assert s.run(f"save {tmp_path}/etc/nos-shell/backup2.boot").ok
+    assert s.run("save").ok
+    assert s.run("load backup.boot").ok
+    assert s.run("merge backup2.boot").ok
+    assert (tmp_path / "etc/nos-shell/backup.boot").exists()
+
+
+def test_local_cli_session_may_use_any_path(tmp_path):
+    s = _conf(tmp_path / "root", via="cli")
+    assert s.run(f"save {tmp_path}/elsewhere.boot").ok
+    assert s.run(f"load {tmp_path}/elsewhere.boot").ok
+
+
+def test_ssh_file_completion_offers_no_absolute_paths(tmp_path):
+    from nos_shell.shell.completer import build_completer, completions
+    from nos_shell.shell.state import ShellState
+
+    s = _conf(tmp_path, via="ssh")
+    assert s.run("save mine.boot").ok
+    completer = build_completer(ShellState(s))
+    assert [c.text for c in completions(completer, "load /") if c.text.startswith("/")] == []
+    assert "mine.boot" in [c.text for c in completions(completer, "load m")]
+
+
+def test_operator_cannot_save_load_or_merge(tmp_path):
+    s = Session(tmp_path, apply=False, via="ssh", level="operator")
+    for line in ("configure", "save /tmp/x", "load /etc/passwd", "merge /etc/passwd"):
+        result = s.run(line)
+        assert not result.ok, line
+    assert s.mode == "op" and not (tmp_path / "etc/nos-shell/config.boot").exists()

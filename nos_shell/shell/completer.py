@@ -183,6 +183,8 @@ class FileCompleter(ShellCompleter):
         if slot.free != "file":
             return
         if prefix.startswith("/"):
+            if self.state.session.confine_files:      # SSH: the configuration folder only
+                return
             folder, _, start = prefix.rpartition("/")
             base, shown = Path(folder or "/"), folder + "/"
         else:
