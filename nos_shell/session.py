@@ -299,12 +299,7 @@ class Session:
 
     # -- committing -------------------------------------------------------------------------
     def _do_commit(self, command: Command) -> str:
-        from . import confirm
-
-        out = self.commit(command.opts.get("comment", ""))
-        if not self.store.deferring and confirm.disarm(self.store.root):
-            out += "Reload timer stopped: the pending commit-confirm is confirmed by this commit\n"
-        return out
+        return self.commit(command.opts.get("comment", ""), confirms=True)
 
     def _revert_unconfirmed(self) -> None:
         """Carry out a commit-confirm revert that fell due (e.g. while nothing was running)."""
@@ -316,12 +311,14 @@ class Session:
                 if self.candidate is not None and not self.modified:
                     self.candidate = self.running.copy()
 
-    def commit(self, comment: str = "") -> str:
+    def commit(self, comment: str = "", *, confirms: bool = False) -> str:
+        """Commit the candidate. ``confirms``: also confirm a pending commit-confirm, under
+        the same lock, so its timer cannot revert this commit along with it."""
         candidate = self._cand()
         with self.store.locked():
             self.refresh()
             if candidate == self.running:
-                return "No configuration changes to commit\n"
+                return "No configuration changes to commit\n" + self._confirm_pending(confirms)
             problems = self.verify(candidate)
             if problems:
                 lines: list[str] = []
@@ -336,7 +333,15 @@ class Session:
                 self._apply(snapshot, self.running)
                 raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
             self._running = snapshot
-        return "".join(note + "\n" for note in notes)
+            confirmed = self._confirm_pending(confirms)
+        return "".join(note + "\n" for note in notes) + confirmed
+
+    def _confirm_pending(self, confirms: bool) -> str:
+        from . import confirm
+
+        if confirms and not self.store.deferring and confirm.disarm(self.store.root):
+            return "Reload timer stopped: the pending commit-confirm is confirmed by this commit\n"
+        return ""
 
     def _apply(self, old: ConfigTree, new: ConfigTree) -> list[str]:
         """Generated files and live reloads for ``new`` (see nos_shell/apply)."""

@@ -92,3 +92,39 @@ def test_operator_cannot_save_load_or_merge(tmp_path):
         result = s.run(line)
         assert not result.ok, line
     assert s.mode == "op" and not (tmp_path / "etc/nos-shell/config.boot").exists()
+
+
+# -- commit-confirm: a confirming commit cannot be reverted by the timer --------------------
+def test_commit_confirms_before_the_timer_can_take_the_lock(tmp_path, monkeypatch):
+    import json
+
+    from nos_shell import confirm
+    from nos_shell.fsutil import atomic_write
+
+    monkeypatch.setattr(confirm.subprocess, "Popen", lambda *a, **k: None)   # no timer process
+    first = _conf(tmp_path)
+    assert first.run("set system host-name trial").ok
+    assert first.run("commit-confirm 5").ok
+    second = _conf(tmp_path)
+    assert second.run("set system domain-name example.net").ok
+    original = second.commit
+
+    def commit_then_timer(comment="", **kwargs):
+        out = original(comment, **kwargs)
+        # the deadline passes while the commit finishes, and the timer process gets the
+        # lock right after the commit released it
+        record = confirm.pending(tmp_path)
+        if record is not None:
+            atomic_write(tmp_path / confirm.PENDING,
+                         json.dumps({**record.__dict__, "deadline": 0}).encode())
+            confirm.revert_if_due(tmp_path)
+        return out
+
+    monkeypatch.setattr(second, "commit", commit_then_timer)
+    result = second.run("commit")
+    assert result.ok
+    running = Store(tmp_path).running()
+    # the plain commit confirmed the pending one: neither change is reverted
+    assert running.value("system", "domain-name") == "example.net"
+    assert running.value("system", "host-name") == "trial"
+    assert "Reload timer stopped" in result.output
