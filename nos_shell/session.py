@@ -111,6 +111,7 @@ class Session:
         ``NAME:LINE: message``."""
         output: list[str] = []
         base = self.running
+        head = self.store.newest_on_disk()
         with self.store.deferred() as keep:
             for number, line in enumerate(lines, 1):
                 if not line.strip() or line.lstrip().startswith("#"):
@@ -125,13 +126,20 @@ class Session:
                     break
             self.refresh()
             final = self.running
-            if final != base:
-                try:
-                    output.extend(note + "\n" for note in self._apply(base, final))
-                except NosError as exc:
+            # the script's revisions were numbered after the newest one when it started:
+            # under the commit lock, make sure no other session committed meanwhile
+            with self.store.locked():
+                if self.store.commits_pending() and self.store.newest_on_disk() != head:
                     self.refresh()
-                    return Result("".join(output), False, NosError(f"{name}: {exc.summary}"))
-            keep()
+                    return Result("".join(output), False, NosError(
+                        f"{name}: another session committed while the script ran; nothing was kept"))
+                if final != base:
+                    try:
+                        output.extend(note + "\n" for note in self._apply(base, final))
+                    except NosError as exc:
+                        self.refresh()
+                        return Result("".join(output), False, NosError(f"{name}: {exc.summary}"))
+                keep()
         return Result("".join(output))
 
     def execute(self, line: str) -> str:

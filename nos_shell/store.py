@@ -144,6 +144,17 @@ class Store:
                     (names.add if data is not None else names.discard)(path.name)
         return [directory / n for n in sorted(names, reverse=True)]
 
+    def newest_on_disk(self) -> str | None:
+        """The file name of the newest archived revision on disk (pending writes ignored)."""
+        with contextlib.suppress(FileNotFoundError):
+            names = [n for n in os.listdir(self.path(ARCHIVE)) if n.startswith("r") and n.endswith(".boot")]
+            return max(names, default=None)
+        return None
+
+    def commits_pending(self) -> bool:
+        """True inside :meth:`deferred` once something was committed there."""
+        return any(path.parent == self.path(ARCHIVE) for path, _ in self._pending or ())
+
     def revisions(self) -> list[Revision]:
         """Newest first; index 0 is the running configuration. Never empty."""
         files = self._archive_files()

@@ -128,3 +128,39 @@ def test_commit_confirms_before_the_timer_can_take_the_lock(tmp_path, monkeypatc
     assert running.value("system", "domain-name") == "example.net"
     assert running.value("system", "host-name") == "trial"
     assert "Reload timer stopped" in result.output
+
+
+# -- a command file and a concurrent commit --------------------------------------------------
+def test_command_file_does_not_overwrite_a_concurrent_commit(tmp_path):
+    other = _conf(tmp_path)
+
+    def lines():
+        yield "configure"
+        yield "set system host-name from-script"
+        yield "commit"
+        # meanwhile another session commits
+        assert other.run("set system domain-name other.example").ok
+        assert other.run("commit").ok
+        yield "exit"
+
+    script = Session(tmp_path, apply=False)
+    result = script.run_script(lines(), "script.cmds")
+    running = Store(tmp_path).running()
+    # the other session's commit is never lost: the script fails and keeps nothing
+    assert running.value("system", "domain-name") == "other.example"
+    assert not result.ok
+    assert "script.cmds" in result.error.summary and "another session" in result.error.summary
+    assert running.value("system", "host-name") == "vyos"
+    assert len(Store(tmp_path).revisions()) == 2
+
+
+def test_read_only_command_file_is_not_failed_by_a_concurrent_commit(tmp_path):
+    other = _conf(tmp_path)
+
+    def lines():
+        yield "show version"
+        assert other.run("set system domain-name other.example").ok
+        assert other.run("commit").ok
+        yield "show host name"
+
+    assert Session(tmp_path, apply=False).run_script(lines(), "show.cmds").ok
