@@ -433,6 +433,10 @@ class Session:
             text = path.read_text()
         except OSError as exc:
             raise NosError(f"Cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            line = text_line(exc.object, exc.start)
+            raise NosError(f"{path}:{line}: not a configuration file (invalid UTF-8)",
+                           "Load failed: nothing was loaded") from None
         if _looks_like_commands(text):
             return self._tree_from_command_file(text, str(path), ignore_unknown)
         from .config.bootfile import load_boot
@@ -502,6 +506,11 @@ def _only(node, name: str):
     if node is not None and name in node.children:
         holder.children[name] = node.children[name]
     return holder
+
+
+def text_line(data: bytes, offset: int) -> int:
+    """The 1-based line number of byte ``offset`` in ``data``."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _looks_like_commands(text: str) -> bool:

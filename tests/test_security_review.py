@@ -164,3 +164,16 @@ def test_read_only_command_file_is_not_failed_by_a_concurrent_commit(tmp_path):
         yield "show host name"
 
     assert Session(tmp_path, apply=False).run_script(lines(), "show.cmds").ok
+
+
+# -- bad input: one clear error, nothing changed -----------------------------------------------
+def test_loading_a_binary_file_is_a_clear_error(tmp_path):
+    s = _conf(tmp_path)
+    (tmp_path / "etc/nos-shell").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "etc/nos-shell/binary.boot").write_bytes(b"system {\n\xd0\xff\x00\n}\n")
+    for verb in ("load", "merge"):
+        result = s.run(f"{verb} binary.boot")
+        assert not result.ok
+        assert "Internal error" not in result.output
+        assert "binary.boot:2: not a configuration file" in result.error.summary
+    assert not s.modified
