@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .commands import Command
 from .config import diff, render
+from .config.tree import ConfigTree
 from .errors import NosError
+from .schema import Kind
 from .ops_bgp import show_bgp_neighbors, show_bgp_summary
 from .ops_bgp import show_ip_route as show_ip_route_bgp
 from .ops_interfaces import show_interfaces
@@ -18,6 +20,35 @@ if TYPE_CHECKING:
     from .session import Session
 
 VYOS_COMPAT = "1.4"
+
+#: Leaves whose values operator-level users never see (password hashes, keys, MD5 secrets).
+SECRET_LEAVES = frozenset(("encrypted-password", "plaintext-password", "private-key",
+                           "preshared-key", "password"))
+MASK = "****************"
+
+
+def for_user(session: "Session", tree: ConfigTree) -> ConfigTree:
+    """``tree`` as ``session``'s user may read it: operators get secrets masked."""
+    if session.level == "admin":
+        return tree
+    masked = tree.copy()
+    _mask(masked.root, masked.schema)
+    return masked
+
+
+def _mask(node, spec) -> None:
+    for name, child in node.children.items():
+        sub = spec.children.get(name)
+        if sub is None:
+            continue
+        if sub.kind is Kind.TAG:
+            for entry in child.children.values():
+                _mask(entry, sub)
+        elif sub.is_leaf:
+            if name in SECRET_LEAVES and child.values:
+                child.values = [MASK] * len(child.values)
+        else:
+            _mask(child, sub)
 
 
 def run(session: "Session", command: Command) -> str:
@@ -39,7 +70,7 @@ def logout(session: "Session", command: Command) -> str:
 
 
 def show_configuration(session: "Session", command: Command) -> str:
-    tree = session.running
+    tree = for_user(session, session.running)
     fmt = command.opts.get("format")
     if fmt == "commands" or any(name == "as_commands" for name, _ in command.pipes):
         return render.to_commands(tree)
@@ -84,7 +115,7 @@ def show_system_commit(session: "Session", command: Command) -> str:
         number = int(command.words[0])
         if not 0 <= number < len(revisions):
             raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {len(revisions)}")
-        return render.to_curly(session.store.revision(number))
+        return render.to_curly(for_user(session, session.store.revision(number)))
     lines = []
     for number, rev in enumerate(revisions):
         lines.append(f"{number:<3} {rev.time} by {rev.user} via {rev.via}\n")
@@ -99,7 +130,8 @@ def compare_revisions(session: "Session", command: Command) -> str:
     for number in (first, second):
         if not 0 <= number < count:
             raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {count}")
-    return diff.compare(session.store.revision(first), session.store.revision(second)) or \
+    return diff.compare(for_user(session, session.store.revision(first)),
+                        for_user(session, session.store.revision(second))) or \
         "No changes between revisions.\n\n"
 
 

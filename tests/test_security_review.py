@@ -177,3 +177,32 @@ def test_loading_a_binary_file_is_a_clear_error(tmp_path):
         assert "Internal error" not in result.output
         assert "binary.boot:2: not a configuration file" in result.error.summary
     assert not s.modified
+
+
+# -- operators do not read secrets ---------------------------------------------------------------
+WG_KEY = "YG4GfMbPz0NeIY4VpK2uRGnC4Gkdi6PHMtc1D2Cq3F0="
+
+
+def test_operator_does_not_see_secrets(tmp_path):
+    admin = _conf(tmp_path)
+    for line in (f"set interfaces wireguard wg0 private-key {WG_KEY}",
+                 "set interfaces wireguard wg0 address 10.9.0.1/24",
+                 f"set interfaces wireguard wg0 peer p1 preshared-key {WG_KEY}",
+                 "set interfaces wireguard wg0 peer p1 public-key " + "B" * 42 + "A=",
+                 "set interfaces wireguard wg0 peer p1 allowed-ips 10.9.0.2/32",
+                 "set protocols bgp system-as 65001",
+                 "set protocols bgp parameters router-id 192.0.2.1",
+                 "set protocols bgp neighbor 192.0.2.2 remote-as 65002",
+                 "set protocols bgp neighbor 192.0.2.2 password md5-secret",
+                 "commit"):
+        assert admin.run(line).ok, (line, admin.run(line).output)
+    hashed = Store(tmp_path).running().value("system", "login", "user", "vyos", "authentication",
+                                             "encrypted-password")
+    operator = Session(tmp_path, apply=False, level="operator")
+    for line in ("show configuration", "show configuration commands", "show configuration json",
+                 "show system commit 0", "compare 1 0"):
+        out = operator.run(line).output
+        assert "md5-secret" not in out and hashed not in out and "YG4GfMbP" not in out, line
+        assert "****************" in out, line
+    # admins see everything, as before
+    assert "md5-secret" in Session(tmp_path, apply=False).run("show configuration").output
