@@ -206,3 +206,20 @@ def test_operator_does_not_see_secrets(tmp_path):
         assert "****************" in out, line
     # admins see everything, as before
     assert "md5-secret" in Session(tmp_path, apply=False).run("show configuration").output
+
+
+# -- file permissions ---------------------------------------------------------------------------
+def test_existing_history_file_and_folder_are_made_private(tmp_path):
+    import stat
+
+    from nos_shell.shell.history import RedactingFileHistory
+
+    folder = tmp_path / "history"
+    folder.mkdir(mode=0o755)
+    path = folder / "vyos"
+    path.write_text("")
+    path.chmod(0o644)
+    folder.chmod(0o755)
+    RedactingFileHistory(path, lambda: ("op", ()))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -57,6 +57,10 @@ class RedactingFileHistory(FileHistory):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        # a file or folder made by an older version (or by hand) may be readable by others
+        for item, mode in ((path.parent, 0o700), (path, 0o600)):
+            if item.stat().st_mode & 0o077:
+                os.chmod(item, mode)
         self.context = context
         super().__init__(str(path))
 
