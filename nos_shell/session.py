@@ -319,9 +319,11 @@ class Session:
                 if self.candidate is not None and not self.modified:
                     self.candidate = self.running.copy()
 
-    def commit(self, comment: str = "", *, confirms: bool = False) -> str:
+    def commit(self, comment: str = "", *, confirms: bool = False, confirm_minutes: int | None = None) -> str:
         """Commit the candidate. ``confirms``: also confirm a pending commit-confirm, under
-        the same lock, so its timer cannot revert this commit along with it."""
+        the same lock, so its timer cannot revert this commit along with it.
+        ``confirm_minutes``: arm commit-confirm for this commit (also under the lock, so the
+        revision to go back to is the one this commit replaced, whoever else commits)."""
         candidate = self._cand()
         with self.store.locked():
             self.refresh()
@@ -334,14 +336,21 @@ class Session:
                     lines += [f"[ {' '.join(problem.path)} ]", problem.message, ""]
                 raise CommitError(*lines[:-1], "Commit failed")
             snapshot = candidate.copy()
+            before = self.store.revisions()[0].serial
             notes = [] if self.store.deferring else self._apply(self.running, snapshot)
             try:
-                self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
+                revision = self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
             except OSError as exc:
                 self._apply(snapshot, self.running)
                 raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
             self._running = snapshot
             confirmed = self._confirm_pending(confirms)
+            if confirm_minutes is not None:
+                from . import confirm
+
+                confirm.arm(self.store.root, confirm_minutes, before, revision.serial, self.user)
+                confirmed += (f"Initialized commit-confirm; {confirm_minutes} minutes to confirm before reload\n"
+                              "(without 'confirm', nos-shell re-applies the previous revision)\n")
         return "".join(note + "\n" for note in notes) + confirmed
 
     def _confirm_pending(self, confirms: bool) -> str:
@@ -370,22 +379,13 @@ class Session:
         return sorted(problems)
 
     def _do_commit_confirm(self, command: Command) -> str:
-        from . import confirm
-
         if self.store.deferring:
             raise NosError("commit-confirm cannot be used in a command file (nothing there is "
                            "kept before the last line succeeds)")
         minutes = int(command.words[0]) if command.words else 10
         if not 1 <= minutes <= 1440:
             raise NosError("commit-confirm needs 1 to 1440 minutes")
-        before = self.store.revisions()[0].serial
-        out = self.commit(command.opts.get("comment", ""))
-        after = self.store.revisions()[0].serial
-        if after == before:
-            return out
-        confirm.arm(self.store.root, minutes, before, after, self.user)
-        return (out + f"Initialized commit-confirm; {minutes} minutes to confirm before reload\n"
-                "(without 'confirm', nos-shell re-applies the previous revision)\n")
+        return self.commit(command.opts.get("comment", ""), confirm_minutes=minutes)
 
     def _do_confirm(self, command: Command) -> str:
         from . import confirm

@@ -227,11 +227,21 @@ class Store:
         path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
         self._write(path, (HEADER + json.dumps(info) + "\n" + dump_boot(tree)).encode())
         self._cache[path] = tree
+        if self._pending is None:
+            self._make_private(path.parent, files)
         keep = int(tree.value("system", "config-management", "commit-revisions") or DEFAULT_REVISIONS)
         for old in ([path] + files)[max(keep, 1):]:
             self._write(old, None)
             self._cache.pop(old, None)
         return Revision(serial, info["time"], user, via, comment)
+
+    @staticmethod
+    def _make_private(directory: Path, files: list[Path]) -> None:
+        """The archive folder 0700 and every revision 0600, also ones written by older versions."""
+        for path, mode in [(directory, 0o700)] + [(f, PRIVATE) for f in files]:
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mode & 0o777 != mode:
+                    os.chmod(path, mode)
 
     def _initialise(self) -> None:
         """First start: revision 0 is the saved configuration, or the default one."""

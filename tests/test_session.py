@@ -248,3 +248,10 @@ def test_saved_and_archived_configurations_are_private(tmp_path):
     assert len(files) >= 3
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, path
+    assert (tmp_path / "var/lib/nos-shell/archive").stat().st_mode & 0o077 == 0
+    # a revision left readable by an older version is made private by the next commit
+    old = files[1]
+    old.chmod(0o644)
+    s.execute("set system host-name private")
+    s.execute("commit")
+    assert old.stat().st_mode & 0o077 == 0
