@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="allow the full-screen editor for clients with a PTY and an xterm-like TERM "
                           "(default: the plain line mode for every client)")
     ssh.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    sub.add_parser("boot", help="after a restart: load the saved configuration and apply everything",
+                   description="Commit the saved configuration when it differs from the running one "
+                               "(as VyOS does at boot), then apply every backend as if all were new.")
     return parser
 
 
@@ -64,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         from .shell import ssh
 
         return ssh.main(root, args)
+    if args.subcommand == "boot":
+        return run_boot(root)
     user = args.user or _login_name()
     from .session import Session
 
@@ -85,6 +90,19 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"nos-shell: {exc}", file=sys.stderr)
         return 1
+
+
+def run_boot(root: Path) -> int:
+    from .boot import boot
+    from .errors import NosError
+    from .session import Session
+
+    try:
+        sys.stdout.write(boot(Session(root, user="root", via="boot")))
+    except NosError as exc:
+        sys.stderr.write(exc.render())
+        return 1
+    return 0
 
 
 def _login_name() -> str:

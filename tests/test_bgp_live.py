@@ -311,3 +311,25 @@ def test_deleting_bgp_stops_everything(pair):
     assert "stopped BIRD" in b.commit("delete protocols bgp")
     assert a.processes() == [] and b.processes() == []
     assert not a.kernel(B_NET) and not b.kernel(A_NET)
+
+
+def test_boot_after_a_restart_brings_bgp_and_nat_back(pair):
+    """As after a reboot: the daemons are gone and the NAT table flushed; `boot` restores both."""
+    from nos_shell.boot import boot
+
+    a, b = pair
+    a.start_bgp("bird", "set nat source rule 10 outbound-interface name 'eth0'",
+                "set nat source rule 10 translation address 'masquerade'", "set interfaces ethernet eth0")
+    b.start_bgp("bird")
+    _up(a, b)
+    for pid in a.processes():                      # the "reboot": BIRD dies, the table is flushed
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid), 9)
+    run("ip", "netns", "exec", a.ns, "nft", "delete", "table", "ip", "nos_shell_nat")
+    run("ip", "-n", a.ns, "route", "flush", "proto", "bird", check=False)
+    wait_for(lambda: not a.processes(), "BIRD gone")
+    out = boot(Session(a.root, user="root", via="boot"))
+    assert out.endswith("Applied revision 0 (live)\n")
+    _up(a, b)
+    tables = run("ip", "netns", "exec", a.ns, "nft", "list", "tables").stdout
+    assert "table ip nos_shell_nat" in tables

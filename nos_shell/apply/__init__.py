@@ -68,11 +68,20 @@ def compile_by_backend(tree: ConfigTree) -> dict[str, files.Files]:
     return {name: module.compile(tree) for name, module in _backends().items()}  # type: ignore[attr-defined]
 
 
-def apply(target: Target, old: ConfigTree, new: ConfigTree) -> list[str]:
-    """Bring the target to ``new``; returns notes for the commit output."""
+def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool = False) -> list[str]:
+    """Bring the target to ``new``; returns notes for the commit output.
+
+    ``everything`` treats every generated file as changed, so each backend reloads as if all
+    of it were new: what `nos-shell boot` needs after a restart (daemons to start, the NAT
+    table to load), when the files on disk are already right."""
     wanted = compile_by_backend(new)
     previous_owned = files.owned(target.root)
     change = files.plan(target.root, wanted)
+    if everything:
+        for backend_files in wanted.values():
+            for rel, data in backend_files.items():
+                change.previous.setdefault(rel, files.read(target.root / rel))
+                change.changed[rel] = data
     if target.live:
         _check(target, change)
     files.write(target.root, wanted, change)

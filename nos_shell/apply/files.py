@@ -60,6 +60,11 @@ class OnDisk:
     gid: int
 
 
+def read(path: Path) -> OnDisk | None:
+    """A file's bytes, mode and owner as they are now (None when absent)."""
+    return _read(path)
+
+
 def _read(path: Path) -> OnDisk | None:
     try:
         st = path.stat()

@@ -1,0 +1,42 @@
+"""`nos-shell boot`: bring the router up from its configuration after a restart.
+
+VyOS loads the *saved* configuration at boot; changes committed but not saved are gone.
+nos-shell does the same: when the saved configuration differs from the running one, it is
+committed (as a revision by `boot`), so `compare 1` and `rollback 1` still reach what ran
+before. Then every backend is applied as if all of its files were new, which starts BIRD
+or GoBGP, loads the NAT table (Debian's nftables.service flushes the ruleset at boot) and
+lets networkd re-read its units. Run by nos-shell-boot.service on a live router.
+"""
+from __future__ import annotations
+
+from .apply import apply, load_target
+from .errors import NosError
+from .session import Session
+
+
+def boot(session: Session) -> str:
+    """Load the saved configuration (when it differs) and apply everything; the messages."""
+    out: list[str] = []
+    saved = session.store.saved()
+    if saved is not None and saved != session.running:
+        problems = session.verify(saved)
+        if problems:
+            out.append("The saved configuration does not verify; keeping the running one:")
+            out += [f"  [ {' '.join(p.path)} ] {p.message}" for p in problems]
+        else:
+            session.configure()
+            session.candidate = saved.copy()
+            session.via = "boot"
+            out.append(session.commit("saved configuration loaded at boot").rstrip("\n"))
+            session.mode, session.candidate = "op", None
+            out.append("Loaded the saved configuration")
+    target = load_target(session.store.root)
+    if not session.apply_changes:
+        return "\n".join(line for line in out if line) + "\n" if out else ""
+    try:
+        notes = apply(target, session.running, session.running, everything=True)
+    except NosError as exc:
+        raise NosError("Applying the running configuration at boot failed:", *exc.lines) from None
+    out += notes
+    out.append(f"Applied revision 0 ({'live' if target.live else 'files only'})")
+    return "\n".join(line for line in out if line) + "\n"
