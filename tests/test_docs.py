@@ -20,3 +20,12 @@ def test_reference_covers_every_area():
                  "`service dhcp-server shared-network-name <txt> subnet <x.x.x.x/x>`",
                  "`system login user <username> authentication plaintext-password <text>`"):
         assert path in text
+
+
+def test_readme_opens_with_the_two_set_up_commands():
+    readme = (DOCS.parent / "README.md").read_text().splitlines()
+    assert readme[0] == "```sh"
+    commands = readme[1:readme.index("```", 1)]
+    assert [line.split("#")[0].strip() for line in commands] == ["./run-shell", "sudo ./run-tests"]
+    ci = (DOCS.parent / ".ci" / "run").read_text()
+    assert "./run-tests" in ci
