@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 OP, CONF = "op", "conf"
 
 _FAST = re.compile(r"(set|delete)((?: [^\s'\"|\\]+)+)(?: '([^'\\]*)')?")
-_PIECES = re.compile(r"""\s*(?:(\|)|("(?:\\.|[^"\\])*"?)|('(?:\\.|[^'\\])*'?)|([^\s"'|]+))""")
+# one word of a line: `|`, a "double" or 'single' quoted string (perhaps unterminated, as
+# while typing) or a bare word; whitespace is all that lies between words
+WORD = re.compile(r"""\||"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|[^\s"'|]+""")
 
 
 @dataclass
@@ -57,18 +59,11 @@ def split_words(line: str) -> list[str]:
 
 
 def _raw_pieces(line: str) -> list[str]:
-    pieces = []
-    pos, end = 0, len(line.rstrip())
-    while pos < end:
-        m = _PIECES.match(line, pos)
-        if m is None or m.end() == pos:
-            raise ParseError(f"Invalid command: [{line.strip()}]")
-        raw = next(g for g in m.groups() if g is not None)
+    pieces = WORD.findall(line)
+    for raw in pieces:
         if raw[0] in "\"'" and (len(raw) < 2 or raw[-1] != raw[0] or raw.endswith("\\" + raw[0])
                                 and not raw.endswith("\\\\" + raw[0])):
             raise ParseError(f"Unterminated quote in: {line.strip()}")
-        pieces.append(raw)
-        pos = m.end()
     return pieces
 
 

@@ -13,10 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..commands import CONF, OP, next_keywords
+from ..commands import CONF, OP, WORD, next_keywords
 from ..schema import SCHEMA, Kind, SchemaNode
-
-_PIECE = re.compile(r"""("(?:\\.|[^"\\])*"?)|('(?:\\.|[^'\\])*'?)|(\|)|([^\s"'|]+)""")
 
 # roles of words
 KEYWORD, NAME, KEY, VALUE, FREE = "keyword", "name", "key", "value", "free"
@@ -144,7 +142,7 @@ def grammar_step(prefix: str, mode: str) -> tuple[tuple[str, ...], bool, bool]:
 
 def pieces(line: str) -> list[tuple[int, int, str]]:
     """(start, end, raw) of each word; quotes stay on the raw word, `|` is a word."""
-    return [(m.start(), m.end(), m.group()) for m in _PIECE.finditer(line)]
+    return [(m.start(), m.end(), m.group()) for m in WORD.finditer(line)]
 
 
 def unquote(raw: str) -> str:
