@@ -33,7 +33,7 @@ def _child(node: SchemaNode, word: str, seen: list[str], trailer: str) -> Schema
     child = node.children.get(word)
     if child is not None:
         return child
-    names = [n for n in node.children if n.startswith(word)] if word else []
+    names = node.complete_child(word) if word else []
     if len(names) == 1:
         return node.children[names[0]]
     if len(names) > 1:

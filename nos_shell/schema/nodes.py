@@ -44,7 +44,7 @@ class SchemaNode:
         return self.children.get(name)
 
     def complete_child(self, prefix: str) -> list[str]:
-        """Child names starting with ``prefix`` (all of them for an exact match)."""
+        """Child names a word may stand for: an exact name alone, else every name it begins."""
         if prefix in self.children:
             return [prefix]
         return [n for n in self.children if n.startswith(prefix)]

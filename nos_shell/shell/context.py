@@ -55,17 +55,10 @@ def _after_name(node: SchemaNode, path: tuple[str, ...]) -> PathState:
     return PathState("child", node, path)
 
 
-def match_children(node: SchemaNode, prefix: str) -> list[str]:
-    """Child names of ``node`` a word may stand for (an exact name wins over prefixes)."""
-    if prefix in node.children:
-        return [prefix]
-    return [name for name in node.children if name.startswith(prefix)]
-
-
 def step(state: PathState, word: str) -> tuple[bool, str, PathState]:
     """Walk one complete word: (accepted?, the word expanded, the next state)."""
     if state.expect == "child":
-        names = match_children(state.node, word)
+        names = state.node.complete_child(word)
         if len(names) != 1:
             return False, word, PathState("end", state.node, state.tree_path)
         child = state.node.children[names[0]]
@@ -283,7 +276,7 @@ class _Walk:
         if slot.free != "path" or state is None or quoted and state.expect == "child":
             return Word(start, end, raw, FREE, None, unquote(raw))
         if state.expect == "child":
-            ok = None if match_children(state.node, raw) else False
+            ok = None if state.node.complete_child(raw) else False
             return Word(start, end, raw, NAME, ok, raw)
         if state.expect == "end":
             return Word(start, end, raw, VALUE, False, raw)
