@@ -112,10 +112,6 @@ class Bgp:
     connected: dict[str, tuple[str, ...]] = field(default_factory=dict)
     static: dict[str, tuple[StaticRoute, ...]] = field(default_factory=dict)
 
-    def families_in_use(self) -> tuple[str, ...]:
-        used = {f for n in self.neighbors for f in n.families}
-        return tuple(f for f in FAMILIES if f in used)
-
 
 def configured(tree: ConfigTree) -> bool:
     """True when the tree holds BGP configuration (the backend choice alone is none)."""

@@ -40,9 +40,6 @@ class SchemaNode:
         self.is_leaf = self.kind in (Kind.LEAF, Kind.MULTI, Kind.FLAG)
         self.takes_value = self.kind in (Kind.LEAF, Kind.MULTI)
 
-    def child(self, name: str) -> "SchemaNode | None":
-        return self.children.get(name)
-
     def complete_child(self, prefix: str) -> list[str]:
         """Child names a word may stand for: an exact name alone, else every name it begins."""
         if prefix in self.children:
