@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import types
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 

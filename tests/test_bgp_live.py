@@ -232,7 +232,7 @@ def test_adding_a_neighbor_and_an_announcement_keeps_the_session(pair, backend, 
     _up(a, b)
     before = (_since(a), _since(b))
     time.sleep(1.1)      # a reset now would show as a later establishment time (1 s resolution)
-    output = a.commit(f"set protocols bgp neighbor 192.0.2.3 remote-as 65003",
+    output = a.commit("set protocols bgp neighbor 192.0.2.3 remote-as 65003",
                       *(f"set protocols bgp neighbor 192.0.2.3 {t}" for t in TIMERS),
                       f"set protocols bgp address-family ipv4-unicast network {EXTRA_NET}")
     assert "restarted" not in output and "started" not in output

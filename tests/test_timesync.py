@@ -9,8 +9,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from lab import missing, netns, require_tool
 
 GOLDEN = Path(__file__).parent / "golden" / "ntp" / "expected" / "etc/systemd/timesyncd.conf.d/10-nos-shell.conf"
