@@ -336,3 +336,13 @@ def test_file_names_complete_for_load_save_and_merge(tmp_path):
     (tmp_path / "elsewhere" / "r1.cmds").write_text("")
     assert words(st, f"save {tmp_path}/else") == [f"{tmp_path}/elsewhere/"]
     assert words(st, f"load {tmp_path}/elsewhere/") == [f"{tmp_path}/elsewhere/r1.cmds"]
+
+
+def test_the_shell_reads_quoted_words_as_the_parser_does():
+    from nos_shell.commands import split_words
+    from nos_shell.shell.context import unquote
+
+    for raw in ("'a\\d'", '"x\\"y"', "'it\\'s'", "plain", "'tab\\there'"):
+        assert unquote(raw) == split_words(raw)[0]
+    assert unquote("'still typing") == "still typing"
+    assert unquote("'ends in quote\\'") == "ends in quote'"

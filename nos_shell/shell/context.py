@@ -9,10 +9,10 @@ Nothing here imports prompt_toolkit: the module is pure and cheap to test.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..config.quoting import unquote as quoting_unquote
 from ..commands import CONF, OP, WORD, next_keywords
 from ..schema import SCHEMA, Kind, SchemaNode
 
@@ -139,10 +139,17 @@ def pieces(line: str) -> list[tuple[int, int, str]]:
 
 
 def unquote(raw: str) -> str:
-    if raw[:1] in "\"'":
-        body = raw[1:-1] if len(raw) >= 2 and raw[-1] == raw[0] else raw[1:]
-        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
-    return raw
+    """The value of a word as the parser will read it; a quote still open while typing is
+    read as if it were closed."""
+    if raw[:1] in "\"'" and (len(raw) < 2 or raw[-1] != raw[0] or _escaped_end(raw)):
+        raw += raw[0]
+    return quoting_unquote(raw)
+
+
+def _escaped_end(raw: str) -> bool:
+    """True when the last character is a quote escaped by an odd run of backslashes."""
+    run = len(raw) - 1 - len(raw[:-1].rstrip("\\"))
+    return run % 2 == 1
 
 
 def _free_role(mode: str, command: tuple[str, ...], free_index: int, segment: int,
