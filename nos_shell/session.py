@@ -255,6 +255,8 @@ class Session:
         as_commands = any(name == "as_commands" for name, _ in command.pipes)
         if as_commands:
             return self._show_commands(words)
+        if any(name == "as_compare" for name, _ in command.pipes):     # `show | compare`
+            return self._do_compare(Command("compare"))
         tree, schema = self._cand(), self._cand().schema
         path: tuple[str, ...] = ()
         spec = schema

@@ -62,7 +62,7 @@ def test_configuration_command_words(state):
     assert words(state, "exit ") == ["discard"]
     assert words(state, "run sh") == ["show"]
     assert words(state, "run show int") == ["interfaces"]
-    assert words(state, "show | ") == ["commands", "count", "except", "grep", "match", "more", "no-more"]
+    assert words(state, "show | ") == ["commands", "compare", "count", "except", "grep", "match", "more", "no-more"]
 
 
 # -- configuration paths ----------------------------------------------------------------------

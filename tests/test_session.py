@@ -255,3 +255,10 @@ def test_saved_and_archived_configurations_are_private(tmp_path):
     s.execute("set system host-name private")
     s.execute("commit")
     assert old.stat().st_mode & 0o077 == 0
+
+
+def test_show_pipe_compare_is_compare(tmp_path):
+    s = Session(tmp_path)
+    s.execute("configure")
+    s.execute("set system host-name r5")
+    assert s.execute("show | compare") == s.execute("compare") == '[system]\n- host-name "vyos"\n+ host-name "r5"\n'
