@@ -141,3 +141,20 @@ def test_comments_attach_to_nodes_and_tag_values_only():
         t.comment(words("interfaces ethernet"), "all of them")
     with pytest.raises(PathError, match="is not valid"):
         t.comment(words("interfaces ethernet eth1"), "absent")
+
+
+def test_an_emptied_container_below_a_tag_value_goes_away():
+    t = tree("set interfaces ethernet eth0 dhcp-options no-default-route")
+    t.delete(words("interfaces ethernet eth0 dhcp-options no-default-route"))
+    assert to_commands(t) == "set interfaces ethernet eth0\n"
+    # a presence container stays (it means something), as does the tag value itself
+    t = tree("set protocols static route 192.0.2.0/24 blackhole distance 5")
+    t.delete(words("protocols static route 192.0.2.0/24 blackhole distance"))
+    assert to_commands(t) == "set protocols static route 192.0.2.0/24 blackhole\n"
+
+
+def test_copy_needs_a_tag_value():
+    t = tree("set interfaces ethernet eth0 dhcp-options no-default-route")
+    for path in ("interfaces ethernet eth0 dhcp-options", "interfaces ethernet", "interfaces"):
+        with pytest.raises(PathError, match="is not a tag node value"):
+            t.copy_tag(words(path), ["eth1", "x"], move=False)

@@ -80,17 +80,24 @@ def _check(node: SchemaNode, value: str, path: list[str], trailer: str) -> None:
                         str(exc), "Value validation failed", trailer) from None
 
 
-def schema_at(path: tuple[str, ...] | list[str], schema: SchemaNode = SCHEMA) -> SchemaNode | None:
-    """The schema node for a full tree path (names and keys), or None."""
-    node = schema
-    expect_key = False
+def locate(path: tuple[str, ...] | list[str], schema: SchemaNode = SCHEMA) -> tuple[SchemaNode | None, str]:
+    """Where a full tree path (names and keys) ends: its schema node and what its last word
+    is: ``"tag"`` (a tag node's name, `interfaces ethernet`), ``"key"`` (a tag value,
+    `interfaces ethernet eth0`), ``"name"`` (any other node) or ``""`` (the root).
+    Unknown names give ``(None, "")``."""
+    node, last = schema, ""
     for word in path:
-        if expect_key:
-            expect_key = False
+        if last == "tag":
+            last = "key"
             continue
         child = node.children.get(word)
         if child is None:
-            return None
+            return None, ""
         node = child
-        expect_key = node.kind is Kind.TAG
-    return node
+        last = "tag" if node.kind is Kind.TAG else "name"
+    return node, last
+
+
+def schema_at(path: tuple[str, ...] | list[str], schema: SchemaNode = SCHEMA) -> SchemaNode | None:
+    """The schema node for a full tree path (names and keys), or None."""
+    return locate(path, schema)[0]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..errors import PathError
 from ..schema import SCHEMA, Kind, SchemaNode
-from .path import Resolved, invalid, resolve, schema_at
+from .path import Resolved, invalid, locate, resolve, schema_at
 
 _COMMENT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -171,10 +171,9 @@ class ConfigTree:
             node = self.node(*path)
             if node is None or node.children or node.values is not None:
                 return
-            spec = schema_at(path, self.schema)
-            on_tag_name = self.is_tag_name(path)
-            removable = on_tag_name or (spec is not None and spec.kind is Kind.CONTAINER
-                                        and not spec.presence and not self._ends_on_key(path))
+            spec, last = locate(path, self.schema)
+            removable = last == "tag" or (last == "name" and spec is not None
+                                          and spec.kind is Kind.CONTAINER and not spec.presence)
             if not removable:
                 return
             del self.node(*path[:-1]).children[path[-1]]  # type: ignore[union-attr]
@@ -182,15 +181,7 @@ class ConfigTree:
 
     def is_tag_name(self, path: tuple[str, ...]) -> bool:
         """True when ``path`` ends on a tag node's name (`interfaces ethernet`), not a key."""
-        node = self.schema
-        expect_key = False
-        for word in path:
-            if expect_key:
-                expect_key = False
-                continue
-            node = node.children[word]
-            expect_key = node.kind is Kind.TAG
-        return expect_key
+        return locate(path, self.schema)[1] == "tag"
 
     def comment(self, words: list[str] | tuple[str, ...], text: str) -> None:
         res = resolve(words, self.schema, "Comment failed")
@@ -211,8 +202,7 @@ class ConfigTree:
         """`copy` / `rename`: duplicate or move a tag entry under a new key of the same tag."""
         verb = "Rename" if move else "Copy"
         res = resolve(src, self.schema, f"{verb} failed")
-        if res.open_tag or len(res.path) < 2 or schema_at(res.path, self.schema) is None \
-                or not self._ends_on_key(res.path):
+        if not self._ends_on_key(res.path):
             raise PathError(f"{verb} failed: [{' '.join(src)}] is not a tag node value")
         if len(dst) != 2 or dst[0] != res.path[-2]:
             raise PathError(f"{verb} failed: destination must be '{res.path[-2]} VALUE'")
@@ -228,8 +218,8 @@ class ConfigTree:
             del parent.children[res.path[-1]]
 
     def _ends_on_key(self, path: tuple[str, ...]) -> bool:
-        return not self.is_tag_name(path) and schema_at(path[:-1], self.schema) is not None \
-            and schema_at(path[:-1], self.schema).kind is Kind.TAG  # type: ignore[union-attr]
+        """True when ``path`` ends on a tag value (`interfaces ethernet eth0`)."""
+        return locate(path, self.schema)[1] == "key"
 
     def merge(self, other: "ConfigTree") -> None:
         """Merge another tree into this one (VyOS `merge`: leaves from ``other`` win)."""
