@@ -155,13 +155,17 @@ class Store:
         """True inside :meth:`deferred` once something was committed there."""
         return any(path.parent == self.path(ARCHIVE) for path, _ in self._pending or ())
 
-    def revisions(self) -> list[Revision]:
-        """Newest first; index 0 is the running configuration. Never empty."""
+    def _files(self) -> list[Path]:
+        """Archive files, newest first; on first use the initial revision is made."""
         files = self._archive_files()
         if not files:
             self._initialise()
             files = self._archive_files()
-        return [self._meta(path) for path in files]
+        return files
+
+    def revisions(self) -> list[Revision]:
+        """Newest first; index 0 is the running configuration. Never empty."""
+        return [self._meta(path) for path in self._files()]
 
     def _meta(self, path: Path) -> Revision:
         first = self._first_line(path)
@@ -182,10 +186,7 @@ class Store:
 
     def revision(self, number: int) -> ConfigTree:
         """Revision ``number`` (0 = running). IndexError when there is no such revision."""
-        files = self._archive_files()
-        if not files:
-            self._initialise()
-            files = self._archive_files()
+        files = self._files()
         if not 0 <= number < len(files):
             raise IndexError(number)
         return self._load(files[number]).copy()
@@ -199,11 +200,7 @@ class Store:
 
     def running(self) -> ConfigTree:
         """The running configuration, shared with the archive cache: do not modify it."""
-        files = self._archive_files()
-        if not files:
-            self._initialise()
-            files = self._archive_files()
-        return self._load(files[0])
+        return self._load(self._files()[0])
 
     def _load(self, path: Path) -> ConfigTree:
         from .config.bootfile import load_boot
