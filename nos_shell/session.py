@@ -468,9 +468,7 @@ class Session:
         name = command.words[0]
         tree, warnings = self._read_config_file(name, bool(command.opts.get("ignore_unknown")))
         self.candidate = tree
-        return (f"Loading configuration from '{self.config_file(name)}'...\n"
-                + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
-                + "Load complete. Use 'commit' to make changes effective.\n")
+        return self._loaded(name, warnings, "Load")
 
     def _do_merge(self, command: Command) -> str:
         name = command.words[0]
@@ -488,9 +486,13 @@ class Session:
                 node.values = None if sub.values is None else list(sub.values)
             tree = limited
         self._cand().merge(tree)
+        return self._loaded(name, warnings, "Merge")
+
+    def _loaded(self, name: str, warnings: list[str], verb: str) -> str:
+        """What `load` and `merge` print: the file, a warning per skipped path, the end."""
         return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
-                + "Merge complete. Use 'commit' to make changes effective.\n")
+                + f"{verb} complete. Use 'commit' to make changes effective.\n")
 
 
 def _verify_backends(tree: ConfigTree) -> list:
