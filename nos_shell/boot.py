@@ -9,7 +9,7 @@ lets networkd re-read its units. Run by nos-shell-boot.service on a live router.
 """
 from __future__ import annotations
 
-from .apply import apply, load_target
+from .apply import load_target
 from .errors import NosError
 from .session import Session
 
@@ -33,8 +33,13 @@ def boot(session: Session) -> str:
     target = load_target(session.store.root)
     if not session.apply_changes:
         return "\n".join(line for line in out if line) + "\n" if out else ""
+    from .transaction import run
+
     try:
-        notes = apply(target, session.running, session.running, everything=True)
+        with session.store.locked():
+            session.refresh()
+            _, notes = run(session.store, target, session.running, session.running, lambda: None,
+                           everything=True)
     except NosError as exc:
         raise NosError("Applying the running configuration at boot failed:", *exc.lines) from None
     out += notes

@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     root, live = choose_root(args)
+    if not recover(root):
+        return 1
     if args.subcommand == "ssh-server":
         from .shell import ssh
 
@@ -90,6 +92,25 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"nos-shell: {exc}", file=sys.stderr)
         return 1
+
+
+def recover(root: Path) -> bool:
+    """Before anything else: resolve a commit a crash interrupted (nos_shell/apply/journal.py),
+    saying on stderr what was done. False when that failed (the message says why)."""
+    from .apply import journal
+
+    if not journal.exists(root):
+        return True
+    from .errors import NosError
+
+    try:
+        messages = journal.recover(root)
+    except NosError as exc:
+        sys.stderr.write(exc.render())
+        return False
+    for message in messages:
+        print(message, file=sys.stderr)
+    return True
 
 
 def run_boot(root: Path) -> int:

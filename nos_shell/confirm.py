@@ -81,9 +81,8 @@ def revert_if_due(root: Path) -> bool:
         previous = session.store.revision_by_serial(record.revert_to)
         running = session.store.running()
         if previous is not None and previous != running:
-            session.apply_tree(running, previous)
-            session.store.commit(previous, user="root", via="commit-confirm",
-                                 comment=f"commit-confirm of revision {record.serial} not confirmed: reverted")
+            session.transact(running, previous,
+                             f"commit-confirm of revision {record.serial} not confirmed: reverted")
         disarm(root)
     return True
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
+
+from .fault import point
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -16,7 +19,9 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
             handle.write(data)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
+            point("fsync")
             os.fsync(handle.fileno())
+        point("rename")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -28,10 +33,10 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
 def fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        point("fsync")
         os.fsync(fd)
     finally:
         os.close(fd)
-
 
 
 def atomic_write_many(items: list[tuple[Path, bytes, int]]) -> None:
@@ -50,8 +55,10 @@ def atomic_write_many(items: list[tuple[Path, bytes, int]]) -> None:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 os.fchmod(handle.fileno(), mode)
+        point("fsync")
         os.sync()
         for tmp, path in staged:
+            point("rename")
             os.replace(tmp, path)
     except BaseException:
         for tmp, _ in staged:
@@ -60,3 +67,24 @@ def atomic_write_many(items: list[tuple[Path, bytes, int]]) -> None:
         raise
     for directory in sorted({path.parent for _, path in staged}):
         fsync_dir(directory)
+
+
+TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+"""The name of a temporary file made by this module: ``.NAME.XXXXXXXX.tmp`` (mkstemp)."""
+
+
+def remove_temp_files(directory: Path, names: set[str] | None = None) -> int:
+    """Remove temporary files this module left in ``directory`` (a crash between writing and
+    renaming); only those for a file in ``names`` when given. Returns how many went."""
+    removed = 0
+    try:
+        entries = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    for entry in entries:
+        match = TEMP_NAME.fullmatch(entry)
+        if match and (names is None or match["name"] in names):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                os.unlink(directory / entry)
+                removed += 1
+    return removed

@@ -44,6 +44,8 @@ class Session:
                 raise ValueError("Session needs a root directory (or a Store)")
             store = Store(root)
         self.store = store
+        # a commit interrupted by a crash is resolved before anything else (apply/journal.py)
+        self.recovered = _recover(store.root)
         self.user = user
         self.via = via
         self.level = level
@@ -134,12 +136,16 @@ class Session:
                     return Result("".join(output), False, NosError(
                         f"{name}: another session committed while the script ran; nothing was kept"))
                 if final != base:
+                    from . import transaction
+
                     try:
-                        output.extend(note + "\n" for note in self._apply(base, final))
+                        _, notes = transaction.run(self.store, self._target(), base, final, keep)
                     except NosError as exc:
                         self.refresh()
                         return Result("".join(output), False, NosError(f"{name}: {exc.summary}"))
-                keep()
+                    output.extend(note + "\n" for note in notes)
+                else:
+                    keep()
         return Result("".join(output))
 
     def execute(self, line: str) -> str:
@@ -339,12 +345,10 @@ class Session:
                 raise CommitError(*lines[:-1], "Commit failed")
             snapshot = candidate.copy()
             before = self.store.revisions()[0].serial
-            notes = [] if self.store.deferring else self._apply(self.running, snapshot)
-            try:
-                revision = self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
-            except OSError as exc:
-                self._apply(snapshot, self.running)
-                raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
+            if self.store.deferring:      # a command file: applied once, at its end
+                notes, revision = [], self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
+            else:
+                revision, notes = self.transact(self.running, snapshot, comment)
             self._running = snapshot
             confirmed = self._confirm_pending(confirms)
             if confirm_minutes is not None:
@@ -362,8 +366,25 @@ class Session:
             return "Reload timer stopped: the pending commit-confirm is confirmed by this commit\n"
         return ""
 
+    def _target(self):
+        """Where commits take effect (None: this session only archives)."""
+        from .apply import load_target
+
+        return load_target(self.store.root) if self.apply_changes else None
+
+    def transact(self, old: ConfigTree, new: ConfigTree, comment: str, *, via: str | None = None):
+        """Apply and archive ``new`` in one journaled transaction (nos_shell/transaction.py);
+        (revision, notes). The caller holds the commit lock."""
+        from . import transaction
+
+        try:
+            return transaction.commit(self.store, self._target(), old, new, self.user, via or self.via, comment)
+        except CommitError as exc:
+            raise CommitError(*exc.lines, "Commit failed") from None
+
     def _apply(self, old: ConfigTree, new: ConfigTree) -> list[str]:
-        """Generated files and live reloads for ``new`` (see nos_shell/apply)."""
+        """Generated files and live reloads for ``new`` (see nos_shell/apply), not archived
+        and not journaled: prefer :meth:`transact`."""
         if not self.apply_changes:
             return []
         from .apply import apply, load_target
@@ -523,6 +544,21 @@ def _looks_like_commands(text: str) -> bool:
         if stripped and not stripped.startswith(("#", "//")):
             return stripped.startswith("set ")
     return False
+
+
+def _recover(root: Path) -> list[str]:
+    """Resolve an interrupted commit's journal (one stat when there is none); the messages
+    go to stderr as well, since no command output exists yet."""
+    from .apply import journal
+
+    if not journal.exists(root):
+        return []
+    import sys
+
+    messages = journal.recover(root)
+    for message in messages:
+        print(message, file=sys.stderr)
+    return messages
 
 
 def _apply_pipes(output: str, pipes: list[tuple[str, str | None]]) -> str:

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ ARCHIVE = Path("var/lib/nos-shell/archive")
 LOCK = Path("var/lib/nos-shell/lock")
 HEADER = "// nos-shell revision "
 DEFAULT_REVISIONS = 100
+_HELD: set[tuple[str, int]] = set()     # (root, thread) pairs holding the commit lock
 PRIVATE = 0o600
 
 DEFAULT_CONFIG = """\
@@ -125,12 +127,20 @@ class Store:
         """Serialise commits of concurrent sessions on this root."""
         lock = self.path(LOCK)
         lock.parent.mkdir(parents=True, exist_ok=True)
+        key = (os.path.abspath(self.root), threading.get_ident())
         with open(lock, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            _HELD.add(key)
             try:
                 yield
             finally:
+                _HELD.discard(key)
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @property
+    def holds_lock(self) -> bool:
+        """True while this thread holds the commit lock of this root (flock is not re-entrant)."""
+        return (os.path.abspath(self.root), threading.get_ident()) in _HELD
 
     # -- revisions -------------------------------------------------------------------------
     def _archive_files(self) -> list[Path]:

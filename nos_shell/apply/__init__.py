@@ -14,20 +14,36 @@ the router's context, never through a shell). A backend module may provide:
 
 When a check fails nothing is written. When writing or a reload fails, the previous files are
 put back and every backend is reloaded again with them, and the commit fails.
+
+A crash cannot be undone in-process: :func:`apply` tells a :class:`Journal` what it is about
+to do (before the first file is written, and before each backend's reload), so the next
+process can finish or undo it (``nos_shell/apply/journal.py``).
 """
 from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from . import files
 from .target import Target, load_target
 
-__all__ = ["Context", "Target", "apply", "load_target"]
+__all__ = ["Context", "Journal", "Target", "apply", "load_target", "reload_all"]
+
+
+class Journal(Protocol):
+    """Where :func:`apply` records its intent before acting (see apply/journal.py)."""
+
+    def begin(self, change: files.Plan) -> None:
+        """Called once, before any file is written."""
+
+    def reloading(self, backend: str) -> None:
+        """Called before ``backend``'s reload starts."""
 
 
 @dataclass
@@ -44,7 +60,10 @@ class Context:
     def run(self, *argv: str, check: bool = True, timeout: float = 60,
             input: str | None = None) -> subprocess.CompletedProcess:
         """Run a program in the router's context; raises CommitError when it fails."""
+        from ..fault import point
+
         full = self.target.argv(*argv)
+        point("reload")
         try:
             result = subprocess.run(full, capture_output=True, text=True, timeout=timeout, input=input)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -68,12 +87,14 @@ def compile_by_backend(tree: ConfigTree) -> dict[str, files.Files]:
     return {name: module.compile(tree) for name, module in _backends().items()}  # type: ignore[attr-defined]
 
 
-def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool = False) -> list[str]:
+def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool = False,
+          journal: Journal | None = None) -> list[str]:
     """Bring the target to ``new``; returns notes for the commit output.
 
     ``everything`` treats every generated file as changed, so each backend reloads as if all
     of it were new: what `nos-shell boot` needs after a restart (daemons to start, the NAT
-    table to load), when the files on disk are already right."""
+    table to load), when the files on disk are already right. ``journal`` hears of every
+    step before it happens."""
     wanted = compile_by_backend(new)
     previous_owned = files.owned(target.root)
     change = files.plan(target.root, wanted)
@@ -84,15 +105,17 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
                 change.changed[rel] = data
     if target.live:
         _check(target, change)
+    if journal is not None:
+        journal.begin(change)
     files.write(target.root, wanted, change)
     if not target.live:
         return []
     try:
-        return _reload_all(target, old, new, change)
+        return reload_all(target, old, new, change, started=journal.reloading if journal else None)
     except CommitError as failure:
         files.restore(target.root, change, previous_owned)
         try:
-            _reload_all(target, new, old, _reversed(change))
+            reload_all(target, new, old, _reversed(change))
         except CommitError as second:
             raise CommitError(*failure.lines, "Reverting to the previous configuration also failed:",
                               *second.lines) from None
@@ -110,12 +133,17 @@ def _reversed(change: files.Plan) -> files.Plan:
     return back
 
 
-def _reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.Plan) -> list[str]:
+def reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.Plan, *,
+               only: set[str] | None = None, started: Callable[[str], None] | None = None) -> list[str]:
+    """Run every backend's reload (or those in ``only``) for ``change``; their notes.
+    ``started(name)`` is called before each one."""
     notes: list[str] = []
     for name, module in _backends().items():
         reload = getattr(module, "reload", None)
-        if reload is None or name in target.skip_reload:
+        if reload is None or name in target.skip_reload or (only is not None and name not in only):
             continue
+        if started is not None:
+            started(name)
         mine = {rel for rel, owner in change.owners.items() if owner == name}
         ctx = Context(target, old, new, set(change.changed) & mine, change.removed & mine)
         reload(ctx)

@@ -1,0 +1,68 @@
+"""The one way a tree is applied and archived: a journaled transaction.
+
+Every path that makes a configuration take effect goes through :func:`run` (``commit``,
+a command file's final apply, the commit-confirm revert, `nos-shell boot`). The caller holds
+the commit lock (``Store.locked``) and has verified the tree. The steps, in order:
+
+1. resolve the journal of a transaction an earlier process did not finish (apply/journal.py);
+2. compile, plan and check (nothing written yet; a failed check ends the commit here);
+3. record the intent in the journal;
+4. write the changed files atomically (and the manifest);
+5. reload the backends, each recorded in the journal before it starts;
+6. archive the revision (the moment the commit happened);
+7. delete the journal.
+
+A failure in 4-5 restores the previous files and reloads them (nos_shell/apply); a failure
+in 6 rolls back through the journal. A crash anywhere leaves the journal for the next
+process, which rolls back (not archived) or forward (archived).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from .errors import CommitError
+
+if TYPE_CHECKING:
+    from .apply.target import Target
+    from .config.tree import ConfigTree
+    from .store import Revision, Store
+
+T = TypeVar("T")
+
+
+def commit(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
+           user: str, via: str, comment: str = "") -> tuple[Revision, list[str]]:
+    """Apply ``new`` over ``old`` on ``target`` (None: archive only) and archive it as a
+    revision; (the revision, notes for the commit output). Lock held by the caller."""
+    return run(store, target, old, new, lambda: store.commit(new, user=user, via=via, comment=comment))
+
+
+def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
+        archive: Callable[[], T], *, everything: bool = False) -> tuple[T, list[str]]:
+    """The transaction with any archive step (a command file flushes its deferred
+    revisions); ``everything`` reloads every backend (boot)."""
+    from .apply import apply, journal
+
+    notes = journal.resolve(store)
+    if target is None:
+        return archive(), notes
+    writer = journal.Writer(store, new, live=target.live, everything=everything)
+    try:
+        notes += apply(target, old, new, everything=everything, journal=writer)
+    except CommitError:
+        writer.clear()              # apply restored the previous files and reloaded them
+        raise
+    except KeyboardInterrupt:
+        journal.resolve(store)      # Ctrl-C: undo now rather than at the next start
+        raise
+    try:
+        result = archive()
+    except OSError as exc:
+        undo = journal.resolve(store)
+        raise CommitError(f"Cannot archive the revision: {exc}", *undo) from None
+    except KeyboardInterrupt:
+        journal.resolve(store)
+        raise
+    writer.clear()
+    return result, notes
