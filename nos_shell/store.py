@@ -275,5 +275,11 @@ class Store:
         from .config.bootfile import dump_boot
 
         path = target or self.saved_path
-        self._write(path, dump_boot(tree).encode())
+        if self.deferring or self.holds_lock:
+            self._write(path, dump_boot(tree).encode())
+        else:
+            # under the commit lock: a commit's clean-up of temporary files in the
+            # configuration folder then never meets this write's own (apply/journal.py)
+            with self.locked():
+                self._write(path, dump_boot(tree).encode())
         return path

@@ -4,7 +4,8 @@ Every path that makes a configuration take effect goes through :func:`run` (``co
 a command file's final apply, the commit-confirm revert, `nos-shell boot`). The caller holds
 the commit lock (``Store.locked``) and has verified the tree. The steps, in order:
 
-1. resolve the journal of a transaction an earlier process did not finish (apply/journal.py);
+1. resolve the journal of a transaction an earlier process did not finish (apply/journal.py),
+   and remove temporary files a crash left in the state folders (archive, saved configuration);
 2. compile, plan and check (nothing written yet; a failed check ends the commit here);
 3. record the intent in the journal;
 4. write the changed files atomically (and the manifest);
@@ -45,6 +46,7 @@ def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
     from .apply import apply, journal
 
     notes = journal.resolve(store)
+    journal.sweep_state(store.root)
     if target is None:
         return archive(), notes
     writer = journal.Writer(store, new, live=target.live, everything=everything)

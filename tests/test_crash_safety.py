@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -69,6 +72,27 @@ def crash_at(step: int, root, monkeypatch) -> None:
     monkeypatch.undo()
 
 
+def agree(root) -> None:
+    """The generated files, the manifest and the archive agree exactly; no journal and no
+    temporary file is left anywhere under the root."""
+    from nos_shell.apply.journal import JOURNAL
+    from nos_shell.backends import file_mode
+
+    running = Session(root, apply=False).running
+    wanted = {p: data for files in compile_by_backend(running).values() for p, data in files.items()}
+    assert owned(root).keys() == wanted.keys()
+    for rel, data in wanted.items():
+        on_disk = root / rel
+        assert on_disk.read_bytes() == bytes(data), rel
+        assert on_disk.stat().st_mode & 0o7777 == file_mode(data)[0], rel
+    generated = {p.relative_to(root).as_posix() for p in (root / "etc").rglob("*")
+                 if p.is_file() and not p.name.startswith(".")} - {"etc/nos-shell/config.boot"}
+    assert generated == {str(p) for p in wanted}
+    assert not (root / JOURNAL).exists()
+    leftovers = [str(p) for p in root.rglob("*") if fsutil.TEMP_NAME.fullmatch(p.name)]
+    assert leftovers == []
+
+
 def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
     template = tmp_path / "template"
     baseline(template)
@@ -80,7 +104,8 @@ def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
         root = tmp_path / f"crash{step}"
         shutil.copytree(template, root)
         crash_at(step, root, monkeypatch)
-        after = Session(root)
+        after = Session(root)             # the next start resolves what the crash left
+        agree(root)
         running = after.running.value("system", "host-name")
         saved = after.store.saved()
         assert running in (OLD_NAME, NEW_NAME), f"step {step}"
@@ -98,3 +123,55 @@ def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
         on_disk = {str(p.relative_to(root)) for p in (root / "etc").rglob("*") if p.is_file()
                    and not p.name.startswith(".")} - {"etc/nos-shell/config.boot"}
         assert on_disk == wanted, f"step {step}"
+
+
+# -- a real process killed (SIGKILL) at every step, then the next process recovers ------------------
+
+NAT = ["set nat source rule 100 outbound-interface name eth0",
+       "set nat source rule 100 source address 192.0.2.0/24",
+       "set nat source rule 100 translation address masquerade"]
+
+
+def nos(root, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``nos-shell --root ROOT ARGS`` as a separate process."""
+    return subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+
+
+def kill_commit(root, script, step: int | str) -> subprocess.CompletedProcess:
+    result = nos(root, "-f", str(script), env={"NOS_SHELL_FAULT": str(step)})
+    assert result.returncode == -signal.SIGKILL, f"step {step}: {result.stdout}{result.stderr}"
+    return result
+
+
+def test_a_killed_commit_process_is_rolled_back_or_forward_by_the_next_start(tmp_path):
+    template = tmp_path / "template"
+    baseline(template)
+    script = tmp_path / "change"
+    script.write_text("\n".join(["configure", "set interfaces ethernet eth1 address 198.51.100.1/24",
+                                 f"set system host-name {NEW_NAME}", *NAT, "commit", "exit"]) + "\n")
+    probe, log = tmp_path / "probe", tmp_path / "steps"
+    shutil.copytree(template, probe)
+    assert nos(probe, "-f", str(script), env={"NOS_SHELL_FAULT_LOG": str(log)}).returncode == 0
+    steps = log.read_text().split()
+    assert {"fsync", "rename"} <= set(steps) and len(steps) >= 15
+    outcomes = set()
+    for step in range(1, len(steps) + 1):
+        root = tmp_path / f"kill{step}"
+        shutil.copytree(template, root)
+        kill_commit(root, script, step)
+        after = nos(root, "-c", "show configuration commands")      # the next start
+        assert after.returncode == 0, after.stderr
+        running = Session(root, apply=False).running.value("system", "host-name")
+        if "rolled forward" in after.stderr:
+            assert running == NEW_NAME, f"step {step}"
+        elif "rolled back" in after.stderr:
+            assert running == OLD_NAME, f"step {step}"
+        else:       # killed before the journal existed, or after it was cleared
+            assert after.stderr in ("", "Recovery: removed 1 temporary file(s) left by an interrupted commit\n"), \
+                f"step {step}"
+        outcomes.add((running, after.stderr.split(":")[0]))
+        agree(root)
+    # every kind of outcome happened: nothing to do (both ends), rolled back, rolled forward
+    assert {running for running, _ in outcomes} == {OLD_NAME, NEW_NAME}
+    assert {"Recovery"} < {said for _, said in outcomes}

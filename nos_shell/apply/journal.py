@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -57,8 +58,13 @@ class Entry:
 
 
 def exists(root: Path) -> bool:
-    """Whether an unfinished journal is on disk (one stat)."""
-    return (Path(root) / JOURNAL).exists()
+    """Whether an unfinished journal is on disk, or the temporary file of one that a crash
+    cut short (one directory read of the small state folder)."""
+    try:
+        names = os.listdir(Path(root) / JOURNAL.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return any(name == JOURNAL.name or name.startswith(f".{JOURNAL.name}.") for name in names)
 
 
 def read(root: Path) -> Entry | None:
@@ -131,9 +137,15 @@ def recover(root: Path | str) -> list[str]:
         return []
     store = Store(root)
     if store.holds_lock:
-        return resolve(store)
+        return resolve(store) if (root / JOURNAL).exists() else _swept(root)
     with store.locked():
-        return resolve(store)
+        return resolve(store) if (root / JOURNAL).exists() else _swept(root)
+
+
+def _swept(root: Path) -> list[str]:
+    """No journal, only temporary files (a crash while the journal itself was written)."""
+    count = sweep_state(root)
+    return [f"Recovery: removed {count} temporary file(s) left by an interrupted commit"] if count else []
 
 
 def resolve(store: Store) -> list[str]:
@@ -200,17 +212,23 @@ def resolve(store: Store) -> list[str]:
     return lines
 
 
+def sweep_state(root: Path) -> int:
+    """Remove temporary files left in nos-shell's state folders (a crash while archiving or
+    saving); the caller holds the commit lock, under which every such write happens."""
+    return sum(remove_temp_files(Path(root) / d) for d in STATE_DIRS)
+
+
 def _sweep(root: Path, generated: Iterable[PurePosixPath]) -> int:
     """Remove nos-shell's temporary files: any in its state folders; in the folders of
     generated files, only those of a file nos-shell generates there."""
     names: dict[Path, set[str]] = {}
     for rel in generated:
         names.setdefault(root / rel.parent, set()).add(rel.name)
-    removed = sum(remove_temp_files(root / d) for d in STATE_DIRS)
+    removed = sweep_state(root)
     for directory, mine in names.items():
         if directory not in {root / d for d in STATE_DIRS}:
             removed += remove_temp_files(directory, mine)
     return removed
 
 
-__all__ = ["JOURNAL", "Entry", "Writer", "clear", "exists", "read", "recover", "resolve"]
+__all__ = ["JOURNAL", "Entry", "Writer", "clear", "exists", "read", "recover", "resolve", "sweep_state"]
