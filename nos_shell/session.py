@@ -382,17 +382,6 @@ class Session:
         except CommitError as exc:
             raise CommitError(*exc.lines, "Commit failed") from None
 
-    def _apply(self, old: ConfigTree, new: ConfigTree) -> list[str]:
-        """Generated files and live reloads for ``new`` (see nos_shell/apply), not archived
-        and not journaled: prefer :meth:`transact`."""
-        if not self.apply_changes:
-            return []
-        from .apply import apply, load_target
-
-        try:
-            return apply(load_target(self.store.root), old, new)
-        except CommitError as exc:
-            raise CommitError(*exc.lines, "Commit failed") from None
 
     def verify(self, tree: ConfigTree) -> list:
         """Every problem the registered verifiers find (each returns Problems)."""
@@ -416,8 +405,16 @@ class Session:
         return "Reload timer stopped\n" if confirm.disarm(self.store.root) else "No confirm pending\n"
 
     def apply_tree(self, old: ConfigTree, new: ConfigTree) -> list[str]:
-        """Apply ``new`` over ``old`` on this session's target (no verify, no archive)."""
-        return self._apply(old, new)
+        """Apply ``new`` over ``old`` on this session's target (no verify, no archive), as a
+        journaled transaction whose archive step is empty: a crash in it is rolled back to
+        the archived running configuration. To apply *and* archive, use :meth:`transact`.
+        The caller holds the commit lock."""
+        from . import transaction
+
+        try:
+            return transaction.run(self.store, self._target(), old, new, lambda: None)[1]
+        except CommitError as exc:
+            raise CommitError(*exc.lines, "Commit failed") from None
 
     def _do_rollback(self, command: Command) -> str:
         if not command.words:

@@ -199,3 +199,51 @@ def test_a_damaged_journal_stops_every_start_with_one_message(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "journal.json is damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+def interrupted(tmp_path):
+    """A sandbox root whose last commit was killed after writing its first generated file."""
+    root = tmp_path / "root"
+    s = Session(root)
+    for line in ("configure", "set interfaces ethernet eth0 address 192.0.2.1/24", "commit", "exit"):
+        s.execute(line)
+    change = tmp_path / "change"
+    change.write_text("configure\nset system host-name killed\ncommit\n")
+    result = subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(root), "-f", str(change)],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "NOS_SHELL_FAULT": "rename:4"})   # journal, manifest, file
+    assert result.returncode == -signal.SIGKILL and journal.exists(root), result.stderr
+    assert killed_files(root)           # a mix: some generated files are new
+    return root
+
+
+def killed_files(root) -> list[str]:
+    return [str(p) for p in (root / "etc").rglob("*") if p.is_file() and b"killed" in p.read_bytes()]
+
+
+@pytest.mark.parametrize("entry", [["-c", "show version"], ["-f", "-"], [], ["boot"], ["ssh-server", "--port", "0"]])
+def test_every_entry_point_recovers_first(tmp_path, entry):
+    root = interrupted(tmp_path)
+    argv = [sys.executable, "-m", "nos_shell", "--root", str(root), *entry]
+    if entry[:1] == ["ssh-server"]:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            first = proc.stderr.readline()         # type: ignore[union-attr]
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    else:
+        result = subprocess.run(argv, input="exit\n", capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        first = result.stderr.splitlines()[0]
+    assert first.startswith("Recovery: an interrupted commit was rolled back"), first
+    assert not journal.exists(root) and killed_files(root) == []
+
+
+def test_a_session_made_through_the_python_api_recovers_first(tmp_path, capsys):
+    root = interrupted(tmp_path)
+    s = Session(root)
+    assert s.recovered and s.recovered[0].startswith("Recovery: an interrupted commit was rolled back")
+    assert capsys.readouterr().err.startswith("Recovery:")
+    assert not journal.exists(root) and killed_files(root) == []
