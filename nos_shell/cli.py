@@ -95,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def recover(root: Path) -> bool:
-    """Before anything else: resolve a commit a crash interrupted (nos_shell/apply/journal.py),
+    """Before anything else: resolve a commit a crash interrupted (nos_shell/journal.py),
     saying on stderr what was done. False when that failed (the message says why)."""
-    from .apply import journal
+    from . import journal
 
     if not journal.exists(root):
         return True

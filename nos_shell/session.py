@@ -44,7 +44,7 @@ class Session:
                 raise ValueError("Session needs a root directory (or a Store)")
             store = Store(root)
         self.store = store
-        # a commit interrupted by a crash is resolved before anything else (apply/journal.py)
+        # a commit interrupted by a crash is resolved before anything else (nos_shell/journal.py)
         self.recovered = _recover(store.root)
         self.user = user
         self.via = via
@@ -546,7 +546,7 @@ def _looks_like_commands(text: str) -> bool:
 def _recover(root: Path) -> list[str]:
     """Resolve an interrupted commit's journal (one stat when there is none); the messages
     go to stderr as well, since no command output exists yet."""
-    from .apply import journal
+    from . import journal
 
     if not journal.exists(root):
         return []

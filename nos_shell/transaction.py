@@ -4,7 +4,7 @@ Every path that makes a configuration take effect goes through :func:`run` (``co
 a command file's final apply, the commit-confirm revert, `nos-shell boot`). The caller holds
 the commit lock (``Store.locked``) and has verified the tree. The steps, in order:
 
-1. resolve the journal of a transaction an earlier process did not finish (apply/journal.py),
+1. resolve the journal of a transaction an earlier process did not finish (nos_shell/journal.py),
    and remove temporary files a crash left in the state folders (archive, saved configuration);
 2. compile, plan and check (nothing written yet; a failed check ends the commit here);
 3. record the intent in the journal;
@@ -43,7 +43,8 @@ def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
         archive: Callable[[], T], *, everything: bool = False) -> tuple[T, list[str]]:
     """The transaction with any archive step (a command file flushes its deferred
     revisions); ``everything`` reloads every backend (boot)."""
-    from .apply import apply, journal
+    from . import journal
+    from .apply import apply
 
     notes = journal.resolve(store)
     journal.sweep_state(store.root)

@@ -1,4 +1,4 @@
-"""The commit journal (nos_shell/apply/journal.py, nos_shell/transaction.py).
+"""The commit journal (nos_shell/journal.py, nos_shell/transaction.py).
 
 A sandbox root made "live" with a stub exec prefix: every program a reload would run is
 recorded by the stub instead (nothing on this machine is touched), and ``nft -f`` can be made
@@ -20,7 +20,7 @@ import time
 import pytest
 import tomli_w
 
-from nos_shell.apply import journal
+from nos_shell import journal
 from nos_shell.session import Session
 from nos_shell.store import Store
 

@@ -17,7 +17,7 @@ put back and every backend is reloaded again with them, and the commit fails.
 
 A crash cannot be undone in-process: :func:`apply` tells a :class:`Journal` what it is about
 to do (before the first file is written, and before each backend's reload), so the next
-process can finish or undo it (``nos_shell/apply/journal.py``).
+process can finish or undo it (``nos_shell/journal.py``).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ __all__ = ["Context", "Journal", "Target", "apply", "load_target", "reload_all"]
 
 
 class Journal(Protocol):
-    """Where :func:`apply` records its intent before acting (see apply/journal.py)."""
+    """Where :func:`apply` records its intent before acting (see nos_shell/journal.py)."""
 
     def begin(self, change: files.Plan) -> None:
         """Called once, before any file is written."""

@@ -1,5 +1,8 @@
 """The commit journal: what an apply is about to do, on disk before it does it.
 
+Only the standard library is imported at the top: every process start calls
+:func:`exists`, and `nos-shell -c` must stay quick.
+
 ``ROOT/var/lib/nos-shell/journal.json`` (written atomically, mode 0600) exists only while a
 transaction (nos_shell/transaction.py) is between its first file write and its archive. It
 names
@@ -32,13 +35,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..fsutil import atomic_write, fsync_dir, remove_temp_files
+from .fsutil import atomic_write, fsync_dir, remove_temp_files
 
 if TYPE_CHECKING:
-    from ..config.tree import ConfigTree
-    from ..store import Store
-    from . import files as files_mod
-    from .target import Target
+    from .apply import files as files_mod
+    from .config.tree import ConfigTree
+    from .store import Store
 
 JOURNAL = Path("var/lib/nos-shell/journal.json")
 STATE_DIRS = (Path("var/lib/nos-shell"), Path("var/lib/nos-shell/archive"), Path("etc/nos-shell"))
@@ -68,7 +70,7 @@ def exists(root: Path) -> bool:
 
 
 def read(root: Path) -> Entry | None:
-    from ..errors import NosError
+    from .errors import NosError
 
     path = Path(root) / JOURNAL
     try:
@@ -95,7 +97,7 @@ class Writer:
 
     def begin(self, change: files_mod.Plan) -> None:
         """Record the intent; nothing to record when nothing is written or reloaded."""
-        from ..config.bootfile import dump_boot
+        from .config.bootfile import dump_boot
 
         if not change and not self.live:
             return
@@ -130,7 +132,7 @@ def clear(root: Path) -> None:
 def recover(root: Path | str) -> list[str]:
     """Resolve an unfinished journal of ``root`` (taking the commit lock unless this thread
     holds it); the messages saying what was done, [] when there was nothing to do."""
-    from ..store import Store
+    from .store import Store
 
     root = Path(root)
     if not exists(root):
@@ -151,12 +153,12 @@ def _swept(root: Path) -> list[str]:
 def resolve(store: Store) -> list[str]:
     """Roll an unfinished transaction forward or back (the module docstring); the caller
     holds the commit lock."""
-    from ..config.bootfile import load_boot
-    from ..errors import CommitError
-    from . import compile_by_backend, files, reload_all
-    from .target import load_target
+    from .config.bootfile import load_boot
+    from .errors import CommitError
+    from .apply import compile_by_backend, files, reload_all
+    from .apply.target import load_target
 
-    from ..store import Store
+    from .store import Store
 
     entry = read(store.root)
     if entry is None:
