@@ -56,8 +56,11 @@ def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
     except CommitError:
         writer.clear()              # apply restored the previous files and reloaded them
         raise
-    except KeyboardInterrupt:
-        journal.resolve(store)      # Ctrl-C: undo now rather than at the next start
+    except OSError as exc:          # e.g. a full disk while writing: undo through the journal
+        undo = journal.resolve(store)
+        raise CommitError(f"Cannot write the generated files: {exc}", *undo) from None
+    except (KeyboardInterrupt, Exception):
+        journal.resolve(store)      # Ctrl-C (or a bug): undo now rather than at the next start
         raise
     try:
         result = archive()

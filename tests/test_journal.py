@@ -247,3 +247,31 @@ def test_a_session_made_through_the_python_api_recovers_first(tmp_path, capsys):
     assert s.recovered and s.recovered[0].startswith("Recovery: an interrupted commit was rolled back")
     assert capsys.readouterr().err.startswith("Recovery:")
     assert not journal.exists(root) and killed_files(root) == []
+
+
+def test_a_write_that_fails_half_way_is_undone_at_once(tmp_path, monkeypatch):
+    """A full disk (here: the third rename fails) ends the commit with one message and the
+    previous files back, instead of an internal error and a mix."""
+    from nos_shell import fsutil
+
+    s = Session(tmp_path)
+    for line in ("configure", "set interfaces ethernet eth0 address 192.0.2.1/24", "commit"):
+        s.execute(line)
+    before = {p: p.read_bytes() for p in (tmp_path / "etc").rglob("*") if p.is_file()}
+    calls, real = [], os.replace
+
+    def failing(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(fsutil.os, "replace", failing)
+    s.execute("set interfaces ethernet eth1 address 198.51.100.1/24")
+    s.execute("set system host-name full")
+    result = s.run("commit")
+    monkeypatch.undo()
+    assert not result.ok and "Cannot write the generated files" in result.output
+    assert "Internal error" not in result.output and "rolled back" in result.output
+    assert {p: p.read_bytes() for p in (tmp_path / "etc").rglob("*") if p.is_file()} == before
+    assert not journal.exists(tmp_path)
