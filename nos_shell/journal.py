@@ -153,11 +153,10 @@ def _swept(root: Path) -> list[str]:
 def resolve(store: Store) -> list[str]:
     """Roll an unfinished transaction forward or back (the module docstring); the caller
     holds the commit lock."""
-    from .config.bootfile import load_boot
-    from .errors import CommitError
     from .apply import compile_by_backend, files, reload_all
     from .apply.target import load_target
-
+    from .config.bootfile import load_boot
+    from .errors import CommitError
     from .store import Store
 
     entry = read(store.root)
