@@ -147,10 +147,11 @@ class Session:
         if not line.strip():
             return ""
         command = parse(line, self.mode)
+        notice = ""
         if command.name not in ("set", "delete"):    # keep long command files cheap
-            self._revert_unconfirmed()
+            notice = self._revert_unconfirmed()
         output = self.dispatch(command, self.mode)
-        return _apply_pipes(output, command.pipes)
+        return notice + _apply_pipes(output, command.pipes)
 
     def dispatch(self, command: Command, mode: str) -> str:
         if mode == OP or command.name == "run":
@@ -311,15 +312,23 @@ class Session:
     def _do_commit(self, command: Command) -> str:
         return self.commit(command.opts.get("comment", ""), confirms=True)
 
-    def _revert_unconfirmed(self) -> None:
-        """Carry out a commit-confirm revert that fell due (e.g. while nothing was running)."""
+    def _revert_unconfirmed(self) -> str:
+        """Carry out a commit-confirm revert that fell due (e.g. while nothing was running);
+        a notice for the user when something happened (a revert, a damaged record)."""
         from . import confirm
 
-        if not self.store.deferring and (self.store.root / confirm.PENDING).exists():
-            if confirm.revert_if_due(self.store.root):
-                self.refresh()
-                if self.candidate is not None and not self.modified:
-                    self.candidate = self.running.copy()
+        if self.store.deferring or not (self.store.root / confirm.PENDING).exists():
+            return ""
+        try:
+            notes = confirm.revert_if_due(self.store.root)
+        except NosError as exc:
+            notes = ["Warning: reverting the unconfirmed commit failed (use 'confirm' to keep it):", *exc.lines]
+        if notes:
+            stale = self.candidate is not None and not self.modified
+            self.refresh()
+            if stale:
+                self.candidate = self.running.copy()
+        return "".join(note + "\n" for note in notes)
 
     def commit(self, comment: str = "", *, confirms: bool = False, confirm_minutes: int | None = None) -> str:
         """Commit the candidate. ``confirms``: also confirm a pending commit-confirm, under
@@ -330,7 +339,8 @@ class Session:
         with self.store.locked():
             self.refresh()
             if candidate == self.running:
-                return "No configuration changes to commit\n" + self._confirm_pending(confirms)
+                return ("No configuration changes to commit\n" + self._confirm_pending(confirms)
+                        + (self._extend_confirm(confirm_minutes) if confirm_minutes is not None else ""))
             problems = self.verify(candidate)
             if problems:
                 lines: list[str] = []
@@ -338,22 +348,35 @@ class Session:
                     lines += [f"[ {' '.join(problem.path)} ]", problem.message, ""]
                 raise CommitError(*lines[:-1], "Commit failed")
             snapshot = candidate.copy()
-            before = self.store.revisions()[0].serial
-            notes = [] if self.store.deferring else self._apply(self.running, snapshot)
+            # commit-confirm: the revert is on disk before anything is applied (a crash from
+            # here on still reverts); put back as it was if the commit fails
+            arming = self._arm_confirm(confirm_minutes) if confirm_minutes is not None else None
             try:
-                revision = self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
-            except OSError as exc:
-                self._apply(snapshot, self.running)
-                raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
+                notes = [] if self.store.deferring else self._apply(self.running, snapshot)
+                try:
+                    revision = self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
+                except OSError as exc:
+                    self._apply(snapshot, self.running)
+                    raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
+            except BaseException:
+                if arming is not None:
+                    arming.cancel()
+                raise
             self._running = snapshot
             confirmed = self._confirm_pending(confirms)
-            if confirm_minutes is not None:
-                from . import confirm
-
-                confirm.arm(self.store.root, confirm_minutes, before, revision.serial, self.user)
-                confirmed += (f"Initialized commit-confirm; {confirm_minutes} minutes to confirm before reload\n"
-                              "(without 'confirm', nos-shell re-applies the previous revision)\n")
+            if arming is not None:
+                confirmed += arming.finish(revision.serial)
         return "".join(note + "\n" for note in notes) + confirmed
+
+    def _arm_confirm(self, minutes: int):
+        from . import confirm
+
+        return confirm.begin(self.store, minutes, self.user)
+
+    def _extend_confirm(self, minutes: int) -> str:
+        from . import confirm
+
+        return confirm.extend(self.store, minutes)
 
     def _confirm_pending(self, confirms: bool) -> str:
         from . import confirm
