@@ -43,7 +43,8 @@ def boot(session: Session) -> str:
     try:
         notes = apply(target, session.running, session.running, everything=True)
     except NosError as exc:
-        raise NosError("Applying the running configuration at boot failed:", *exc.lines) from None
+        # what happened before (a commit-confirm revert, the saved configuration) still counts
+        raise NosError(*out, "Applying the running configuration at boot failed:", *exc.lines) from None
     out += notes
     out.append(f"Applied revision 0 ({'live' if target.live else 'files only'})")
     return "\n".join(line for line in out if line) + "\n"

@@ -217,7 +217,11 @@ def _revert(session: Session, record: Pending) -> list[str]:
     running = store.running()
     if previous == running:
         return ["commit-confirm: the unconfirmed commit never completed; nothing to revert"]
-    comment = f"commit-confirm of {_named(revisions[0])} not confirmed: back to the configuration of {_named(back)}"
+    # time and user are what `show system commit` lists; offsets from the revert's own entry
+    # stay right as newer commits shift the revision numbers
+    below = revisions.index(back) + 1
+    comment = (f"commit-confirm of {_named(revisions[0])} (next revision below) not confirmed: "
+               f"back to the configuration of {_named(back)} ({below} revisions below)")
     session.apply_tree(running, previous)
     store.commit(previous, user="root", via="commit-confirm", comment=comment)
     return [comment]
@@ -237,9 +241,10 @@ def resume(root: Path) -> list[str]:
     if time.time() >= record.deadline:
         try:
             return revert_if_due(root)
-        except NosError as exc:
+        except (NosError, OSError) as exc:
             ensure_timer(root)          # it retries; the record stays until it succeeds
-            return ["Warning: reverting the unconfirmed commit failed; will retry:", *exc.lines]
+            lines = exc.lines if isinstance(exc, NosError) else [str(exc)]
+            return ["Warning: reverting the unconfirmed commit failed; the timer retries:", *lines]
     from .store import Store
 
     if _stale(Store(root), record):
@@ -320,7 +325,7 @@ def wait_and_revert(root: Path) -> None:
             continue
         try:
             revert_if_due(root)
-        except NosError:
+        except (NosError, OSError):
             time.sleep(RETRY_SECONDS)
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .commands import CONF, OP, Command, parse
 from .config import diff, render
@@ -24,6 +25,9 @@ from .config.tree import ConfigTree
 from .errors import CommitError, NosError, PathError
 from .schema import Kind
 from .store import Store
+
+if TYPE_CHECKING:
+    from .confirm import Arming
 
 
 @dataclass
@@ -334,7 +338,8 @@ class Session:
         """Commit the candidate. ``confirms``: also confirm a pending commit-confirm, under
         the same lock, so its timer cannot revert this commit along with it.
         ``confirm_minutes``: arm commit-confirm for this commit (also under the lock, so the
-        revision to go back to is the one this commit replaced, whoever else commits)."""
+        revision to go back to is the one this commit replaced, whoever else commits; with a
+        commit-confirm already pending, the one from before that, as JunOS does)."""
         candidate = self._cand()
         with self.store.locked():
             self.refresh()
@@ -368,12 +373,14 @@ class Session:
                 confirmed += arming.finish(revision.serial)
         return "".join(note + "\n" for note in notes) + confirmed
 
-    def _arm_confirm(self, minutes: int):
+    def _arm_confirm(self, minutes: int) -> Arming:
+        """Record a commit-confirm's revert (under the lock, before anything is applied)."""
         from . import confirm
 
         return confirm.begin(self.store, minutes, self.user)
 
     def _extend_confirm(self, minutes: int) -> str:
+        """`commit-confirm` with nothing to commit: move a pending deadline."""
         from . import confirm
 
         return confirm.extend(self.store, minutes)

@@ -124,11 +124,12 @@ def test_the_revert_comment_names_revisions_as_show_system_commit_shows_them(s, 
     s.execute("exit discard")
     listing = s.execute("show system commit")
     comment = listing.splitlines()[1].strip()
-    named = re.fullmatch(r"commit-confirm of (.+ by \S+) not confirmed: back to the configuration of (.+ by \S+)",
-                         comment)
+    named = re.fullmatch(r"commit-confirm of (.+ by \S+) \(next revision below\) not confirmed: "
+                         r"back to the configuration of (.+ by \S+) \((\d+) revisions below\)", comment)
     assert named, comment
     lines = {m.group(2): int(m.group(1)) for m in re.finditer(r"^(\d+)\s+(.+ by \S+) via", listing, re.M)}
     reverted, restored = lines[named.group(1)], lines[named.group(2)]
+    assert (reverted, restored) == (1, int(named.group(3)))
     assert s.store.revision(reverted).value("system", "host-name") == "unconfirmed"
     assert s.store.revision(restored).value("system", "host-name") == "base"
     assert host_name(tmp_path) == "base"

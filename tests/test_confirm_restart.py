@@ -92,6 +92,25 @@ def test_boot_and_resume_never_start_a_second_timer(root):
     assert confirm.timer_pid(root) == timer_pids(root)[0]
 
 
+def test_boot_reports_a_revert_that_fails_and_keeps_it_pending(root):
+    s = Session(root)
+    for line in ("configure", "set system host-name before", "commit",
+                 "set system host-name unconfirmed", "commit-confirm 1440"):
+        assert s.run(line).ok, line
+    kill_timers(root)
+    move_deadline(root, -60)
+    # from now on every command run for the target fails: setting the host name back fails
+    (root / "etc/nos-shell").mkdir(parents=True, exist_ok=True)
+    (root / "etc/nos-shell/apply.toml").write_text(
+        'live = true\nexec-prefix = ["false"]\nset-hostname = true\n'
+        'skip-reload = ["networkd", "nftables", "bird", "gobgp", "timesyncd"]\n')
+    result = nos(root, "boot")
+    assert "reverting the unconfirmed commit failed" in result.stdout + result.stderr
+    assert (root / confirm.PENDING).exists()
+    assert running(root).value("system", "host-name") == "unconfirmed"
+    wait_for(lambda: timer_pids(root), 30, "a timer process that retries")
+
+
 # -- nos-shell ssh-server ------------------------------------------------------------------
 @contextlib.contextmanager
 def ssh_server(root: Path) -> Iterator[Path]:
