@@ -154,8 +154,8 @@ class Session:
         notice = ""
         if command.name not in ("set", "delete"):    # keep long command files cheap
             notice = self._revert_unconfirmed()
-        output = self.dispatch(command, self.mode)
-        return notice + _apply_pipes(output, command.pipes)
+        output = _apply_pipes(self.dispatch(command, self.mode), command.pipes)
+        return notice + output if notice else output    # keeps a TableText a TableText
 
     def dispatch(self, command: Command, mode: str) -> str:
         if mode == OP or command.name == "run":
