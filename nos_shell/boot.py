@@ -6,9 +6,14 @@ committed (as a revision by `boot`), so `compare 1` and `rollback 1` still reach
 before. Then every backend is applied as if all of its files were new, which starts BIRD
 or GoBGP, loads the NAT table (Debian's nftables.service flushes the ruleset at boot) and
 lets networkd re-read its units. Run by nos-shell-boot.service on a live router.
+
+A pending commit-confirm is honoured first (nos_shell/confirm.py): when its deadline passed
+while the machine was down, the previous configuration comes back before anything else is
+applied; otherwise a timer process is started again for the time left.
 """
 from __future__ import annotations
 
+from . import confirm
 from .apply import load_target
 from .errors import NosError
 from .session import Session
@@ -16,7 +21,8 @@ from .session import Session
 
 def boot(session: Session) -> str:
     """Load the saved configuration (when it differs) and apply everything; the messages."""
-    out: list[str] = []
+    out: list[str] = confirm.resume(session.store.root)
+    session.refresh()
     saved = session.store.saved()
     if saved is not None and saved != session.running:
         problems = session.verify(saved)
@@ -27,7 +33,8 @@ def boot(session: Session) -> str:
             session.configure()
             session.candidate = saved.copy()
             session.via = "boot"
-            out.append(session.commit("saved configuration loaded at boot").rstrip("\n"))
+            # the saved configuration replaces an unconfirmed commit-confirm: that ends it
+            out.append(session.commit("saved configuration loaded at boot", confirms=True).rstrip("\n"))
             session.mode, session.candidate = "op", None
             out.append("Loaded the saved configuration")
     target = load_target(session.store.root)
@@ -41,7 +48,8 @@ def boot(session: Session) -> str:
             _, notes = run(session.store, target, session.running, session.running, lambda: None,
                            everything=True)
     except NosError as exc:
-        raise NosError("Applying the running configuration at boot failed:", *exc.lines) from None
+        # what happened before (a commit-confirm revert, the saved configuration) still counts
+        raise NosError(*out, "Applying the running configuration at boot failed:", *exc.lines) from None
     out += notes
     out.append(f"Applied revision 0 ({'live' if target.live else 'files only'})")
     return "\n".join(line for line in out if line) + "\n"

@@ -1,28 +1,55 @@
-"""commit-confirm: a commit that reverts itself unless confirmed in time.
+"""commit-confirm: a commit that reverts itself unless confirmed in time, across restarts.
 
-`commit-confirm N` commits as usual, then arms a timer: the file
-``ROOT/var/lib/nos-shell/confirm.json`` names the revision to go back to and the deadline,
-and a detached process (``python -m nos_shell.confirm --root ROOT``, in its own session so
-it outlives the SSH connection that started it) waits for the deadline. `confirm` (or any
-plain `commit`) removes the file. When the deadline passes with the file still there, the
-previous configuration is applied again and archived as a new revision, as JunOS does
-(VyOS reboots instead). Every session also checks the file when it reads the running
-configuration, so a revert that was due while the machine was down happens at the next use.
+The pending revert is a record on disk, ``ROOT/var/lib/nos-shell/confirm.json`` (written
+atomically and durably, owner only): the deadline, the archive serial of the configuration
+to go back to and the serial of the unconfirmed commit. It is written *before* the commit
+applies anything, so a crash at any later step still reverts. `confirm` or any plain
+`commit` removes it. A second `commit-confirm` while one is pending keeps the original
+configuration to go back to and sets the new deadline (as JunOS does).
+
+A detached timer process (``python -m nos_shell.confirm --root ROOT``, in its own session
+so that it outlives the SSH connection) waits for the deadline and reverts: the previous
+configuration is applied again and archived as a new revision. At most one timer runs per
+root: it holds an ``flock`` on ``confirm.timer`` (which holds its pid). Nothing depends on
+the timer surviving: :func:`resume`, run when `nos-shell boot` and `nos-shell ssh-server`
+start, reverts when the deadline passed while nothing was running and otherwise starts a
+timer again; every session also reverts an overdue record at its next command.
+
+A record is stale when a commit newer than the unconfirmed one exists (that commit
+confirmed it; the record survived only because a crash came before its removal): it is
+dropped without reverting anything. A damaged record cannot be honoured: it is moved aside
+to ``confirm.json.damaged`` and reported.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .fsutil import atomic_write
+from .errors import NosError
+from .fsutil import atomic_write, fsync_dir
+
+if TYPE_CHECKING:
+    from .session import Session
+    from .store import Revision, Store
 
 PENDING = Path("var/lib/nos-shell/confirm.json")
+DAMAGED = Path("var/lib/nos-shell/confirm.json.damaged")
+TIMER = Path("var/lib/nos-shell/confirm.timer")
+POLL_SECONDS = 1.0        # the timer re-reads the record this often (a new deadline counts)
+RETRY_SECONDS = 30.0      # after a revert that failed (e.g. a reload), the timer tries again
+
+
+class DamagedRecord(NosError):
+    """confirm.json exists but cannot be read as a pending commit-confirm."""
 
 
 def minute_seconds() -> float:
@@ -34,70 +61,271 @@ def minute_seconds() -> float:
 class Pending:
     deadline: float      # time.time() when the revert is due
     revert_to: int       # archive serial of the configuration to go back to
-    serial: int          # archive serial of the commit that must be confirmed
+    serial: int          # archive serial of the (newest) commit that must be confirmed
     user: str
 
 
+# -- the record on disk ---------------------------------------------------------------------
 def pending(root: Path) -> Pending | None:
+    """The pending commit-confirm, or None; raises DamagedRecord for an unreadable record."""
+    path = Path(root) / PENDING
     try:
-        data = json.loads((root / PENDING).read_text())
-        return Pending(float(data["deadline"]), int(data["revert_to"]), int(data["serial"]), str(data["user"]))
+        data = json.loads(path.read_bytes())
+        record = Pending(float(data["deadline"]), int(data["revert_to"]), int(data["serial"]),
+                         str(data["user"]))
     except FileNotFoundError:
         return None
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def arm(root: Path, minutes: int, revert_to: int, serial: int, user: str) -> Pending:
-    """Record the pending confirmation and start the timer process."""
-    record = Pending(time.time() + minutes * minute_seconds(), revert_to, serial, user)
-    atomic_write(root / PENDING, json.dumps(record.__dict__).encode())
-    subprocess.Popen([sys.executable, "-m", "nos_shell.confirm", "--root", str(root)],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True, env=dict(os.environ))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DamagedRecord(f"{path}: damaged commit-confirm record ({type(exc).__name__}: {exc})") from None
+    if record.deadline != record.deadline:          # NaN would never fall due
+        raise DamagedRecord(f"{path}: damaged commit-confirm record (deadline is not a time)")
     return record
 
 
+def write(root: Path, record: Pending) -> None:
+    """Record ``record`` durably (temp file, fsync, rename, fsync of the folder)."""
+    atomic_write(Path(root) / PENDING, json.dumps(asdict(record)).encode(), mode=0o600)
+
+
 def disarm(root: Path) -> bool:
-    """Remove a pending confirmation; True when there was one."""
+    """Remove a pending confirmation, durably; True when there was one."""
+    path = Path(root) / PENDING
     try:
-        (root / PENDING).unlink()
-        return True
+        path.unlink()
     except FileNotFoundError:
         return False
-
-
-def revert_if_due(root: Path) -> bool:
-    """Revert to the recorded revision when the deadline has passed; True when it did."""
-    from .session import Session
-
-    record = pending(root)
-    if record is None or time.time() < record.deadline:
-        return False
-    session = Session(root, user="root", via="commit-confirm")
-    with session.store.locked():
-        if pending(root) != record:       # confirmed (or re-armed) meanwhile
-            return False
-        previous = session.store.revision_by_serial(record.revert_to)
-        running = session.store.running()
-        if previous is not None and previous != running:
-            session.transact(running, previous,
-                             f"commit-confirm of revision {record.serial} not confirmed: reverted")
-        disarm(root)
+    fsync_dir(path.parent)      # a confirmed commit must not come back as pending after a crash
     return True
 
 
-def wait_and_revert(root: Path) -> None:
-    """The timer process: sleep until the deadline (re-reading it), then revert if still due."""
-    while True:
+def set_aside(root: Path, problem: NosError) -> str:
+    """Move a damaged record out of the way; the warning to show."""
+    root = Path(root)
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(root / PENDING, root / DAMAGED)
+        fsync_dir((root / DAMAGED).parent)
+    return (f"Warning: {problem.summary}; moved to {DAMAGED}: the pending commit-confirm cannot be "
+            "carried out. Check 'show system commit' and use 'rollback' if the last commit must be undone.")
+
+
+def _stale(store: Store, record: Pending) -> bool:
+    return store.revisions()[0].serial > record.serial
+
+
+def _named(revision: Revision | None) -> str:
+    """A revision as `show system commit` lists it: time and user."""
+    return f"{revision.time} by {revision.user}" if revision else "a pruned revision"
+
+
+# -- arming, as part of a commit ------------------------------------------------------------
+@dataclass
+class Arming:
+    """A commit-confirm being committed: recorded before the commit applies anything."""
+
+    store: Store
+    minutes: int
+    previous: Pending | None
+    record: Pending
+
+    def cancel(self) -> None:
+        """The commit failed: put back what was pending before (or nothing)."""
+        if self.previous is not None:
+            write(self.store.root, self.previous)
+        else:
+            disarm(self.store.root)
+
+    def finish(self, serial: int) -> str:
+        """The commit is archived as ``serial``: record it, make sure a timer runs; the message."""
+        self.record = replace(self.record, serial=serial)
+        write(self.store.root, self.record)
+        ensure_timer(self.store.root)
+        text = f"Initialized commit-confirm; {self.minutes} minutes to confirm before reload\n"
+        if self.previous is None:
+            return text + "(without 'confirm', nos-shell re-applies the previous revision)\n"
+        back = next((r for r in self.store.revisions() if r.serial == self.record.revert_to), None)
+        return text + ("(a commit-confirm was already pending: without 'confirm', nos-shell returns to the "
+                       f"configuration from before the first one, {_named(back)})\n")
+
+
+def begin(store: Store, minutes: int, user: str) -> Arming:
+    """Under the commit lock, before the commit applies anything: record the revert.
+
+    With a commit-confirm already pending, the configuration to go back to stays the one
+    from before it; the deadline becomes the new one."""
+    try:
+        previous = pending(store.root)
+    except DamagedRecord:
+        previous = None             # reported (and set aside) by the command that got here
+    if previous is not None and _stale(store, previous):
+        previous = None
+    newest = store.revisions()[0].serial
+    record = Pending(time.time() + minutes * minute_seconds(),
+                     previous.revert_to if previous else newest, newest + 1, user)
+    write(store.root, record)
+    return Arming(store, minutes, previous, record)
+
+
+def extend(store: Store, minutes: int) -> str:
+    """`commit-confirm` with nothing to commit: a pending one gets the new deadline."""
+    try:
+        record = pending(store.root)
+    except DamagedRecord:
+        return ""
+    if record is None or _stale(store, record):
+        return ""
+    write(store.root, replace(record, deadline=time.time() + minutes * minute_seconds()))
+    ensure_timer(store.root)
+    return f"The pending commit-confirm now reverts in {minutes} minutes unless confirmed\n"
+
+
+# -- reverting -----------------------------------------------------------------------------
+def revert_if_due(root: Path) -> list[str]:
+    """Revert when the deadline has passed; what happened (empty when nothing was due).
+    Raises NosError when applying the previous configuration fails (the record stays)."""
+    from .session import Session
+
+    root = Path(root)
+    try:
         record = pending(root)
+    except DamagedRecord as exc:
+        return [set_aside(root, exc)]
+    if record is None or time.time() < record.deadline:
+        return []
+    session = Session(root, user="root", via="commit-confirm")
+    with session.store.locked():
+        try:
+            if pending(root) != record:           # confirmed (or re-armed) meanwhile
+                return []
+        except DamagedRecord as exc:
+            return [set_aside(root, exc)]
+        notes = _revert(session, record)
+        disarm(root)
+    return notes
+
+
+def _revert(session: Session, record: Pending) -> list[str]:
+    """Apply and archive the configuration to go back to (under the commit lock)."""
+    store = session.store
+    revisions = store.revisions()
+    if revisions[0].serial > record.serial:
+        return ["commit-confirm: already confirmed by a later commit; nothing to revert"]
+    back = next((r for r in revisions if r.serial == record.revert_to), None)
+    previous = store.revision_by_serial(record.revert_to)
+    if back is None or previous is None:
+        return [f"Warning: commit-confirm not confirmed, but the revision to go back to (archive serial "
+                f"{record.revert_to}) is no longer in the archive: nothing was reverted"]
+    running = store.running()
+    if previous == running:
+        return ["commit-confirm: the unconfirmed commit never completed; nothing to revert"]
+    # time and user are what `show system commit` lists; offsets from the revert's own entry
+    # stay right as newer commits shift the revision numbers
+    below = revisions.index(back) + 1
+    comment = (f"commit-confirm of {_named(revisions[0])} (next revision below) not confirmed: "
+               f"back to the configuration of {_named(back)} ({below} revisions below)")
+    session.transact(running, previous, comment)
+    return [comment]
+
+
+def resume(root: Path) -> list[str]:
+    """At the start of `nos-shell boot` and `nos-shell ssh-server`: honour a pending
+    commit-confirm. Revert now when its deadline passed while nothing was running, else
+    make sure a timer process waits for it. The lines to report."""
+    root = Path(root)
+    try:
+        record = pending(root)
+    except DamagedRecord as exc:
+        return [set_aside(root, exc)]
+    if record is None:
+        return []
+    if time.time() >= record.deadline:
+        try:
+            return revert_if_due(root)
+        except (NosError, OSError) as exc:
+            ensure_timer(root)          # it retries; the record stays until it succeeds
+            lines = exc.lines if isinstance(exc, NosError) else [str(exc)]
+            return ["Warning: reverting the unconfirmed commit failed; the timer retries:", *lines]
+    from .store import Store
+
+    if _stale(Store(root), record):
+        disarm(root)
+        return ["commit-confirm: already confirmed by a later commit; nothing to revert"]
+    ensure_timer(root)
+    due = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.deadline))
+    return [f"commit-confirm pending: the commit is reverted at {due} unless confirmed"]
+
+
+# -- the timer process ---------------------------------------------------------------------
+def _lock(root: Path, blocking: bool = False) -> int | None:
+    """Take the timer lock; its file descriptor, or None when another process holds it."""
+    path = Path(root) / TIMER
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def timer_pid(root: Path) -> int | None:
+    """The pid of the running timer process of ``root``, or None when none runs."""
+    if not (Path(root) / TIMER).exists():
+        return None
+    fd = _lock(root)
+    if fd is not None:
+        os.close(fd)                # nobody held it
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        return int((Path(root) / TIMER).read_text().strip())
+    return None
+
+
+def ensure_timer(root: Path) -> None:
+    """Start a timer process unless one already runs (a second one would exit at once)."""
+    if timer_pid(root) is not None:
+        return
+    subprocess.Popen([sys.executable, "-m", "nos_shell.confirm", "--root", str(root)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, env=dict(os.environ))
+
+
+def _present(root: Path) -> bool:
+    return (Path(root) / PENDING).exists()
+
+
+def wait_and_revert(root: Path) -> None:
+    """The timer process: hold the lock, wait for the deadline (re-read every second, so a
+    new deadline counts), revert, and end when nothing is pending."""
+    fd = _lock(root)
+    if fd is None:
+        return
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    while True:
+        try:
+            record = pending(root)
+        except DamagedRecord:
+            return                  # left for the next command or start to report
         if record is None:
-            return
+            # release the lock, then look again: an arm that saw the lock held counts on us
+            os.close(fd)
+            if not _present(root):
+                return
+            fd = _lock(root)
+            if fd is None:
+                return
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            continue
         left = record.deadline - time.time()
-        if left <= 0:
+        if left > 0:
+            time.sleep(min(left, POLL_SECONDS))
+            continue
+        try:
             revert_if_due(root)
-            return
-        time.sleep(min(left, 30.0))
+        except (NosError, OSError):
+            time.sleep(RETRY_SECONDS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .commands import CONF, OP, Command, parse
 from .config import diff, render
@@ -24,6 +25,9 @@ from .config.tree import ConfigTree
 from .errors import CommitError, NosError, PathError
 from .schema import Kind
 from .store import Store
+
+if TYPE_CHECKING:
+    from .confirm import Arming
 
 
 @dataclass
@@ -153,10 +157,11 @@ class Session:
         if not line.strip():
             return ""
         command = parse(line, self.mode)
+        notice = ""
         if command.name not in ("set", "delete"):    # keep long command files cheap
-            self._revert_unconfirmed()
-        output = self.dispatch(command, self.mode)
-        return _apply_pipes(output, command.pipes)
+            notice = self._revert_unconfirmed()
+        output = _apply_pipes(self.dispatch(command, self.mode), command.pipes)
+        return notice + output if notice else output    # keeps a TableText a TableText
 
     def dispatch(self, command: Command, mode: str) -> str:
         if mode == OP or command.name == "run":
@@ -317,26 +322,36 @@ class Session:
     def _do_commit(self, command: Command) -> str:
         return self.commit(command.opts.get("comment", ""), confirms=True)
 
-    def _revert_unconfirmed(self) -> None:
-        """Carry out a commit-confirm revert that fell due (e.g. while nothing was running)."""
+    def _revert_unconfirmed(self) -> str:
+        """Carry out a commit-confirm revert that fell due (e.g. while nothing was running);
+        a notice for the user when something happened (a revert, a damaged record)."""
         from . import confirm
 
-        if not self.store.deferring and (self.store.root / confirm.PENDING).exists():
-            if confirm.revert_if_due(self.store.root):
-                self.refresh()
-                if self.candidate is not None and not self.modified:
-                    self.candidate = self.running.copy()
+        if self.store.deferring or not (self.store.root / confirm.PENDING).exists():
+            return ""
+        try:
+            notes = confirm.revert_if_due(self.store.root)
+        except NosError as exc:
+            notes = ["Warning: reverting the unconfirmed commit failed (use 'confirm' to keep it):", *exc.lines]
+        if notes:
+            stale = self.candidate is not None and not self.modified
+            self.refresh()
+            if stale:
+                self.candidate = self.running.copy()
+        return "".join(note + "\n" for note in notes)
 
     def commit(self, comment: str = "", *, confirms: bool = False, confirm_minutes: int | None = None) -> str:
         """Commit the candidate. ``confirms``: also confirm a pending commit-confirm, under
         the same lock, so its timer cannot revert this commit along with it.
         ``confirm_minutes``: arm commit-confirm for this commit (also under the lock, so the
-        revision to go back to is the one this commit replaced, whoever else commits)."""
+        revision to go back to is the one this commit replaced, whoever else commits; with a
+        commit-confirm already pending, the one from before that, as JunOS does)."""
         candidate = self._cand()
         with self.store.locked():
             self.refresh()
             if candidate == self.running:
-                return "No configuration changes to commit\n" + self._confirm_pending(confirms)
+                return ("No configuration changes to commit\n" + self._confirm_pending(confirms)
+                        + (self._extend_confirm(confirm_minutes) if confirm_minutes is not None else ""))
             problems = self.verify(candidate)
             if problems:
                 lines: list[str] = []
@@ -344,20 +359,36 @@ class Session:
                     lines += [f"[ {' '.join(problem.path)} ]", problem.message, ""]
                 raise CommitError(*lines[:-1], "Commit failed")
             snapshot = candidate.copy()
-            before = self.store.revisions()[0].serial
-            if self.store.deferring:      # a command file: applied once, at its end
-                notes, revision = [], self.store.commit(snapshot, user=self.user, via=self.via, comment=comment)
-            else:
-                revision, notes = self.transact(self.running, snapshot, comment)
+            # commit-confirm: the revert is on disk before anything is applied (a crash from
+            # here on still reverts); put back as it was if the commit fails
+            arming = self._arm_confirm(confirm_minutes) if confirm_minutes is not None else None
+            try:
+                if self.store.deferring:      # a command file: applied once, at its end
+                    notes, revision = [], self.store.commit(snapshot, user=self.user, via=self.via,
+                                                            comment=comment)
+                else:
+                    revision, notes = self.transact(self.running, snapshot, comment)
+            except BaseException:
+                if arming is not None:
+                    arming.cancel()
+                raise
             self._running = snapshot
             confirmed = self._confirm_pending(confirms)
-            if confirm_minutes is not None:
-                from . import confirm
-
-                confirm.arm(self.store.root, confirm_minutes, before, revision.serial, self.user)
-                confirmed += (f"Initialized commit-confirm; {confirm_minutes} minutes to confirm before reload\n"
-                              "(without 'confirm', nos-shell re-applies the previous revision)\n")
+            if arming is not None:
+                confirmed += arming.finish(revision.serial)
         return "".join(note + "\n" for note in notes) + confirmed
+
+    def _arm_confirm(self, minutes: int) -> Arming:
+        """Record a commit-confirm's revert (under the lock, before anything is applied)."""
+        from . import confirm
+
+        return confirm.begin(self.store, minutes, self.user)
+
+    def _extend_confirm(self, minutes: int) -> str:
+        """`commit-confirm` with nothing to commit: move a pending deadline."""
+        from . import confirm
+
+        return confirm.extend(self.store, minutes)
 
     def _confirm_pending(self, confirms: bool) -> str:
         from . import confirm
@@ -381,7 +412,6 @@ class Session:
             return transaction.commit(self.store, self._target(), old, new, self.user, via or self.via, comment)
         except CommitError as exc:
             raise CommitError(*exc.lines, "Commit failed") from None
-
 
     def verify(self, tree: ConfigTree) -> list:
         """Every problem the registered verifiers find (each returns Problems)."""

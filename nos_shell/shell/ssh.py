@@ -36,6 +36,7 @@ from pathlib import Path
 
 import asyncssh
 
+from .. import confirm
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
@@ -314,6 +315,8 @@ def main(root: Path, args: argparse.Namespace) -> int:
     except (OSError, asyncssh.KeyImportError) as exc:
         print(f"nos-shell ssh-server: host key {key_path}: {exc}", file=sys.stderr)
         return 1
+    for note in confirm.resume(root):     # a pending commit-confirm, before listening anywhere
+        log.warning("%s", note)
     service = SSHService(root, key, ports=args.port, addresses=args.listen, full_screen=args.full_screen)
 
     async def serve() -> None:
