@@ -90,6 +90,21 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"nos-shell: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one line, details in the log
+        return report_unexpected(exc, root)
+
+
+def report_unexpected(exc: Exception, root: Path) -> int:
+    """One line on stderr for an error no other handler took (NosError or a bug)."""
+    from .errors import NosError
+
+    if not isinstance(exc, NosError):
+        from .crashlog import internal_error
+
+        exc = internal_error(exc, root, "nos-shell " + " ".join(sys.argv[1:2]))
+    sys.stdout.flush()
+    print(f"nos-shell: {exc.summary}", file=sys.stderr)
+    return 1
 
 
 def run_boot(root: Path) -> int:
@@ -136,8 +151,17 @@ def read_lines(name: str) -> list[str]:
 
 def run_file(session, name: str) -> int:
     """`-f`: run lines as if typed; the first failure stops everything and nothing is kept."""
+    from .session import text_line
+
     label = "<stdin>" if name == "-" else name
-    result = session.run_script(read_lines(name), label)
+    try:
+        lines = read_lines(name)
+    except UnicodeDecodeError as exc:
+        # a file is decoded whole, so the offset gives its line; stdin is read in chunks
+        where = "" if name == "-" else f"{text_line(exc.object, exc.start)}:"
+        sys.stderr.write(f"{label}:{where} not a text file (invalid UTF-8)\n")
+        return 1
+    result = session.run_script(lines, label)
     sys.stdout.write(result.output)
     if not result.ok:
         sys.stdout.flush()

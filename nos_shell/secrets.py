@@ -4,6 +4,8 @@ from __future__ import annotations
 import hmac
 import warnings
 
+from .crypthash import hash_problem
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import crypt as _crypt  # Python 3.11/3.12; see docs/architecture.md for 3.13
@@ -15,7 +17,9 @@ def hash_password(plaintext: str) -> str:
 
 
 def check_password(plaintext: str, hashed: str) -> bool:
-    """True when ``plaintext`` matches the crypt(3) hash (constant-time compare)."""
-    if not hashed:
+    """True when ``plaintext`` matches the crypt(3) hash (constant-time compare). A hash
+    nos-shell does not accept (nos_shell/crypthash.py: unknown form, too many rounds) is
+    never computed: it matches nothing."""
+    if not hashed or hash_problem(hashed) is not None:
         return False
     return hmac.compare_digest(_crypt.crypt(plaintext, hashed), hashed)

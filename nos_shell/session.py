@@ -12,7 +12,6 @@ but raises :class:`~nos_shell.errors.NosError`.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from .config import diff, render
 from .config.path import resolve
 from .config.tree import ConfigTree
 from .errors import CommitError, NosError, PathError
+from .pipes import apply_pipes
 from .schema import Kind
 from .store import Store
 
@@ -101,8 +101,11 @@ class Session:
         except NosError as exc:
             return Result(exc.render(), False, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not end the user's shell
-            error = NosError(f"Internal error: {type(exc).__name__}: {exc}",
-                             "The command was not completed; please report this.")
+            from .crashlog import internal_error
+
+            # the first words only: a whole line may carry a secret (plaintext-password)
+            words = " ".join(line.split()[:3])
+            error = internal_error(exc, self.store.root, f"{self.user} via {self.via}: {words} ...")
             return Result(error.render(), False, error)
 
     def run_script(self, lines: Iterable[str], name: str = "<script>") -> Result:
@@ -150,7 +153,7 @@ class Session:
         if command.name not in ("set", "delete"):    # keep long command files cheap
             self._revert_unconfirmed()
         output = self.dispatch(command, self.mode)
-        return _apply_pipes(output, command.pipes)
+        return apply_pipes(output, command.pipes)
 
     def dispatch(self, command: Command, mode: str) -> str:
         if mode == OP or command.name == "run":
@@ -524,18 +527,3 @@ def _looks_like_commands(text: str) -> bool:
             return stripped.startswith("set ")
     return False
 
-
-def _apply_pipes(output: str, pipes: list[tuple[str, str | None]]) -> str:
-    """`| match`, `| except`, `| count`; `| no-more`, `| more` and `| commands` pass through."""
-    for name, arg in pipes:
-        lines = output.splitlines()
-        if name in ("match", "except"):
-            try:
-                pattern = re.compile(arg or "")
-            except re.error as exc:
-                raise NosError(f"Invalid regular expression '{arg}': {exc}") from None
-            keep = name == "match"
-            output = "".join(line + "\n" for line in lines if bool(pattern.search(line)) == keep)
-        elif name == "count_lines":
-            output = f"Count: {len(lines)} lines\n"
-    return output
