@@ -161,7 +161,11 @@ def run_file(session, name: str) -> int:
         where = "" if name == "-" else f"{text_line(exc.object, exc.start)}:"
         sys.stderr.write(f"{label}:{where} not a text file (invalid UTF-8)\n")
         return 1
-    result = session.run_script(lines, label)
+    try:
+        result = session.run_script(lines, label)
+    except OSError as exc:        # writing what the script saved or committed
+        sys.stderr.write(f"{label}: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return 1
     sys.stdout.write(result.output)
     if not result.ok:
         sys.stdout.flush()

@@ -414,15 +414,12 @@ class Session:
     # -- files ------------------------------------------------------------------------------
     def config_file(self, name: str) -> Path:
         """The path of a file named in save/load/merge; confined sessions (SSH) may only
-        name files inside the saved-configuration folder (symbolic links followed)."""
-        path = self.store.resolve_file(name)
+        name configuration files of the saved-configuration folder (nos_shell/confine.py)."""
         if self.confine_files:
-            folder = self.store.saved_path.parent.resolve()
-            real = path.resolve()
-            if real == folder or not real.is_relative_to(folder):
-                raise NosError(f"Permission denied: {name}: over SSH, configuration files must be "
-                               f"in {self.store.saved_path.parent}")
-        return path
+            from .confine import confined_file
+
+            return confined_file(self.store.saved_path.parent, name)
+        return self.store.resolve_file(name)
 
     def _do_save(self, command: Command) -> str:
         target = self.config_file(command.words[0]) if command.words else None
