@@ -49,11 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     ssh.add_argument("--listen", action="append", default=None, metavar="ADDRESS",
                      help="listen on this address instead of `service ssh listen-address`")
     ssh.add_argument("--host-key", metavar="FILE", default=None,
-                     help="host key (default ROOT/etc/nos-shell/ssh_host_ed25519_key, made on first start)")
+                     help="host key (default ROOT/var/lib/nos-shell/ssh/ssh_host_ed25519_key, made on first start)")
     ssh.add_argument("--full-screen", action="store_true",
                      help="allow the full-screen editor for clients with a PTY and an xterm-like TERM "
                           "(default: the plain line mode for every client)")
     ssh.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    ssh.add_argument("--login-burst", type=int, default=10, metavar="N",
+                     help="password attempts a source address may make at once (default 10)")
+    ssh.add_argument("--login-refill", type=float, default=6.0, metavar="SECONDS",
+                     help="after those, one more attempt every SECONDS (default 6)")
     sub.add_parser("boot", help="after a restart: load the saved configuration and apply everything",
                    description="Commit the saved configuration when it differs from the running one "
                                "(as VyOS does at boot), then apply every backend as if all were new.")

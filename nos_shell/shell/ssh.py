@@ -149,6 +149,7 @@ class _Server(asyncssh.SSHServer):
                         username, self.peer)
             await asyncio.sleep(FAILED_LOGIN_DELAY)
             return False
+        log.debug("checking password for %s from %s", username, self.peer)
         ok = await self.workers.login(self.auth.check_password, username, password)
         log.info("%s password for %s from %s", "accepted" if ok else "refused", username, self.peer)
         if ok:
@@ -266,14 +267,15 @@ class SSHService:
     """The listeners of one root; :meth:`sync` binds what the configuration asks for."""
 
     def __init__(self, root: Path, host_key: asyncssh.SSHKey, *, ports: list[int] | None = None,
-                 addresses: list[str] | None = None, full_screen: bool = False):
+                 addresses: list[str] | None = None, full_screen: bool = False,
+                 throttle: LoginThrottle | None = None):
         self.root = Path(root)
         self.host_key = host_key
         self.ports = ports
         self.addresses = addresses
         self.auth = Authenticator(self.root)
         self.workers = Workers()
-        self.throttle = LoginThrottle()
+        self.throttle = throttle or LoginThrottle()
         self.handler = Handler(self.root, self.auth, full_screen, self.workers)
         self.servers: dict[tuple[str, int], asyncssh.SSHAcceptor] = {}
         self.failed: set[tuple[str, int]] = set()
@@ -356,7 +358,9 @@ def main(root: Path, args: argparse.Namespace) -> int:
     except (OSError, asyncssh.KeyImportError) as exc:
         print(f"nos-shell ssh-server: host key {key_path}: {exc}", file=sys.stderr)
         return 1
-    service = SSHService(root, key, ports=args.port, addresses=args.listen, full_screen=args.full_screen)
+    throttle = LoginThrottle(burst=args.login_burst, refill_seconds=args.login_refill)
+    service = SSHService(root, key, ports=args.port, addresses=args.listen, full_screen=args.full_screen,
+                         throttle=throttle)
 
     async def serve() -> None:
         stop = asyncio.Event()

@@ -40,9 +40,11 @@ class LoginThrottle:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
         except ValueError:
             return address
-        if ip.version == 6 and ip.ipv4_mapped is None:
+        if isinstance(ip, ipaddress.IPv6Address):
+            if ip.ipv4_mapped is not None:
+                return str(ip.ipv4_mapped)
             return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        return str(ip.ipv4_mapped or ip)
+        return str(ip)
 
     def _bucket(self, key: str) -> _Bucket:
         now = self.clock()
