@@ -105,7 +105,7 @@ def report_unexpected(exc: Exception, root: Path) -> int:
     if not isinstance(exc, NosError):
         from .crashlog import internal_error
 
-        exc = internal_error(exc, root, "nos-shell " + " ".join(sys.argv[1:2]))
+        exc = internal_error(exc, root, "nos-shell (command line)")
     sys.stdout.flush()
     print(f"nos-shell: {exc.summary}", file=sys.stderr)
     return 1
