@@ -224,16 +224,16 @@ class Handler:
         """One operational command, as `nos-shell -c` runs it. Never a system shell."""
         line = process.command
         newline = "\r\n" if process.get_terminal_type() else "\n"
-        log.info("%s: command %r", session.user, line)
+        log.info("%s: command %r", session.user, line[:200])
+        if len(line) > MAX_LINE:
+            process.stderr.write(LINE_TOO_LONG.strip().encode() + b"\n")
+            return 1
         if is_terminal_setting(line):
             return 0
         answer = shell_compat(line)
         if answer is not None:
             process.stdout.write(answer.replace("\n", newline).encode())
             return 0
-        if len(line) > MAX_LINE:
-            process.stderr.write(LINE_TOO_LONG.strip().encode() + b"\n")
-            return 1
         if _is_configure(line):
             process.stderr.write(b"configure needs an interactive session (ssh without a command)\n")
             return 1
