@@ -121,6 +121,8 @@ def run_boot(root: Path) -> int:
     except NosError as exc:
         sys.stderr.write(exc.render())
         return 1
+    except Exception as exc:  # noqa: BLE001 - one line and the log, as everywhere else
+        return report_unexpected(exc, root)
     return 0
 
 

@@ -14,6 +14,7 @@ import pytest
 from nos_shell import Session
 from nos_shell.crypthash import MAX_ROUNDS
 from nos_shell.shell.limits import MAX_LINE
+from lab import require_tool
 from test_ssh_lab import HOST, PASSWORDS, make_root, require, running_server, ssh_server  # noqa: F401
 
 paramiko = require("paramiko")
@@ -264,6 +265,7 @@ def test_host_key_lives_outside_the_config_folder_and_an_old_one_is_kept(tmp_pat
 def test_sigterm_stops_the_server_while_a_command_runs(tmp_path):
     """Was: SIGTERM was ignored while a command held the server. A command that runs for
     100 s (ping) no longer keeps the server alive past its grace period."""
+    require_tool("ping")
     root = tmp_path / "root"
     keyfile = make_root(root)
     with running_server(root, keyfile) as server:
