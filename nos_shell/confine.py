@@ -37,10 +37,14 @@ def confined_file(folder: Path, name: str) -> Path:
     return path
 
 
+def allowed_name(base: str) -> bool:
+    """Whether a file name (no folder) may be named over SSH: not hidden, not the server's."""
+    return bool(base) and not base.startswith(".") and base not in SERVER_OWNED \
+        and not base.startswith(_OWNED_PREFIX)
+
+
 def _allowed(path: Path, real_folder: Path) -> bool:
-    base = path.name
-    if not base or base in (".", "..") or base.startswith(".") or base in SERVER_OWNED \
-            or base.startswith(_OWNED_PREFIX):
+    if not allowed_name(path.name):
         return False
     if path.parent.resolve() != real_folder:
         return False

@@ -300,3 +300,18 @@ def _children_named(pid: int, name: bytes) -> list[int]:
         if int(fields[1]) == pid and comm == name:
             found.append(int(entry))
     return found
+
+
+def test_completion_over_ssh_offers_only_configuration_files(tmp_path):
+    from nos_shell.shell.completer import build_completer, completions
+    from nos_shell.shell.state import ShellState
+
+    folder = tmp_path / "etc/nos-shell"
+    folder.mkdir(parents=True)
+    for name in ("apply.toml", "live", "ssh_host_ed25519_key", "a.boot"):
+        (folder / name).write_text("")
+    (folder / "archive-dir").mkdir()
+    s = Session(tmp_path, apply=False, via="ssh")
+    assert s.run("configure").ok
+    offered = [c.text for c in completions(build_completer(ShellState(s)), "load ")]
+    assert offered == ["a.boot"]
