@@ -49,11 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     ssh.add_argument("--listen", action="append", default=None, metavar="ADDRESS",
                      help="listen on this address instead of `service ssh listen-address`")
     ssh.add_argument("--host-key", metavar="FILE", default=None,
-                     help="host key (default ROOT/etc/nos-shell/ssh_host_ed25519_key, made on first start)")
+                     help="host key (default ROOT/var/lib/nos-shell/ssh/ssh_host_ed25519_key, made on first start)")
     ssh.add_argument("--full-screen", action="store_true",
                      help="allow the full-screen editor for clients with a PTY and an xterm-like TERM "
                           "(default: the plain line mode for every client)")
     ssh.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    ssh.add_argument("--login-burst", type=int, default=10, metavar="N",
+                     help="password attempts a source address may make at once (default 10)")
+    ssh.add_argument("--login-refill", type=float, default=6.0, metavar="SECONDS",
+                     help="after those, one more attempt every SECONDS (default 6)")
     sub.add_parser("boot", help="after a restart: load the saved configuration and apply everything",
                    description="Commit the saved configuration when it differs from the running one "
                                "(as VyOS does at boot), then apply every backend as if all were new.")
@@ -92,6 +96,21 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"nos-shell: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one line, details in the log
+        return report_unexpected(exc, root)
+
+
+def report_unexpected(exc: Exception, root: Path) -> int:
+    """One line on stderr for an error no other handler took (NosError or a bug)."""
+    from .errors import NosError
+
+    if not isinstance(exc, NosError):
+        from .crashlog import internal_error
+
+        exc = internal_error(exc, root, "nos-shell (command line)")
+    sys.stdout.flush()
+    print(f"nos-shell: {exc.summary}", file=sys.stderr)
+    return 1
 
 
 def recover(root: Path) -> bool:
@@ -123,6 +142,8 @@ def run_boot(root: Path) -> int:
     except NosError as exc:
         sys.stderr.write(exc.render())
         return 1
+    except Exception as exc:  # noqa: BLE001 - one line and the log, as everywhere else
+        return report_unexpected(exc, root)
     return 0
 
 
@@ -157,8 +178,21 @@ def read_lines(name: str) -> list[str]:
 
 def run_file(session, name: str) -> int:
     """`-f`: run lines as if typed; the first failure stops everything and nothing is kept."""
+    from .session import text_line
+
     label = "<stdin>" if name == "-" else name
-    result = session.run_script(read_lines(name), label)
+    try:
+        lines = read_lines(name)
+    except UnicodeDecodeError as exc:
+        # a file is decoded whole, so the offset gives its line; stdin is read in chunks
+        where = "" if name == "-" else f"{text_line(exc.object, exc.start)}:"
+        sys.stderr.write(f"{label}:{where} not a text file (invalid UTF-8)\n")
+        return 1
+    try:
+        result = session.run_script(lines, label)
+    except OSError as exc:        # writing what the script saved or committed
+        sys.stderr.write(f"{label}: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return 1
     sys.stdout.write(result.output)
     if not result.ok:
         sys.stdout.flush()

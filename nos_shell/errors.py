@@ -1,12 +1,48 @@
-"""Errors as values: each carries the VyOS-style lines the shell prints."""
+"""Errors as values: each carries the VyOS-style lines the shell prints.
+
+Every error is bounded, whatever it quotes: a word (a value, a path, a file line) longer
+than :data:`MAX_WORD` characters is cut to that many plus ``...``, a line to
+:data:`MAX_LINE`, and an error of more than :data:`MAX_LINES` lines keeps its first and
+last lines with ``... (N more lines)`` between them (docs/guarantees.md, "Errors").
+"""
 from __future__ import annotations
+
+import re
+
+MAX_WORD = 200
+MAX_LINE = 1000
+MAX_LINES = 40
+_KEEP_LAST = 5
+MAX_SUMMARY_PARTS = 10
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def clip(text: str, limit: int = MAX_WORD) -> str:
+    """``text`` when short, else its first ``limit`` characters and ``...``."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def bound_line(line: str) -> str:
+    """One error line with every over-long word clipped, then the line itself."""
+    if len(line) > MAX_WORD:
+        line = _LONG_WORD.sub(lambda m: clip(m.group()), line)
+    return clip(line, MAX_LINE)
+
+
+def bound_lines(lines: list[str]) -> list[str]:
+    """At most :data:`MAX_LINES` bounded lines: the first ones, a count, the last ones."""
+    if len(lines) > MAX_LINES:
+        head = MAX_LINES - _KEEP_LAST - 1
+        hidden = len(lines) - head - _KEEP_LAST
+        lines = [*lines[:head], f"... ({hidden} more lines)", *lines[-_KEEP_LAST:]]
+    return [bound_line(line) for line in lines]
 
 
 class NosError(Exception):
     """An error to show the user. ``lines`` are printed indented; ``str()`` is one line."""
 
     def __init__(self, *lines: str):
-        self.lines = [line for line in lines if line]
+        self.lines = bound_lines([line for line in lines if line])
         super().__init__(self.summary)
 
     @property
@@ -36,6 +72,10 @@ class CommitError(NosError):
 
     Its lines come in groups: a ``[ path ]`` header, then the reasons for that path."""
 
+    def __init__(self, *lines: str):
+        self.problems = sum(1 for line in lines if line.startswith("[ "))
+        super().__init__(*lines)
+
     @property
     def summary(self) -> str:
         parts: list[str] = []
@@ -46,4 +86,7 @@ class CommitError(NosError):
                 parts.append(line)
             else:
                 parts[-1] += " " + line
+        if len(parts) > MAX_SUMMARY_PARTS:
+            total = f"{self.problems} problems" if self.problems else f"{len(parts)} parts"
+            parts = [*parts[:MAX_SUMMARY_PARTS - 1], f"... ({total} in all)", parts[-1]]
         return "Commit failed: " + "; ".join(parts)

@@ -12,7 +12,6 @@ but raises :class:`~nos_shell.errors.NosError`.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from .config import diff, render
 from .config.path import resolve
 from .config.tree import ConfigTree
 from .errors import CommitError, NosError, PathError
+from .pipes import apply_pipes
 from .schema import Kind
 from .store import Store
 
@@ -107,8 +107,11 @@ class Session:
         except NosError as exc:
             return Result(exc.render(), False, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not end the user's shell
-            error = NosError(f"Internal error: {type(exc).__name__}: {exc}",
-                             "The command was not completed; please report this.")
+            from .crashlog import internal_error
+
+            # the first words only: a whole line may carry a secret (plaintext-password)
+            words = " ".join(line.split()[:3])
+            error = internal_error(exc, self.store.root, f"{self.user} via {self.via}: {words} ...")
             return Result(error.render(), False, error)
 
     def run_script(self, lines: Iterable[str], name: str = "<script>") -> Result:
@@ -160,7 +163,7 @@ class Session:
         notice = ""
         if command.name not in ("set", "delete"):    # keep long command files cheap
             notice = self._revert_unconfirmed()
-        output = _apply_pipes(self.dispatch(command, self.mode), command.pipes)
+        output = apply_pipes(self.dispatch(command, self.mode), command.pipes)
         return notice + output if notice else output    # keeps a TableText a TableText
 
     def dispatch(self, command: Command, mode: str) -> str:
@@ -459,15 +462,12 @@ class Session:
     # -- files ------------------------------------------------------------------------------
     def config_file(self, name: str) -> Path:
         """The path of a file named in save/load/merge; confined sessions (SSH) may only
-        name files inside the saved-configuration folder (symbolic links followed)."""
-        path = self.store.resolve_file(name)
+        name configuration files of the saved-configuration folder (nos_shell/confine.py)."""
         if self.confine_files:
-            folder = self.store.saved_path.parent.resolve()
-            real = path.resolve()
-            if real == folder or not real.is_relative_to(folder):
-                raise NosError(f"Permission denied: {name}: over SSH, configuration files must be "
-                               f"in {self.store.saved_path.parent}")
-        return path
+            from .confine import confined_file
+
+            return confined_file(self.store.saved_path.parent, name)
+        return self.store.resolve_file(name)
 
     def _do_save(self, command: Command) -> str:
         target = self.config_file(command.words[0]) if command.words else None
@@ -586,19 +586,3 @@ def _recover(root: Path) -> list[str]:
     for message in messages:
         print(message, file=sys.stderr)
     return messages
-
-
-def _apply_pipes(output: str, pipes: list[tuple[str, str | None]]) -> str:
-    """`| match`, `| except`, `| count`; `| no-more`, `| more` and `| commands` pass through."""
-    for name, arg in pipes:
-        lines = output.splitlines()
-        if name in ("match", "except"):
-            try:
-                pattern = re.compile(arg or "")
-            except re.error as exc:
-                raise NosError(f"Invalid regular expression '{arg}': {exc}") from None
-            keep = name == "match"
-            output = "".join(line + "\n" for line in lines if bool(pattern.search(line)) == keep)
-        elif name == "count_lines":
-            output = f"Count: {len(lines)} lines\n"
-    return output

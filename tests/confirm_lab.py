@@ -45,7 +45,7 @@ def kill_timers(root: Path) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    wait_for(lambda: not timer_pids(root), 30, "the killed timer to go")
+    wait_for(lambda: not timer_pids(root), 120, "the killed timer to go")
 
 
 def move_deadline(root: Path, seconds_from_now: float) -> None:

@@ -175,7 +175,7 @@ def test_openssh_client(ssh_server, tmp_path):
 
 
 def test_host_key_is_kept_private_and_reused(ssh_server):
-    key = ssh_server.root / "etc/nos-shell/ssh_host_ed25519_key"
+    key = ssh_server.root / "var/lib/nos-shell/ssh/ssh_host_ed25519_key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     offered = paramiko.Transport((HOST, ssh_server.port))
     try:

@@ -73,8 +73,11 @@ def resolve(words: list[str] | tuple[str, ...], schema: SchemaNode = SCHEMA,
 
 
 def _check(node: SchemaNode, value: str, path: list[str], trailer: str) -> None:
+    # a type may be stricter with a value typed now than with one loaded from a file
+    # (check_set: types.CryptHash), so that files written before a rule tightened load
+    check = getattr(node.type, "check_set", None) or node.type.check  # type: ignore[union-attr]
     try:
-        node.type.check(value)  # type: ignore[union-attr]
+        check(value)
     except ValueError as exc:
         raise PathError(f"Configuration path: [{' '.join(path + [value])}] is not valid",
                         str(exc), "Value validation failed", trailer) from None

@@ -309,5 +309,29 @@ BASE64_KEY = Pattern(regex=r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=", placeholder=
                      help="WireGuard key (base64, 32 bytes)", message="Key must be 32 bytes of base64 (44 characters)")
 SSH_KEY = Pattern(regex=r"[A-Za-z0-9+/]+={0,3}", placeholder="<base64>", help="Public key (base64)",
                   message="Public key must be base64 without the type prefix or comment")
-CRYPT_HASH = Pattern(regex=r"[A-Za-z0-9$./=]*", placeholder="<hash>", help="Encrypted password (crypt(3) hash)",
-                     message="Encrypted password must be a crypt(3) hash such as $6$salt$hash")
+
+
+from ..crypthash import EXAMPLE_FORMS, hash_problem  # noqa: E402 - kept beside its one user
+
+
+@dataclass(frozen=True)
+class CryptHash(Pattern):
+    """A crypt(3) hash. Loading a file accepts any hash-like word, so configurations from
+    before the cost cap still load (such a hash matches no password: nos_shell/secrets.py);
+    a value being set must have a known form and a bounded cost (nos_shell/crypthash.py).
+    ``regex`` is what value generators draw from: the accepted forms."""
+
+    loadable: str = r"[A-Za-z0-9$./=]*"
+
+    def check(self, value: str) -> None:
+        if not re.fullmatch(self.loadable, value):
+            raise ValueError(self.message)
+
+    def check_set(self, value: str) -> None:
+        problem = hash_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+
+
+CRYPT_HASH = CryptHash(regex=EXAMPLE_FORMS, placeholder="<hash>", help="Encrypted password (crypt(3) hash)",
+                       message="Encrypted password must be a crypt(3) hash such as $6$salt$hash")

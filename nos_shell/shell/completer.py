@@ -193,10 +193,19 @@ class FileCompleter(ShellCompleter):
             entries = sorted(os.scandir(base), key=lambda e: e.name)
         except OSError:
             return
+        confined = self.state.session.confine_files
         for entry in entries:
+            if confined and not (_confined_choice(entry.name) and entry.is_file()):
+                continue
             if entry.name.startswith(start) and not entry.name.startswith("."):
                 is_dir = entry.is_dir()
                 yield shown + entry.name + ("/" if is_dir else ""), "directory" if is_dir else "file"
+
+
+def _confined_choice(name: str) -> bool:
+    from ..confine import allowed_name
+
+    return allowed_name(name)
 
 
 COMPLETERS = (KeywordCompleter, PathCompleter, ValueCompleter, InterfaceCompleter,

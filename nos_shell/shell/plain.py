@@ -17,12 +17,13 @@ What it guarantees (docs/ssh.md, "What automation clients need"):
   are accepted silently in either mode;
 - a handful of shell commands that clients send (``cat /proc/uptime``, optionally piped
   to ``awk '{print $N}'``) are answered here, never by a system shell; every other line
-  goes to the session, which refuses what it does not know.
+  goes to the session, which refuses what it does not know;
+- bounded memory: a line longer than ``limits.MAX_LINE`` is discarded as it arrives and
+  answered with one error; a command's output is cut at ``limits.MAX_OUTPUT``.
 """
 from __future__ import annotations
 
 import codecs
-import logging
 import os
 import re
 import sys
@@ -30,11 +31,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 
 if TYPE_CHECKING:
     from ..session import Session
-
-log = logging.getLogger(__name__)
 
 #: Printed once when an SSH session starts. It must not contain ``$``, ``#`` or ``>``:
 #: clients look for those to find the prompt.
@@ -44,6 +44,7 @@ _TERMINAL = re.compile(r"\s*(?:set\s+terminal\s+(?:length|width|rows|columns)|te
                        r"|stty\s+(?:cols|columns|rows))\s+\d+\s*")
 _UPTIME = re.compile(r"\s*cat\s+/proc/uptime\s*(?:\|\s*awk\s+(?:'\{\s*print\s+\$(\d+)\s*\}'"
                      r"|\"\{\s*print\s+\$(\d+)\s*\}\")\s*)?")
+_LINE_END = re.compile(r"[\r\n\x03\x15]")   # what ends skipping an over-long line
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])|[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -99,13 +100,14 @@ class LineProtocol:
         self._line: list[str] = []
         self._after_cr = False
         self._escape = ""          # "", "esc", "csi" or "ss3": skipping an input escape sequence
+        self._too_long = False     # the line passed MAX_LINE: dropped until it ends
         self.finished = False
         self.last_ok = True        # whether the last command succeeded
 
     # -- output --------------------------------------------------------------------------
     def _out(self, text: str) -> str:
         """Command output as sent: plain text, every line ended with ``newline``."""
-        text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = clean(output_cut(text).replace("\r\n", "\n").replace("\r", "\n"))
         if text and not text.endswith("\n"):
             text += "\n"
         return text.replace("\n", self.newline)
@@ -125,10 +127,16 @@ class LineProtocol:
     def feed(self, data: bytes) -> bytes:
         """Take typed bytes, run every completed line, return what to send back."""
         out: list[str] = []
-        for char in self._decoder.decode(data):
-            if self.finished:
-                break
-            out.append(self._char(char))
+        text = self._decoder.decode(data)
+        index = 0
+        while index < len(text) and not self.finished:
+            if self._too_long:              # skip the rest of an over-long line in one step
+                end = _LINE_END.search(text, index)
+                if end is None:
+                    break
+                index = end.start()
+            out.append(self._char(text[index]))
+            index += 1
         return "".join(out).encode(self.encoding, "replace")
 
     def eof(self, run_partial: bool = True) -> bytes:
@@ -163,10 +171,10 @@ class LineProtocol:
             self._line.pop()
             return "\b \b" if self.echo else ""
         if char == "\x15":                        # Ctrl-U: forget the line
-            erased, self._line = len(self._line), []
+            erased, self._line, self._too_long = len(self._line), [], False
             return "\b \b" * erased if self.echo else ""
         if char == "\x03":                        # Ctrl-C: abandon the line
-            self._line = []
+            self._line, self._too_long = [], False
             return ("^C" if self.echo else "") + self.newline + self.prompt()
         if char == "\x04":                        # Ctrl-D on an empty line: log out
             if not self._line and self.session.mode == "op":
@@ -176,6 +184,11 @@ class LineProtocol:
         if char == "\t":
             char = " "
         elif char < " ":
+            return ""
+        if self._too_long:
+            return ""
+        if len(self._line) >= MAX_LINE:
+            self._line, self._too_long = [], True
             return ""
         self._line.append(char)
         return char if self.echo else ""
@@ -190,7 +203,11 @@ class LineProtocol:
     def _enter(self, prompt: bool = True) -> str:
         line, self._line = "".join(self._line), []
         out = self.newline if self.echo else ""
-        out += self._out(self.run_line(line))
+        if self._too_long:
+            self._too_long, self.last_ok = False, False
+            out += self._out(LINE_TOO_LONG)
+        else:
+            out += self._out(self.run_line(line))
         if self.session.finished:
             self.finished = True
         elif prompt:
@@ -216,9 +233,10 @@ class LineProtocol:
                 return output
             result = self.session.run(line)
         except Exception as exc:  # a bug must not end the user's session
-            log.exception("command failed: %r", line)
+            from ..crashlog import internal_error
+
             self.last_ok = False
-            return f"\n  Internal error: {type(exc).__name__}: {exc}\n\n"
+            return internal_error(exc, self.session.store.root, "plain line mode").render()
         self.last_ok = result.ok
         return result.output
 

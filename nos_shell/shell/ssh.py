@@ -20,7 +20,9 @@ What a session gets:
   ``nos-shell -c``: output on stdout, the error on stderr and exit status 1;
 - subsystems (sftp, ...), port forwarding, agent and X11 forwarding are refused.
 
-No request ever reaches a system shell.
+No request ever reaches a system shell. Nothing slow runs on the event loop: commands
+and password checks run in worker threads (nos_shell/shell/workers.py), guesses are
+limited per source address (throttle.py), lines and output are bounded (limits.py).
 """
 from __future__ import annotations
 
@@ -40,18 +42,37 @@ from .. import confirm
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
+from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
+from .throttle import LoginThrottle
+from .workers import Workers
 
 log = logging.getLogger("nos_shell.ssh")
 
-HOST_KEY = Path("etc/nos-shell/ssh_host_ed25519_key")
+HOST_KEY = Path("var/lib/nos-shell/ssh/ssh_host_ed25519_key")
+OLD_HOST_KEY = Path("etc/nos-shell/ssh_host_ed25519_key")   # before 0.2: moved on first start
 DEFAULT_PORT = 22
 FULL_SCREEN_TERMS = ("xterm", "screen", "tmux", "rxvt", "linux")
 WATCH_SECONDS = 2.0
 FAILED_LOGIN_DELAY = 0.5
+STOP_GRACE = 5.0          # seconds running commands get after SIGTERM
+WRITE_CHUNK = 64 * 1024
 
 
 # -- host key --------------------------------------------------------------------------------
+def host_key_path(root: Path) -> Path:
+    """ROOT/var/lib/nos-shell/ssh/...: out of the folder SSH users may `save` into. A key
+    at the old place (ROOT/etc/nos-shell/) is moved there, so clients keep trusting it."""
+    path, old = root / HOST_KEY, root / OLD_HOST_KEY
+    if not path.exists() and old.is_file() and not old.is_symlink():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for name in (old.name + ".pub", old.name):      # the private key last: it decides
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(old.with_name(name), path.with_name(name))
+        log.info("moved host key %s to %s", old, path)
+    return path
+
+
 def load_host_key(path: Path) -> asyncssh.SSHKey:
     """The server's ed25519 host key, generated (mode 0600) on first use and kept."""
     if path.exists():
@@ -105,12 +126,16 @@ def use_full_screen(term: str | None, allowed: bool) -> bool:
 
 # -- authentication ---------------------------------------------------------------------------
 class _Server(asyncssh.SSHServer):
-    def __init__(self, auth: Authenticator):
+    def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle):
         self.auth = auth
+        self.workers = workers
+        self.throttle = throttle
+        self.address = "?"
         self.peer = "?"
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername") or ("?", 0)
+        self.address = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
 
     def begin_auth(self, username: str) -> bool:
@@ -120,9 +145,17 @@ class _Server(asyncssh.SSHServer):
         return self.auth.password_allowed()
 
     async def validate_password(self, username: str, password: str) -> bool:
-        ok = self.auth.check_password(username, password)
+        if not self.throttle.take(self.address):
+            log.warning("refused password for %s from %s: too many failed logins from there",
+                        username, self.peer)
+            await asyncio.sleep(FAILED_LOGIN_DELAY)
+            return False
+        log.debug("checking password for %s from %s", username, self.peer)
+        ok = await self.workers.login(self.auth.check_password, username, password)
         log.info("%s password for %s from %s", "accepted" if ok else "refused", username, self.peer)
-        if not ok:
+        if ok:
+            self.throttle.give_back(self.address)
+        else:
             await asyncio.sleep(FAILED_LOGIN_DELAY)   # slows guessing down, blocks nobody else
         return ok
 
@@ -139,10 +172,12 @@ class _Server(asyncssh.SSHServer):
 class Handler:
     """Runs one SSH session (shell, command or subsystem request)."""
 
-    def __init__(self, root: Path, auth: Authenticator, full_screen: bool = False):
+    def __init__(self, root: Path, auth: Authenticator, full_screen: bool = False,
+                 workers: Workers | None = None):
         self.root = root
         self.auth = auth
         self.full_screen = full_screen
+        self.workers = workers or Workers()
 
     async def __call__(self, process: asyncssh.SSHServerProcess) -> None:
         user = process.get_extra_info("username")
@@ -173,8 +208,7 @@ class Handler:
         # with a PTY the client's terminal is raw and expects the server to echo; without
         # one the client's own terminal (if any) echoes
         proto = LineProtocol(session, echo=term is not None, newline="\r\n")
-        loop = asyncio.get_running_loop()
-        process.stdout.write(proto.start())
+        await _send(process.stdout, proto.start())
         while not proto.finished:
             try:
                 data = await process.stdin.read(65536)
@@ -184,16 +218,17 @@ class Handler:
                 # the client closed its side: what was typed without Enter is not run
                 process.stdout.write(proto.eof(run_partial=False))
                 break
-            out = await loop.run_in_executor(None, proto.feed, data)
-            if out:
-                process.stdout.write(out)
+            await _send(process.stdout, await self.workers.command(session.user, proto.feed, data))
         return 0
 
     async def command(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
         """One operational command, as `nos-shell -c` runs it. Never a system shell."""
         line = process.command
         newline = "\r\n" if process.get_terminal_type() else "\n"
-        log.info("%s: command %r", session.user, line)
+        log.info("%s: command %r", session.user, line[:200])
+        if len(line) > MAX_LINE:
+            process.stderr.write(LINE_TOO_LONG.strip().encode() + b"\n")
+            return 1
         if is_terminal_setting(line):
             return 0
         answer = shell_compat(line)
@@ -203,13 +238,19 @@ class Handler:
         if _is_configure(line):
             process.stderr.write(b"configure needs an interactive session (ssh without a command)\n")
             return 1
-        loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(None, session.run, line)
+        result = await self.workers.command(session.user, session.run, line)
         if not result.ok:
             process.stderr.write((result.error.summary + "\n").encode())  # type: ignore[union-attr]
             return 1
-        process.stdout.write(result.output.replace("\n", newline).encode())
+        await _send(process.stdout, output_cut(result.output).replace("\n", newline).encode())
         return 0
+
+
+async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:
+    """Write in chunks, waiting while the client does not read (bounded buffering)."""
+    for start in range(0, len(data), WRITE_CHUNK):
+        stream.write(data[start:start + WRITE_CHUNK])
+        await stream.drain()
 
 
 def _is_configure(line: str) -> bool:
@@ -227,13 +268,16 @@ class SSHService:
     """The listeners of one root; :meth:`sync` binds what the configuration asks for."""
 
     def __init__(self, root: Path, host_key: asyncssh.SSHKey, *, ports: list[int] | None = None,
-                 addresses: list[str] | None = None, full_screen: bool = False):
+                 addresses: list[str] | None = None, full_screen: bool = False,
+                 throttle: LoginThrottle | None = None):
         self.root = Path(root)
         self.host_key = host_key
         self.ports = ports
         self.addresses = addresses
         self.auth = Authenticator(self.root)
-        self.handler = Handler(self.root, self.auth, full_screen)
+        self.workers = Workers()
+        self.throttle = throttle or LoginThrottle()
+        self.handler = Handler(self.root, self.auth, full_screen, self.workers)
         self.servers: dict[tuple[str, int], asyncssh.SSHAcceptor] = {}
         self.failed: set[tuple[str, int]] = set()
 
@@ -255,7 +299,7 @@ class SSHService:
                 continue
             try:
                 server = await asyncssh.create_server(
-                    lambda: _Server(self.auth), pair[0] or None, pair[1],
+                    lambda: _Server(self.auth, self.workers, self.throttle), pair[0] or None, pair[1],
                     server_host_keys=[self.host_key], process_factory=self.handler,
                     encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
                     x11_forwarding=False, login_timeout=60, reuse_address=True)
@@ -309,7 +353,7 @@ def main(root: Path, args: argparse.Namespace) -> int:
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr,
                         format="nos-shell ssh-server: %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    key_path = Path(args.host_key) if args.host_key else root / HOST_KEY
+    key_path = Path(args.host_key) if args.host_key else host_key_path(root)
     try:
         key = load_host_key(key_path)
     except (OSError, asyncssh.KeyImportError) as exc:
@@ -317,7 +361,9 @@ def main(root: Path, args: argparse.Namespace) -> int:
         return 1
     for note in confirm.resume(root):     # a pending commit-confirm, before listening anywhere
         log.warning("%s", note)
-    service = SSHService(root, key, ports=args.port, addresses=args.listen, full_screen=args.full_screen)
+    throttle = LoginThrottle(burst=args.login_burst, refill_seconds=args.login_refill)
+    service = SSHService(root, key, ports=args.port, addresses=args.listen, full_screen=args.full_screen,
+                         throttle=throttle)
 
     async def serve() -> None:
         stop = asyncio.Event()
@@ -327,4 +373,11 @@ def main(root: Path, args: argparse.Namespace) -> int:
         await service.run(stop)
 
     asyncio.run(serve())
+    if not service.workers.stop(STOP_GRACE):
+        # a command still runs (a hung reload?): go without it rather than hang on SIGTERM
+        log.warning("stopping with %d command(s) still running", service.workers.busy)
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
