@@ -140,14 +140,18 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     # removals first (deepest first), then additions (shallowest first)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
         _remove(result, key)
-    for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=_depth):
+    def in_order(key: Key) -> tuple:       # new values of a multi-value leaf keep my order
+        node = mine.node(*key[0]) if key[1] == VALUE else None
+        return _depth(key) + ((node.values or []).index(key[2]) if node is not None else 0,)
+
+    for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
     return Rebased(result, sorted({key[0] for key in clash}))
 
 
 def _depth(key: Key) -> tuple:
     path, what, value = key
-    return (len(path), what != NODE, path, what, value)
+    return (len(path), what != NODE, path, what, "" if what == VALUE else value)
 
 
 def _walk_to(tree: ConfigTree, path: tuple[str, ...], create: bool) -> Node | None:
@@ -169,6 +173,7 @@ def _remove(tree: ConfigTree, key: Key) -> None:
         return
     if what == COMMENT:
         node.comment = None
+        _prune_up(tree, path)
     elif what == VALUE:
         if node.values and value in node.values:
             node.values.remove(value)
@@ -205,7 +210,7 @@ def _prune_up(tree: ConfigTree, path: tuple[str, ...]) -> None:
         if node is None:
             path = path[:-1]
             continue
-        if node.children or node.values:
+        if node.children or node.values or node.comment is not None:
             return
         spec, last = locate(path, tree.schema)
         if spec is None:
