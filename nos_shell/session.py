@@ -135,6 +135,12 @@ class Session:
         """Run lines as if typed (blank and `#` lines skipped). The first failure stops the
         script, and then nothing it committed or saved is kept; its error summary reads
         ``NAME:LINE: message``."""
+        result = self._script(lines, name)
+        if not result.ok or self.mode != CONF:
+            self.close()        # a failed script also leaves `show configuration sessions`
+        return result
+
+    def _script(self, lines: Iterable[str], name: str) -> Result:
         output: list[str] = []
         base = self.running
         head = self.store.newest_on_disk()
