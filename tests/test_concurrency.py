@@ -274,3 +274,29 @@ def test_interleaved_sessions_lose_no_update(count, steps):
                 assert result.ok, result.output
         for session in sessions:
             session.close()
+
+
+# -- grammar: Tab completion and `?` help come from it ----------------------------------------
+def test_new_commands_parse_complete_and_have_help(tmp_path):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from nos_shell.commands import parse
+    from nos_shell.shell.completer import build_completer
+    from nos_shell.shell.state import ShellState
+
+    assert parse("conf excl", "op").opts == {"exclusive": True}
+    assert parse("sh conf sess", "op").name == "show_configuration_sessions"
+    assert parse("run show configuration sessions", "conf").opts["command"].name == "show_configuration_sessions"
+    assert parse("update", "conf").name == "update"
+
+    def complete(state: ShellState, text: str) -> dict[str, str]:
+        found = build_completer(state).get_completions(Document(text), CompleteEvent(completion_requested=True))
+        return {c.text: c.display_meta_text for c in found}
+
+    op = ShellState(Session(tmp_path, apply=False))
+    assert list(complete(op, "configure ")) == ["exclusive", "private"]
+    assert "other sessions cannot commit" in complete(op, "configure ")["exclusive"]
+    assert complete(op, "show configuration s") == {"sessions": "Show the sessions in configuration mode"}
+    assert op.run("configure").ok
+    assert "update" in complete(op, "up")
