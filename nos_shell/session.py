@@ -365,7 +365,7 @@ class Session:
             return View(self.base or running, candidate)
         if not self.modified:
             self._follow_running()
-            return View(running, self._cand())
+            return View(self.base, self._cand())  # type: ignore[arg-type]
         result = rebase(self.base, candidate, running)
         warning = self._moved_warning()
         if result.conflicts:
@@ -374,15 +374,19 @@ class Session:
         return View(running, result.tree,
                     warning + "Showing what 'commit' would change in the running configuration now.\n")
 
-    def _moved_warning(self) -> str:
-        """`Warning: ...` naming the commits made since the candidate's base."""
+    def _moved(self) -> str:
+        """A sentence naming the commits made since the candidate's base ("" if none)."""
         newer = [(n, r) for n, r in enumerate(self.store.revisions()) if r.serial > self.base_serial]
         if not newer:
             return ""
         number, last = newer[0]
         count = f"{len(newer)} commit{'s' if len(newer) > 1 else ''}"
-        return (f"Warning: the running configuration changed after your candidate was started: "
-                f"{count}, the last (revision {number}) by {last.user} via {last.via} at {last.time}.\n")
+        return (f"the running configuration changed after your candidate was started: "
+                f"{count}, the last (revision {number}) by {last.user} via {last.via} at {last.time}.")
+
+    def _moved_warning(self) -> str:
+        moved = self._moved()
+        return f"Warning: {moved}\n" if moved else ""
 
     # -- showing ------------------------------------------------------------------------------
     def _do_show(self, command: Command) -> str:
@@ -514,7 +518,8 @@ class Session:
             return serial, candidate
         result = rebase(self.base, candidate, running)
         if result.conflicts:
-            raise CommitError(*self._moved_warning().removeprefix("Warning: ").splitlines(),
+            moved = self._moved()
+            raise CommitError(moved[:1].upper() + moved[1:],
                               "Your changes conflict with it at these paths:",
                               *(f"[ {' '.join(p)} ]" for p in result.conflicts),
                               "Use 'compare' to review, 'update' to keep the running configuration "
