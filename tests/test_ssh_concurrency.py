@@ -63,3 +63,53 @@ def test_configure_exclusive_over_ssh_and_release_on_disconnect(ssh_server):
         assert b"Commit failed" not in b.run("commit")
         b.run("exit")
     assert Store(ssh_server.root).running().value("system", "domain-name") == "locked.example"
+
+
+# -- automation clients while another session edits ------------------------------------------
+def test_clients_are_not_confused_by_the_warning_and_lose_nothing(ssh_server, tmp_path, monkeypatch):
+    """netmiko and scrapli enter configuration mode while another session has uncommitted
+    changes (so `configure` prints the warning), commit, and the other session's later
+    commit keeps theirs."""
+    from nos_shell.session import Session
+    from test_ssh_lab import HOST, PASSWORDS, require
+
+    netmiko = require("netmiko")
+    scrapli = require("scrapli")
+    require("scrapli_community")
+    other = Session(ssh_server.root, user="setup", via="api", apply=False)
+    assert other.run("configure").ok
+    assert other.run("set interfaces ethernet eth0 mtu 1400").ok
+
+    device = netmiko.ConnectHandler(device_type="vyos", host=HOST, port=ssh_server.port, username="alice",
+                                    password=PASSWORDS["alice"], use_keys=False, allow_agent=False,
+                                    timeout=20, conn_timeout=10, fast_cli=True)
+    try:
+        output = device.send_config_set(["set system name-server 192.0.2.54"])
+        assert "Warning: other users are editing the configuration" in output
+        assert "[edit]" in output and "failed" not in output.lower()
+        device.commit(comment="netmiko next to another session")
+        device.exit_config_mode()
+        assert device.base_prompt == "alice@r1"
+    finally:
+        device.disconnect()
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    conn = scrapli.Scrapli(host=HOST, port=ssh_server.port, auth_username="alice",
+                           auth_password=PASSWORDS["alice"], auth_strict_key=False, platform="vyos_vyos",
+                           transport="paramiko", timeout_socket=10, timeout_transport=20, timeout_ops=20,
+                           ssh_config_file=False)
+    conn.open()
+    try:
+        assert not conn.send_configs(["set system name-server 192.0.2.55"]).failed
+        assert conn.get_prompt() == "alice@r1#"
+        assert not conn.send_config("commit").failed
+        conn.acquire_priv("privilege_exec")
+        assert conn.get_prompt() == "alice@r1:~$"
+    finally:
+        conn.close()
+
+    assert other.run("commit").ok
+    running = Store(ssh_server.root).running()
+    assert running.value("interfaces", "ethernet", "eth0", "mtu") == "1400"
+    assert running.values("system", "name-server")[-2:] == ["192.0.2.54", "192.0.2.55"]
+    other.run("exit")
