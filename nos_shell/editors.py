@@ -144,9 +144,13 @@ def editors(root: Path) -> list[Editor]:
     processes that died are removed on the way."""
     directory = Path(root) / DIRECTORY
     try:
-        names = sorted(n for n in os.listdir(directory) if n.endswith(".json"))
+        listing = os.listdir(directory)
     except FileNotFoundError:
         return []
+    for name in listing:
+        if name.startswith(".") and name.endswith(".tmp"):
+            _remove_if_unlocked(directory / name)     # left by a crash before its rename
+    names = sorted(n for n in listing if n.endswith(".json"))
     found = [e for e in (_read(directory / n) for n in names) if e is not None]
     return sorted(found, key=lambda e: (e.since, e.ident))
 
@@ -177,6 +181,19 @@ def _read(path: Path) -> Editor | None:
                     os.unlink(path)
                 return None
     return None
+
+
+def _remove_if_unlocked(path: Path) -> None:
+    """Remove a temporary entry nobody holds, once it is old enough that no session can be
+    between creating and locking it."""
+    try:
+        if time.time() - os.stat(path).st_mtime < 60:
+            return
+        with open(path, "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            os.unlink(path)
+    except (BlockingIOError, FileNotFoundError):
+        pass
 
 
 def lock_holder(root: Path) -> Editor | None:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .commands import CONF, OP, Command, parse
 from .config import diff, render
@@ -24,6 +25,9 @@ from .config.tree import ConfigTree
 from .errors import CommitError, NosError, PathError
 from .schema import Kind
 from .store import Store
+
+if TYPE_CHECKING:
+    from .editors import Presence
 
 #: commands that change the candidate (a `set` that prints "already exists" changes nothing)
 _EDITS = frozenset(("set", "delete", "comment", "copy", "rename", "load", "merge", "rollback"))
@@ -68,7 +72,7 @@ class Session:
         # (optimistic concurrency: nos_shell/config/rebase.py, docs/guarantees.md)
         self.base: ConfigTree | None = None
         self.base_serial = 0
-        self._presence = None       # nos_shell.editors.Presence while in configuration mode
+        self._presence: Presence | None = None   # in `show configuration sessions` (nos_shell/editors.py)
         self.finished = False
         self.terminal: dict[str, int] = {}
         self._running: ConfigTree | None = None
