@@ -121,3 +121,32 @@ def test_a_killed_exclusive_session_releases_its_lock(tmp_path):
         if holder.poll() is None:
             holder.kill()
             holder.wait(30)
+
+
+def test_racing_command_files_keep_all_or_nothing_and_lose_no_update(tmp_path):
+    """`nos-shell -f` files racing on one root: each either keeps all its commits or fails
+    naming the other session and keeps nothing; no successful file's change is lost."""
+    Session(tmp_path).store.running()
+    processes = []
+    for p in range(3):
+        script = tmp_path / f"p{p}.cmds"
+        lines = ["configure"]
+        for i in range(5):
+            lines += [f"set interfaces dummy dum{p}{i} description 'file {p}'", "commit"]
+        script.write_text("\n".join(lines + ["exit", ""]))
+        processes.append(subprocess.Popen([sys.executable, "-m", "nos_shell", "--root", str(tmp_path),
+                                           "-f", str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    results = [(process.wait(120), process.stderr.read().decode()) for process in processes]  # type: ignore[union-attr]
+    running = Store(tmp_path).running()
+    kept = 0
+    for p, (status, error) in enumerate(results):
+        present = [running.exists("interfaces", "dummy", f"dum{p}{i}") for i in range(5)]
+        if status == 0:
+            kept += 1
+            assert all(present), (p, error)
+        else:
+            assert "another session committed while the script ran; nothing was kept" in error, error
+            assert not any(present)
+    assert kept >= 1
+    assert len(Store(tmp_path).revisions()) == 1 + 5 * kept
+    assert not list((tmp_path / "var/lib/nos-shell/sessions").glob("*.json"))
