@@ -36,6 +36,7 @@ def boot(session: Session) -> str:
             # the saved configuration replaces an unconfirmed commit-confirm: that ends it
             out.append(session.commit("saved configuration loaded at boot", confirms=True).rstrip("\n"))
             session.mode, session.candidate = "op", None
+            session.close()             # leaves the registry of configuring sessions
             out.append("Loaded the saved configuration")
     target = load_target(session.store.root)
     if not session.apply_changes:

@@ -170,7 +170,8 @@ def next_keywords(line: str, mode: str = CONF) -> tuple[list[str], bool, bool]:
 # -- tree -> Command ----------------------------------------------------------------------
 _FLAGS = {"commands": ("format", "commands"), "json": ("format", "json"), "show_detail": ("detail", True),
           "length": ("setting", "length"), "width": ("setting", "width"), "discard": ("discard", True),
-          "saved": ("saved", True), "ignore_unknown": ("ignore_unknown", True)}
+          "saved": ("saved", True), "ignore_unknown": ("ignore_unknown", True),
+          "private": ("private", True), "exclusive": ("exclusive", True)}
 
 
 def _to_command(tree: "Tree") -> Command:

@@ -61,7 +61,7 @@ def run(session: "Session", command: Command) -> str:
 def configure(session: "Session", command: Command) -> str:
     if session.mode == "conf":
         return ""
-    return session.configure()
+    return session.configure(exclusive=bool(command.opts.get("exclusive")))
 
 
 def logout(session: "Session", command: Command) -> str:
@@ -77,6 +77,26 @@ def show_configuration(session: "Session", command: Command) -> str:
     if fmt == "json":
         return render.to_json(tree)
     return render.to_curly(tree)
+
+
+def show_configuration_sessions(session: "Session", command: Command) -> str:
+    """The sessions in configuration mode on this root (JunOS `status`), this one marked `*`."""
+    from .editors import editors
+    from .tables import TableData, TableText
+
+    found = editors(session.store.root)
+    if not found:
+        return "No sessions are in configuration mode\n"
+    own = session.editor_ident
+    headers = ("User", "Via", "PID", "Since", "Changes", "Exclusive")
+    rows = tuple((("* " if e.ident == own else "  ") + e.user, e.via, str(e.pid), e.since,
+                  "yes" if e.changes else "no", "yes" if e.exclusive else "no") for e in found)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+             for row in (("  " + headers[0],) + headers[1:], *rows)]
+    title = "Users currently editing the configuration (* this session):"
+    return TableText("".join(line + "\n" for line in [title, *lines]),
+                     [TableData(headers, rows, (title,))])
 
 
 def _uptime() -> str:
@@ -188,6 +208,7 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "configure": configure,
     "logout": logout,
     "show_configuration": show_configuration,
+    "show_configuration_sessions": show_configuration_sessions,
     "show_version": show_version,
     "show_host_name": show_host_name,
     "show_system_commit": show_system_commit,

@@ -28,6 +28,21 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .confirm import Arming
+    from .editors import Presence
+
+#: commands that change the candidate (a `set` that prints "already exists" changes nothing)
+_EDITS = frozenset(("set", "delete", "comment", "copy", "rename", "load", "merge", "rollback"))
+
+
+@dataclass
+class View:
+    """What configuration-mode views diff: ``old`` (the running configuration the commit
+    would replace) against ``new`` (what it would commit), and a warning to print first."""
+
+    old: ConfigTree
+    new: ConfigTree
+    warning: str = ""
+    conflicts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -56,6 +71,11 @@ class Session:
         self.mode = OP
         self.edit_path: list[str] = []
         self.candidate: ConfigTree | None = None
+        # the running configuration the candidate started from and its archive serial
+        # (optimistic concurrency: nos_shell/config/rebase.py, docs/guarantees.md)
+        self.base: ConfigTree | None = None
+        self.base_serial = 0
+        self._presence: Presence | None = None   # in `show configuration sessions` (nos_shell/editors.py)
         self.finished = False
         self.terminal: dict[str, int] = {}
         self._running: ConfigTree | None = None
@@ -83,8 +103,15 @@ class Session:
         return self.candidate if self.candidate is not None else self.running
 
     @property
+    def editor_ident(self) -> str | None:
+        """This session's entry in `show configuration sessions` while in configuration mode."""
+        presence = self._presence
+        return presence.entry.ident if presence is not None and presence.active else None
+
+    @property
     def modified(self) -> bool:
-        return self.candidate is not None and self.candidate != self.running
+        """True when the candidate holds changes of this session (against its base)."""
+        return self.candidate is not None and self.candidate != self.base
 
     @property
     def hostname(self) -> str:
@@ -118,6 +145,12 @@ class Session:
         """Run lines as if typed (blank and `#` lines skipped). The first failure stops the
         script, and then nothing it committed or saved is kept; its error summary reads
         ``NAME:LINE: message``."""
+        result = self._script(lines, name)
+        if not result.ok or self.mode != CONF:
+            self.close()        # a failed script also leaves `show configuration sessions`
+        return result
+
+    def _script(self, lines: Iterable[str], name: str) -> Result:
         output: list[str] = []
         base = self.running
         head = self.store.newest_on_disk()
@@ -142,6 +175,12 @@ class Session:
                     self.refresh()
                     return Result("".join(output), False, NosError(
                         f"{name}: another session committed while the script ran; nothing was kept"))
+                if self.store.commits_pending():
+                    try:
+                        self._check_exclusive()
+                    except NosError as exc:
+                        self.refresh()
+                        return Result("".join(output), False, NosError(f"{name}: {exc.summary}"))
                 if final != base:
                     from . import transaction
 
@@ -176,26 +215,67 @@ class Session:
         handler = getattr(self, f"_do_{command.name}", None)
         if handler is None:
             raise NosError(f"Invalid command: [{command.name}]")
-        return handler(command)
+        output = handler(command)
+        if command.name in _EDITS and not (command.name == "set" and output):
+            self._edited()
+        return output
 
     # -- entering and leaving configuration mode ---------------------------------------------
-    def configure(self) -> str:
+    def configure(self, exclusive: bool = False) -> str:
+        """Enter configuration mode with a private candidate; ``exclusive``: also lock out
+        other sessions' commits until this session leaves (refused while another session
+        holds the lock or has uncommitted changes). Returns a warning naming the other
+        sessions in configuration mode, if any."""
+        from . import editors
+
         if self.level != "admin":
             raise NosError("Permission denied: operator-level users cannot enter configuration mode")
-        self.refresh()
+        presence = self._presence or editors.Presence(self.store.root, self.user, self.via)
+        others = [e for e in editors.editors(self.store.root) if e.ident != presence.entry.ident]
+        if exclusive:
+            with self.store.locked():       # no commit of another session is half-way through
+                presence.enter(exclusive=True)
+        else:
+            presence.enter()
+        self._presence = presence
         self.mode = CONF
-        self.candidate = self.running.copy()
+        self._follow_running()
         self.edit_path = []
-        return ""
+        return _others_warning(others)
+
+    def _follow_running(self) -> None:
+        """Base and candidate become the running configuration as it is now."""
+        self.refresh()
+        self.base_serial, self.base = self.store.head()
+        self._running = self.base
+        self.candidate = self.base.copy()
+        if self._presence is not None:
+            self._presence.update(False)
+
+    def _edited(self) -> None:
+        """The candidate changed: tell the registry once (other sessions see it)."""
+        if self._presence is not None and not self._presence.changes:
+            self._presence.update(True)
+
+    def close(self) -> None:
+        """The session ends (e.g. its SSH connection closed): leave the registry and
+        release the exclusive lock. Also done by the kernel when the process dies."""
+        if self._presence is not None:
+            self._presence.leave()
 
     def _do_exit(self, command: Command) -> str:
         if self.edit_path:
             self.edit_path = []
             return ""
-        if self.modified and not command.opts.get("discard"):
-            raise NosError("Cannot exit: configuration modified.",
-                           "Use 'exit discard' to discard the changes and exit.")
-        self.mode, self.candidate = OP, None
+        if not command.opts.get("discard") and self.modified:
+            view = self.view()
+            if view.new != view.old:
+                raise NosError(*view.warning.splitlines()[:1], "Cannot exit: configuration modified.",
+                               "Use 'exit discard' to discard the changes and exit.")
+        self.mode, self.candidate, self.base = OP, None, None
+        if self._presence is not None:
+            self._presence.leave()
+        self.refresh()
         saved = self.store.saved()
         if saved is not None and saved != self.running or saved is None and not self._is_initial():
             return "Warning: configuration changes have not been saved.\n"
@@ -258,10 +338,70 @@ class Session:
         return self._do_copy(command, move=True)
 
     def _do_discard(self, command: Command) -> str:
-        if not self.modified:
+        modified = self.modified
+        moved = self._moved_warning() if modified else ""
+        self._follow_running()
+        if not modified:
             return "No changes have been discarded\n"
-        self.candidate = self.running.copy()
-        return "Changes have been discarded\n"
+        return "Changes have been discarded\n" + moved
+
+    def _do_update(self, command: Command) -> str:
+        """JunOS `update`: carry this session's changes onto the running configuration as
+        it is now; changes that conflict with other sessions' commits are dropped."""
+        from .config.rebase import rebase
+
+        serial, running = self.store.head()
+        if serial == self.base_serial:
+            return "The candidate is up to date with the running configuration\n"
+        warning = self._moved_warning()
+        result = rebase(self.base, self._cand(), running)  # type: ignore[arg-type]
+        self.base_serial, self.base, self._running = serial, running, running
+        self.candidate = result.tree
+        out = warning.splitlines()[0] + "\nThe candidate now holds the running configuration with your changes.\n"
+        if result.conflicts:
+            out += ("Your changes at these paths were dropped (another session changed them):\n"
+                    + "".join(f"  [ {' '.join(p)} ]\n" for p in result.conflicts))
+        if self._presence is not None:
+            self._presence.update(self.modified)
+        return out
+
+    # -- the running configuration moved under the candidate ----------------------------------
+    def view(self) -> View:
+        """What a commit would do now: the candidate against the current running
+        configuration. When other sessions committed since the candidate's base, this
+        session's own changes are carried onto the new running configuration
+        (nos_shell/config/rebase.py); an unchanged candidate simply follows it."""
+        from .config.rebase import rebase
+
+        candidate = self._cand()
+        serial, running = self.store.head()
+        self._running = running
+        if serial == self.base_serial or self.base is None:
+            return View(self.base or running, candidate)
+        if not self.modified:
+            self._follow_running()
+            return View(self.base, self._cand())  # type: ignore[arg-type]
+        result = rebase(self.base, candidate, running)
+        warning = self._moved_warning()
+        if result.conflicts:
+            return View(self.base, candidate, warning + _conflict_text(result.conflicts),
+                        tuple(result.conflicts))
+        return View(running, result.tree,
+                    warning + "Showing what 'commit' would change in the running configuration now.\n")
+
+    def _moved(self) -> str:
+        """A sentence naming the commits made since the candidate's base ("" if none)."""
+        newer = [(n, r) for n, r in enumerate(self.store.revisions()) if r.serial > self.base_serial]
+        if not newer:
+            return ""
+        number, last = newer[0]
+        count = f"{len(newer)} commit{'s' if len(newer) > 1 else ''}"
+        return (f"the running configuration changed after your candidate was started: "
+                f"{count}, the last (revision {number}) by {last.user} via {last.via} at {last.time}.")
+
+    def _moved_warning(self) -> str:
+        moved = self._moved()
+        return f"Warning: {moved}\n" if moved else ""
 
     # -- showing ------------------------------------------------------------------------------
     def _do_show(self, command: Command) -> str:
@@ -271,7 +411,11 @@ class Session:
             return self._show_commands(words)
         if any(name == "as_compare" for name, _ in command.pipes):     # `show | compare`
             return self._do_compare(Command("compare"))
-        tree, schema = self._cand(), self._cand().schema
+        view = self.view()
+        return view.warning + self._show_marked(words, view)
+
+    def _show_marked(self, words: list[str], view: View) -> str:
+        tree, running, schema = view.new, view.old, view.new.schema
         path: tuple[str, ...] = ()
         spec = schema
         if words:
@@ -280,16 +424,16 @@ class Session:
             if res.node.is_leaf or res.open_tag:
                 parent = path[:-1]
                 parent_spec = resolve(list(parent)).node if parent else schema
-                return diff.show_marked(_only(self.running.node(*parent), path[-1]),
+                return diff.show_marked(_only(running.node(*parent), path[-1]),
                                         _only(tree.node(*parent), path[-1]), parent_spec) \
                     or "Configuration under specified path is empty\n"
-        new, old = tree.node(*path), self.running.node(*path)
+        new, old = tree.node(*path), running.node(*path)
         if new is None and old is None:
             return "Configuration under specified path is empty\n"
         return diff.show_marked(old, new, spec)
 
     def _show_commands(self, words: list[str]) -> str:
-        tree = self._cand()
+        tree = self.view().new
         if not words:
             return render.to_commands(tree)
         res = resolve(words, trailer="Show failed")
@@ -299,20 +443,24 @@ class Session:
 
     def _do_compare(self, command: Command) -> str:
         revisions = command.opts.get("revisions")
+        view = self.view()          # in a stale session: the candidate carried onto the running
+        if view.conflicts:
+            return view.warning
         if command.opts.get("saved"):
-            old, new = self.store.saved() or ConfigTree(), self._cand()
+            old, new = self.store.saved() or ConfigTree(), view.new
             empty = "No changes between working and saved configurations.\n\n"
         elif revisions:
             old = self._revision(revisions[0])
-            new = self._revision(revisions[1]) if len(revisions) > 1 else self._cand()
+            new = self._revision(revisions[1]) if len(revisions) > 1 else view.new
             empty = "No changes between revisions.\n\n" if len(revisions) > 1 else \
                 f"No changes between working and revision {revisions[0]} configurations.\n\n"
         else:
-            old, new = self.running, self._cand()
+            old, new = view.old, view.new
             empty = "No changes between working and active configurations.\n\n"
         text = (diff.compare_commands(old, new) if command.opts.get("format") == "commands"
                 else diff.compare(old, new))
-        return text or empty  # VyOS ends this message with a blank line; vyos_config relies on it
+        # VyOS ends "No changes" with a blank line and vyos_config looks for it at the start
+        return view.warning + text if text else empty + view.warning
 
     def _revision(self, number: int) -> ConfigTree:
         count = len(self.store.revisions())
@@ -340,7 +488,7 @@ class Session:
             stale = self.candidate is not None and not self.modified
             self.refresh()
             if stale:
-                self.candidate = self.running.copy()
+                self._follow_running()
         return "".join(note + "\n" for note in notes)
 
     def commit(self, comment: str = "", *, confirms: bool = False, confirm_minutes: int | None = None) -> str:
@@ -349,10 +497,11 @@ class Session:
         ``confirm_minutes``: arm commit-confirm for this commit (also under the lock, so the
         revision to go back to is the one this commit replaced, whoever else commits; with a
         commit-confirm already pending, the one from before that, as JunOS does)."""
-        candidate = self._cand()
         with self.store.locked():
-            self.refresh()
+            self._check_exclusive()
+            serial, candidate = self._to_commit()
             if candidate == self.running:
+                self._committed(serial, self.running, candidate)
                 return ("No configuration changes to commit\n" + self._confirm_pending(confirms)
                         + (self._extend_confirm(confirm_minutes) if confirm_minutes is not None else ""))
             problems = self.verify(candidate)
@@ -376,6 +525,7 @@ class Session:
                     arming.cancel()
                 raise
             self._running = snapshot
+            self._committed(revision.serial, snapshot, candidate)
             confirmed = self._confirm_pending(confirms)
             if arming is not None:
                 confirmed += arming.finish(revision.serial)
@@ -392,6 +542,48 @@ class Session:
         from . import confirm
 
         return confirm.extend(self.store, minutes)
+
+    def _to_commit(self) -> tuple[int, ConfigTree]:
+        """The tree to verify and commit (under the commit lock): the candidate, or, when
+        other sessions committed since its base, this session's changes carried onto the
+        running configuration; CommitError naming the paths where they conflict."""
+        from .config.rebase import rebase
+
+        self.refresh()
+        serial, running = self.store.head()
+        self._running = running
+        candidate = self._cand()
+        if serial == self.base_serial or self.base is None:
+            return serial, candidate
+        result = rebase(self.base, candidate, running)
+        if result.conflicts:
+            moved = self._moved()
+            raise CommitError(moved[:1].upper() + moved[1:],
+                              "Your changes conflict with it at these paths:",
+                              *(f"[ {' '.join(p)} ]" for p in result.conflicts),
+                              "Use 'compare' to review, 'update' to keep the running configuration "
+                              "there, or 'discard'.", "Commit failed")
+        return serial, result.tree
+
+    def _committed(self, serial: int, running: ConfigTree, candidate: ConfigTree) -> None:
+        """After a commit (or finding nothing to commit): the base is the running
+        configuration; the candidate is what was committed."""
+        self.base_serial, self.base = serial, running
+        if candidate is not self.candidate:
+            self.candidate = candidate
+        if self._presence is not None:
+            self._presence.update(False)
+
+    def _check_exclusive(self) -> None:
+        """Refuse to commit while another session is in `configure exclusive`."""
+        from . import editors
+
+        if self._presence is not None and self._presence.exclusive:
+            return
+        holder = editors.lock_holder(self.store.root)
+        if holder is not None:
+            raise CommitError(f"Configuration database locked by: {holder.describe()}, exclusive",
+                              "Commit failed")
 
     def _confirm_pending(self, confirms: bool) -> str:
         from . import confirm
@@ -541,6 +733,24 @@ class Session:
         return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + f"{verb} complete. Use 'commit' to make changes effective.\n")
+
+
+def _others_warning(others: list) -> str:
+    """What `configure` prints when other sessions are in configuration mode."""
+    if not others:
+        return ""
+    lines = ["Warning: other users are editing the configuration:"]
+    for editor in others:
+        notes = (["exclusive: your commits are refused until it exits"] if editor.exclusive else []) \
+            + (["uncommitted changes"] if editor.changes else [])
+        lines.append(f"  {editor.describe()}" + (f" ({', '.join(notes)})" if notes else ""))
+    return "".join(line + "\n" for line in lines)
+
+
+def _conflict_text(paths: list[tuple[str, ...]]) -> str:
+    return ("Your changes conflict with it at these paths ('commit' would be refused):\n"
+            + "".join(f"  [ {' '.join(p)} ]\n" for p in paths)
+            + "Use 'update' to keep the running configuration there, or 'discard'.\n")
 
 
 def _verify_backends(tree: ConfigTree) -> list:

@@ -208,6 +208,12 @@ class Store:
             return None
         return self._load(path).copy()
 
+    def head(self) -> tuple[int, ConfigTree]:
+        """(archive serial, tree) of the running configuration, read together; the tree is
+        shared with the archive cache: do not modify it."""
+        newest = self._files()[0]
+        return int(newest.stem[1:]), self._load(newest)
+
     def running(self) -> ConfigTree:
         """The running configuration, shared with the archive cache: do not modify it."""
         return self._load(self._files()[0])

@@ -194,6 +194,7 @@ class Handler:
             pass
         except Exception:
             log.exception("session of %s failed", user)
+        session.close()         # out of `show configuration sessions`, exclusive lock released
         with contextlib.suppress(Exception):
             process.exit(status)
 

@@ -17,12 +17,14 @@ from .state import ShellState
 
 def count_changes(state: ShellState) -> int:
     """How many `set`/`delete` commands (as `compare commands` lists them) the candidate
-    is away from the running configuration; a changed comment counts as one."""
+    is away from the configuration it started from; a changed comment counts as one."""
     session = state.session
     candidate = session.candidate
     if candidate is None:
         return 0
-    return _changes(session.running.root, candidate.root)
+    # this session's own changes: against the configuration its candidate started from
+    base = session.base if session.base is not None else session.running
+    return _changes(base.root, candidate.root)
 
 
 def _set_lines(node: Node) -> int:

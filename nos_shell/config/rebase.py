@@ -1,0 +1,230 @@
+"""Optimistic concurrency: carry one session's changes onto a newer running configuration.
+
+A session edits a private candidate copied from the running configuration (its *base*).
+When another session commits first, :func:`rebase` takes this session's own changes (the
+difference from base to candidate) and applies them onto the new running configuration
+(*theirs*), as JunOS `configure private` does.
+
+Changes are compared as *facts*, one per:
+
+- real node (a leaf, a tag entry such as `interfaces ethernet eth0`, a presence
+  container), holding the leaf's value when it is a single-value leaf;
+- value of a multi-value leaf (`system name-server 192.0.2.1`);
+- comment of any node.
+
+Tag nodes (`interfaces ethernet`) and ordinary containers exist only through what they
+hold, so they are no facts of their own: deleting the last server under `service ntp`
+does not "delete `service ntp`" and does not clash with another session adding a
+setting next to it.
+
+Two sessions' changes *conflict* when they end a fact differently (`system host-name`
+set to two values), or when one removed a real node and the other added or changed
+something inside it. Equal changes (both set the same value) do not conflict.
+Pure: no I/O.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..schema import Kind, SchemaNode
+from .path import locate
+from .tree import ConfigTree, Node
+
+NODE, VALUE, COMMENT = "node", "value", "comment"
+
+#: A fact's key: (tree path, what: NODE / VALUE / COMMENT, the value for VALUE else "")
+Key = tuple[tuple[str, ...], str, str]
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Fact:
+    data: object                  # the leaf value tuple, the comment text, or None
+    real: bool = True             # a NODE fact of a real node (see the module docstring)
+    multi: bool = False           # a NODE fact of a multi-value leaf
+
+
+@dataclass
+class Rebased:
+    """The outcome: ``tree`` holds every non-conflicting change applied onto theirs;
+    ``conflicts`` the paths where the two sides clash (sorted, no duplicates)."""
+
+    tree: ConfigTree
+    conflicts: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def facts(tree: ConfigTree) -> dict[Key, Fact]:
+    """Every fact of ``tree`` (see the module docstring)."""
+    out: dict[Key, Fact] = {}
+    _collect(tree.root, tree.schema, (), False, out)
+    return out
+
+
+def _collect(node: Node, schema: SchemaNode, path: tuple[str, ...], is_tag: bool,
+             out: dict[Key, Fact]) -> None:
+    for name, child in node.children.items():
+        spec = schema if is_tag else schema.children.get(name)
+        if spec is None:
+            continue
+        here = path + (name,)
+        tag_name = not is_tag and spec.kind is Kind.TAG
+        real = is_tag or spec.is_leaf or (spec.kind is Kind.CONTAINER and spec.presence)
+        if real:
+            single = spec.kind is Kind.LEAF and not is_tag
+            out[(here, NODE, "")] = Fact(tuple(child.values or ()) if single else None,
+                                         multi=spec.kind is Kind.MULTI and not is_tag)
+        if child.comment is not None:
+            out[(here, COMMENT, "")] = Fact(child.comment)
+        if spec.kind is Kind.MULTI and not is_tag:
+            for value in child.values or ():
+                out[(here, VALUE, value)] = Fact(None)
+        _collect(child, spec, here, tag_name, out)
+
+
+def changes(before: dict[Key, Fact], after: dict[Key, Fact]) -> dict[Key, tuple[object, object]]:
+    """Facts that differ: key -> (fact before or _MISSING, fact after or _MISSING)."""
+    out: dict[Key, tuple[object, object]] = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, _MISSING), after.get(key, _MISSING)
+        if old != new:
+            out[key] = (old, new)
+    return out
+
+
+def changed_paths(base: ConfigTree, new: ConfigTree) -> list[tuple[str, ...]]:
+    """The tree paths whose facts differ between two trees (sorted)."""
+    return sorted({key[0] for key in changes(facts(base), facts(new))})
+
+
+def _inside(key: Key, node_path: tuple[str, ...]) -> bool:
+    """True when ``key`` is a fact of the node at ``node_path`` or below it (not the node itself)."""
+    path, what, _ = key
+    if path[:len(node_path)] != node_path:
+        return False
+    return len(path) > len(node_path) or what != NODE
+
+
+def _removes_node(key: Key, change: tuple[object, object]) -> bool:
+    return key[1] == NODE and change[1] is _MISSING and isinstance(change[0], Fact) and change[0].real
+
+
+def conflicts(mine: dict[Key, tuple[object, object]], theirs: dict[Key, tuple[object, object]]
+              ) -> set[Key]:
+    """The keys of my changes that clash with theirs."""
+    clash: set[Key] = set()
+    for key, (_, new) in mine.items():
+        other = theirs.get(key)
+        if other is not None and other[1] != new:
+            clash.add(key)
+    for ours, others, mark_other in ((mine, theirs, False), (theirs, mine, True)):
+        for key, change in ours.items():
+            if not _removes_node(key, change):
+                continue
+            for okey, ochange in others.items():
+                # a removal inside a removed node agrees with it; anything else is lost
+                if _inside(okey, key[0]) and ochange[1] is not _MISSING:
+                    clash.add(okey if mark_other else key)
+    return clash
+
+
+def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
+    """Apply the changes base -> mine onto theirs. Conflicting changes are left out and
+    reported; ``base``, ``mine`` and ``theirs`` are not modified."""
+    base_facts = facts(base)
+    my_changes = changes(base_facts, facts(mine))
+    their_changes = changes(base_facts, facts(theirs))
+    clash = conflicts(my_changes, their_changes)
+    result = theirs.copy()
+    keep = {k: v for k, v in my_changes.items() if k not in clash}
+    # removals first (deepest first), then additions (shallowest first)
+    for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
+        _remove(result, key)
+    def in_order(key: Key) -> tuple:       # new values of a multi-value leaf keep my order
+        node = mine.node(*key[0]) if key[1] == VALUE else None
+        return _depth(key) + ((node.values or []).index(key[2]) if node is not None else 0,)
+
+    for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
+        _add(result, key, keep[key][1])  # type: ignore[arg-type]
+    return Rebased(result, sorted({key[0] for key in clash}))
+
+
+def _depth(key: Key) -> tuple:
+    path, what, value = key
+    return (len(path), what != NODE, path, what, "" if what == VALUE else value)
+
+
+def _walk_to(tree: ConfigTree, path: tuple[str, ...], create: bool) -> Node | None:
+    node = tree.root
+    for word in path:
+        child = node.children.get(word)
+        if child is None:
+            if not create:
+                return None
+            child = node.children[word] = Node()
+        node = child
+    return node
+
+
+def _remove(tree: ConfigTree, key: Key) -> None:
+    path, what, value = key
+    node = _walk_to(tree, path, False)
+    if node is None:
+        return
+    if what == COMMENT:
+        node.comment = None
+        _prune_up(tree, path)
+    elif what == VALUE:
+        if node.values and value in node.values:
+            node.values.remove(value)
+        _prune_up(tree, path)
+    else:
+        parent = _walk_to(tree, path[:-1], False)
+        if parent is not None:
+            parent.children.pop(path[-1], None)
+        _prune_up(tree, path[:-1])
+
+
+def _add(tree: ConfigTree, key: Key, fact: Fact) -> None:
+    path, what, value = key
+    node = _walk_to(tree, path, True)
+    assert node is not None
+    if what == COMMENT:
+        node.comment = fact.data  # type: ignore[assignment]
+    elif what == VALUE:
+        if node.values is None:
+            node.values = []
+        if value not in node.values:
+            node.values.append(value)
+    elif isinstance(fact.data, tuple):
+        node.values = list(fact.data)
+    elif fact.multi and node.values is None:
+        node.values = []
+
+
+def _prune_up(tree: ConfigTree, path: tuple[str, ...]) -> None:
+    """After a removal at or below ``path``: remove what it left meaningless, as a delete
+    does (a multi-value leaf without values, an empty tag node or ordinary container)."""
+    while path:
+        node = _walk_to(tree, path, False)
+        if node is None:
+            path = path[:-1]
+            continue
+        if node.children or node.values or node.comment is not None:
+            return
+        spec, last = locate(path, tree.schema)
+        if spec is None:
+            return
+        multi = last == "name" and spec.kind is Kind.MULTI
+        removable = multi or last == "tag" or (
+            last == "name" and spec.kind is Kind.CONTAINER and not spec.presence)
+        if not removable or (not multi and node.values is not None):
+            return
+        del _walk_to(tree, path[:-1], False).children[path[-1]]  # type: ignore[union-attr]
+        path = path[:-1]
+
+
+def describe(paths: list[tuple[str, ...]]) -> Iterator[str]:
+    """`[ path ]` headers for conflicting paths, as commit errors show paths."""
+    for path in paths:
+        yield f"[ {' '.join(path)} ]"
