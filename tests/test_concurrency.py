@@ -218,7 +218,7 @@ SETS = [f"set system host-name {h}" for h in ("h1", "h2", "h3")] \
     + [f"set system domain-name {d}.example" for d in ("d1", "d2")] \
     + [f"set system name-server 192.0.2.{n}" for n in (1, 2, 3)] \
     + [f"set interfaces dummy dum{i} description {d}" for i in (0, 1) for d in ("x", "y")] \
-    + [f"set interfaces dummy dum{i} address 198.51.100.{n}/32" for i in (0, 1) for n in (1, 2)]
+    + [f"set interfaces dummy dum{i} address 198.51.100.{2 * i + n}/32" for i in (0, 1) for n in (1, 2)]
 DELETES = ["delete system domain-name", "delete system name-server"] \
     + [f"delete system name-server 192.0.2.{n}" for n in (1, 2, 3)] \
     + [f"delete interfaces dummy dum{i}" for i in (0, 1)]

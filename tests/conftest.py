@@ -1,0 +1,16 @@
+"""Suite-wide test settings.
+
+Under CI=true every hypothesis test runs derandomised (a fixed, repeatable set of
+examples), so a random find never decides whether a change lands; a longer randomised run
+is `python3 bench/properties.py`. Tests that set their own ``derandomize`` keep it.
+"""
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("random", print_blob=True)
+settings.load_profile(os.environ.get("NOS_SHELL_HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") == "true" else "random"))
