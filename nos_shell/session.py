@@ -345,6 +345,9 @@ class Session:
             except OSError as exc:
                 self._apply(snapshot, self.running)
                 raise CommitError(f"Cannot archive the revision: {exc}", "Commit failed") from None
+            except CommitError:     # the archive text would not read back (store.archive_text)
+                self._apply(snapshot, self.running)
+                raise
             self._running = snapshot
             confirmed = self._confirm_pending(confirms)
             if confirm_minutes is not None:
@@ -432,7 +435,7 @@ class Session:
     def _read_config_file(self, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
         path = self.config_file(name)
         try:
-            text = path.read_text()
+            text = path.read_bytes().decode()     # no newline translation: "\n" ends a line
         except OSError as exc:
             raise NosError(f"Cannot read {path}: {exc.strerror}") from None
         except UnicodeDecodeError as exc:
@@ -447,7 +450,7 @@ class Session:
 
     def _tree_from_command_file(self, text: str, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
         tree, problems = ConfigTree(), []
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text.split("\n"), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             try:
@@ -518,7 +521,7 @@ def text_line(data: bytes, offset: int) -> int:
 
 
 def _looks_like_commands(text: str) -> bool:
-    for line in text.splitlines():
+    for line in text.split("\n"):
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "//")):
             return stripped.startswith("set ")

@@ -21,6 +21,8 @@ class IPv4Range(ValueType):
     def check(self, value: str) -> None:
         first, dash, last = value.partition("-")
         try:
+            if not re.fullmatch(r"[0-9.]{7,15}-[0-9.]{7,15}", value, re.ASCII):
+                raise ValueError
             low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
         except ValueError:
             raise ValueError("Invalid IPv4 address range (expected x.x.x.x-x.x.x.x)") from None
