@@ -345,7 +345,7 @@ NAME = Pattern(regex=r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", placeholder="<txt>", h
                message="Name must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit")
 BASE64_KEY = Pattern(regex=r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=", placeholder="<base64>",
                      help="WireGuard key (base64, 32 bytes)", message="Key must be 32 bytes of base64 (44 characters)")
-SSH_KEY = Pattern(regex=r"[A-Za-z0-9+/]+={0,3}", placeholder="<base64>", help="Public key (base64)",
+SSH_KEY = Pattern(regex=r"[A-Za-z0-9+/]{1,8192}={0,3}", placeholder="<base64>", help="Public key (base64)",
                   message="Public key must be base64 without the type prefix or comment")
 CRYPT_HASH = Pattern(regex=r"[A-Za-z0-9$./=]*", placeholder="<hash>", help="Encrypted password (crypt(3) hash)",
                      message="Encrypted password must be a crypt(3) hash such as $6$salt$hash")
