@@ -230,3 +230,13 @@ def test_a_description_shown_by_show_commands_loads_back(tmp_path):
 def test_tree_from_commands_splits_on_newline_only():
     with pytest.raises(NosError, match="control characters"):
         tree_from_commands("set interfaces ethernet eth0 description 'a\u2028b'\n")
+
+
+@pytest.mark.parametrize("words", [["interfaces", "ethernet", "eth0", "vif", "010"],
+                                   ["interfaces", "ethernet", "eth0", "mtu", "01500"],
+                                   ["nat", "destination", "rule", "20", "destination", "port", "080"],
+                                   ["interfaces", "ethernet", "eth0", "mtu", "\u0661\u0665\u0660\u0660"]], ids=repr)
+def test_numbers_are_canonical_ascii_decimal(words):
+    """`vif 010` would stand beside `vif 10` as a second key for the same VLAN."""
+    with pytest.raises(PathError):
+        ConfigTree().set(words)

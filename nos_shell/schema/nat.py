@@ -40,7 +40,7 @@ class PortSpec(ValueType):
     def check(self, value: str) -> None:
         message = "Port must be a number 1-65535, a range such as 1000-2000, or a comma list"
         for item in value.split(","):
-            m = re.fullmatch(r"([0-9]{1,5})(?:-([0-9]{1,5}))?", item)
+            m = re.fullmatch(r"([1-9][0-9]{0,4})(?:-([1-9][0-9]{0,4}))?", item)
             if not m:
                 raise ValueError(message)
             low, high = int(m[1]), int(m[2] or m[1])

@@ -88,14 +88,15 @@ class Pattern(ValueType):
 
 @dataclass(frozen=True)
 class Number(ValueType):
-    """An integer in [low, high]; ``what`` names it in the range message."""
+    """An integer in [low, high], in decimal without leading zeros (so `vif 010` cannot
+    stand beside `vif 10`); ``what`` names it in the range message."""
 
     low: int = 0
     high: int = 4294967295
     what: str = "Value"
 
     def check(self, value: str) -> None:
-        if not _shaped(r"[0-9]{1,10}", value) or not self.low <= int(value) <= self.high:
+        if not _shaped(r"0|[1-9][0-9]{0,9}", value) or not self.low <= int(value) <= self.high:
             raise ValueError(f"{self.what} must be between {self.low} and {self.high}")
 
 
