@@ -216,7 +216,7 @@ class Mac(ValueType):
     help: str = "MAC address"
 
     def check(self, value: str) -> None:
-        if not re.fullmatch(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
+        if not _shaped(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
             raise ValueError(f"Invalid MAC address: {shown(value)}")
         if int(value[:2], 16) & 1:
             raise ValueError(f"{shown(value)} is a multicast MAC address")
@@ -231,9 +231,9 @@ class InterfaceName(ValueType):
     help: str = "Interface name"
 
     def check(self, value: str) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
+        if not _shaped(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
             raise ValueError(f"Invalid interface name: {shown(value)} (1-15 letters, digits, . - _ @)")
-        if self.prefixes and not any(re.fullmatch(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
+        if self.prefixes and not any(_shaped(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
                                      for p in self.prefixes):
             raise ValueError(f"Interface name {shown(value)} must start with "
                              f"{' or '.join(self.prefixes)}")
@@ -246,7 +246,7 @@ class HostName(ValueType):
 
     def check(self, value: str) -> None:
         label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
-        if len(value) > 253 or not re.fullmatch(rf"{label}(?:\.{label})*", value):
+        if len(value) > 253 or not _shaped(rf"{label}(?:\.{label})*", value):
             raise ValueError("Host name may contain letters, digits, '-' and '.', "
                              "and starts and ends with a letter or digit")
 
