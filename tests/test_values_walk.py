@@ -10,7 +10,8 @@
    refuses it with one short line, or (free text only) it round-trips, and every file
    every backend compiles holds it only inside a comment or a quoted string, with the same
    structure as with a harmless word. The accepted cases then pass the real checkers
-   (bird -p, gobgpd -d, nft -c), as tests/test_realparsers.py does for the golden files.
+   (bird -p, gobgpd -d, nft -c, a throwaway systemd-networkd), as tests/test_realparsers.py
+   does for the golden files.
 """
 from __future__ import annotations
 
@@ -297,3 +298,29 @@ def test_accepted_hostile_text_passes_the_real_checkers(tmp_path, lab_ns, value)
             else:
                 continue
             assert (result.returncode, result.stderr) == (0, ""), f"{rel}: {result.stderr}"
+
+
+def test_accepted_hostile_text_passes_networkd(tmp_path):
+    """One throwaway networkd per accepted hostile value (all at once, tests/lab.py) reads
+    the units of the worst tree without a diagnostic."""
+    import shutil
+
+    from lab import run_networkd
+    from nos_shell.backends import file_mode
+
+    dirs = {}
+    for number, value in enumerate(ACCEPTABLE):
+        units = tmp_path / f"units-{number}"
+        units.mkdir()
+        for rel, data in compile_all(_worst(value, "bird")).items():
+            if str(rel).startswith("etc/systemd/network/"):
+                target = units / rel.name
+                target.write_bytes(bytes(data))
+                mode, owner, group = file_mode(data)
+                target.chmod(mode)
+                shutil.chown(target, owner, group)
+        dirs[repr(value)] = units
+    assert len(dirs) >= 10
+    for key, result in run_networkd(dirs).items():
+        assert any("Enumeration completed" in line for line in result.log), f"{key}: networkd did not start"
+        assert not result.diagnostics, f"{key}: networkd complained:\n" + "\n".join(result.diagnostics)
