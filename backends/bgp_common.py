@@ -339,7 +339,11 @@ def verify(tree: ConfigTree) -> list[Problem]:
     """Every cross-node BGP problem, each with the configuration path it is about."""
     if not configured(tree):
         return []
-    problems: list[Problem] = []
+    from .safety import unsafe_words
+
+    problems: list[Problem] = unsafe_words(tree, BGP, ("protocols", "static"), ("interfaces",))
+    if problems:
+        return problems
 
     def problem(path: tuple[str, ...], message: str) -> None:
         problems.append(Problem(path, message))

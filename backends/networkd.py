@@ -518,5 +518,7 @@ def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> N
 def verify(tree: ConfigTree) -> list[Problem]:
     """The backend's cross-node rules (networkd_verify.py)."""
     from .networkd_verify import verify as verify_tree
+    from .safety import unsafe_words
 
-    return verify_tree(tree)
+    return unsafe_words(tree, ("interfaces",), ("protocols", "static"), ("service", "dhcp-server")) \
+        or verify_tree(tree)

@@ -171,7 +171,11 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 # -- verify ----------------------------------------------------------------------------------
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    problems: list[Problem] = []
+    from .safety import unsafe_words
+
+    problems: list[Problem] = unsafe_words(tree, ("nat",))
+    if problems:
+        return problems
     known = by_name(tree)
     for side, (if_node, *_rest) in SIDES.items():
         for number in _rules(tree, side):

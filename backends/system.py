@@ -43,6 +43,14 @@ def _name(value: str) -> str:
     return value
 
 
+def _server(value: str) -> str:
+    """A name server address in canonical form; never one with a zone id (``%...``)."""
+    address = ipaddress.ip_address(value)
+    if getattr(address, "scope_id", None) is not None:
+        raise ValueError(f"invalid name server {value!r}")
+    return str(address)
+
+
 def _file(lines: list[str]) -> bytes:
     return ("\n".join([f"# {HEADER}"] + lines) + "\n").encode()
 
@@ -61,14 +69,18 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
             "ff02::2\tip6-allrouters",
         ]),
     }
-    servers = [str(ipaddress.ip_address(s)) for s in tree.values("system", "name-server")]
+    servers = [_server(s) for s in tree.values("system", "name-server")]
     if servers or domain:
         out[RESOLV] = _file(([f"search {domain}"] if domain else []) + [f"nameserver {s}" for s in servers])
     return dict(sorted(out.items()))
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    problems = []
+    from .safety import unsafe_words
+
+    problems = unsafe_words(tree, *(("system", n) for n in ("host-name", "domain-name", "name-server")))
+    if problems:
+        return problems
     host, domain = tree.value("system", "host-name") or "vyos", tree.value("system", "domain-name")
     if domain and len(host) + 1 + len(domain) > 253:
         problems.append(Problem(("system", "domain-name"), "host-name.domain-name is longer than 253 characters"))

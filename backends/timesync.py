@@ -41,7 +41,9 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    return []
+    from .safety import unsafe_words
+
+    return unsafe_words(tree, BASE)
 
 
 def reload(ctx) -> None:

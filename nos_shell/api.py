@@ -12,7 +12,7 @@ def tree_from_commands(text: str) -> ConfigTree:
     from .commands import split_words
 
     tree = ConfigTree()
-    for line in text.splitlines():
+    for line in text.split("\n"):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue

@@ -171,9 +171,15 @@ def run_command(session, line: str) -> int:
 
 
 def read_lines(name: str) -> list[str]:
-    if name == "-":
-        return sys.stdin.read().splitlines()
-    return Path(name).read_text().splitlines()
+    """The lines of a command file, split on newline only (a U+2028 or a lone CR inside a
+    quoted value stays in the value, where the schema refuses it with the line number)."""
+    if name == "-":     # the binary stream: text mode would turn a lone CR into a line end
+        stream = getattr(sys.stdin, "buffer", None)
+        text = stream.read().decode() if stream is not None else sys.stdin.read()
+    else:
+        text = Path(name).read_bytes().decode()
+    lines = text.split("\n")
+    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def run_file(session, name: str) -> int:

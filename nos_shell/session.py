@@ -672,7 +672,7 @@ class Session:
     def _read_config_file(self, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
         path = self.config_file(name)
         try:
-            text = path.read_text()
+            text = path.read_bytes().decode()     # no newline translation: "\n" ends a line
         except OSError as exc:
             raise NosError(f"Cannot read {path}: {exc.strerror}") from None
         except UnicodeDecodeError as exc:
@@ -687,7 +687,7 @@ class Session:
 
     def _tree_from_command_file(self, text: str, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
         tree, problems = ConfigTree(), []
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text.split("\n"), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             try:
@@ -776,7 +776,7 @@ def text_line(data: bytes, offset: int) -> int:
 
 
 def _looks_like_commands(text: str) -> bool:
-    for line in text.splitlines():
+    for line in text.split("\n"):
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "//")):
             return stripped.startswith("set ")

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config.tree import ConfigTree
+from .errors import CommitError, NosError
 from .fsutil import atomic_write
+from .schema.types import shown
 
 SAVED = Path("etc/nos-shell/config.boot")
 ARCHIVE = Path("var/lib/nos-shell/archive")
@@ -49,6 +51,31 @@ class Revision:
     user: str
     via: str             # cli | ssh | file | api | boot
     comment: str
+
+
+def archive_text(tree: ConfigTree) -> str:
+    """config.boot text of ``tree``, proven to read back as the same tree.
+
+    The last line of defence against a value that would brick the store: every path that
+    archives a revision (commit, commit-confirm revert, boot, scripts) goes through
+    :meth:`Store.commit`, which calls this before writing. Raises :class:`CommitError`."""
+    from .config.bootfile import dump_boot, load_boot
+
+    text = dump_boot(tree)
+    try:
+        back, _ = load_boot(text, "<archive>")
+    except NosError as exc:
+        reason = exc.summary
+    else:
+        if back == tree:
+            return text
+        from .config.diff import compare_commands
+
+        changes = compare_commands(tree, back).split("\n", 1)[0]
+        reason = f"it reads back differently: {shown(changes, 120)}" if changes else \
+            "it reads back with different comments"
+    raise CommitError("The configuration cannot be archived: its config.boot text does not read "
+                      "back as the same configuration", shown(reason, 200), "Commit failed")
 
 
 class Store:
@@ -227,18 +254,21 @@ class Store:
             self._cache[path] = tree
         return self._cache[path]
 
-    def commit(self, tree: ConfigTree, *, user: str, via: str, comment: str = "") -> Revision:
+    def commit(self, tree: ConfigTree, *, user: str, via: str, comment: str = "",
+               text: str | None = None) -> Revision:
         """Archive ``tree`` as the new running configuration and prune old revisions.
 
         The store keeps ``tree`` itself as the running configuration: the caller hands it
-        over and must not change it afterwards."""
-        from .config.bootfile import dump_boot
-
+        over and must not change it afterwards. A tree whose config.boot text would not
+        read back as the same tree is refused (:func:`archive_text`) before anything is
+        written; ``text`` is that proven text when the caller already has it."""
+        if text is None:
+            text = archive_text(tree)
         files = self._archive_files()
         serial = int(files[0].stem[1:]) + 1 if files else 1
         info = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "user": user, "via": via, "comment": comment}
         path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
-        self._write(path, (HEADER + json.dumps(info) + "\n" + dump_boot(tree)).encode())
+        self._write(path, (HEADER + json.dumps(info) + "\n" + text).encode())
         self._cache[path] = tree
         if self._pending is None:
             self._make_private(path.parent, files)

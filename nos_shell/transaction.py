@@ -35,8 +35,15 @@ T = TypeVar("T")
 def commit(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
            user: str, via: str, comment: str = "") -> tuple[Revision, list[str]]:
     """Apply ``new`` over ``old`` on ``target`` (None: archive only) and archive it as a
-    revision; (the revision, notes for the commit output). Lock held by the caller."""
-    return run(store, target, old, new, lambda: store.commit(new, user=user, via=via, comment=comment))
+    revision; (the revision, notes for the commit output). Lock held by the caller.
+
+    The archive text is proven to read back (store.archive_text) before anything is
+    applied, so a tree that cannot be archived changes nothing."""
+    from .store import archive_text
+
+    text = archive_text(new)
+    return run(store, target, old, new,
+               lambda: store.commit(new, user=user, via=via, comment=comment, text=text))
 
 
 def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
@@ -67,6 +74,9 @@ def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
     except OSError as exc:
         undo = journal.resolve(store)
         raise CommitError(f"Cannot archive the revision: {exc}", *undo) from None
+    except CommitError as exc:      # e.g. a script's revision that would not read back
+        undo = journal.resolve(store)
+        raise CommitError(*exc.lines[:-1], *undo, exc.lines[-1]) from None
     except KeyboardInterrupt:
         journal.resolve(store)
         raise

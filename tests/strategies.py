@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
+from nos_shell.schema import nat
 from nos_shell.schema import types as t
 
 
@@ -65,6 +66,14 @@ def values(vt: t.ValueType) -> st.SearchStrategy[str]:
         return st.one_of([values(m) for m in vt.members])
     if isinstance(vt, t.Enum):
         return st.sampled_from(vt.values)
+    if isinstance(vt, t.Negatable):
+        return st.one_of(values(vt.inner), values(vt.inner).map("!".__add__))
+    if isinstance(vt, nat.IPv4Range):
+        return st.lists(_addresses(4), min_size=2, max_size=2).map(lambda pair: "-".join(map(str, sorted(pair))))
+    if isinstance(vt, nat.PortSpec):
+        port = st.lists(st.integers(1, 65535), min_size=1, max_size=2).map(
+            lambda ends: "-".join(map(str, sorted(set(ends)))))
+        return st.lists(port, min_size=1, max_size=3).map(",".join)
     if isinstance(vt, t.Number):
         raw = st.integers(vt.low, vt.high).map(str)
     elif isinstance(vt, t.IPv4):

@@ -13,9 +13,10 @@ from importlib import resources
 
 from ..errors import ParseError, PathError
 from ..schema import Kind, SchemaNode
+from ..schema.types import shown
 from .quoting import unquote
 from .render import to_curly
-from .tree import ConfigTree, Node
+from .tree import ConfigTree, Node, check_comment
 
 
 @dataclass(eq=True)
@@ -174,7 +175,7 @@ class _Builder:
         self.problems: list[str] = []
 
     def bad(self, raw: RawNode, words: list[str], reason: str = "") -> None:
-        msg = f"{self.filename}:{raw.line}: Configuration path: [{' '.join(words)}] is not valid"
+        msg = f"{self.filename}:{raw.line}: Configuration path: [{' '.join(map(shown, words))}] is not valid"
         self.problems.append(f"{msg}: {reason}" if reason else msg)
 
     def check(self, spec: SchemaNode, value: str) -> str:
@@ -190,6 +191,12 @@ class _Builder:
         for raw in raws:
             spec = schema.children.get(raw.name)
             words = path + [raw.name] + ([raw.value] if raw.value is not None else [])
+            if raw.comment is not None:
+                try:
+                    raw.comment = check_comment(raw.comment) or None
+                except ValueError as exc:   # the comment is dropped, the node kept
+                    self.bad(raw, words, str(exc))
+                    raw.comment = None
             if spec is None:
                 self.bad(raw, words)
             elif spec.kind is Kind.CONTAINER:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..schema import Kind, SchemaNode
+from .quoting import key_boot, key_command
 from .render import INDENT, curly_lines, quote_double, quote_single, set_lines
 from .tree import ConfigTree, Node, natural_key
 
@@ -73,7 +74,7 @@ def _compare(old: Node, new: Node, schema: SchemaNode, path: tuple[str, ...],
             mark, node = ("+ ", b) if a is None else ("- ", a)
             own.extend(mark + line for line in curly_lines(_single(name, node, key), schema))  # type: ignore[arg-type]
         elif key is not None:
-            own.extend(_comment_change(f"{name} {key}", a, b))
+            own.extend(_comment_change(f"{name} {key_boot(key)}", a, b))
             _compare(a, b, spec, path + (name, key), nested)
         elif spec.kind is Kind.CONTAINER:
             own.extend(_comment_change(name, a, b))
@@ -111,9 +112,9 @@ def _deletes(old: Node, new: Node, schema: SchemaNode, prefix: str, is_tag: bool
         spec = schema if is_tag else schema.children.get(name)
         if spec is None:
             continue
-        here = f"{prefix} {name}"
+        here = f"{prefix} {key_command(name) if is_tag else name}"
         if b is None and spec.kind is Kind.TAG and not is_tag:
-            yield from (f"{here} {key}" for key in sorted(a.children, key=natural_key))
+            yield from (f"{here} {key_command(key)}" for key in sorted(a.children, key=natural_key))
         elif b is None:
             yield here
         elif spec.kind is Kind.MULTI and not is_tag:
@@ -141,7 +142,7 @@ def _marked(old: Node, new: Node, schema: SchemaNode, depth: int) -> Iterator[st
             continue
         yield from _comment_marks(a, b, pad)
         if key is not None or spec.kind is Kind.CONTAINER:
-            yield f" {pad}{name}{' ' + key if key is not None else ''} {{"
+            yield f" {pad}{name}{' ' + key_boot(key) if key is not None else ''} {{"
             yield from _marked(a, b, spec, depth + 1)
             yield f" {pad}}}"
         elif spec.kind is Kind.FLAG:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import PathError
 from ..schema import SCHEMA, Kind, SchemaNode
+from ..schema.types import shown
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _check(node: SchemaNode, value: str, path: list[str], trailer: str) -> None:
     try:
         check(value)
     except ValueError as exc:
-        raise PathError(f"Configuration path: [{' '.join(path + [value])}] is not valid",
+        raise PathError(f"Configuration path: [{' '.join(path + [shown(value)])}] is not valid",
                         str(exc), "Value validation failed", trailer) from None
 
 

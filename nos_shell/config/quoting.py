@@ -2,6 +2,10 @@
 
 Escapes understood inside quotes: ``\\"`` ``\\'`` ``\\\\`` ``\\n`` ``\\t``; any other
 backslash is kept as written, so `'a\\d'` means the three characters a, backslash, d.
+
+Leaf values are always quoted. Tag keys are written bare, as VyOS does, when they are
+plain ASCII words (``eth0``, ``192.0.2.0/24``, ``LAN-1``) and quoted otherwise, so any
+key the tree holds parses back as the same key.
 """
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ import re
 
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
+# A word both the config.boot and the command grammar read bare as one word, and that
+# cannot open a // or /* comment.
+_BARE = re.compile(r"[A-Za-z0-9_.:@+\-][A-Za-z0-9_.:/@+,!\-]*", re.ASCII)
 
 
 def unquote(text: str) -> str:
@@ -31,3 +38,13 @@ def quote_double(value: str) -> str:
 def quote_single(value: str) -> str:
     """A value as `show configuration commands` writes it."""
     return f"'{_escape(value, chr(39))}'"
+
+
+def key_boot(key: str) -> str:
+    """A tag key as config.boot writes it: bare when that is safe, else double-quoted."""
+    return key if _BARE.fullmatch(key) else quote_double(key)
+
+
+def key_command(key: str) -> str:
+    """A tag key as a `set` line writes it: bare when that is safe, else single-quoted."""
+    return key if _BARE.fullmatch(key) else quote_single(key)

@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterator
 
 from ..schema import Kind, SchemaNode
-from .quoting import quote_double, quote_single
+from .quoting import key_boot, key_command, quote_double, quote_single
 from .tree import ConfigTree, Node, sorted_children
 
 INDENT = "    "
@@ -28,7 +28,7 @@ def curly_lines(node: Node, schema: SchemaNode, depth: int = 0) -> Iterator[str]
             for key, entry in sorted_children(child, spec, True):
                 if entry.comment:
                     yield f"{pad}/* {entry.comment} */"
-                yield f"{pad}{name} {key} {{"
+                yield f"{pad}{name} {key_boot(key)} {{"
                 yield from curly_lines(entry, spec, depth + 1)
                 yield f"{pad}}}"
             continue
@@ -57,9 +57,9 @@ def set_lines(node: Node, schema: SchemaNode, prefix: str = "set") -> Iterator[s
         if spec.kind is Kind.TAG:
             for key, entry in sorted_children(child, spec, True):
                 if entry.children:
-                    yield from set_lines(entry, spec, f"{here} {key}")
+                    yield from set_lines(entry, spec, f"{here} {key_command(key)}")
                 else:
-                    yield f"{here} {key}"
+                    yield f"{here} {key_command(key)}"
         elif spec.kind is Kind.CONTAINER:
             if child.children:
                 yield from set_lines(child, spec, here)

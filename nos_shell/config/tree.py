@@ -14,7 +14,21 @@ from ..errors import PathError
 from ..schema import SCHEMA, Kind, SchemaNode
 from .path import Resolved, invalid, locate, resolve, schema_at
 
-_COMMENT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# newline and tab are the only control characters a comment may hold (C1 and the Unicode
+# line separators are refused: they would break the line-by-line readers)
+_COMMENT_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+COMMENT_MAX = 1024
+
+
+def check_comment(text: str) -> str:
+    """The comment as stored (surrounding blanks dropped, as config.boot reading does);
+    ValueError when config.boot could not hold it as written."""
+    text = text.strip()
+    if "*/" in text or _COMMENT_CONTROL.search(text):
+        raise ValueError("a comment must not contain '*/' or control characters")
+    if len(text) > COMMENT_MAX:
+        raise ValueError(f"a comment must be at most {COMMENT_MAX} characters long")
+    return text
 
 
 class Node:
@@ -193,9 +207,10 @@ class ConfigTree:
             raise invalid(list(res.path), "Comment failed")
         # config.boot writes the text as /* TEXT */: it must not end the comment early, and
         # no control character but newline and tab may reach the file
-        if "*/" in text or _COMMENT_CONTROL.search(text):
-            raise PathError(f"Configuration path: [{res.text}]: a comment must not contain '*/' "
-                            "or control characters", "Comment failed")
+        try:
+            text = check_comment(text)
+        except ValueError as exc:
+            raise PathError(f"Configuration path: [{res.text}]: {exc}", "Comment failed") from None
         node.comment = text or None
 
     def copy_tag(self, src: list[str], dst: list[str], move: bool) -> None:

@@ -21,6 +21,8 @@ class IPv4Range(ValueType):
     def check(self, value: str) -> None:
         first, dash, last = value.partition("-")
         try:
+            if not re.fullmatch(r"[0-9.]{7,15}-[0-9.]{7,15}", value, re.ASCII):
+                raise ValueError
             low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
         except ValueError:
             raise ValueError("Invalid IPv4 address range (expected x.x.x.x-x.x.x.x)") from None
@@ -38,7 +40,7 @@ class PortSpec(ValueType):
     def check(self, value: str) -> None:
         message = "Port must be a number 1-65535, a range such as 1000-2000, or a comma list"
         for item in value.split(","):
-            m = re.fullmatch(r"([0-9]{1,5})(?:-([0-9]{1,5}))?", item)
+            m = re.fullmatch(r"([1-9][0-9]{0,4})(?:-([1-9][0-9]{0,4}))?", item)
             if not m:
                 raise ValueError(message)
             low, high = int(m[1]), int(m[2] or m[1])

@@ -2,7 +2,11 @@
 
 A type's ``check`` returns nothing and raises :class:`ValueError` with a VyOS-style
 message when the value is not acceptable. Every value that can reach a generated
-file passes through one of these, so none of them admits control characters.
+file passes through one of these, so none of them admits control characters (C0, DEL,
+C1 such as U+0085), the Unicode line and paragraph separators U+2028/U+2029 or lone
+surrogates; structured types (addresses, numbers, names) admit only ASCII and say
+exactly what they accept: an IPv6 address has no zone id (``%eth0``), a prefix length
+is decimal digits (no netmask form).
 """
 from __future__ import annotations
 
@@ -11,12 +15,30 @@ import re
 from dataclasses import dataclass, field
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0, DEL, C1 (U+0080-U+009F, NEL among them), line/paragraph separators, lone surrogates
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# The ASCII shapes the ipaddress module is asked about (it alone would accept a zone id
+# with any text after `%`, and a netmask instead of a prefix length).
+_V4 = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
+_V6 = r"[0-9A-Fa-f:.]{2,45}"
+_LEN = r"/(?:0|[1-9][0-9]{0,2})"
 
 
 def _no_control(value: str) -> None:
     if _CONTROL.search(value):
-        raise ValueError("Value must not contain control characters (newline, tab, ...)")
+        raise ValueError("Value must not contain control characters or line separators "
+                         "(newline, tab, U+0085, U+2028, ...)")
+
+
+def shown(value: str, limit: int = 64) -> str:
+    """``value`` for an error message: control characters escaped, long text cut short."""
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(value)} characters)"
+
+
+def _shaped(regex: str, value: str) -> bool:
+    """True when ``value`` is exactly ``regex`` in ASCII (no Unicode digits, no zone id)."""
+    return re.fullmatch(regex, value, re.ASCII) is not None
 
 
 @dataclass(frozen=True)
@@ -59,20 +81,22 @@ class Pattern(ValueType):
     message: str = "Invalid value"
 
     def check(self, value: str) -> None:
-        if not re.fullmatch(self.regex, value):
+        _no_control(value)
+        if not re.fullmatch(self.regex, value, re.ASCII):
             raise ValueError(self.message)
 
 
 @dataclass(frozen=True)
 class Number(ValueType):
-    """An integer in [low, high]; ``what`` names it in the range message."""
+    """An integer in [low, high], in decimal without leading zeros (so `vif 010` cannot
+    stand beside `vif 10`); ``what`` names it in the range message."""
 
     low: int = 0
     high: int = 4294967295
     what: str = "Value"
 
     def check(self, value: str) -> None:
-        if not re.fullmatch(r"[0-9]{1,10}", value) or not self.low <= int(value) <= self.high:
+        if not _shaped(r"0|[1-9][0-9]{0,9}", value) or not self.low <= int(value) <= self.high:
             raise ValueError(f"{self.what} must be between {self.low} and {self.high}")
 
 
@@ -108,10 +132,13 @@ class IPv4(ValueType):
     help: str = "IPv4 address"
 
     def check(self, value: str) -> None:
+        _no_control(value)
         try:
+            if not _shaped(_V4, value):
+                raise ValueError
             ipaddress.IPv4Address(value)
         except ValueError:
-            raise ValueError(f"Invalid IPv4 address: {value}") from None
+            raise ValueError(f"Invalid IPv4 address: {shown(value)}") from None
 
 
 @dataclass(frozen=True)
@@ -120,10 +147,14 @@ class IPv6(ValueType):
     help: str = "IPv6 address"
 
     def check(self, value: str) -> None:
+        _no_control(value)
         try:
+            if not _shaped(_V6, value):
+                raise ValueError
             ipaddress.IPv6Address(value)
         except ValueError:
-            raise ValueError(f"Invalid IPv6 address: {value}") from None
+            zone = " (a zone id such as %eth0 is not accepted here)" if "%" in value else ""
+            raise ValueError(f"Invalid IPv6 address: {shown(value)}{zone}") from None
 
 
 @dataclass(frozen=True)
@@ -135,13 +166,16 @@ class Prefix(ValueType):
     help: str = "IPv4 prefix"
 
     def check(self, value: str) -> None:
+        _no_control(value)
         try:
+            if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
+                raise ValueError
             net = ipaddress.ip_network(value, strict=True)
         except ValueError:
-            raise ValueError(f"Invalid prefix: {value} (expected a network such as "
+            raise ValueError(f"Invalid prefix: {shown(value)} (expected a network such as "
                              f"{'192.0.2.0/24' if self.version != 6 else '2001:db8::/32'})") from None
         if "/" not in value or (self.version and net.version != self.version):
-            raise ValueError(f"Invalid IPv{self.version or ''} prefix: {value}")
+            raise ValueError(f"Invalid IPv{self.version or ''} prefix: {shown(value)}")
 
 
 @dataclass(frozen=True)
@@ -153,7 +187,12 @@ class HostPrefix(ValueType):
     help: str = "IPv4 address and prefix length"
 
     def check(self, value: str) -> None:
+        _no_control(value)
+        if "/" not in value and _shaped(f"{_V4}|{_V6}", value):
+            raise ValueError(f"Address {shown(value)} needs a prefix length, e.g. {shown(value)}/24")
         try:
+            if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
+                raise ValueError
             if self.version == 4:
                 iface = ipaddress.IPv4Interface(value)
             elif self.version == 6:
@@ -161,14 +200,14 @@ class HostPrefix(ValueType):
             else:
                 iface = ipaddress.ip_interface(value)
         except ValueError:
-            raise ValueError(f"Invalid IP address/prefix: {value}") from None
+            raise ValueError(f"Invalid IP address/prefix: {shown(value)}") from None
         if "/" not in value:
-            raise ValueError(f"Address {value} needs a prefix length, e.g. {value}/24")
+            raise ValueError(f"Address {shown(value)} needs a prefix length, e.g. {shown(value)}/24")
         if self.version and iface.version != self.version:
-            raise ValueError(f"Invalid IPv{self.version} address/prefix: {value}")
+            raise ValueError(f"Invalid IPv{self.version} address/prefix: {shown(value)}")
         if iface.version == 4 and iface.network.prefixlen < 31 and \
                 iface.ip in (iface.network.network_address, iface.network.broadcast_address):
-            raise ValueError(f"{value} is the network or broadcast address of its subnet")
+            raise ValueError(f"{shown(value)} is the network or broadcast address of its subnet")
 
 
 @dataclass(frozen=True)
@@ -177,10 +216,10 @@ class Mac(ValueType):
     help: str = "MAC address"
 
     def check(self, value: str) -> None:
-        if not re.fullmatch(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
-            raise ValueError(f"Invalid MAC address: {value}")
+        if not _shaped(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
+            raise ValueError(f"Invalid MAC address: {shown(value)}")
         if int(value[:2], 16) & 1:
-            raise ValueError(f"{value} is a multicast MAC address")
+            raise ValueError(f"{shown(value)} is a multicast MAC address")
 
 
 @dataclass(frozen=True)
@@ -192,11 +231,11 @@ class InterfaceName(ValueType):
     help: str = "Interface name"
 
     def check(self, value: str) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
-            raise ValueError(f"Invalid interface name: {value} (1-15 letters, digits, . - _ @)")
-        if self.prefixes and not any(re.fullmatch(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
+        if not _shaped(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
+            raise ValueError(f"Invalid interface name: {shown(value)} (1-15 letters, digits, . - _ @)")
+        if self.prefixes and not any(_shaped(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
                                      for p in self.prefixes):
-            raise ValueError(f"Interface name {value} must start with "
+            raise ValueError(f"Interface name {shown(value)} must start with "
                              f"{' or '.join(self.prefixes)}")
 
 
@@ -207,7 +246,7 @@ class HostName(ValueType):
 
     def check(self, value: str) -> None:
         label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
-        if len(value) > 253 or not re.fullmatch(rf"{label}(?:\.{label})*", value):
+        if len(value) > 253 or not _shaped(rf"{label}(?:\.{label})*", value):
             raise ValueError("Host name may contain letters, digits, '-' and '.', "
                              "and starts and ends with a letter or digit")
 
@@ -307,7 +346,7 @@ NAME = Pattern(regex=r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", placeholder="<txt>", h
                message="Name must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit")
 BASE64_KEY = Pattern(regex=r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=", placeholder="<base64>",
                      help="WireGuard key (base64, 32 bytes)", message="Key must be 32 bytes of base64 (44 characters)")
-SSH_KEY = Pattern(regex=r"[A-Za-z0-9+/]+={0,3}", placeholder="<base64>", help="Public key (base64)",
+SSH_KEY = Pattern(regex=r"[A-Za-z0-9+/]{1,8192}={0,3}", placeholder="<base64>", help="Public key (base64)",
                   message="Public key must be base64 without the type prefix or comment")
 
 

@@ -1,0 +1,58 @@
+"""The backends' last check on values: every word they copy into a file is a plain word.
+
+The schema's types already admit nothing else, so in practice this finds nothing; it is
+here so that a value which got past them (a bug, a hand-edited archive) is refused by
+verify with its configuration path, instead of raising while a file is being written.
+
+A plain word is printable ASCII without blanks, quotes, braces, ``#``, ``;``, ``%``,
+``\\`` or ``$``: every address, prefix, name, number, MAC address, base64 key and enum
+word of the schema. Free text (:class:`~nos_shell.schema.types.Text` leaves:
+descriptions, passwords) is not checked here; each backend writes it its own way
+(comment lines, quoted strings) and verifies it there.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from nos_shell.config.tree import ConfigTree, Node
+from nos_shell.problems import Problem
+from nos_shell.schema import Kind, SchemaNode
+from nos_shell.schema.types import Text, shown
+
+PLAIN = re.compile(r"[A-Za-z0-9_.:/@+,!=\-]+", re.ASCII)
+
+
+def _words(name: str, node: Node, spec: SchemaNode, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(path, word) for every tag key and non-free-text value of child ``name`` and below."""
+    here = path + (name,)
+    if spec.kind is Kind.TAG:
+        for key, entry in node.children.items():
+            yield here + (key,), key
+            for sub, child in entry.children.items():
+                if sub in spec.children:
+                    yield from _words(sub, child, spec.children[sub], here + (key,))
+    elif spec.kind is Kind.CONTAINER:
+        for sub, child in node.children.items():
+            if sub in spec.children:
+                yield from _words(sub, child, spec.children[sub], here)
+    elif spec.takes_value and not isinstance(spec.type, Text):
+        yield from ((here, value) for value in node.values or ())
+
+
+def unsafe_words(tree: ConfigTree, *areas: tuple[str, ...]) -> list[Problem]:
+    """A problem for each word at or below ``areas`` (schema names, no tag keys) that is
+    not plain. A backend's verify returns these alone when there are any, so none of its
+    other rules ever reads such a value."""
+    problems = []
+    for area in areas:
+        node, spec = tree.node(*area), tree.schema
+        for name in area:
+            spec = spec.children[name]
+        if node is None:
+            continue
+        for path, word in _words(area[-1], node, spec, area[:-1]):
+            if not PLAIN.fullmatch(word):
+                problems.append(Problem(path, f"Value {shown(word)!r} cannot be written safely to "
+                                              "a generated file"))
+    return problems
