@@ -88,8 +88,9 @@ def near_misses(vt: t.ValueType) -> st.SearchStrategy[str]:
 
 
 def accepts(vt: t.ValueType, value: str) -> bool:
+    """Whether `set` takes ``value`` (a type may be stricter at set than at load: check_set)."""
     try:
-        vt.check(value)
+        getattr(vt, "check_set", vt.check)(value)
     except ValueError:
         return False
     return True
