@@ -85,7 +85,7 @@ def test_an_unexpected_exception_is_one_line_and_its_traceback_is_logged(tmp_pat
     piped = cli(root, stdin=f"configure\nsave {folder}\nexit discard\n".encode())
     out = piped.stdout.decode()
     assert "Traceback" not in out + piped.stderr.decode()
-    assert f"\n  Internal error: IsADirectoryError: [Errno 21] Is a directory: " in out
+    assert "\n  Internal error: IsADirectoryError: [Errno 21] Is a directory: " in out
     assert f"(details in {log})\n\n" in out
     assert "Traceback (most recent call last)" in log.read_text()
     assert stat.S_IMODE(log.stat().st_mode) == 0o600

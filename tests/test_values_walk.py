@@ -36,6 +36,7 @@ from nos_shell.schema import SCHEMA, Kind, SchemaNode
 from nos_shell.schema import types as t
 from nos_shell.store import archive_text
 from strategies import values
+from test_networkd_hostile import BASE as NETWORKD_BASE
 
 _SEPARATORS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 HOSTILE_BITS = ["\n", "\r", "\x00", "\t", "\x85", "\u2028", "\u2029", "\x7f", "\x9b", " ", '"', "'", "{", "}",
@@ -146,29 +147,7 @@ HOSTILE = ["~\n~", "~\r~", "~\x00~", "~\u2028~", "~\x85~", '~"~', "~'~", "~#~", 
            "2001:db8::1%x 203.0.113.66", "~ }\n} protocol kernel {", '~"; flush ruleset; #', "/* ~ */",
            "~" * 600]
 
-BASE = """
-set interfaces ethernet eth0 address 192.0.2.1/24
-set interfaces ethernet eth0 vif 10 address 198.51.100.1/24
-set interfaces ethernet eth1
-set interfaces ethernet eth2
-set interfaces bridge br0 member interface eth1
-set interfaces bonding bond0 member interface eth2
-set interfaces wireguard wg0 private-key yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=
-set interfaces wireguard wg0 peer p public-key xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=
-set interfaces wireguard wg0 peer p allowed-ips 10.0.0.0/8
-set protocols static route 10.0.0.0/8 next-hop 192.0.2.254
-set nat source rule 10 outbound-interface name eth0
-set nat source rule 10 translation address masquerade
-set nat destination rule 20 inbound-interface name eth0
-set nat destination rule 20 protocol tcp
-set nat destination rule 20 destination port 80
-set nat destination rule 20 translation address 198.51.100.2
-set service dhcp-server shared-network-name LAN subnet 192.0.2.0/24 range r start 192.0.2.100
-set service dhcp-server shared-network-name LAN subnet 192.0.2.0/24 range r stop 192.0.2.110
-set service ntp server 192.0.2.123
-set system host-name r1
-set system domain-name example.net
-set system name-server 192.0.2.53
+BASE = NETWORKD_BASE + """set service ntp server 192.0.2.123
 set system login user vyos level admin
 set protocols bgp system-as 64500
 set protocols bgp parameters router-id 192.0.2.1
