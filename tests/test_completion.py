@@ -177,10 +177,10 @@ def test_help_lists_enter_placeholders_and_choices(state):
     text = possible_completions(state, "set interfaces ethernet eth0 address ")
     assert text == (
         "Possible completions:\n"
-        "  <x.x.x.x/x>          IPv4 address and prefix length\n"
-        "  <h:h:h:h:h:h:h:h/x>  IPv6 address and prefix length\n"
-        "  dhcp                 Dynamic Host Configuration Protocol\n"
-        "  dhcpv6               Dynamic Host Configuration Protocol for IPv6\n")
+        "   <x.x.x.x/x>          IPv4 address and prefix length\n"
+        "   <h:h:h:h:h:h:h:h/x>  IPv6 address and prefix length\n"
+        "   dhcp                 Dynamic Host Configuration Protocol\n"
+        "   dhcpv6               Dynamic Host Configuration Protocol for IPv6\n")
 
 
 def test_help_offers_enter_when_the_command_is_complete(state):
@@ -195,10 +195,28 @@ def test_help_offers_enter_when_the_command_is_complete(state):
 
 def test_help_for_a_partial_word_and_a_refused_line(state):
     assert possible_completions(state, "set interfaces eth") == \
-        "Possible completions:\n  ethernet  Ethernet interface\n"
+        "Possible completions:\n+> ethernet  Ethernet interface\n"
     assert possible_completions(state, "set interfaces foo ") == \
         "\n  Configuration path: [interfaces foo] is not valid\n\n"
     assert possible_completions(state, "frob ") == "\n  Invalid command: [frob]\n\n"
+
+
+def test_help_marks_node_kinds_like_vyos(state):
+    """Configuration path words get VyOS's column: `+>` tag node, ` >` node with settings
+    below (a container, a key of a tag node), `+ ` multi-value leaf, blank otherwise."""
+    text = possible_completions(state, "set interfaces ethernet eth0 ")
+    assert text.startswith("Possible completions:\n   <Enter>       Execute the current command\n")
+    for row in ("+  address       IP address", "   description   Description",
+                " > dhcp-options  DHCP client settings", "   disable       Administratively disable interface",
+                "+> vif           Virtual Local Area Network (VLAN) ID"):
+        assert "\n" + row + "\n" in text
+    assert possible_completions(state, "set interfaces ethernet ").splitlines()[1:] == \
+        [" > <ethN>  Ethernet interface name", " > eth0    kernel interface", " > eth7    kernel interface"]
+    assert "\n > system      System parameters\n" in possible_completions(state, "set ")
+    # command words and operational mode: VyOS has no column there
+    assert possible_completions(state, "com").splitlines()[1].startswith("  comment ")
+    assert possible_completions(ShellState(Session(state.session.store.root)), "show ").splitlines()[1] \
+        .startswith("  arp ")
 
 
 def test_help_rows_are_aligned():

@@ -2,18 +2,25 @@
 
 ```
 Possible completions:
-  <Enter>      Execute the current command
-  <x.x.x.x/x>  IPv4 address and prefix length
-  dhcp         Dynamic Host Configuration Protocol
+   <Enter>      Execute the current command
++  address      IP address
+   description  Description
+ > ip           IPv4 routing parameters
++> vif          Virtual Local Area Network (VLAN) ID
 ```
 
 ``<Enter>`` is listed when the line is already a complete command; placeholders come
-from the value types of the schema, names and words from the completers.
+from the value types of the schema, names and words from the completers. Where the word
+is a configuration path word, a three-character column marks what each row is, as
+VyOS's configuration-mode completion does: ``+>`` a tag node (named entries), `` >`` a
+node with settings below it (a container, or a key of a tag node), ``+ `` a leaf that
+takes several values, blank otherwise. Command words and operational mode have no column.
 """
 from __future__ import annotations
 
 from prompt_toolkit.completion import Completer
 
+from ..schema import Kind
 from .completer import build_completer, completions
 from .context import FREE, KEYWORD, Analysis, Slot
 from .state import ShellState
@@ -85,9 +92,31 @@ def _pipes_useful(slot: Slot) -> bool:
     return slot.mode == "op" or bool(slot.command) and slot.command[0] in ("show", "compare")
 
 
-def format_rows(rows: list[tuple[str, str]]) -> str:
+_KIND_MARKS = {Kind.TAG: "+>", Kind.CONTAINER: " >", Kind.MULTI: "+ "}
+
+
+def markers(slot: Slot | None, rows: list[tuple[str, str]]) -> list[str] | None:
+    """VyOS's node-type column for the rows of a configuration path word, else None."""
+    if slot is None or slot.free != "path" or slot.path is None:
+        return None
+    state, marks = slot.path, []
+    for name, _ in rows:
+        mark = "  "
+        if name not in slot.keywords and name != ENTER[0]:
+            if state.expect == "child" and name in state.node.children:
+                mark = _KIND_MARKS.get(state.node.children[name].kind, "  ")
+            elif state.expect == "key":
+                mark = " >"
+        marks.append(mark)
+    return marks
+
+
+def format_rows(rows: list[tuple[str, str]], marks: list[str] | None = None) -> str:
+    """Aligned rows; with ``marks``, each row starts with its marker column."""
     width = max(len(name) for name, _ in rows)
-    return "".join(f"  {name:<{width}}  {text}".rstrip() + "\n" for name, text in rows)
+    heads = [mark + " " for mark in marks] if marks is not None else ["  "] * len(rows)
+    return "".join(f"{head}{name:<{width}}  {text}".rstrip() + "\n"
+                   for head, (name, text) in zip(heads, rows))
 
 
 def refusal(analysis: Analysis) -> str:
@@ -106,6 +135,7 @@ def refusal(analysis: Analysis) -> str:
 def possible_completions(state: ShellState, text: str, completer: Completer | None = None) -> str:
     """The text `?` prints for the line ``text`` (the part before the cursor)."""
     rows = help_rows(state, text, completer)
+    analysis = state.analyze(text)
     if not rows:
-        return "\n" + refusal(state.analyze(text)) + "\n"
-    return "Possible completions:\n" + format_rows(rows)
+        return "\n" + refusal(analysis) + "\n"
+    return "Possible completions:\n" + format_rows(rows, markers(analysis.slot, rows))

@@ -1,7 +1,8 @@
 """Key bindings of the interactive shell (a factory, ptpython style).
 
 - ``?`` prints the possible completions and leaves the line as it was (inside an open
-  quote it is typed like any other character);
+  quote it is typed like any other character; right after a backslash it replaces the
+  backslash: linehelp.question_mark, the rule the plain line mode follows too);
 - Tab completes the word: a single candidate is inserted with a blank after it, several
   are reduced to their common prefix; a second Tab with nothing to add lists them like ``?``;
 - Ctrl-C (cancel the line) and Ctrl-D (on an empty line: end, like ``exit``) keep
@@ -9,23 +10,20 @@
 """
 from __future__ import annotations
 
-import os
-
 from prompt_toolkit.application import Application, run_in_terminal
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import Completer
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
-from .completer import completions
 from .help import possible_completions
+from .linehelp import ESCAPED, INSERT, question_mark, tab_completion
 from .output import write
 from .state import ShellState
 
 
 def in_open_quote(text: str, state: ShellState) -> bool:
-    partial = state.analyze(text).partial
-    return bool(partial) and partial[0] in "\"'" and (len(partial) == 1 or partial[-1] != partial[0])
+    return question_mark(state, text) == INSERT
 
 
 def show_help(app: Application, state: ShellState, completer: Completer, text: str) -> None:
@@ -44,16 +42,10 @@ def complete_word(event: KeyPressEvent, state: ShellState, completer: Completer)
         buffer.complete_next()
         return
     text = buffer.document.text_before_cursor
-    partial = state.analyze(text).partial
-    words = list(dict.fromkeys(c.text for c in completions(completer, text)))
-    if len(words) == 1:
-        buffer.delete_before_cursor(len(partial))
-        buffer.insert_text(words[0] + " ")
-        return
-    common = os.path.commonprefix(words) if words else ""
-    if len(common) > len(partial):
-        buffer.delete_before_cursor(len(partial))
-        buffer.insert_text(common)
+    completion = tab_completion(state, completer, text)
+    if completion is not None:
+        buffer.delete_before_cursor(completion[0])
+        buffer.insert_text(completion[1])
         return
     if event.is_repeat:
         show_help(event.app, state, completer, text)
@@ -67,7 +59,13 @@ def shell_bindings(state: ShellState, completer: Completer) -> KeyBindings:
 
     @bindings.add("?", filter=~quoting)
     def _help(event: KeyPressEvent) -> None:
-        show_help(event.app, state, completer, event.current_buffer.document.text_before_cursor)
+        buffer = event.current_buffer
+        text = buffer.document.text_before_cursor
+        if question_mark(state, text) == ESCAPED:
+            buffer.delete_before_cursor(1)
+            buffer.insert_text("?")
+            return
+        show_help(event.app, state, completer, text)
 
     @bindings.add("tab")
     def _tab(event: KeyPressEvent) -> None:

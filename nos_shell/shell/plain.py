@@ -35,6 +35,7 @@ from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 
 if TYPE_CHECKING:
     from ..session import Session
+    from .linehelp import LineHelp
 
 #: Printed once when an SSH session starts. It must not contain ``$``, ``#`` or ``>``:
 #: clients look for those to find the prompt.
@@ -101,6 +102,9 @@ class LineProtocol:
         self._after_cr = False
         self._escape = ""          # "", "esc", "csi" or "ss3": skipping an input escape sequence
         self._too_long = False     # the line passed MAX_LINE: dropped until it ends
+        self._help: "LineHelp | None" = None   # `?` and Tab (linehelp.py), built when first used
+        self._tabbed = False       # the last key was a Tab that had nothing to add
+        self._literal = False      # Ctrl-V: the next `?` or Tab is typed as it is
         self.finished = False
         self.last_ok = True        # whether the last command succeeded
 
@@ -155,6 +159,7 @@ class LineProtocol:
 
     def _char(self, char: str) -> str:
         after_cr, self._after_cr = self._after_cr, False
+        tabbed, literal, self._tabbed, self._literal = self._tabbed, self._literal, False, False
         if self._escape:
             return self._skip_escape(char)
         if char == "\r":
@@ -181,17 +186,80 @@ class LineProtocol:
                 self.finished = True
                 return self.newline
             return ""
+        if char == "\x17":                        # Ctrl-W: erase the word before the cursor
+            return self._erase_word()
+        if self.echo and not self._too_long:      # a person types: `?`, Tab, Ctrl-V
+            keyed = self._help_key(char, tabbed, literal)
+            if keyed is not None:
+                return keyed
         if char == "\t":
             char = " "
         elif char < " ":
             return ""
+        return self._insert(char)
+
+    def _insert(self, text: str) -> str:
         if self._too_long:
             return ""
-        if len(self._line) >= MAX_LINE:
+        if len(self._line) + len(text) > MAX_LINE:
             self._line, self._too_long = [], True
             return ""
-        self._line.append(char)
-        return char if self.echo else ""
+        self._line.extend(text)
+        return text if self.echo else ""
+
+    def _erase_word(self) -> str:
+        """Ctrl-W: the word before the cursor and the blanks after it (as readline does)."""
+        end = len(self._line)
+        while end and self._line[end - 1] == " ":
+            end -= 1
+        while end and self._line[end - 1] != " ":
+            end -= 1
+        erased, self._line = len(self._line) - end, self._line[:end]
+        return "\b \b" * erased if self.echo else ""
+
+    # -- `?` and Tab (only with echo: an interactive terminal; scripts never get them) ---
+    def _help_key(self, char: str, tabbed: bool, literal: bool) -> str | None:
+        """`?`, Tab and Ctrl-V; None for every other key. ``tabbed``: the key before was a
+        Tab with nothing to add; ``literal``: the key before was Ctrl-V."""
+        if char == "\x16":
+            self._literal = True
+            return ""
+        if literal or char not in "?\t":
+            return None
+        line = "".join(self._line)
+        try:
+            from .linehelp import ESCAPED, HELP, LineHelp
+
+            if self._help is None:
+                self._help = LineHelp(self.session)
+            if char == "?":
+                action = self._help.question_mark(line)
+                if action == ESCAPED:               # `\?`: a literal `?` instead of the backslash
+                    self._line[-1] = "?"
+                    return "\b?"
+                return self._listing(line) if action == HELP else None
+            completion = self._help.tab(line)
+        except Exception as exc:  # a bug must not end the user's session
+            from ..crashlog import internal_error
+
+            error = internal_error(exc, self.session.store.root, "plain line mode").render()
+            return self.newline + self._out(error) + self.session.prompt + line
+        if completion is None:
+            if tabbed or not line.strip():
+                return self._listing(line)
+            self._tabbed = True
+            return ""
+        remove, text = completion
+        typed = line[len(line) - remove:]
+        if text.startswith(typed):
+            return self._insert(text[remove:])
+        del self._line[len(line) - remove:]
+        return "\b \b" * remove + self._insert(text)
+
+    def _listing(self, line: str) -> str:
+        """The `?` list below the line, then the prompt line and the typed text again."""
+        assert self._help is not None
+        return self.newline + self._out(self._help.listing(line)) + self.session.prompt + line
 
     def _skip_escape(self, char: str) -> str:
         if self._escape == "esc":
@@ -208,6 +276,8 @@ class LineProtocol:
             out += self._out(LINE_TOO_LONG)
         else:
             out += self._out(self.run_line(line))
+            if self._help is not None:
+                self._help.changed()
         if self.session.finished:
             self.finished = True
         elif prompt:
