@@ -136,9 +136,9 @@ def test_tab_completes_a_partial_path(term):
 def test_question_mark_lists_possible_completions(term):
     configure(term)
     term.send("set interfaces ethernet eth0 ?")
-    term.expect(rb"Possible completions:\r*\n  <Enter> +Execute the current command\r*\n")
-    term.expect(rb"  address +IP address\r*\n")
-    term.expect(rb"  vif +Virtual Local Area Network \(VLAN\) ID\r*\n")
+    term.expect(rb"Possible completions:\r*\n   <Enter> +Execute the current command\r*\n")
+    term.expect(rb"\+  address +IP address\r*\n")                # VyOS's markers: multi-value leaf
+    term.expect(rb"\+> vif +Virtual Local Area Network \(VLAN\) ID\r*\n")   # tag node
     term.expect(CONF_PROMPT)
     # `?` was not typed into the line: it goes on as it was
     term.send("disable\r")
@@ -152,7 +152,7 @@ def test_double_tab_lists_like_question_mark(term):
     term.send("set interfaces ethernet eth0 d\t")
     term.expect(rb"\x07")                             # nothing to add: the bell
     term.send("\t")
-    term.expect(rb"Possible completions:\r*\n  description +Description\r*\n  dhcp-options")
+    term.expect(rb"Possible completions:\r*\n   description +Description\r*\n > dhcp-options")
     term.expect(CONF_PROMPT)
 
 
