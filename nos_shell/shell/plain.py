@@ -19,7 +19,9 @@ What it guarantees (docs/ssh.md, "What automation clients need"):
   to ``awk '{print $N}'``) are answered here, never by a system shell; every other line
   goes to the session, which refuses what it does not know;
 - bounded memory: a line longer than ``limits.MAX_LINE`` is discarded as it arrives and
-  answered with one error; a command's output is cut at ``limits.MAX_OUTPUT``.
+  answered with one error; a command's output is cut at ``limits.MAX_OUTPUT``;
+- with echo (a person at a terminal), ``?`` and Tab help and complete as VyOS's bash
+  completion does, in plain text (linehelp.py); without echo they are ordinary keys.
 """
 from __future__ import annotations
 
