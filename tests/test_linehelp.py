@@ -10,6 +10,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nos_shell import Session
 from nos_shell.shell.linehelp import ESCAPED, HELP, INSERT, question_mark
@@ -149,3 +151,44 @@ def test_local_plain_mode_on_a_terminal(tmp_path):
     # the terminal turns each \n into \r\n (output processing stays on in character mode)
     assert session.startswith(b"show ver\r\nPossible completions:\r\n  version  Show the version\r\n"
                               + OP.encode() + b"show version \r\nVersion:")
+
+
+# -- what the user sees is what runs ----------------------------------------------------------
+KEYS = ["show ", "sh", "int", "interfaces ", "ver", "configure", "ping ", "192.0.2.1", "x", " ", "'",
+        "\\", "?", "\t", "\x7f", "\x15", "\x17", "\x16"]
+
+
+def dumb_terminal(data: str) -> tuple[str, int]:
+    """The last line of a terminal that only knows CR, LF, backspace and text; and the column."""
+    line: list[str] = []
+    col = 0
+    for char in data:
+        if char == "\n":
+            line, col = [], 0
+        elif char == "\r":
+            col = 0
+        elif char == "\b":
+            col = max(0, col - 1)
+        else:
+            line[col:col + 1] = [char]
+            col += 1
+    return "".join(line), col
+
+
+@pytest.fixture(scope="module")
+def shared_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("linehelp") / "root"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(keys=st.lists(st.sampled_from(KEYS), max_size=12))
+def test_the_screen_shows_the_line_that_would_run(shared_root, keys):
+    """Whatever is typed (`?`, Tab, erasing keys, Ctrl-V in any order), a dumb terminal
+    shows the prompt and exactly the line the protocol holds, with the cursor at its end."""
+    proto = LineProtocol(Session(shared_root, user="vyos"))
+    out = proto.start().decode() + typed(proto, *keys)
+    assert "\x1b" not in out and not re.search(r"[\x00-\x07\x09\x0b-\x0c\x0e-\x1f\x7f]", out)
+    shown, col = dumb_terminal(out)
+    expected = proto.session.prompt + "".join(proto._line)
+    assert col == len(expected)
+    assert shown.rstrip(" ") == expected.rstrip(" ")
