@@ -241,3 +241,9 @@ def test_run_app_over_any_prompt_toolkit_input_and_output(tmp_path):
     assert status == 0
     assert "[edit]\r\n" in text
     assert '\x1b[0;31m- host-name "vyos"\r\n\x1b[0;32m+ host-name "r9"' in text
+
+
+def test_tab_on_an_empty_line_lists_at_once(term):
+    term.send("\t")
+    term.expect(rb"Possible completions:\r*\n  compare +Compare two configuration revisions\r*\n  configure ")
+    term.expect(OP_PROMPT)

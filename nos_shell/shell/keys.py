@@ -4,7 +4,8 @@
   quote it is typed like any other character; right after a backslash it replaces the
   backslash: linehelp.question_mark, the rule the plain line mode follows too);
 - Tab completes the word: a single candidate is inserted with a blank after it, several
-  are reduced to their common prefix; a second Tab with nothing to add lists them like ``?``;
+  are reduced to their common prefix; a second Tab with nothing to add lists them like ``?``
+  (on an empty line the first Tab lists: the plain line mode does the same);
 - Ctrl-C (cancel the line) and Ctrl-D (on an empty line: end, like ``exit``) keep
   prompt_toolkit's defaults: they reach the shell loop as KeyboardInterrupt / EOFError.
 """
@@ -47,7 +48,7 @@ def complete_word(event: KeyPressEvent, state: ShellState, completer: Completer)
         buffer.delete_before_cursor(completion[0])
         buffer.insert_text(completion[1])
         return
-    if event.is_repeat:
+    if event.is_repeat or not text.strip():     # an empty line lists at the first Tab
         show_help(event.app, state, completer, text)
     else:
         event.app.output.bell()
