@@ -100,7 +100,8 @@ class Route:
     since: float | None
     as_path: list[int]
     med: int | None = None
-    peer: str | None = None             # neighbor address, or BIRD protocol name
+    peer: str | None = None             # neighbor address, or BIRD protocol name; None: originated here
+    origin: str = "i"                   # i IGP, e EGP, ? incomplete
 
 
 def frr_state(daemon_state: str, admin_down: bool = False) -> str:
@@ -223,20 +224,43 @@ def neighbor_block(p: Peer, now: float, system_as: int | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def distance_of(route: Route, internal: set[str]) -> int:
+    """FRR's administrative distance of a BGP path: 200 from an internal neighbor, else 20."""
+    return IBGP_DISTANCE if route.peer in internal else EBGP_DISTANCE
+
+
 def route_lines(routes: list[Route], kernel: dict[str, dict], internal: set[str], now: float) -> str:
-    """FRR-style lines; ``kernel`` maps prefix -> the kernel's route (``ip -j``) for FIB marks."""
-    out = ["Codes: B - BGP, > - selected route, * - FIB route (installed in the kernel)", ""]
+    """FRR-style lines; ``kernel`` maps prefix -> the kernel's route (``ip -j``) for FIB marks.
+    The Codes lines and ``[distance/MED]`` are those of every ``show ip route`` view."""
+    from .ops_routes import CODES, route_line
+
+    out = []
     for r in sorted(routes, key=lambda r: (_sort_key(r.prefix), not r.best)):
         k = kernel.get(r.prefix)
         fib = r.best and k is not None and (r.next_hop is None or k.get("gateway") in (None, r.next_hop))
-        code = "B" + (">" if r.best else " ") + ("*" if fib else " ")
-        distance = IBGP_DISTANCE if r.peer in internal else EBGP_DISTANCE
         via = f"via {r.next_hop}" if r.next_hop else "unreachable"
         dev = f", {k['dev']}" if fib and k and k.get("dev") else ""
-        out.append(f"{code} {r.prefix} [{distance}/{r.med or 0}] {via}{dev}, {_age(r.since, now)}")
-    if len(out) == 2:
+        out.append(route_line("B", r.best, fib, r.prefix, distance_of(r, internal), r.med or 0,
+                              via + dev, f", {_age(r.since, now)}"))
+    if not out:
         return ""
-    return "\n".join(out) + "\n"
+    return CODES + "\n".join(out) + "\n"
+
+
+def installed_paths(session: "Session", version: int, learned: bool = False) -> dict:
+    """prefix -> :class:`ops_routes.BgpPath` of the best BGP path (``learned``: of every
+    learned prefix), for the kernel's views; empty when no BGP daemon can be asked."""
+    from .ops_routes import BgpPath
+
+    try:
+        daemon, bgp = _daemon(session)
+        routes = daemon.routes(version)
+        internal = _internal(daemon, bgp)
+    except NosError:
+        return {}
+    now = time.time()
+    return {r.prefix: BgpPath(distance_of(r, internal), r.med or 0, _age(r.since, now))
+            for r in routes if r.best or learned}
 
 
 def _sort_key(prefix: str) -> tuple[int, int, int]:
@@ -371,6 +395,8 @@ def parse_bird_routes(text: str) -> list[Route]:
             route.next_hop = route.next_hop or text_.split()[1].split("%")[0]
         elif text_.startswith("BGP.as_path:"):
             route.as_path = [int(a) for a in re.findall(r"\d+", text_.partition(":")[2])]
+        elif text_.startswith("BGP.origin:"):
+            route.origin = {"IGP": "i", "EGP": "e"}.get(text_.partition(":")[2].strip(), "?")
         elif text_.startswith("BGP.med:"):
             route.med = int(text_.partition(":")[2])
         elif text_.startswith("BGP.next_hop:") and route.next_hop is None:
@@ -424,14 +450,15 @@ def parse_gobgp_neighbor(data: dict) -> Peer:
     return peer
 
 
-def parse_gobgp_rib(data: dict) -> list[Route]:
-    """Learned paths (those with ``neighbor-ip``) of ``gobgp global rib -a FAMILY -j``."""
+def parse_gobgp_rib(data: dict, local: bool = False) -> list[Route]:
+    """Learned paths (those with ``neighbor-ip``) of ``gobgp global rib -a FAMILY -j``;
+    with ``local`` also the paths originated here (``peer`` None)."""
     routes: list[Route] = []
     for prefix, paths in data.items():
         for path in paths:
-            if not path.get("neighbor-ip"):
+            if not path.get("neighbor-ip") and not local:
                 continue
-            hop, med, as_path = None, None, []
+            hop, med, as_path, origin = None, None, [], "i"
             for attr in path.get("attrs", []):
                 kind = attr.get("type")
                 if kind in (3, 14):
@@ -441,9 +468,11 @@ def parse_gobgp_rib(data: dict) -> list[Route]:
                         as_path += segment.get("asns", [])
                 elif kind == 4:
                     med = attr.get("metric")
+                elif kind == 1:
+                    origin = {0: "i", 1: "e"}.get(attr.get("value", 0), "?")
             routes.append(Route(prefix=ipaddress.ip_network(prefix, strict=False).compressed, next_hop=hop,
                                 best=bool(path.get("best")), since=float(path["age"]) if path.get("age") else None,
-                                as_path=as_path, med=med, peer=path["neighbor-ip"]))
+                                as_path=as_path, med=med, peer=path.get("neighbor-ip"), origin=origin))
     return routes
 
 
@@ -514,6 +543,23 @@ class BirdDaemon(_Daemon):
         return parse_bird_routes(self.run(*_birdc_argv(
             self.target, "show", "route", "table", f"master{version}", "where", "source", "=", "RTS_BGP", "all")))
 
+    def local_routes(self, version: int) -> list[Route]:
+        """What this router announces: the routes its export filter accepts."""
+        routes = parse_bird_routes(self.run(*_birdc_argv(
+            self.target, "show", "route", "table", f"master{version}", "filter", f"bgp_export{version}", "all")))
+        for route in routes:
+            route.peer, route.next_hop = None, None
+        return routes
+
+    def advertised(self, name: str, version: int) -> set[str]:
+        """The prefixes exported to protocol ``name``."""
+        return {r.prefix for r in parse_bird_routes(self.run(*_birdc_argv(
+            self.target, "show", "route", "table", f"master{version}", "export", name)))}
+
+    def reset(self, name: str, soft: bool) -> None:
+        """``reload`` re-imports and re-exports (route refresh), ``restart`` closes the session."""
+        self.run(*_birdc_argv(self.target, "reload" if soft else "restart", name))
+
 
 class GobgpDaemon(_Daemon):
     name = "gobgpd"
@@ -537,6 +583,21 @@ class GobgpDaemon(_Daemon):
 
     def routes(self, version: int) -> list[Route]:
         return parse_gobgp_rib(self._json("global", "rib", "-a", f"ipv{version}") or {})
+
+    def adj_in(self, address: str, version: int) -> list[Route]:
+        """What the neighbor sent, before import policy."""
+        return parse_gobgp_rib(self._json("neighbor", address, "adj-in", "-a", f"ipv{version}") or {})
+
+    def advertised(self, address: str, version: int) -> set[str]:
+        data = self._json("neighbor", address, "adj-out", "-a", f"ipv{version}") or {}
+        return {ipaddress.ip_network(p, strict=False).compressed for p in data}
+
+    def reset(self, address: str, soft: bool) -> None:
+        self.run(*_gobgp_argv(self.target, "neighbor", address, "softreset" if soft else "reset"))
+
+    def local_routes(self, version: int) -> list[Route]:
+        paths = parse_gobgp_rib(self._json("global", "rib", "-a", f"ipv{version}") or {}, local=True)
+        return [r for r in paths if r.peer is None]
 
 
 # -- the commands ------------------------------------------------------------------------
@@ -590,10 +651,14 @@ def show_ip_route(session: "Session", command: Command) -> str:
     if which != "bgp":
         raise NosError("show ip route: only 'show ip route bgp' is available in this version")
     daemon, bgp = _daemon(session)
+    return route_lines(daemon.routes(4), daemon.kernel_routes(4), _internal(daemon, bgp), time.time())
+
+
+def _internal(daemon, bgp) -> set[str]:
+    """How the daemon names paths from internal neighbors (BIRD: by protocol name)."""
     internal = {n.address for n in bgp.neighbors if n.is_internal(bgp.system_as)}
-    routes = daemon.routes(4)
-    if isinstance(daemon, BirdDaemon):      # BIRD names paths by protocol
+    if isinstance(daemon, BirdDaemon):
         from .backends.bird import protocol_name
 
         internal = {protocol_name(n) for n in bgp.neighbors if n.address in internal}
-    return route_lines(routes, daemon.kernel_routes(4), internal, time.time())
+    return internal

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from nos_shell.ops_routes import CODES
 from nos_shell.ops_bgp import (Peer, bird_time, duration, estimate_messages, frr_state, neighbor_block,
                                parse_bird_protocols, parse_bird_routes, parse_bird_started,
                                parse_bird_status, parse_gobgp_neighbor, parse_gobgp_rib, route_lines,
@@ -491,7 +492,8 @@ BGP neighbor is 192.0.2.2, remote AS 65002, local AS 65001, external link
 def test_route_lines_mark_best_and_installed_paths():
     kernel = {"203.0.113.0/24": {"dst": "203.0.113.0/24", "gateway": "192.0.2.2", "dev": "eth0"}}
     text = route_lines(parse_bird_routes(BIRD_ROUTES), kernel, {"bgp_192_0_2_3"}, T0 + 61)
-    assert text.splitlines()[2:] == [
+    assert text.startswith(CODES)                     # the same Codes lines as show ip route
+    assert text.splitlines()[3:] == [
         "B>* 203.0.113.0/24 [20/0] via 192.0.2.2, eth0, 00:01:01",
         "B   203.0.113.0/24 [200/50] via 192.0.2.3, 00:01:00",
         "B>  203.0.114.0/24 [20/0] via 192.0.2.2, 00:01:01",       # best, but not in the kernel
