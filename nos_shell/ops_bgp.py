@@ -584,13 +584,21 @@ class GobgpDaemon(_Daemon):
     def routes(self, version: int) -> list[Route]:
         return parse_gobgp_rib(self._json("global", "rib", "-a", f"ipv{version}") or {})
 
+    def _adj(self, address: str, which: str, version: int) -> dict:
+        """A neighbor's adj-in or adj-out (empty while the session is not established)."""
+        try:
+            return self._json("neighbor", address, which, "-a", f"ipv{version}") or {}
+        except NosError as exc:
+            if "not established" in str(exc):
+                return {}
+            raise
+
     def adj_in(self, address: str, version: int) -> list[Route]:
         """What the neighbor sent, before import policy."""
-        return parse_gobgp_rib(self._json("neighbor", address, "adj-in", "-a", f"ipv{version}") or {})
+        return parse_gobgp_rib(self._adj(address, "adj-in", version))
 
     def advertised(self, address: str, version: int) -> set[str]:
-        data = self._json("neighbor", address, "adj-out", "-a", f"ipv{version}") or {}
-        return {ipaddress.ip_network(p, strict=False).compressed for p in data}
+        return {ipaddress.ip_network(p, strict=False).compressed for p in self._adj(address, "adj-out", version)}
 
     def reset(self, address: str, soft: bool) -> None:
         self.run(*_gobgp_argv(self.target, "neighbor", address, "softreset" if soft else "reset"))

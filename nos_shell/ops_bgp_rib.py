@@ -88,10 +88,13 @@ def neighbor_routes(session: "Session", command: "Command", received: bool = Fal
     daemon, bgp, neighbor = _neighbor(session, command)
     version = ipaddress.ip_address(neighbor.address).version
     name = _name(daemon, neighbor)
+    accepted = [r for r in daemon.routes(version) if r.peer == name]
+    routes = accepted
     if received and not isinstance(daemon, BirdDaemon):
+        best = {r.prefix for r in accepted if r.best}
         routes = daemon.adj_in(name, version)
-    else:
-        routes = [r for r in daemon.routes(version) if r.peer == name]
+        for route in routes:          # adj-in has no best flag: that of the path it became
+            route.best = route.prefix in best
     lines = table(routes, _internal(daemon, bgp), daemon.router_id(), bgp.system_as)
     lines += ["", f"Displayed  {len({r.prefix for r in routes})} routes and {len(routes)} total paths"]
     return "\n".join(lines) + "\n"
