@@ -4,7 +4,7 @@ What is hidden, in any output format (config.boot, `set` commands, JSON):
 
 - secrets: the values of ``password``, ``encrypted-password``, ``plaintext-password``,
   ``private-key``, ``preshared-key`` and public-key ``key`` leaves become ``xxxxxx``, and
-  public-key names ``xxxx@xxx.xxx``;
+  public-key names ``xxxx@xxx.xxx`` (not in JSON, where they are object keys);
 - host and domain names (``host-name``, ``domain-name``, ``domain-search``): ``xxxxxx``;
 - IPv4 addresses lose their first two octets (``xxx.xxx.2.1/24``), IPv6 addresses their
   first two groups (``xxxx:xxxx::1``), MAC addresses their first three bytes
