@@ -76,8 +76,8 @@ class Peer:
     msg_sent: int = 0
     in_q: int = 0
     out_q: int = 0
-    updates_rcvd: int = 0               # BIRD: route updates and withdrawals received / sent
-    updates_sent: int = 0
+    updates_rcvd: int = 0               # UPDATE messages (GoBGP) or route updates and withdrawals
+    updates_sent: int = 0               # (BIRD) received / sent
 
     @property
     def version(self) -> int:
@@ -430,6 +430,8 @@ def parse_gobgp_neighbor(data: dict) -> Peer:
         ever_up=established or _seconds(timers.get("uptime")) is not None,
         msg_rcvd=int(messages.get("received", {}).get("total", 0)),
         msg_sent=int(messages.get("sent", {}).get("total", 0)),
+        updates_rcvd=int(messages.get("received", {}).get("update", 0)),
+        updates_sent=int(messages.get("sent", {}).get("update", 0)),
         in_q=int(queues.get("input", 0)),
         out_q=int(queues.get("output", 0)),
         router_id=state.get("router_id") if established else None,

@@ -123,17 +123,26 @@ def test_route_views_agree_on_codes_and_distance_metric(routers):
 
 
 def test_soft_reset_keeps_the_session_and_hard_reset_restarts_it(routers):
+    """Last in the module: gobgpd keeps a neighbor it reset idle for 30 s (its
+    idle-hold-time-after-reset), so the GoBGP side is only seen going down."""
     a, b = routers
-    for router in (a, b):
-        before = router.established().since                              # type: ignore[union-attr]
-        assert router.show(f"reset ip bgp {router.peer} soft") == ""
-        assert router.established() and router.established().since == before   # type: ignore[union-attr]
     for router, other in ((a, b), (b, a)):
         before = router.established().since                              # type: ignore[union-attr]
-        assert router.show(f"reset ip bgp {router.peer}") == ""
-        wait_for(lambda: router.established() and router.established().since != before,   # type: ignore
-                 "the session to come up again after reset", timeout=40)
-        _wait_up(a, b)
+        updates = other.established().updates_rcvd                       # type: ignore[union-attr]
+        assert router.show(f"reset ip bgp {router.peer} soft") == ""
+        # the routes are sent again (the peer counts more updates), the session stays
+        wait_for(lambda: other.established().updates_rcvd > updates,     # type: ignore[union-attr]
+                 "the peer to receive the routes again", 10)
+        assert router.established() and router.established().since == before   # type: ignore[union-attr]
     assert a.show("reset ip bgp all soft") == "" and b.show("reset ip bgp all soft") == ""
     with pytest.raises(NosError, match="No such neighbor"):
         a.show("reset ip bgp 192.0.2.99")
+
+    before = a.established().since                                       # type: ignore[union-attr]
+    assert a.show(f"reset ip bgp {B_ADDR}") == ""                         # BIRD: restart
+    wait_for(lambda: a.established() and a.established().since != before,   # type: ignore[union-attr]
+             "BIRD's session to come up again after the reset")
+    _wait_up(a, b)
+    assert b.show(f"reset ip bgp {A_ADDR}") == ""                         # GoBGP: neighbor reset
+    wait_for(lambda: not a.established() and not b.established(), "GoBGP's reset to close the session", 10)
+    assert _rows(b.show("show ip bgp summary"))[A_ADDR][9] == "Active"
