@@ -121,7 +121,7 @@ def show_advertised_routes(session: "Session", command: "Command") -> str:
 
 def _reset(session: "Session", command: "Command", soft: bool) -> str:
     daemon, bgp = _daemon(session)
-    if command.words[0] == "all":
+    if not command.words:                  # reset ip bgp all
         targets = [n for n in bgp.neighbors if not n.shutdown]
     else:
         targets = [_neighbor(session, command)[2]]
