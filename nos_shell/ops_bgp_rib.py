@@ -49,10 +49,8 @@ def table(routes: list[Route], internal: set[str], router_id: str | None, local_
 
 
 def _paths(daemon, version: int) -> list[Route]:
-    local = daemon.local_routes(version)
-    for route in local:
-        route.best = True
-    return local + daemon.routes(version)
+    """Every path of the table: originated here (best as the daemon says), then learned."""
+    return daemon.local_routes(version) + daemon.routes(version)
 
 
 def show_ip_bgp(session: "Session", command: "Command") -> str:

@@ -504,3 +504,25 @@ def test_route_lines_mark_best_and_installed_paths():
 def test_durations_like_frr():
     assert [duration(s) for s in (None, -5, 59, 3723, 86400 + 3660, 8 * 86400 + 7200)] == [
         "never", "00:00:00", "00:00:59", "01:02:03", "1d01h01m", "01w1d02h"]
+
+
+def test_bgp_table_lines_are_the_same_for_both_daemons():
+    from nos_shell.ops_bgp_rib import HEADER, table
+
+    bird = parse_bird_routes(BIRD_ROUTES)
+    gobgp = parse_gobgp_rib(GOBGP_RIB, local=True)
+    assert [r.peer for r in gobgp] == ["192.0.2.1", None, None]
+    lines = table(bird, {"bgp_192_0_2_3"}, "192.0.2.1", 65001)
+    assert lines[0] == "BGP table version is 0, local router ID is 192.0.2.1, vrf id 0"
+    assert lines[5] == HEADER == "   Network          Next Hop            Metric LocPrf Weight Path"
+    assert lines[6:] == [
+        "*> 203.0.113.0/24   192.0.2.2                              0 65002 i",
+        "* i203.0.113.0/24   192.0.2.3               50    100      0 65003 65009 i",
+        "*> 203.0.114.0/24   192.0.2.2                              0 65002 i"]
+    lines = table(gobgp, set(), "192.0.2.2", 65002)
+    weight_end = HEADER.index("Weight") + len("Weight")
+    assert {line[weight_end - 5:weight_end] for line in lines[6:]} == {"    0", "32768"}   # under Weight
+    assert lines[6:] == [
+        "*> 198.51.100.0/25  192.0.2.1                              0 65001 i",
+        "*> 203.0.113.0/24   0.0.0.0                  0         32768 i",
+        "*> 203.0.114.0/24   0.0.0.0                  0         32768 i"]
