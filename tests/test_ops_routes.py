@@ -86,3 +86,13 @@ def test_show_arp_and_ipv6_neighbors(router):
     assert "192.0.2.9  veth0      02:00:00:00:00:09   PERMANENT" in arp
     assert router.execute("show arp veth1").count("\n") == 2            # header lines only
     assert "2001:db8::9" in router.execute("show ipv6 neighbors")
+
+
+def test_bgp_routes_show_the_daemons_distance_and_med_not_the_kernel_metric():
+    from nos_shell.ops_routes import BgpPath, KernelRoute, render
+
+    routes = [KernelRoute("203.0.113.0/24", "B", 32, (("192.0.2.2", "eth0"),))]   # BIRD installs metric 32
+    paths = {"203.0.113.0/24": BgpPath(200, 50, "00:01:00")}
+    assert render(routes, 4, paths).endswith("B>* 203.0.113.0/24 [200/50] via 192.0.2.2, eth0, 00:01:00\n")
+    # no daemon to ask: FRR's eBGP distance and no MED, still not the kernel's 32
+    assert render(routes, 4).endswith("B>* 203.0.113.0/24 [20/0] via 192.0.2.2, eth0\n")
