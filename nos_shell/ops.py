@@ -144,6 +144,40 @@ def show_system_commit(session: "Session", command: Command) -> str:
     return "".join(lines)
 
 
+def show_system_commit_diff(session: "Session", command: Command) -> str:
+    """VyOS's ``show system commit diff N``: what commit N changed (revision N+1 -> N)."""
+    number = int(command.words[0])
+    count = len(session.store.revisions())
+    if not 0 <= number < count:
+        raise NosError(f"Invalid revision number {number}: must be 0 <= rev < {count}")
+    if number + 1 >= count:
+        raise NosError(f"Revision {number} is the oldest kept: there is no earlier revision to compare with")
+    return diff.compare(for_user(session, session.store.revision(number + 1)),
+                        for_user(session, session.store.revision(number))) or \
+        f"No changes between revisions {number + 1} and {number} configurations.\n"
+
+
+def _bgp_rib(name: str) -> Callable[["Session", Command], str]:
+    """A handler of nos_shell/ops_bgp_rib.py, imported when first used."""
+    def handler(session: "Session", command: Command) -> str:
+        from . import ops_bgp_rib
+
+        return getattr(ops_bgp_rib, name)(session, command)
+    return handler
+
+
+def show_ip_route_summary(session: "Session", command: Command) -> str:
+    from .ops_routes import show_route_summary
+
+    return show_route_summary(session, command, 4)
+
+
+def show_ipv6_route_summary(session: "Session", command: Command) -> str:
+    from .ops_routes import show_route_summary
+
+    return show_route_summary(session, command, 6)
+
+
 def compare_revisions(session: "Session", command: Command) -> str:
     first, second = (int(w) for w in command.words)
     count = len(session.store.revisions())
@@ -224,4 +258,13 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "ping": ping,
     "traceroute": traceroute,
     "show_interfaces": show_interfaces,
+    "show_system_commit_diff": show_system_commit_diff,
+    "show_ip_route_summary": show_ip_route_summary,
+    "show_ipv6_route_summary": show_ipv6_route_summary,
+    "show_ip_bgp": _bgp_rib("show_ip_bgp"),
+    "show_bgp_received_routes": _bgp_rib("show_received_routes"),
+    "show_bgp_advertised_routes": _bgp_rib("show_advertised_routes"),
+    "show_bgp_neighbor_routes": _bgp_rib("show_neighbor_routes"),
+    "reset_bgp": _bgp_rib("reset_bgp"),
+    "reset_bgp_soft": _bgp_rib("reset_bgp_soft"),
 }

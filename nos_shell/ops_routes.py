@@ -1,8 +1,16 @@
 """`show ip route` / `show ipv6 route`: the kernel's main table in FRR's layout.
 
-    Codes: K - kernel, C - connected, S - static, B - BGP, D - DHCP
+    Codes: K - kernel route, C - connected, S - static, B - BGP, D - DHCP,
+           > - selected route, * - FIB route
     S>* 0.0.0.0/0 [1/0] via 192.0.2.1, eth0
     C>* 192.0.2.0/24 is directly connected, eth0
+    B>* 203.0.113.0/24 [20/0] via 192.0.2.2, eth0, 00:10:01
+
+Every view (`show ip route`, `... static`, `... bgp`, a prefix) prints the same Codes lines
+and the same ``[distance/metric]``: FRR's administrative distance (connected and kernel 0,
+static 1, eBGP 20, iBGP 200, DHCP 210) and, for BGP, the route's MED as FRR shows it (0
+when the route has none), with its age, both read from the BGP daemon; other routes show
+the kernel's metric. `show ip route summary` counts routes per source.
 
 Routes are read with netlink from the router's namespace (the target's ``netns``). The
 route protocol tells where a route came from: networkd installs static and DHCP routes as
@@ -25,8 +33,27 @@ if TYPE_CHECKING:
 
 PROTOCOL_CODES = {2: "C", 3: "K", 4: "S", 16: "D", 12: "B", 186: "B"}  # kernel, boot, static, dhcp, bird, bgp
 FILTERS = {"connected": "C", "static": "S", "kernel": "K", "dhcp": "D"}
-CODES = "Codes: K - kernel, C - connected, S - static, B - BGP, D - DHCP\n\n"
+CODES = ("Codes: K - kernel route, C - connected, S - static, B - BGP, D - DHCP,\n"
+         "       > - selected route, * - FIB route\n\n")
 MAIN_TABLE = 254
+DISTANCE = {"C": 0, "K": 0, "S": 1, "B": 20, "D": 210}
+SOURCE_NAMES = {"K": "kernel", "C": "connected", "S": "static", "D": "dhcp", "B": "bgp"}
+
+
+@dataclass(frozen=True)
+class BgpPath:
+    """What the BGP daemon knows of an installed route: FRR's distance, the MED, its age."""
+
+    distance: int
+    med: int
+    age: str
+
+
+def route_line(code: str, selected: bool, fib: bool, prefix: str, distance: int, metric: int,
+               via: str, extra: str = "") -> str:
+    """One FRR route line, the same for every view: ``B>* PREFIX [D/M] via HOP, DEV[, AGE]``."""
+    marks = (">" if selected else " ") + ("*" if fib else " ")
+    return f"{code}{marks} {prefix} [{distance}/{metric}] {via}{extra}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +92,10 @@ def _routes(nl, version: int) -> list[KernelRoute]:
     return routes
 
 
-def render(routes: list[KernelRoute], version: int) -> str:
+def render(routes: list[KernelRoute], version: int, bgp: dict[str, BgpPath] | None = None) -> str:
+    """The kernel's routes in FRR's layout; ``bgp`` gives BGP routes their distance, MED and age."""
+    bgp = bgp or {}
+
     def key(route: KernelRoute):
         net = ipaddress.ip_network(route.prefix)
         return int(net.network_address), net.prefixlen, route.metric
@@ -75,22 +105,22 @@ def render(routes: list[KernelRoute], version: int) -> str:
     for route in sorted(routes, key=key):
         selected = route.prefix not in best
         best.add(route.prefix)
-        mark = ">*" if selected else "  "
-        head = f"{route.code}{mark} {route.prefix}"
+        path = bgp.get(route.prefix) if route.code == "B" and selected else None
+        distance = path.distance if path else DISTANCE.get(route.code, 0)
+        metric = path.med if path else (0 if route.code == "B" else route.metric)
+        age = f", {path.age}" if path else ""
         if route.kind != "unicast":
-            lines.append(f"{head} [{_distance(route)}/{route.metric}] {route.kind}")
+            lines.append(route_line(route.code, selected, selected, route.prefix, distance, metric, route.kind))
             continue
         for number, (gateway, interface) in enumerate(route.gateways):
-            lead = head if number == 0 else " " * len(head)
+            head = f"{route.code}{'>*' if selected else '  '} {route.prefix}"
             if gateway is None:
-                lines.append(f"{lead} is directly connected, {interface}")
+                line = f"{head} is directly connected, {interface}"
             else:
-                lines.append(f"{lead} [{_distance(route)}/{route.metric}] via {gateway}, {interface}")
+                line = route_line(route.code, selected, selected, route.prefix, distance, metric,
+                                  f"via {gateway}, {interface}", age)
+            lines.append(line if number == 0 else " " * len(head) + line[len(head):])
     return CODES + "".join(line + "\n" for line in lines)
-
-
-def _distance(route: KernelRoute) -> int:
-    return {"C": 0, "S": 1, "B": 20, "D": 210, "K": 0}.get(route.code, 0)
 
 
 def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[KernelRoute]:
@@ -109,11 +139,49 @@ def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[K
 
 
 def show_routes(session: "Session", command: "Command", version: int) -> str:
+    word = command.words[0] if command.words else None
+    routes = _filter(_read(session, version), word, version)
+    bgp = None
+    if any(r.code == "B" for r in routes):
+        from .ops_bgp import installed_paths
+
+        bgp = installed_paths(session, version)
+    return render(routes, version, bgp)
+
+
+def _read(session: "Session", version: int) -> list[KernelRoute]:
     from .apply import load_target
 
-    word = command.words[0] if command.words else None
     try:
-        routes = read_routes(load_target(session.store.root), version)
+        return read_routes(load_target(session.store.root), version)
     except OSError as exc:
         raise NosError(f"Cannot read the routing table: {exc.strerror or exc}") from None
-    return render(_filter(routes, word, version), version)
+
+
+def summary(routes: list[KernelRoute], bgp_rib: int | None) -> str:
+    """FRR's ``show ip route summary``: routes per source, and how many are in the FIB (all
+    kernel routes are; for BGP, ``bgp_rib`` is the number of prefixes the daemon learned)."""
+    counts: dict[str, int] = {}
+    for route in routes:
+        counts[route.code] = counts.get(route.code, 0) + 1
+    rows = []
+    for code, name in SOURCE_NAMES.items():
+        fib = counts.get(code, 0)
+        rib = max(fib, bgp_rib) if code == "B" and bgp_rib is not None else fib
+        if rib:
+            rows.append((name, rib, fib))
+    lines = [f"{'Route Source':<20} {'Routes':<20} FIB  (vrf default)"]
+    lines += [f"{name:<20} {rib:<20} {fib}" for name, rib, fib in rows]
+    lines += ["------", f"{'Totals':<20} {sum(r[1] for r in rows):<20} {sum(r[2] for r in rows)}"]
+    return "".join(line + "\n" for line in lines)
+
+
+def show_route_summary(session: "Session", command: "Command", version: int) -> str:
+    routes = _read(session, version)
+    rib = None
+    if any(r.code == "B" for r in routes):
+        from .ops_bgp import installed_paths
+
+        paths = installed_paths(session, version, learned=True)
+        rib = len(paths) if paths else None
+    return summary(routes, rib)

@@ -1,4 +1,5 @@
-"""Output pipes: `| match`, `| except`, `| count` (`| no-more`, `| more`, `| commands` pass).
+"""Output pipes: `| match`, `| except`, `| count`, `| strip-private` (nos_shell/strip_private.py)
+(`| no-more`, `| more`, `| commands` pass).
 
 Patterns run on RE2 (google-re2), whose matching time is linear in the text: no pattern a
 user types can hold a worker (or the SSH server) for longer than one pass over the output.
@@ -43,6 +44,10 @@ def apply_pipes(output: str, pipes: list[tuple[str, str | None]]) -> str:
                              if (pattern.search(line) is not None) == keep)
         elif name == "count_lines":
             output = f"Count: {_lines(output)} lines\n"
+        elif name == "strip_private":
+            from .strip_private import strip_private
+
+            output = strip_private(output)
     return output
 
 

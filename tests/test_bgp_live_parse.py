@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 
-from nos_shell.ops_bgp import (Peer, bird_time, duration, neighbor_block, parse_bird_protocols,
-                               parse_bird_routes, parse_bird_status, parse_gobgp_neighbor,
-                               parse_gobgp_rib, route_lines, summary_table)
+from nos_shell.ops_routes import CODES
+from nos_shell.ops_bgp import (Peer, bird_time, duration, estimate_messages, frr_state, neighbor_block,
+                               parse_bird_protocols, parse_bird_routes, parse_bird_started,
+                               parse_bird_status, parse_gobgp_neighbor, parse_gobgp_rib, route_lines,
+                               summary_table, up_down)
 
 BIRD_PROTOCOLS = """\
 BIRD 2.0.12 ready.
@@ -352,8 +354,10 @@ def test_bird_protocols_give_the_bgp_neighbors_only():
     assert peers["192.0.2.3"].last_error == "Socket: Connection refused"
     assert peers["192.0.2.3"].description == "not there"
     assert peers["192.0.2.4"].state == "Idle (Admin)"           # disabled: `shutdown`
+    assert peers["2001:db8::2"].state == "Active"               # BIRD's Idle: FRR's word
     assert peers["2001:db8::2"].accepted == {"ipv6-unicast": 0}
     assert parse_bird_status(BIRD_STATUS) == "192.0.2.1"
+    assert parse_bird_started(BIRD_STATUS) == (bird_time("2026-11-25 17:30:42"),) * 2
 
 
 def test_bird_routes_with_a_second_path():
@@ -400,20 +404,63 @@ def _summary(peers: list[Peer]) -> list[str]:
                          T0 + 3723).splitlines()
 
 
-def test_the_summary_has_the_same_layout_for_both_backends():
-    bird = _summary(parse_bird_protocols(BIRD_PROTOCOLS))
+FRR_HEADER = ("Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd"
+              "   PfxSnt Desc")
+
+
+def test_the_summary_has_every_frr_column_in_the_same_layout_for_both_backends():
+    bird = _summary(parse_bird_protocols(BIRD_PROTOCOLS, (bird_time("2026-11-25 17:30:42"),), T0 + 3723))
     gobgp = _summary([parse_gobgp_neighbor(n) for n in GOBGP_NEIGHBORS])
     assert bird[:5] == gobgp[:5] == [
         "IPv4 Unicast Summary:",
         "BGP router identifier 192.0.2.9, local AS number 65009",
         "Total number of neighbors 3, established 1",
         "",
-        "Neighbor        V         AS   Up/Down  State/PfxRcd  Description"]
-    assert bird[5] == "192.0.2.2       4      65002  01:02:03             2  uplink"
-    assert gobgp[5] == "192.0.2.1       4      65001  01:02:03             1  uplink"
-    assert bird[6].split()[4:] == gobgp[6].split()[4:] == ["Active", "not", "there"]
-    assert bird[7].endswith("Idle (Admin)") and gobgp[7].endswith("Idle (Admin)")
+        FRR_HEADER]
+    # BIRD: messages estimated (OPEN + KEEPALIVE, one keepalive per 3 s for 3723 s, 2 updates
+    # received, 1 sent); GoBGP: its own counters
+    assert bird[5] == "192.0.2.2       4      65002      1245      1244        0    0    0 01:02:03" \
+                      "            2        1 uplink"
+    assert gobgp[5] == "192.0.2.1       4      65001         4         3        0    0    0 01:02:03" \
+                       "            1        0 uplink"
+    # the same dead and shut-down neighbors read the same under both daemons
+    assert bird[6].split()[1:] == gobgp[6].split()[1:] == [
+        "4", "65003", "0", "0", "0", "0", "0", "never", "Active", "0", "not", "there"]
+    assert bird[7].split()[1:] == gobgp[7].split()[1:] == [
+        "4", "65004", "0", "0", "0", "0", "0", "never", "Idle", "(Admin)", "0", "N/A"]
+    assert [len(line) for line in bird[4:8]] == [len(line) for line in gobgp[4:8]]
     assert bird.index("IPv6 Unicast Summary:") == gobgp.index("IPv6 Unicast Summary:") == 9
+    assert bird[14].split()[8:10] == gobgp[14].split()[8:10] == ["never", "Active"]
+
+
+def test_one_state_vocabulary():
+    assert [frr_state(s) for s in ("Idle", "connect", "Active", "Close", "Down")] == ["Active"] * 5
+    assert [frr_state(s) for s in ("OpenSent", "OpenConfirm", "Established")] == [
+        "OpenSent", "OpenConfirm", "Established"]
+    assert frr_state("Idle", admin_down=True) == "Idle (Admin)"
+    bird = {p.address: p for p in parse_bird_protocols(BIRD_PROTOCOLS)}
+    gobgp = {p.address: p for p in map(parse_gobgp_neighbor, GOBGP_NEIGHBORS)}
+    assert bird["2001:db8::2"].daemon_state == "Idle" and gobgp["2001:db8::2"].daemon_state == "Active"
+    assert bird["2001:db8::2"].state == gobgp["2001:db8::2"].state == "Active"
+
+
+def test_up_down_is_never_only_for_sessions_that_never_came_up():
+    started = (bird_time("2026-11-25 17:30:42"),)
+    bird = {p.address: p for p in parse_bird_protocols(BIRD_PROTOCOLS, started)}
+    assert up_down(bird["192.0.2.3"], T0 + 60) == "never"          # started with BIRD, never up
+    dropped = parse_bird_protocols(BIRD_PROTOCOLS, (T0 - 600,))    # BIRD started long before
+    assert up_down({p.address: p for p in dropped}["192.0.2.3"], T0 + 60) == "00:01:01"
+    gobgp = {p.address: p for p in map(parse_gobgp_neighbor, GOBGP_NEIGHBORS)}
+    assert up_down(gobgp["192.0.2.3"], T0) == "never"              # no uptime timer: never up
+    assert up_down(gobgp["192.0.2.1"], 1795627843 + 5) == "00:00:05"
+
+
+def test_bird_message_estimate():
+    up = parse_bird_protocols(BIRD_PROTOCOLS)[0]
+    assert (up.updates_rcvd, up.updates_sent) == (2, 1)
+    assert estimate_messages(up, T0) == (4, 3)
+    assert estimate_messages(up, T0 + 30) == (14, 13)
+    assert estimate_messages(parse_bird_protocols(BIRD_PROTOCOLS)[1], T0 + 30) == (0, 0)
 
 
 def test_summary_without_neighbors():
@@ -445,7 +492,8 @@ BGP neighbor is 192.0.2.2, remote AS 65002, local AS 65001, external link
 def test_route_lines_mark_best_and_installed_paths():
     kernel = {"203.0.113.0/24": {"dst": "203.0.113.0/24", "gateway": "192.0.2.2", "dev": "eth0"}}
     text = route_lines(parse_bird_routes(BIRD_ROUTES), kernel, {"bgp_192_0_2_3"}, T0 + 61)
-    assert text.splitlines()[2:] == [
+    assert text.startswith(CODES)                     # the same Codes lines as show ip route
+    assert text.splitlines()[3:] == [
         "B>* 203.0.113.0/24 [20/0] via 192.0.2.2, eth0, 00:01:01",
         "B   203.0.113.0/24 [200/50] via 192.0.2.3, 00:01:00",
         "B>  203.0.114.0/24 [20/0] via 192.0.2.2, 00:01:01",       # best, but not in the kernel
@@ -456,3 +504,25 @@ def test_route_lines_mark_best_and_installed_paths():
 def test_durations_like_frr():
     assert [duration(s) for s in (None, -5, 59, 3723, 86400 + 3660, 8 * 86400 + 7200)] == [
         "never", "00:00:00", "00:00:59", "01:02:03", "1d01h01m", "01w1d02h"]
+
+
+def test_bgp_table_lines_are_the_same_for_both_daemons():
+    from nos_shell.ops_bgp_rib import HEADER, table
+
+    bird = parse_bird_routes(BIRD_ROUTES)
+    gobgp = parse_gobgp_rib(GOBGP_RIB, local=True)
+    assert [r.peer for r in gobgp] == ["192.0.2.1", None, None]
+    lines = table(bird, {"bgp_192_0_2_3"}, "192.0.2.1", 65001)
+    assert lines[0] == "BGP table version is 0, local router ID is 192.0.2.1, vrf id 0"
+    assert lines[5] == HEADER == "   Network          Next Hop            Metric LocPrf Weight Path"
+    assert lines[6:] == [
+        "*> 203.0.113.0/24   192.0.2.2                              0 65002 i",
+        "* i203.0.113.0/24   192.0.2.3               50    100      0 65003 65009 i",
+        "*> 203.0.114.0/24   192.0.2.2                              0 65002 i"]
+    lines = table(gobgp, set(), "192.0.2.2", 65002)
+    weight_end = HEADER.index("Weight") + len("Weight")
+    assert {line[weight_end - 5:weight_end] for line in lines[6:]} == {"    0", "32768"}   # under Weight
+    assert lines[6:] == [
+        "*> 198.51.100.0/25  192.0.2.1                              0 65001 i",
+        "*> 203.0.113.0/24   0.0.0.0                  0         32768 i",
+        "*> 203.0.114.0/24   0.0.0.0                  0         32768 i"]

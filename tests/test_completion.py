@@ -50,7 +50,7 @@ def metas(state: ShellState, text: str) -> dict[str, str]:
 # -- command words ---------------------------------------------------------------------------
 def test_operational_command_words(tmp_path):
     st = ShellState(Session(tmp_path))
-    assert words(st, "") == ["compare", "configure", "exit", "ping", "set", "show", "stty", "traceroute"]
+    assert words(st, "") == ["compare", "configure", "exit", "ping", "reset", "set", "show", "stty", "traceroute"]
     assert words(st, "con") == ["configure"]
     assert words(st, "show ") == ["arp", "bgp", "configuration", "host", "interfaces", "ip", "ipv6", "lldp", "system", "version"]
     assert words(st, "sh conf") == ["configuration"]           # abbreviated keywords count
@@ -62,7 +62,8 @@ def test_configuration_command_words(state):
     assert words(state, "exit ") == ["discard"]
     assert words(state, "run sh") == ["show"]
     assert words(state, "run show int") == ["interfaces"]
-    assert words(state, "show | ") == ["commands", "compare", "count", "except", "grep", "match", "more", "no-more"]
+    assert words(state, "show | ") == ["commands", "compare", "count", "except", "grep", "match", "more", "no-more",
+                                       "strip-private"]
 
 
 # -- configuration paths ----------------------------------------------------------------------
@@ -147,7 +148,8 @@ def test_revision_numbers(state):
     assert words(state, "rollback ") == ["1", "2"]             # 0 is what is running
     assert words(state, "compare ") == ["commands", "json", "saved", "0", "1", "2"]
     assert "by vyos via cli" in metas(state, "rollback ")["1"]
-    assert words(state, "run show system commit ") == ["0", "1", "2"]
+    assert words(state, "run show system commit ") == ["diff", "0", "1", "2"]
+    assert words(state, "run show system commit diff ") == ["0", "1", "2"]
 
 
 def test_nothing_after_a_refused_word(state):

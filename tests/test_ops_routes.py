@@ -5,6 +5,7 @@ import pytest
 
 from lab import netns, run
 from nos_shell.errors import NosError
+from nos_shell.ops_routes import CODES
 from nos_shell.session import Session
 
 
@@ -27,7 +28,7 @@ def router(tmp_path_factory):
 
 def test_ipv4_routes_in_frr_layout(router):
     out = router.execute("show ip route")
-    assert out.startswith("Codes: K - kernel, C - connected, S - static, B - BGP, D - DHCP\n")
+    assert out.startswith(CODES)
     assert "S>* 198.51.100.0/24 [1/20] via 192.0.2.2, veth0\n" in out
     assert "S>* 203.0.113.0/24 [1/0] blackhole\n" in out
     assert "C>* 192.0.2.0/24 is directly connected, veth0\n" in out
@@ -36,10 +37,20 @@ def test_ipv4_routes_in_frr_layout(router):
 def test_filters(router):
     assert "198.51.100.0/24" in router.execute("show ip route static")
     assert "192.0.2.0/24" not in router.execute("show ip route static")
-    assert router.execute("show ip route 198.51.100.7").splitlines()[2:] == [
+    assert router.execute("show ip route 198.51.100.7").splitlines()[3:] == [
         "S>* 198.51.100.0/24 [1/20] via 192.0.2.2, veth0"]
     with pytest.raises(NosError, match="Invalid filter"):
         router.execute("show ip route bogus")
+
+
+def test_route_summary_counts_per_source(router):
+    out = router.execute("show ip route summary").splitlines()
+    assert out[0] == "Route Source         Routes               FIB  (vrf default)"
+    assert out[1:] == ["connected            1                    1",
+                       "static               2                    2",
+                       "------",
+                       "Totals               3                    3"]
+    assert "Totals" in router.execute("show ipv6 route summary")
 
 
 def test_ipv6_routes(router):
@@ -75,3 +86,13 @@ def test_show_arp_and_ipv6_neighbors(router):
     assert "192.0.2.9  veth0      02:00:00:00:00:09   PERMANENT" in arp
     assert router.execute("show arp veth1").count("\n") == 2            # header lines only
     assert "2001:db8::9" in router.execute("show ipv6 neighbors")
+
+
+def test_bgp_routes_show_the_daemons_distance_and_med_not_the_kernel_metric():
+    from nos_shell.ops_routes import BgpPath, KernelRoute, render
+
+    routes = [KernelRoute("203.0.113.0/24", "B", 32, (("192.0.2.2", "eth0"),))]   # BIRD installs metric 32
+    paths = {"203.0.113.0/24": BgpPath(200, 50, "00:01:00")}
+    assert render(routes, 4, paths).endswith("B>* 203.0.113.0/24 [200/50] via 192.0.2.2, eth0, 00:01:00\n")
+    # no daemon to ask: FRR's eBGP distance and no MED, still not the kernel's 32
+    assert render(routes, 4).endswith("B>* 203.0.113.0/24 [20/0] via 192.0.2.2, eth0\n")

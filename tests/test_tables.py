@@ -43,7 +43,9 @@ def test_bgp_summary_carries_one_table_per_family():
              Peer("2001:db8::2", remote_as=65003, state="Active", accepted={"ipv6-unicast": 0})]
     text = summary_table(peers, "192.0.2.1", 65001, now=3600.0)
     assert isinstance(text, TableText) and len(text.tables) == 2
-    assert text.tables[0].rows[0][:5] == ("192.0.2.2", "4", "65002", "01:00:00", "3")
+    assert text.tables[0].rows[0] == ("192.0.2.2", "4", "65002", "0", "0", "0", "0", "0", "01:00:00", "3", "0",
+                                      "peer one")
+    assert text.tables[0].headers[8:10] == ("Up/Down", "State/PfxRcd")
 
 
 def test_pipes_give_plain_text(tmp_path):

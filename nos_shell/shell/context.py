@@ -172,7 +172,7 @@ def _free_role(mode: str, command: tuple[str, ...], free_index: int, segment: in
         return "text"
     if command[:1] == ("compare",) or command[:3] == ("show", "system", "commit"):
         return "revision"
-    if previous == "neighbors":
+    if previous == "neighbors" or command[:3] == ("reset", "ip", "bgp"):
         return "neighbor"
     if previous in ("ping", "traceroute"):
         return "host"

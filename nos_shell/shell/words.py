@@ -7,6 +7,7 @@ _OP = {
     "configure": "Enter configuration mode",
     "exit": "Exit from this shell",
     "ping": "Send ICMP echo requests",
+    "reset": "Reset a service or session",
     "set": "Set terminal options",
     "show": "Show system information",
     "stty": "Set terminal options",
@@ -49,6 +50,13 @@ _AFTER = {
     ("ping", "count"): "Number of packets to send",
     ("|", "count"): "Count the lines of the output",
     ("|", "commands"): "Show as set commands",
+    ("|", "strip-private"): "Hide secrets, host names and addresses",
+    ("commit", "diff"): "Show what a commit changed (revision N+1 -> N)",
+    ("route", "summary"): "Show a summary of the routing table",
+    ("bgp", "summary"): "Show a BGP summary",
+    ("reset", "ip"): "Reset IPv4 routing sessions",
+    ("bgp", "all"): "Reset every BGP neighbor",
+    ("ip", "bgp"): "Show the BGP table (or reset BGP sessions)",
 }
 
 _ANY = {
@@ -82,6 +90,10 @@ _ANY = {
     "saved": "Compare with the saved configuration",
     "source-address": "Source address of the packets",
     "summary": "Show a BGP summary",
+    "advertised-routes": "Show the routes sent to the neighbor",
+    "received-routes": "Show the routes the neighbor sent, before import policy",
+    "routes": "Show the routes accepted from the neighbor",
+    "soft": "Send and request the routes again, keeping the session",
     "system": "Show system information",
     "terminal": "Terminal settings",
     "to": "Name of the copy",
