@@ -47,6 +47,7 @@ _AFTER = {
     ("show", "system"): "Show system information",
     ("system", "commit"): "Show the commit revision log",
     ("ping", "count"): "Number of packets to send",
+    ("ping", "interval"): "Seconds between packets (0.2-60, default 1)",
     ("|", "count"): "Count the lines of the output",
     ("|", "commands"): "Show as set commands",
 }
@@ -63,6 +64,7 @@ _ANY = {
     "except": "Only lines not matching a regular expression",
     "grep": "Only lines matching a regular expression (same as match)",
     "host": "Show host information",
+    "interval": "Seconds between packets (0.2-60, default 1)",
     "ignore-unknown": "Skip configuration paths the schema does not know",
     "interfaces": "Show network interfaces",
     "ip": "Show IPv4 information",
