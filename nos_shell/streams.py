@@ -128,7 +128,9 @@ def write_stream(stream: Stream, write: Callable[[str], None],
     """Write ``stream``'s chunks as they come, in this thread; in the main thread Ctrl-C
     calls ``cancel`` (default ``stream.cancel``). Closes the stream; returns the error it
     ended with (a NosError, or a bug), None when it ended normally."""
-    with stream, interrupt_on_sigint(cancel or stream.cancel):
+    from .interrupts import on_sigint
+
+    with stream, on_sigint(cancel or stream.cancel):
         while True:
             try:
                 chunk = next(stream)
@@ -260,22 +262,3 @@ def program(session: "Session", argv: list[str], *, limit: float | None = None,
         raise NosError(f"{argv[0]} is not installed on this system") from None
     except OSError as exc:
         raise NosError(f"Cannot run {argv[0]}: {exc.strerror or exc}") from None
-
-
-@contextlib.contextmanager
-def interrupt_on_sigint(cancel: Callable[[], None]):
-    """While the block runs in the main thread, SIGINT (a terminal's Ctrl-C) calls
-    ``cancel`` (e.g. ``stream.cancel``) instead of raising KeyboardInterrupt, so no output
-    is lost. Elsewhere (another thread) it does nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        cancel()
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

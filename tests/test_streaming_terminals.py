@@ -88,6 +88,21 @@ def test_ctrl_c_stops_ping_and_the_shell_goes_on(spawn, mode):
     term.expect(OP_PROMPT)
 
 
+@pytest.mark.parametrize("mode", [(), ("--plain",)], ids=["full-screen", "plain"])
+def test_ctrl_c_pressed_repeatedly_never_ends_the_shell(spawn, mode):
+    term = spawn(*mode)
+    term.expect(OP_PROMPT)
+    term.send(PING + "\r")
+    term.expect(rb"icmp_seq=2 ")
+    term.send("\x03\x03")
+    term.expect(STATISTICS)
+    term.send("\x03")                     # as the program ends / at the prompt
+    term.send("\x03")
+    term.send("show host name\r")
+    term.expect(rb"show host name.*?[^@]vyos\r*\n")
+    assert term.proc.poll() is None
+
+
 def test_a_line_typed_during_a_command_runs_after_it(spawn):
     """Type-ahead, as in bash (Ctrl-C would discard it: the terminal flushes its input)."""
     term = spawn()

@@ -30,6 +30,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from ..commands import CONF
+from ..interrupts import interruptible, shell_sigint
 from ..streams import Stream, as_error, write_stream
 from ..tables import TableText
 from .completer import build_completer
@@ -114,7 +115,8 @@ class InteractiveShell:
                 None, functools.partial(self.state.run, line, stream=True))
         else:
             try:
-                result = self.state.run(line, stream=True)
+                with interruptible():
+                    result = self.state.run(line, stream=True)
             except KeyboardInterrupt:
                 write(self.output, "^C\n")
                 return
@@ -209,9 +211,11 @@ async def serve_ssh(process, session) -> int:
 
 def run_terminal(session) -> int:
     """The shell on this process's terminal. Commands run in the main thread, so Ctrl-C
-    (SIGINT while no prompt is shown) interrupts a running command, not the shell."""
+    (SIGINT while no prompt is shown) interrupts a running command or stops a streaming
+    one (nos_shell/interrupts.py), never the shell."""
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(run_app(session, run_in_thread=False))
+        with shell_sigint():
+            return loop.run_until_complete(run_app(session, run_in_thread=False))
     finally:
         loop.close()

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..interrupts import interruptible, shell_sigint
 from ..streams import Stream
 from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut, truncated_note
 
@@ -382,25 +383,31 @@ def run_stdio(session: "Session", stdin_fd: int | None = None, stdout=None) -> i
             out.flush()
 
     try:
-        write(proto.start())
-        while not proto.finished:
-            try:
-                data = os.read(fd, 65536)
-            except KeyboardInterrupt:
-                write(proto.feed(b"\x03"))
-                continue
-            if not data:
-                write(proto.eof())
-                drain(proto, write)
-                break
-            write(proto.feed(data))
-            drain(proto, write)
+        with shell_sigint():        # Ctrl-C: abandons the line, stops a stream, never the shell
+            _loop(proto, fd, write)
     finally:
         if saved is not None:
             import termios
 
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return 0
+
+
+def _loop(proto: LineProtocol, fd: int, write: Callable[[bytes], None]) -> None:
+    write(proto.start())
+    while not proto.finished:
+        try:
+            with interruptible():
+                data = os.read(fd, 65536)
+        except KeyboardInterrupt:
+            write(proto.feed(b"\x03"))
+            continue
+        if not data:
+            write(proto.eof())
+            drain(proto, write)
+            break
+        write(proto.feed(data))
+        drain(proto, write)
 
 
 def drain(proto: LineProtocol, write: Callable[[bytes], None]) -> None:
