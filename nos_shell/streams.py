@@ -25,6 +25,10 @@ handler): SIGINT to the program's process group, then SIGKILL if it has not ende
 :data:`KILL_AFTER` seconds later. The stream keeps yielding what the program prints on
 its way out (ping's statistics) and ends when the program has ended.
 
+A stream that is not a program, e.g. a view redrawn every few seconds, is
+``every(seconds, render)``, or any ``Stream(chunks, cancel)`` whose ``cancel`` makes the
+``chunks`` iterator end soon.
+
 Chunks are pieces of text, not necessarily whole lines; :meth:`Stream.lines` regroups
 them (pipes such as ``| match`` use it). A consumer that stops early must call
 :meth:`Stream.close` (or use the stream as a context manager): it cancels the program
@@ -38,6 +42,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -247,6 +252,22 @@ class ProcessStream(Stream):
                 self._reap()
         if self._proc.stdout is not None:
             self._proc.stdout.close()
+
+
+def every(seconds: float, render: Callable[[], str], *, limit: float | None = None) -> Stream:
+    """A stream of ``render()``'s text, now and then every ``seconds`` (e.g. `monitor
+    interfaces`), until cancelled or ``limit`` seconds have passed."""
+    stop = threading.Event()
+
+    def chunks() -> Iterator[str]:
+        deadline = None if limit is None else time.monotonic() + limit
+        while not stop.is_set():
+            yield render()
+            wait = seconds if deadline is None else min(seconds, deadline - time.monotonic())
+            if wait <= 0 or stop.wait(wait):
+                break
+
+    return Stream(chunks(), stop.set)
 
 
 def program(session: "Session", argv: list[str], *, limit: float | None = None,

@@ -19,7 +19,7 @@ from lab import missing
 from nos_shell.errors import NosError
 from nos_shell.session import Session
 from nos_shell.shell.plain import LineProtocol
-from nos_shell.streams import ProcessStream, Stream, program
+from nos_shell.streams import ProcessStream, Stream, every, program
 
 PING = "ping 127.0.0.1 count 100 interval 0.2"
 
@@ -171,3 +171,12 @@ def test_line_protocol_streams_then_runs_what_was_typed_meanwhile(s):
     assert text.endswith("vyos@vyos:~$ show host name\r\nvyos\r\nvyos@vyos:~$ "
                          "show version | count\r\nCount: 8 lines\r\nvyos@vyos:~$ ")
     assert re.search(r"(?<!\r)\n", text) is None and proto.stream is None
+
+
+def test_every_repeats_until_cancelled_and_stops_at_its_limit():
+    calls = []
+    stream = every(0.05, lambda: calls.append(1) or f"round {len(calls)}\n")
+    assert [next(stream), next(stream)] == ["round 1\n", "round 2\n"]
+    stream.cancel()
+    assert list(stream) == [] and len(calls) == 2
+    assert every(0.01, lambda: "x\n", limit=0.2).collect().count("x\n") >= 1
