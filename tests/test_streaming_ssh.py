@@ -152,3 +152,20 @@ def test_full_screen_mode_streams_and_stops_on_ctrl_c(tmp_path):
         assert sent_before_interrupt(data) < 100
         channel.send("show host name\r")
         recv_until(channel, rb"show host name.*?r1\r\n", data.rsplit(b"statistics", 1)[1])
+
+
+def test_end_of_input_lets_a_running_command_finish_then_runs_the_rest(ssh_server):
+    """`printf 'ping ...\\nshow host name\\n' | ssh -T HOST`: the end of input is not Ctrl-C."""
+    async def session() -> bytes:
+        async with asyncssh.connect(HOST, port=ssh_server.port, username="vyos", password=PASSWORDS["vyos"],
+                                    known_hosts=None, client_keys=None) as conn:
+            process = await conn.create_process(encoding=None)
+            process.stdin.write(b"ping 127.0.0.1 count 3 interval 0.2\nshow host name\n")
+            process.stdin.write_eof()
+            data = b""
+            while chunk := await asyncio.wait_for(process.stdout.read(65536), TIMEOUT):
+                data += chunk
+            return data
+
+    data = asyncio.run(session())
+    assert re.search(rb"3 packets transmitted, 3 received.*\r\nvyos@r1:~\$ r1\r\nvyos@r1:~\$ \r\n$", data, re.S), data

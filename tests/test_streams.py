@@ -180,3 +180,36 @@ def test_every_repeats_until_cancelled_and_stops_at_its_limit():
     stream.cancel()
     assert list(stream) == [] and len(calls) == 2
     assert every(0.01, lambda: "x\n", limit=0.2).collect().count("x\n") >= 1
+
+
+def test_relay_sends_every_chunk_in_order_and_reports_the_error():
+    import asyncio
+
+    from nos_shell.shell.relay import relay
+
+    code = "import sys\nfor n in range(300):\n    print(n, flush=True)\nsys.exit(3)"
+    stream = ProcessStream([sys.executable, "-c", code], limit=60)
+    got: list[str] = []
+
+    async def send(chunk: str) -> None:
+        got.append(chunk)
+        await asyncio.sleep(0)          # a slow reader: the worker waits for room
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        return await relay(stream, send, lambda work: loop.run_in_executor(None, work))
+
+    assert asyncio.run(main()) is None
+    assert "".join(got) == "".join(f"{n}\n" for n in range(300)) and stream.returncode == 3
+    failing = ProcessStream([sys.executable, "-c", "import time; time.sleep(600)"])
+
+    async def refused(work):
+        raise RuntimeError("cannot schedule new futures after shutdown")
+
+    async def main2():
+        return await relay(failing, send, refused)
+
+    assert isinstance(asyncio.run(main2()), RuntimeError)
+    assert failing.cancelled             # the program was told to stop, not left running
+    failing.close()
+    assert failing.returncode is not None

@@ -54,7 +54,16 @@ async def relay(stream: Stream, send: Callable[[str], Awaitable[None]],
         finally:
             post(_END)
 
+    def not_run(work: asyncio.Future) -> None:
+        """The worker could not run ``produce`` (e.g. the server is stopping)."""
+        problem = None if work.cancelled() else work.exception()
+        if work.cancelled() or problem is not None:
+            stream.cancel()
+            queue.put_nowait(problem or RuntimeError("the command was stopped"))
+            queue.put_nowait(_END)
+
     work = asyncio.ensure_future(in_worker(produce))
+    work.add_done_callback(not_run)
     error: BaseException | None = None
     ended = False
     try:
@@ -73,7 +82,8 @@ async def relay(stream: Stream, send: Callable[[str], Awaitable[None]],
             abandoned.set()
             stream.cancel()
             room.release(WINDOW + 1)
-    await work
+    with contextlib.suppress(Exception):
+        await work
     return error
 
 
