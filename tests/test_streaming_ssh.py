@@ -147,10 +147,10 @@ def test_full_screen_mode_streams_and_stops_on_ctrl_c(tmp_path):
         data = recv_until(channel, rb"vyos@r1:~\$")
         channel.send(PING + "\r")
         data = recv_until(channel, rb"icmp_seq=2 ", data)
+        channel.send("show host name\r")          # typed while ping runs: waits for the prompt
         channel.send("\x03")
         data = recv_until(channel, rb"\^C.*statistics ---\r\n\d+ packets transmitted.*vyos@r1:~\$", data)
         assert sent_before_interrupt(data) < 100
-        channel.send("show host name\r")
         recv_until(channel, rb"show host name.*?r1\r\n", data.rsplit(b"statistics", 1)[1])
 
 
