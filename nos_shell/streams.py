@@ -85,9 +85,12 @@ class Stream:
             self._cancel()
 
     def close(self) -> None:
-        """Stop if still running and release what the stream holds."""
+        """Stop if still running and release what the stream holds (without ``close``:
+        the ``cancel`` given, which must be harmless once the chunks have ended)."""
         if self._close is not None:
             self._close()
+        elif self._cancel is not None:
+            self._cancel()
 
     def __enter__(self) -> "Stream":
         return self
