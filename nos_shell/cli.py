@@ -161,13 +161,27 @@ def full_screen_terminal() -> bool:
 
 
 def run_command(session, line: str) -> int:
-    """`-c`: one operational command; its error goes to stderr and sets exit status 1."""
-    result = session.run(line)
+    """`-c`: one operational command; its error goes to stderr and sets exit status 1.
+    A streaming command's output is written as it comes; Ctrl-C stops it (status 130)."""
+    result = session.run(line, stream=True)
     if not result.ok:
         sys.stderr.write(result.error.summary + "\n")
         return 1
     sys.stdout.write(result.output)
-    return 0
+    if result.stream is None:
+        return 0
+    from .streams import as_error, write_stream
+
+    def write(chunk: str) -> None:
+        sys.stdout.write(chunk)
+        sys.stdout.flush()
+
+    error = as_error(write_stream(result.stream, write), session.store.root)
+    if error is not None:
+        sys.stdout.flush()
+        sys.stderr.write(error.summary + "\n")
+        return 1
+    return 130 if result.stream.cancelled else 0
 
 
 def read_lines(name: str) -> list[str]:

@@ -206,6 +206,8 @@ def _to_command(tree: "Tree") -> Command:
             cmd.opts["count"] = int(child.children[0])
         elif child.data == "source_address":
             cmd.opts["source"] = unquote(child.children[0])
+        elif child.data == "interval":
+            cmd.opts["interval"] = unquote(child.children[0])
         elif isinstance(child, Tree):
             cmd.opts["command"] = _to_command(Tree("op", [child]))
     return cmd

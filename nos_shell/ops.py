@@ -18,6 +18,7 @@ from .ops_interfaces import show_interfaces
 
 if TYPE_CHECKING:
     from .session import Session
+    from .streams import Stream
 
 VYOS_COMPAT = "1.4"
 
@@ -51,7 +52,7 @@ def _mask(node, spec) -> None:
             _mask(child, sub)
 
 
-def run(session: "Session", command: Command) -> str:
+def run(session: "Session", command: Command) -> "str | Stream":
     handler = HANDLERS.get(command.name)
     if handler is None:
         raise NosError(f"'{command.name.replace('_', ' ')}' is not available in this version of nos-shell")
@@ -226,19 +227,20 @@ def show_ipv6_route(session: "Session", command: Command) -> str:
     return show_routes(session, command, 6)
 
 
-def ping(session: "Session", command: Command) -> str:
+def ping(session: "Session", command: Command) -> "str | Stream":
     from .ops_tools import ping as run_ping
 
     return run_ping(session, command)
 
 
-def traceroute(session: "Session", command: Command) -> str:
+def traceroute(session: "Session", command: Command) -> "str | Stream":
     from .ops_tools import traceroute as run_traceroute
 
     return run_traceroute(session, command)
 
 
-HANDLERS: dict[str, Callable[["Session", Command], str]] = {
+#: a handler returns its output, or a Stream for output that comes over time (nos_shell/streams.py)
+HANDLERS: dict[str, Callable[["Session", Command], "str | Stream"]] = {
     "configure": configure,
     "logout": logout,
     "show_configuration": show_configuration,

@@ -2,21 +2,26 @@
 
 The destination must be an IP address or a host name (checked by the schema's types), so
 nothing typed can become an option of the tool. The programs run in the router's context
-(the target's exec prefix), like every other live command.
+(the target's exec prefix), like every other live command, and their output streams as it
+comes (nos_shell/streams.py): Ctrl-C stops them and shows what they print then (ping's
+statistics).
 """
 from __future__ import annotations
 
-import subprocess
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from .commands import Command
 from .errors import NosError
 from .schema.types import HOSTNAME, IP
+from .streams import Stream, program
 
 if TYPE_CHECKING:
     from .session import Session
 
 DEFAULT_COUNT, MAX_COUNT = 3, 100
+MIN_INTERVAL, MAX_INTERVAL = Decimal("0.2"), Decimal(60)
+REPLY_WAIT = 2            # seconds ping waits for the last reply (-W)
 
 
 def _destination(word: str) -> str:
@@ -29,36 +34,37 @@ def _destination(word: str) -> str:
     raise NosError(f"Invalid destination '{word}': expected an IP address or a host name")
 
 
-def _run(session: "Session", argv: list[str], timeout: float) -> str:
-    from .apply import load_target
-
-    full = load_target(session.store.root).argv(*argv)
+def _interval(word: str | None) -> Decimal:
+    if word is None:
+        return Decimal(1)
     try:
-        result = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
-    except FileNotFoundError:
-        raise NosError(f"{argv[0]} is not installed on this system") from None
-    except subprocess.TimeoutExpired:
-        raise NosError(f"{argv[0]} did not finish within {timeout:.0f} seconds") from None
-    return result.stdout + result.stderr
+        value = Decimal(word)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or not MIN_INTERVAL <= value <= MAX_INTERVAL:
+        raise NosError(f"Invalid interval '{word}': must be {MIN_INTERVAL} to {MAX_INTERVAL} seconds")
+    return value
 
 
-def ping(session: "Session", command: Command) -> str:
+def ping(session: "Session", command: Command) -> Stream:
     target = _destination(command.words[0])
     count = command.opts.get("count", DEFAULT_COUNT)
     if not 1 <= count <= MAX_COUNT:
         raise NosError(f"Count must be between 1 and {MAX_COUNT}")
-    argv = ["ping", "-n", "-c", str(count), "-W", "2"]
+    interval = _interval(command.opts.get("interval"))
+    argv = ["ping", "-n", "-c", str(count), "-i", format(interval, "f"), "-W", str(REPLY_WAIT)]
     source = command.opts.get("source")
     if source is not None:
         if not _is_ip(source):
             raise NosError(f"Invalid source address '{source}'")
         argv += ["-I", source]
-    return _run(session, argv + ["--", target], timeout=count * 3 + 5)
+    limit = float(count * (interval + REPLY_WAIT) + 5)
+    return program(session, argv + ["--", target], limit=limit)
 
 
-def traceroute(session: "Session", command: Command) -> str:
+def traceroute(session: "Session", command: Command) -> Stream:
     target = _destination(command.words[0])
-    return _run(session, ["traceroute", "-n", "-m", "20", "-q", "1", "-w", "2", "--", target], timeout=60)
+    return program(session, ["traceroute", "-n", "-m", "20", "-q", "1", "-w", "2", "--", target], limit=60)
 
 
 def _is_ip(word: str) -> bool:

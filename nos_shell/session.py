@@ -8,7 +8,10 @@ True
 
 :meth:`Session.run` takes one typed line and returns a :class:`Result` (the text to print and
 whether it succeeded); it never raises for bad input. :meth:`Session.execute` does the same
-but raises :class:`~nos_shell.errors.NosError`.
+but raises :class:`~nos_shell.errors.NosError`. Commands that run a program (``ping``)
+produce their output over time: with ``stream=True`` both hand back that output as a
+:class:`~nos_shell.streams.Stream` to write as it comes (what the shells do); without it
+they collect it first.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from .store import Store
 if TYPE_CHECKING:
     from .confirm import Arming
     from .editors import Presence
+    from .streams import Stream
 
 #: commands that change the candidate (a `set` that prints "already exists" changes nothing)
 _EDITS = frozenset(("set", "delete", "comment", "copy", "rename", "load", "merge", "rollback"))
@@ -47,9 +51,14 @@ class View:
 
 @dataclass
 class Result:
+    """What a line printed (``output``), whether it succeeded, its error. With
+    ``run(line, stream=True)`` a streaming command's output is in ``stream`` (to write
+    after ``output``), and ``output`` is empty."""
+
     output: str = ""
     ok: bool = True
     error: NosError | None = None
+    stream: "Stream | None" = None
 
 
 class Session:
@@ -127,10 +136,14 @@ class Session:
         return f"[edit{''.join(' ' + w for w in self.edit_path)}]"
 
     # -- running lines -----------------------------------------------------------------------
-    def run(self, line: str) -> Result:
-        """Run one typed line; errors come back in the result, rendered VyOS-style."""
+    def run(self, line: str, *, stream: bool = False) -> Result:
+        """Run one typed line; errors come back in the result, rendered VyOS-style.
+        ``stream``: a streaming command's output comes back in ``Result.stream``."""
         try:
-            return Result(self.execute(line))
+            output = self.execute(line, stream=stream)
+            if isinstance(output, str):
+                return Result(output)
+            return Result("", stream=output)
         except NosError as exc:
             return Result(exc.render(), False, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not end the user's shell
@@ -194,8 +207,9 @@ class Session:
                     keep()
         return Result("".join(output))
 
-    def execute(self, line: str) -> str:
-        """Run one typed line and return its output; raises NosError."""
+    def execute(self, line: str, *, stream: bool = False) -> "str | Stream":
+        """Run one typed line and return its output; raises NosError. ``stream``: return a
+        streaming command's output as the Stream (else it is collected into a str)."""
         if not line.strip():
             return ""
         command = parse(line, self.mode)
@@ -203,9 +217,12 @@ class Session:
         if command.name not in ("set", "delete"):    # keep long command files cheap
             notice = self._revert_unconfirmed()
         output = apply_pipes(self.dispatch(command, self.mode), command.pipes)
+        if not isinstance(output, str):
+            output = output.prefixed(notice)
+            return output if stream else output.collect()
         return notice + output if notice else output    # keeps a TableText a TableText
 
-    def dispatch(self, command: Command, mode: str) -> str:
+    def dispatch(self, command: Command, mode: str) -> "str | Stream":
         if mode == OP or command.name == "run":
             from . import ops
 

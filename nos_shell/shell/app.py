@@ -10,10 +10,16 @@ Per prompt: in configuration mode the ``[edit ...]`` line, then ``USER@HOST# `` 
 complete and explain it (completer.py, help.py, keys.py), the bottom toolbar counts
 uncommitted changes (toolbar.py) and accepted lines go to the user's history file
 (history.py). Ctrl-C cancels the line, Ctrl-D on an empty line acts like ``exit``.
+
+Commands that run a program (``ping``) write their output as it comes
+(:meth:`InteractiveShell.show_stream`); Ctrl-C stops the program (SIGINT on a local
+terminal; :meth:`InteractiveShell.interrupt` over SSH), shows what it prints then and
+returns to the prompt.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import ThreadedCompleter
@@ -24,6 +30,8 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from ..commands import CONF
+from ..interrupts import interruptible, shell_sigint
+from ..streams import Stream, as_error, write_stream
 from ..tables import TableText
 from .completer import build_completer
 from .history import open_history
@@ -48,6 +56,7 @@ class InteractiveShell:
                  run_in_thread: bool = True):
         self.state = state
         self.run_in_thread = run_in_thread
+        self.running: Stream | None = None    # the streaming command being shown
         completer = build_completer(state)
         self.counter = ChangeCounter(state, on_update=self._redraw)
         self.toolbar = make_toolbar(state, self.counter)
@@ -102,13 +111,18 @@ class InteractiveShell:
                       if before.text == "|")
         differences = slot is not None and shows_differences(slot.mode, slot.command, pipes)
         if self.run_in_thread:
-            result = await asyncio.get_running_loop().run_in_executor(None, self.state.run, line)
+            result = await asyncio.get_running_loop().run_in_executor(
+                None, functools.partial(self.state.run, line, stream=True))
         else:
             try:
-                result = self.state.run(line)
+                with interruptible():
+                    result = self.state.run(line, stream=True)
             except KeyboardInterrupt:
                 write(self.output, "^C\n")
                 return
+        if result.stream is not None:
+            await self.show_stream(result.stream)
+            return
         settle_garbage()
         text = coloured(result.output) if result.ok and differences else result.output
         if result.ok and isinstance(result.output, TableText) and result.output.tables:
@@ -116,6 +130,43 @@ class InteractiveShell:
         session = self.state.session
         size = 0 if "no-more" in pipes else page_size(self.output, session.terminal.get("length"))
         await page(text, size, self.output, self.prompt.input, STYLE)
+
+    async def show_stream(self, stream: Stream) -> None:
+        """Write a streaming command's output as it comes (never paged), then its error."""
+        from .relay import relay
+
+        ended_line = True
+
+        def show(chunk: str) -> None:
+            nonlocal ended_line
+            write(self.output, chunk)
+            ended_line = chunk.endswith("\n")
+
+        async def show_async(chunk: str) -> None:
+            show(chunk)
+
+        self.running = stream
+        try:
+            if self.run_in_thread:
+                loop = asyncio.get_running_loop()
+                error = await relay(stream, show_async, lambda work: loop.run_in_executor(None, work))
+            else:   # the main thread: a terminal's Ctrl-C (SIGINT) cancels the stream
+                error = write_stream(stream, show)
+        finally:
+            self.running = None
+            self.state.changed()
+        tail = "" if ended_line else "\n"
+        problem = as_error(error, self.state.session.store.root)
+        write(self.output, tail + (problem.render() if problem is not None else ""))
+
+    def interrupt(self) -> bool:
+        """Ctrl-C from a remote client: stop the running stream (True), if there is one."""
+        stream = self.running
+        if stream is None or stream.cancelled:
+            return False
+        stream.cancel()
+        write(self.output, "^C")
+        return True
 
     async def run(self) -> int:
         session = self.state.session
@@ -160,9 +211,11 @@ async def serve_ssh(process, session) -> int:
 
 def run_terminal(session) -> int:
     """The shell on this process's terminal. Commands run in the main thread, so Ctrl-C
-    (SIGINT while no prompt is shown) interrupts a running command, not the shell."""
+    (SIGINT while no prompt is shown) interrupts a running command or stops a streaming
+    one (nos_shell/interrupts.py), never the shell."""
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(run_app(session, run_in_thread=False))
+        with shell_sigint():
+            return loop.run_until_complete(run_app(session, run_in_thread=False))
     finally:
         loop.close()

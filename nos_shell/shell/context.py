@@ -180,7 +180,7 @@ def _free_role(mode: str, command: tuple[str, ...], free_index: int, segment: in
         return "address"
     if previous == "route":
         return "prefix"
-    if previous in ("count", "length", "width", "cols"):
+    if previous in ("count", "interval", "length", "width", "cols"):
         return "number"
     return "text"
 

@@ -20,5 +20,9 @@ def output_cut(text: str, limit: int = MAX_OUTPUT) -> str:
         return text
     head = text[:limit]
     cut = head.rfind("\n") + 1 or limit
-    return (head[:cut] + f"\n  Output truncated: more than {limit} characters; "
-            "narrow it with '| match PATTERN'\n\n")
+    return head[:cut] + truncated_note(limit)
+
+
+def truncated_note(limit: int = MAX_OUTPUT) -> str:
+    """What replaces output past ``limit`` characters."""
+    return f"\n  Output truncated: more than {limit} characters; narrow it with '| match PATTERN'\n\n"

@@ -22,6 +22,14 @@ What it guarantees (docs/ssh.md, "What automation clients need"):
   answered with one error; a command's output is cut at ``limits.MAX_OUTPUT``;
 - with echo (a person at a terminal), ``?`` and Tab help and complete as VyOS's bash
   completion does, in plain text (linehelp.py); without echo they are ordinary keys.
+
+Streaming (``streams=True``, what the SSH server and :func:`run_stdio` use): a command
+whose output comes over time (``ping``, nos_shell/streams.py) leaves :attr:`LineProtocol.stream`
+set and :meth:`~LineProtocol.feed` returns at once; the transport writes each chunk
+through :meth:`~LineProtocol.render` as it comes, calls :meth:`~LineProtocol.interrupt` for
+Ctrl-C, and :meth:`~LineProtocol.finish_stream` when the stream has ended. Text typed
+meanwhile is kept and run afterwards, in order. The bytes sent are the same as without
+streaming, only sooner.
 """
 from __future__ import annotations
 
@@ -29,13 +37,17 @@ import codecs
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
+from ..interrupts import interruptible, shell_sigint
+from ..streams import Stream
+from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut, truncated_note
 
 if TYPE_CHECKING:
+    from ..errors import NosError
     from ..session import Session
     from .linehelp import LineHelp
 
@@ -87,12 +99,13 @@ class LineProtocol:
     ``echo``: echo what is typed (SSH with or without a PTY: the client has no local echo;
     off for a local terminal, whose tty driver echoes). ``newline``: the line end written
     (``"\\r\\n"`` for SSH, ``"\\n"`` for local pipes). ``banner``: printed by :meth:`start`.
-    ``runner``: how a line is run (default ``session.run``).
+    ``runner``: how a line is run (default ``session.run``). ``streams``: let commands
+    stream their output (module doc); otherwise it is collected first.
     """
 
     def __init__(self, session: "Session", *, echo: bool = True, newline: str = "\r\n",
                  banner: str | None = BANNER, encoding: str = "utf-8",
-                 runner: Callable[[str], tuple[str, bool]] | None = None):
+                 runner: Callable[[str], tuple[str, bool]] | None = None, streams: bool = False):
         self.session = session
         self.echo = echo
         self.newline = newline
@@ -109,6 +122,16 @@ class LineProtocol:
         self._literal = False      # Ctrl-V: the next `?` or Tab is typed as it is
         self.finished = False
         self.last_ok = True        # whether the last command succeeded
+        self.streams = streams
+        self.stream: Stream | None = None   # the running command's output, still coming
+        self._held = ""            # text typed after a streaming command's line: run after it
+        self._prompt_after = True
+        self._lock = threading.RLock()     # interrupt() may come from a signal handler
+        self._interrupt_due = False  # Ctrl-C came while this line was being started
+        self._echo_due = ""        # "^C", written before the next output
+        self._sent = 0             # characters of the stream's output sent
+        self._cr = False           # the stream's last chunk ended with CR
+        self._at_line_start = True
 
     # -- output --------------------------------------------------------------------------
     def _out(self, text: str) -> str:
@@ -132,10 +155,21 @@ class LineProtocol:
     # -- input ---------------------------------------------------------------------------
     def feed(self, data: bytes) -> bytes:
         """Take typed bytes, run every completed line, return what to send back."""
-        out: list[str] = []
         text = self._decoder.decode(data)
+        if self.stream is not None:            # typed while a command streams: keep it
+            self._held += text
+            return b""
+        return self._process(text).encode(self.encoding, "replace")
+
+    def _process(self, text: str) -> str:
+        """Run the characters of ``text``; stop after a line that starts a stream (the
+        rest is held until :meth:`finish_stream`)."""
+        out: list[str] = []
         index = 0
         while index < len(text) and not self.finished:
+            if self.stream is not None:
+                self._held = text[index:] + self._held
+                break
             if self._too_long:              # skip the rest of an over-long line in one step
                 end = _LINE_END.search(text, index)
                 if end is None:
@@ -143,7 +177,7 @@ class LineProtocol:
                 index = end.start()
             out.append(self._char(text[index]))
             index += 1
-        return "".join(out).encode(self.encoding, "replace")
+        return "".join(out)
 
     def eof(self, run_partial: bool = True) -> bytes:
         """The input ended: run a last unterminated line (unless ``run_partial`` is false:
@@ -156,7 +190,8 @@ class LineProtocol:
             out += self._enter(prompt=False)
         elif not self.finished:
             out += self.newline
-        self.finished = True
+        if self.stream is None:        # else finish_stream() finishes
+            self.finished = True
         return out.encode(self.encoding, "replace")
 
     def _char(self, char: str) -> str:
@@ -277,27 +312,116 @@ class LineProtocol:
             self._too_long, self.last_ok = False, False
             out += self._out(LINE_TOO_LONG)
         else:
-            out += self._out(self.run_line(line))
+            output = self._run(line)
             if self._help is not None:
                 self._help.changed()
+            if isinstance(output, Stream):
+                self._start_stream(output, prompt)
+                return out
+            out += self._out(output)
         if self.session.finished:
             self.finished = True
         elif prompt:
             out += self.prompt()
         return out
 
+    # -- streaming ---------------------------------------------------------------------------
+    def _start_stream(self, stream: Stream, prompt: bool) -> None:
+        with self._lock:
+            self.stream, self._prompt_after = stream, prompt
+            self._sent, self._cr, self._at_line_start = 0, False, True
+            if self._interrupt_due:
+                stream.cancel()
+
+    def interrupt(self) -> None:
+        """Ctrl-C while a command runs (any thread): stop its stream; ``^C`` is echoed
+        before what the program prints next. A command that does not stream (a commit)
+        is not interrupted."""
+        with self._lock:
+            self._interrupt_due = True
+            if self.stream is not None and not self.stream.cancelled:
+                self.stream.cancel()
+                if self.echo:
+                    self._echo_due = "^C"
+
+    def render(self, chunk: str) -> bytes:
+        """A chunk of the running stream as sent: like :meth:`_out`, and cut (the program
+        stopped) past ``limits.MAX_OUTPUT``."""
+        with self._lock:
+            echo, self._echo_due = self._echo_due, ""
+        if self._sent > MAX_OUTPUT:          # cut already: the program is being stopped
+            return echo.encode(self.encoding, "replace")
+        text = ("\r" if self._cr else "") + chunk
+        self._cr = text.endswith("\r")
+        if self._cr:
+            text = text[:-1]
+        room = MAX_OUTPUT - self._sent
+        self._sent += len(text)
+        if self._sent > MAX_OUTPUT:
+            text = text[:text.rfind("\n", 0, room) + 1] + truncated_note()
+            if self.stream is not None:
+                self.stream.cancel()
+        text = clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if text:
+            self._at_line_start = text.endswith("\n")
+        return (echo + text.replace("\n", self.newline)).encode(self.encoding, "replace")
+
+    def finish_stream(self, error: "NosError | None" = None) -> bytes:
+        """The running stream has ended (``error``: how it failed): end its output, show
+        the prompt, then run what was typed meanwhile (which may start another stream)."""
+        with self._lock:
+            echo, self._echo_due = self._echo_due, ""
+            self.stream, self._interrupt_due = None, False
+        out = ("\n" if self._cr else "") + echo
+        self._cr = False
+        if out:
+            self._at_line_start = out.endswith("\n")
+        if not self._at_line_start:
+            out += "\n"
+        out = out.replace("\n", self.newline)
+        self.last_ok = error is None
+        if error is not None:
+            out += self._out(error.render())
+        if self.session.finished or not self._prompt_after:
+            self.finished = True
+        else:
+            out += self.prompt()
+        held, self._held = self._held, ""
+        if held and not self.finished:
+            out += self._process(held)
+        return out.encode(self.encoding, "replace")
+
     # -- running -------------------------------------------------------------------------
-    def run_line(self, line: str) -> str:
-        """Run one line; returns its output (``\\n`` line ends)."""
-        if not line.strip():
-            self.last_ok = True
-            return ""
-        if is_terminal_setting(line):
-            self.last_ok = True
-            return ""
-        answer = shell_compat(line)
+    def _run(self, line: str) -> "str | Stream":
+        """Run one line: its output, or the Stream of a streaming command."""
+        with self._lock:
+            self._interrupt_due = False
+        if not self.streams or self._runner is not None:
+            return self.run_line(line)
+        answer = self._answer(line)
+        if answer is not None:
+            return answer
+        try:
+            result = self.session.run(line, stream=True)
+        except Exception as exc:  # a bug must not end the user's session
+            from ..crashlog import internal_error
+
+            self.last_ok = False
+            return internal_error(exc, self.session.store.root, "plain line mode").render()
+        self.last_ok = result.ok
+        return result.stream if result.stream is not None else result.output
+
+    def _answer(self, line: str) -> str | None:
+        """The output of a line answered here (blank, terminal settings, shell compat)."""
+        answer = "" if not line.strip() or is_terminal_setting(line) else shell_compat(line)
         if answer is not None:
             self.last_ok = True
+        return answer
+
+    def run_line(self, line: str) -> str:
+        """Run one line; returns its output (``\\n`` line ends)."""
+        answer = self._answer(line)
+        if answer is not None:
             return answer
         try:
             if self._runner is not None:
@@ -323,7 +447,7 @@ def run_stdio(session: "Session", stdin_fd: int | None = None, stdout=None) -> i
     fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
     out = stdout or sys.stdout.buffer
     saved = _character_mode(fd)
-    proto = LineProtocol(session, echo=saved is not None, newline="\n", banner=None)
+    proto = LineProtocol(session, echo=saved is not None, newline="\n", banner=None, streams=True)
 
     def write(data: bytes) -> None:
         if data:
@@ -331,23 +455,42 @@ def run_stdio(session: "Session", stdin_fd: int | None = None, stdout=None) -> i
             out.flush()
 
     try:
-        write(proto.start())
-        while not proto.finished:
-            try:
-                data = os.read(fd, 65536)
-            except KeyboardInterrupt:
-                write(proto.feed(b"\x03"))
-                continue
-            if not data:
-                write(proto.eof())
-                break
-            write(proto.feed(data))
+        with shell_sigint():        # Ctrl-C: abandons the line, stops a stream, never the shell
+            _loop(proto, fd, write)
     finally:
         if saved is not None:
             import termios
 
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return 0
+
+
+def _loop(proto: LineProtocol, fd: int, write: Callable[[bytes], None]) -> None:
+    write(proto.start())
+    while not proto.finished:
+        try:
+            with interruptible():
+                data = os.read(fd, 65536)
+        except KeyboardInterrupt:
+            write(proto.feed(b"\x03"))
+            continue
+        if not data:
+            write(proto.eof())
+            drain(proto, write)
+            break
+        write(proto.feed(data))
+        drain(proto, write)
+
+
+def drain(proto: LineProtocol, write: Callable[[bytes], None]) -> None:
+    """Write the streams ``proto`` starts as they come, in this thread (Ctrl-C stops one),
+    until it waits for input again."""
+    from ..streams import as_error, write_stream
+
+    while proto.stream is not None:
+        stream = proto.stream
+        error = write_stream(stream, lambda chunk: write(proto.render(chunk)), proto.interrupt)
+        write(proto.finish_stream(as_error(error, proto.session.store.root)))
 
 
 def _character_mode(fd: int):

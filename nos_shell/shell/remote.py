@@ -2,7 +2,9 @@
 
 asyncssh hands the session's bytes to us; prompt_toolkit reads them from a pipe input
 and writes through a Vt100 output whose size is the client's terminal size. Cursor
-position requests are off: clients that do not answer them would stall.
+position requests are off: clients that do not answer them would stall. While a command
+streams its output, Ctrl-C (``\x03``, a break or signal request) stops it and other keys
+wait in the pipe for the next prompt.
 """
 from __future__ import annotations
 
@@ -61,13 +63,22 @@ async def serve_process(process, session) -> int:
                             shell.prompt.app._on_resize()
                         continue
                     except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                        shell.interrupt()
                         continue
                     except (asyncssh.Error, ConnectionError):
                         data = b""
                     if not data:
+                        shell.interrupt()       # the client went away: stop a running command
                         pipe.close()
                         return
-                    pipe.send_bytes(data if isinstance(data, bytes) else data.encode())
+                    if isinstance(data, str):
+                        data = data.encode()
+                    # while a command runs, Ctrl-C stops it; the rest waits for the prompt
+                    if shell.running is not None and b"\x03" in data:
+                        shell.interrupt()
+                        data = data.replace(b"\x03", b"")
+                    if data:
+                        pipe.send_bytes(data)
 
             reader = asyncio.ensure_future(pump())
             try:

@@ -18,6 +18,9 @@ What a session gets:
   ``vt100``, Ansible over libssh and scrapli's system transport send ``xterm``-like types);
 - a command (``ssh HOST 'show version'``) runs as one operational command, like
   ``nos-shell -c``: output on stdout, the error on stderr and exit status 1;
+- output of commands that run a program (``ping``) is sent as it comes; Ctrl-C (a
+  ``\\x03`` byte, a ``break`` or ``signal`` request) stops the program, and input typed
+  meanwhile waits for the next prompt (nos_shell/shell/relay.py);
 - subsystems (sftp, ...), port forwarding, agent and X11 forwarding are refused.
 
 No request ever reaches a system shell. Nothing slow runs on the event loop: commands
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import importlib.util
 import logging
 import os
@@ -42,8 +46,9 @@ from .. import confirm
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
-from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
+from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
+from .relay import ChannelInput, relay
 from .throttle import LoginThrottle
 from .workers import Workers
 
@@ -208,19 +213,36 @@ class Handler:
         log.info("%s: plain session (%s)", session.user, f"TERM={term}" if term else "no PTY")
         # with a PTY the client's terminal is raw and expects the server to echo; without
         # one the client's own terminal (if any) echoes
-        proto = LineProtocol(session, echo=term is not None, newline="\r\n")
+        proto = LineProtocol(session, echo=term is not None, newline="\r\n", streams=True)
         await _send(process.stdout, proto.start())
-        while not proto.finished:
-            try:
-                data = await process.stdin.read(65536)
-            except (asyncssh.BreakReceived, asyncssh.SignalReceived, asyncssh.TerminalSizeChanged):
-                continue
-            if not data:
-                # the client closed its side: what was typed without Enter is not run
-                process.stdout.write(proto.eof(run_partial=False))
-                break
-            await _send(process.stdout, await self.workers.command(session.user, proto.feed, data))
+        typed = ChannelInput(process, proto.interrupt)
+        try:
+            while not proto.finished:
+                data = await typed.get()
+                if data is None:
+                    # the client closed its side: what was typed without Enter is not run
+                    process.stdout.write(proto.eof(run_partial=False))
+                    break
+                typed.busy = True
+                try:
+                    await _send(process.stdout, await self.workers.command(session.user, proto.feed, data))
+                    await self._streams(process, proto, session)
+                finally:
+                    typed.busy = False
+        finally:
+            typed.close()
         return 0
+
+    async def _streams(self, process: asyncssh.SSHServerProcess, proto: LineProtocol, session: Session) -> None:
+        """Send the output of the streams ``proto`` starts as it comes (Ctrl-C stops one)."""
+        from ..streams import as_error
+
+        while proto.stream is not None:
+            error = await relay(proto.stream, lambda chunk: _send(process.stdout, proto.render(chunk)),
+                                lambda work: self.workers.command(session.user, work))
+            tail = await self.workers.command(session.user, proto.finish_stream,
+                                              as_error(error, self.root))
+            await _send(process.stdout, tail)
 
     async def command(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
         """One operational command, as `nos-shell -c` runs it. Never a system shell."""
@@ -239,12 +261,43 @@ class Handler:
         if _is_configure(line):
             process.stderr.write(b"configure needs an interactive session (ssh without a command)\n")
             return 1
-        result = await self.workers.command(session.user, session.run, line)
+        result = await self.workers.command(session.user, functools.partial(session.run, line, stream=True))
         if not result.ok:
             process.stderr.write((result.error.summary + "\n").encode())  # type: ignore[union-attr]
             return 1
         await _send(process.stdout, output_cut(result.output).replace("\n", newline).encode())
+        if result.stream is not None:
+            return await self._exec_stream(process, session, result.stream, newline)
         return 0
+
+    async def _exec_stream(self, process: asyncssh.SSHServerProcess, session: Session, stream,
+                           newline: str) -> int:
+        """An exec request's streaming output, sent as it comes. Ctrl-C: a break or signal
+        request, or (with a PTY, whose client sends keys as bytes) a ``\\x03`` byte."""
+        from ..streams import as_error
+
+        typed = ChannelInput(process, stream.cancel, ctrl_c=newline == "\r\n")
+        typed.busy = True
+        sent = 0
+
+        async def send(chunk: str) -> None:
+            nonlocal sent
+            if sent <= MAX_OUTPUT:
+                sent += len(chunk)
+                if sent > MAX_OUTPUT:
+                    stream.cancel()
+                await _send(process.stdout, output_cut(chunk, max(0, MAX_OUTPUT - sent + len(chunk)))
+                            .replace("\n", newline).encode())
+
+        try:
+            error = as_error(await relay(stream, send, lambda work: self.workers.command(session.user, work)),
+                             self.root)
+        finally:
+            typed.close()
+        if error is not None:
+            process.stderr.write((error.summary + "\n").encode())
+            return 1
+        return 130 if stream.cancelled else 0
 
 
 async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:

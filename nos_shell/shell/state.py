@@ -45,9 +45,9 @@ class ShellState:
         self._revisions: tuple[int, float, list["Revision"]] | None = None
 
     # -- running lines -------------------------------------------------------------------
-    def run(self, line: str) -> "Result":
+    def run(self, line: str, *, stream: bool = False) -> "Result":
         try:
-            return self.session.run(line)
+            return self.session.run(line, stream=stream)
         finally:
             self.changed()
 
