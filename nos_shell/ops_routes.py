@@ -110,10 +110,15 @@ def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[K
 
 def show_routes(session: "Session", command: "Command", version: int) -> str:
     from .apply import load_target
+    from .ops_sandbox import configured_routes, sandboxed, with_note
 
     word = command.words[0] if command.words else None
+    target = load_target(session.store.root)
+    if sandboxed(target):     # a sandbox: the configured routes (nos_shell/ops_sandbox.py)
+        routes = configured_routes(session.running, version)
+        return with_note(target.root, render(_filter(routes, word, version), version))
     try:
-        routes = read_routes(load_target(session.store.root), version)
+        routes = read_routes(target, version)
     except OSError as exc:
         raise NosError(f"Cannot read the routing table: {exc.strerror or exc}") from None
     return render(_filter(routes, word, version), version)

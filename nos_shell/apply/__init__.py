@@ -109,7 +109,7 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
         journal.begin(change)
     files.write(target.root, wanted, change)
     if not target.live:
-        return []
+        return [f"files written under {target.root}; not applied (sandbox)"]
     try:
         return reload_all(target, old, new, change, started=journal.reloading if journal else None)
     except CommitError as failure:
