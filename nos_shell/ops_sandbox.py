@@ -2,8 +2,8 @@
 
 A sandbox root (no ``etc/nos-shell/apply.toml``, or one with ``live = false`` that names no
 namespace or exec prefix: :func:`sandboxed`) is not applied to any system, so the host's
-kernel says nothing about it. Its views start with one
-line naming the root and then show what the running configuration defines:
+kernel says nothing about it. Its views start with one line naming the root, then show
+what the running configuration defines:
 
 - `show interfaces [detail]`: the configured interfaces (kernel names from
   backends/ifmodel.py), their static addresses and descriptions; S is ``u`` (``A`` when
