@@ -219,3 +219,25 @@ def test_no_warning_on_the_terminal_when_completing_interface_names(tmp_path):
         finally:
             term.close()
     assert b"Warning" not in term.raw and b"never awaited" not in term.raw
+
+
+def test_a_long_entered_line_stays_on_the_terminal_elided(tmp_path):
+    """The full-screen shell on a pty: a line with a 2,000-character value, once entered,
+    stays on the screen as its head and length, above its (elided) error."""
+    pytest.importorskip("prompt_toolkit")
+    from test_shell_interactive import CONF_PROMPT, CSI, OP_PROMPT, Terminal
+
+    term = Terminal(tmp_path / "root")
+    try:
+        term.expect(OP_PROMPT)
+        term.send("configure\r")
+        term.expect(CONF_PROMPT)
+        term.send(f"set system host-name {'h' * 2000}\r")
+        term.expect(rb"Configuration path: \[system host-name h{64}\.\.\. \(2000 characters\)\] is not valid")
+        term.expect(CONF_PROMPT)
+    finally:
+        term.close()
+    screen = CSI.sub(b"", term.raw).replace(b"\r", b"").replace(b"\n", b"").decode()
+    entered = screen[:screen.index("Configuration path:")]
+    # once entered, the line is redrawn as its head and length
+    assert entered.rstrip().endswith("vyos@vyos# set system host-name " + "h" * 79 + "... (2021 characters)")
