@@ -241,3 +241,20 @@ def test_a_long_entered_line_stays_on_the_terminal_elided(tmp_path):
     entered = screen[:screen.index("Configuration path:")]
     # once entered, the line is redrawn as its head and length
     assert entered.rstrip().endswith("vyos@vyos# set system host-name " + "h" * 79 + "... (2021 characters)")
+
+
+def test_completion_offers_configured_links_by_their_names(tmp_path, monkeypatch):
+    pytest.importorskip("prompt_toolkit")
+    from nos_shell.shell import interfaces
+    from nos_shell.shell.completer import build_completer, completions
+    from nos_shell.shell.state import ShellState
+
+    monkeypatch.setattr(interfaces, "_from_netlink", lambda target=None: [])
+    interfaces.forget()
+    state = ShellState(configured(tmp_path, "set interfaces ethernet eth0 vif 100",
+                                  "set interfaces vlan 200 source-interface eth1"))
+    found = {c.text: c.display_meta_text
+             for c in completions(build_completer(state), "set protocols static route 192.0.2.0/24 next-hop 192.0.2.1 interface ")}
+    interfaces.forget()
+    assert {"eth0", "eth0.100", "eth1.200"} <= set(found) and "200" not in found
+    assert found["eth1.200"] == "configured interface"
