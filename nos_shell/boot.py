@@ -51,6 +51,8 @@ def boot(session: Session) -> str:
     except NosError as exc:
         # what happened before (a commit-confirm revert, the saved configuration) still counts
         raise NosError(*out, "Applying the running configuration at boot failed:", *exc.lines) from None
-    out += notes
+    from .apply import sandbox_note
+
+    out += [note for note in notes if note != sandbox_note(target.root)]   # "files only" says it
     out.append(f"Applied revision 0 ({'live' if target.live else 'files only'})")
     return "\n".join(line for line in out if line) + "\n"

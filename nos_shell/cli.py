@@ -162,7 +162,12 @@ def full_screen_terminal() -> bool:
 
 def run_command(session, line: str) -> int:
     """`-c`: one operational command; its error goes to stderr and sets exit status 1.
-    A streaming command's output is written as it comes; Ctrl-C stops it (status 130)."""
+    A streaming command's output is written as it comes; Ctrl-C stops it (status 130).
+    `configure` is refused: its mode would end with the process (SSH exec does the same)."""
+    if _is_configure(line):
+        sys.stderr.write("nos-shell: configure needs an interactive session (nos-shell without -c), "
+                         "or a command file: nos-shell -f FILE\n")
+        return 1
     result = session.run(line, stream=True)
     if not result.ok:
         sys.stderr.write(result.error.summary + "\n")
@@ -182,6 +187,17 @@ def run_command(session, line: str) -> int:
         sys.stderr.write(error.summary + "\n")
         return 1
     return 130 if result.stream.cancelled else 0
+
+
+def _is_configure(line: str) -> bool:
+    """True when ``line`` is the operational `configure` (in any abbreviation)."""
+    from .commands import parse
+    from .errors import NosError
+
+    try:
+        return parse(line, "op").name == "configure"
+    except NosError:
+        return False
 
 
 def read_lines(name: str) -> list[str]:

@@ -1,8 +1,9 @@
 """Errors as values: each carries the VyOS-style lines the shell prints.
 
 Every error is bounded, whatever it quotes: a word (a value, a path, a file line) longer
-than :data:`MAX_WORD` characters is cut to that many plus ``...``, a line to
-:data:`MAX_LINE`, and an error of more than :data:`MAX_LINES` lines keeps its first and
+than :data:`MAX_WORD` characters is shown as its first :data:`SHOWN` characters and
+``... (N characters)`` (as schema/types.py ``shown`` shows a refused value; brackets and
+quotes around it are kept), a line is cut to :data:`MAX_LINE`, and an error of more than :data:`MAX_LINES` lines keeps its first and
 last lines with ``... (N more lines)`` between them (docs/guarantees.md, "Errors").
 """
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import re
 
 MAX_WORD = 200
+SHOWN = 64
 MAX_LINE = 1000
 MAX_LINES = 40
 _KEEP_LAST = 5
 MAX_SUMMARY_PARTS = 10
-_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+_LONG_WORD = re.compile(r"[^\s\[\]'\"]{%d,}" % (MAX_WORD + 1))
 
 
 def clip(text: str, limit: int = MAX_WORD) -> str:
@@ -22,10 +24,15 @@ def clip(text: str, limit: int = MAX_WORD) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def elide(word: str) -> str:
+    """An over-long word as its head and its length: ``xxxx... (2000 characters)``."""
+    return word if len(word) <= MAX_WORD else word[:SHOWN] + f"... ({len(word)} characters)"
+
+
 def bound_line(line: str) -> str:
-    """One error line with every over-long word clipped, then the line itself."""
+    """One error line with every over-long word elided, then the line itself clipped."""
     if len(line) > MAX_WORD:
-        line = _LONG_WORD.sub(lambda m: clip(m.group()), line)
+        line = _LONG_WORD.sub(lambda m: elide(m.group()), line)
     return clip(line, MAX_LINE)
 
 

@@ -621,8 +621,9 @@ def _daemon(session: "Session"):
         raise NosError("BGP is not configured")
     target = load_target(session.store.root)
     if not target.live:
-        raise NosError("BGP state is available only on a live system "
-                       "(this root is not applied live: see etc/nos-shell/apply.toml)")
+        from .ops_sandbox import not_live_lines
+
+        raise NosError(*not_live_lines(target, "BGP state"))
     cls = GobgpDaemon if bgp_common.backend(tree) == "gobgp" else BirdDaemon
     return cls(target), bgp_common.view(tree)
 

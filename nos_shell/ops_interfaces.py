@@ -45,24 +45,15 @@ class Link:
 
 
 def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
-    """Kernel name -> (description, disabled) for every configured interface, VLANs as
-    ``eth0.100`` and QinQ as ``eth0.200.10``."""
+    """Kernel name -> (description, disabled) for every configured interface, named as the
+    backends name its link (backends/ifmodel.py): vif as ``eth0.100``, QinQ as
+    ``eth0.200.10``, `interfaces vlan 200 source-interface eth1` as ``eth1.200``."""
+    from .backends import ifmodel
+
     found: dict[str, tuple[str, bool]] = {}
-
-    def add(name: str, *path: str) -> None:
-        found[name] = (tree.value(*path, "description", default=False) or "",
-                       tree.exists(*path, "disable"))
-
-    for kind in tree.keys("interfaces"):
-        for name in tree.keys("interfaces", kind):
-            base = ("interfaces", kind, name)
-            add(name, *base)
-            for vid in tree.keys(*base, "vif"):
-                add(f"{name}.{vid}", *base, "vif", vid)
-            for outer in tree.keys(*base, "vif-s"):
-                add(f"{name}.{outer}", *base, "vif-s", outer)
-                for inner in tree.keys(*base, "vif-s", outer, "vif-c"):
-                    add(f"{name}.{outer}.{inner}", *base, "vif-s", outer, "vif-c", inner)
+    for iface in ifmodel.interfaces(tree):
+        found.setdefault(iface.name, (tree.value(*iface.at("description"), default=False) or "",
+                                      tree.exists(*iface.at("disable"))))
     return found
 
 
@@ -161,8 +152,13 @@ def _detail(nl, config: dict[str, tuple[str, bool]]) -> str:
 
 def show_interfaces(session: "Session", command: "Command") -> str:
     from .apply import load_target
+    from .ops_sandbox import configured_detail, configured_links, sandboxed, with_note
 
     target = load_target(session.store.root)
+    if sandboxed(target):     # a sandbox: the configured view (nos_shell/ops_sandbox.py)
+        if command.opts.get("detail"):
+            return with_note(target.root, configured_detail(session.running))
+        return with_note(target.root, table(configured_links(session.running), configured(session.running)))
     if command.opts.get("detail"):
         try:
             return detail(target, configured(session.running))

@@ -53,9 +53,13 @@ def render(rows: list[tuple[str, str, str, str]]) -> TableText:
 
 def show_neighbors(session: "Session", command: "Command", version: int) -> str:
     from .apply import load_target
+    from .ops_sandbox import sandboxed, with_note
 
+    target = load_target(session.store.root)
+    if sandboxed(target):     # a sandbox has no neighbours (nos_shell/ops_sandbox.py)
+        return with_note(target.root, render([]))
     try:
-        rows = read_neighbors(load_target(session.store.root), version)
+        rows = read_neighbors(target, version)
     except OSError as exc:
         raise NosError(f"Cannot read the neighbour table: {exc.strerror or exc}") from None
     wanted = command.words[0] if command.words else None

@@ -139,7 +139,14 @@ def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[K
 
 
 def show_routes(session: "Session", command: "Command", version: int) -> str:
+    from .apply import load_target
+    from .ops_sandbox import configured_routes, sandboxed, with_note
+
     word = command.words[0] if command.words else None
+    target = load_target(session.store.root)
+    if sandboxed(target):     # a sandbox: the configured routes (nos_shell/ops_sandbox.py)
+        routes = configured_routes(session.running, version)
+        return with_note(target.root, render(_filter(routes, word, version), version))
     routes = _filter(_read(session, version), word, version)
     bgp = None
     if any(r.code == "B" for r in routes):
@@ -177,6 +184,12 @@ def summary(routes: list[KernelRoute], bgp_rib: int | None) -> str:
 
 
 def show_route_summary(session: "Session", command: "Command", version: int) -> str:
+    from .apply import load_target
+    from .ops_sandbox import configured_routes, sandboxed, with_note
+
+    target = load_target(session.store.root)
+    if sandboxed(target):
+        return with_note(target.root, summary(configured_routes(session.running, version), None))
     routes = _read(session, version)
     rib = None
     if any(r.code == "B" for r in routes):

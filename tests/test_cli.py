@@ -44,7 +44,9 @@ def test_script_runs_and_prints_single_quoted_set_lines(tmp_path):
         "set system login user vyos authentication encrypted-password '"
         + result.stdout.split("encrypted-password '")[1].split("'")[0] + "'\n"
         "set system login user vyos authentication plaintext-password ''\n"
-        "set system login user vyos level 'admin'\n")
+        "set system login user vyos level 'admin'\n"
+        # the script's commits are applied at its end: a sandbox root says so once
+        f"files written under {tmp_path / 'root'}; not applied (sandbox)\n")
     assert (tmp_path / "root/etc/nos-shell/config.boot").read_text().count('host-name "r1"') == 1
 
 

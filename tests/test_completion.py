@@ -26,7 +26,7 @@ KERNEL = ("br0", "eth0", "eth7", "lo", "wlan0")
 @pytest.fixture(autouse=True)
 def fake_kernel(monkeypatch):
     """The machine's interfaces vary; completion sees a fixed list."""
-    monkeypatch.setattr(interfaces, "_from_netlink", lambda: list(KERNEL))
+    monkeypatch.setattr(interfaces, "_from_netlink", lambda target=None: list(KERNEL))
     interfaces.forget()
     yield
     interfaces.forget()
@@ -131,7 +131,7 @@ def test_interface_names_from_the_kernel(state):
 
 def test_interface_names_are_cached(monkeypatch):
     calls = []
-    monkeypatch.setattr(interfaces, "_from_netlink", lambda: calls.append(1) or ["eth0"])
+    monkeypatch.setattr(interfaces, "_from_netlink", lambda target=None: calls.append(1) or ["eth0"])
     interfaces.forget()
     assert interfaces.kernel_interfaces(now=100.0) == ("eth0",)
     assert interfaces.kernel_interfaces(now=101.0) == ("eth0",)

@@ -123,7 +123,8 @@ def test_local_plain_loop_over_a_pipe(tmp_path):
                             input=b"configure\r\nset system host-name r7\rcommit\nexit\nexit\n",
                             capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (b"vyos@vyos:~$ [edit]\nvyos@vyos# [edit]\nvyos@vyos# [edit]\nvyos@r7# "
+    note = f"files written under {tmp_path}; not applied (sandbox)\n".encode()
+    assert result.stdout == (b"vyos@vyos:~$ [edit]\nvyos@vyos# [edit]\nvyos@vyos# " + note + b"[edit]\nvyos@r7# "
                              b"Warning: configuration changes have not been saved.\nvyos@r7:~$ ")
 
 

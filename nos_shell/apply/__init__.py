@@ -33,7 +33,12 @@ from ..errors import CommitError
 from . import files
 from .target import Target, load_target
 
-__all__ = ["Context", "Journal", "Target", "apply", "load_target", "reload_all"]
+__all__ = ["Context", "Journal", "Target", "apply", "load_target", "reload_all", "sandbox_note"]
+
+
+def sandbox_note(root: Path) -> str:
+    """What a commit on a root that is not live says (once): nothing reached a system."""
+    return f"files written under {root}; not applied (sandbox)"
 
 
 class Journal(Protocol):
@@ -109,7 +114,7 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
         journal.begin(change)
     files.write(target.root, wanted, change)
     if not target.live:
-        return []
+        return [sandbox_note(target.root)]
     try:
         return reload_all(target, old, new, change, started=journal.reloading if journal else None)
     except CommitError as failure:

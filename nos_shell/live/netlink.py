@@ -1,13 +1,22 @@
 """Netlink access to the router's network namespace (pyroute2, imported only when used).
 
+Every netlink reader (`show interfaces`, `show ip route`, `show arp`, interface-name
+completion) opens its handle here, so they all look at the same namespace: the target's
+``netns`` setting, else the one its exec prefix enters (``ip netns exec NS``,
+``nsenter -t PID -n``), else this process's own. A namespace that does not exist is an
+error (``FileNotFoundError``), never created.
+
 pyroute2's synchronous API drives an asyncio loop of its own, which fails in a thread that
-already runs one (the interactive shell, the SSH server). :func:`read` therefore does the
-work in a short-lived thread whenever the calling thread has a running loop.
+already runs one (the interactive shell, the SSH server): constructing it there leaves an
+un-awaited coroutine behind (a ``RuntimeWarning`` on the user's terminal). :func:`read`
+therefore does the work in a short-lived thread whenever the calling thread has a running
+loop.
 """
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,15 +26,51 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _open(target: "Target | None") -> Any:
-    """An IPRoute for this namespace, or a NetNS for the target's ``netns``."""
-    if target is not None and target.netns:
-        from pyroute2 import NetNS
+def namespace(target: "Target | None") -> str | None:
+    """The network namespace (name or path) the target's programs run in; None: our own."""
+    if target is None:
+        return None
+    if target.netns:
+        return target.netns
+    return namespace_of_prefix(target.exec_prefix)
 
-        return NetNS(target.netns)
+
+def namespace_of_prefix(prefix: Sequence[str]) -> str | None:
+    """The namespace an exec prefix enters: ``ip netns exec NS`` -> NS,
+    ``nsenter -t PID -n`` -> /proc/PID/ns/net, ``nsenter --net=PATH`` -> PATH."""
+    words = list(prefix)
+    if len(words) >= 4 and os.path.basename(words[0]) == "ip" and words[1:3] == ["netns", "exec"]:
+        return words[3]
+    if not words or os.path.basename(words[0]) != "nsenter":
+        return None
+    pid, net, rest = None, None, words[1:]
+    for number, word in enumerate(rest):
+        if word.startswith("--net="):
+            net = word.split("=", 1)[1]
+        elif word.startswith("--target="):
+            pid = word.split("=", 1)[1]
+        elif word in ("-t", "--target") and number + 1 < len(rest):
+            pid = rest[number + 1]
+        elif word == "--net" or (word.startswith("-") and not word.startswith("--") and "n" in word[1:]
+                                 and not word.startswith("-t")):
+            net = net or ""
+        elif not word.startswith("-") and (number == 0 or rest[number - 1] not in ("-t", "--target")):
+            break                   # the program nsenter runs: its options are not nsenter's
+    if net:
+        return net
+    if net == "" and pid:
+        return f"/proc/{pid}/ns/net"
+    return None
+
+
+def _open(target: "Target | None") -> Any:
+    """An IPRoute on the router's namespace (never creating one)."""
     from pyroute2 import IPRoute
 
-    return IPRoute()
+    where = namespace(target)
+    if where is None:
+        return IPRoute()
+    return IPRoute(netns=where, flags=0)
 
 
 def _with_handle(target: "Target | None", fn: Callable[[Any], T]) -> T:

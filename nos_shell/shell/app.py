@@ -36,6 +36,7 @@ from ..tables import TableText
 from .completer import build_completer
 from .history import open_history
 from .keys import shell_bindings
+from .elide import ElideEntered
 from .lexer import STYLES as LEXER_STYLES
 from .lexer import CommandLexer
 from .output import STYLES as OUTPUT_STYLES
@@ -69,6 +70,7 @@ class InteractiveShell:
             lexer=CommandLexer(state),
             style=STYLE, include_default_pygments_style=False,
             key_bindings=shell_bindings(state, completer),
+            input_processors=[ElideEntered()],     # a long accepted line: head and length
         )
 
     @property

@@ -139,7 +139,7 @@ class InterfaceCompleter(ShellCompleter):
 
         skip = set(self.state.tree_keys(state.tree_path)) if state.expect == "key" else set()
         skip.update(state.node.type.choices())  # type: ignore[union-attr]
-        sources = [(kernel_interfaces(), "kernel interface")]
+        sources = [(kernel_interfaces(target=_router(self.state.session)), "kernel interface")]
         if state.expect == "value":
             sources.append((tuple(self.state.configured_interfaces()), "configured interface"))
         for names, what in sources:
@@ -147,6 +147,17 @@ class InterfaceCompleter(ShellCompleter):
                 if name.startswith(prefix) and name not in skip and _fits(itype, name):
                     skip.add(name)
                     yield name, what
+
+
+def _router(session):
+    """The session's target (whose namespace has the kernel interfaces), None if unreadable."""
+    from ..apply import load_target
+    from ..errors import NosError
+
+    try:
+        return load_target(session.store.root)
+    except NosError:
+        return None
 
 
 def _fits(itype: InterfaceName, name: str) -> bool:

@@ -125,11 +125,13 @@ def refusal(analysis: Analysis) -> str:
     if bad is None:
         return "  No possible completions\n"
     before = [w.text for w in analysis.words if w.start < bad.start]
+    from ..errors import bound_line     # a pasted 2,000-character word: elided, as in errors
+
     if bad.role in (KEYWORD, FREE):
         shown = " ".join(before)
-        return f"  Invalid command: {shown + ' ' if shown else ''}[{bad.raw}]\n"
+        return "  " + bound_line(f"Invalid command: {shown + ' ' if shown else ''}[{bad.raw}]") + "\n"
     path = [w.text for w in analysis.words if w.role not in (KEYWORD, FREE) and w.start <= bad.start]
-    return f"  Configuration path: [{' '.join(path)}] is not valid\n"
+    return "  " + bound_line(f"Configuration path: [{' '.join(path)}] is not valid") + "\n"
 
 
 def possible_completions(state: ShellState, text: str, completer: Completer | None = None) -> str:

@@ -1,26 +1,33 @@
-"""Interface names of the running kernel, for completing interface-typed values.
+"""Interface names of the router's kernel, for completing interface-typed values.
 
-pyroute2 costs about 140 ms to import, so it is imported on the first completion that
-needs interface names (never at start-up) and the answer is kept for a few seconds.
-When pyroute2 is missing or netlink fails, /sys/class/net is read instead.
+Read through the same netlink opener as the operational views (nos_shell/live/netlink.py):
+the router's own network namespace (the target's ``netns`` or exec prefix), and safe in a
+thread that runs an event loop (the shell and the SSH server complete there). pyroute2
+costs about 140 ms to import, so it is imported on the first completion that needs
+interface names (never at start-up) and the answer is kept for a few seconds per
+namespace. When pyroute2 is missing or netlink fails, /sys/class/net is read instead (for
+this process's own namespace only; a router namespace that cannot be read offers nothing).
 """
 from __future__ import annotations
 
 import os
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..apply.target import Target
 
 TTL = 5.0
 
 _lock = threading.Lock()
-_cache: tuple[float, tuple[str, ...]] | None = None
+_cache: dict[str | None, tuple[float, tuple[str, ...]]] = {}
 
 
-def _from_netlink() -> list[str]:
-    from pyroute2 import IPRoute
+def _from_netlink(target: "Target | None" = None) -> list[str]:
+    from ..live.netlink import read
 
-    with IPRoute() as ipr:
-        return [link.get_attr("IFLA_IFNAME") for link in ipr.get_links()]
+    return read(target, lambda nl: [link.get_attr("IFLA_IFNAME") for link in nl.get_links()])
 
 
 def _from_sysfs() -> list[str]:
@@ -30,23 +37,26 @@ def _from_sysfs() -> list[str]:
         return []
 
 
-def kernel_interfaces(now: float | None = None) -> tuple[str, ...]:
-    """Names of the kernel's network interfaces, sorted; cached for TTL seconds."""
-    global _cache
+def kernel_interfaces(now: float | None = None, target: "Target | None" = None) -> tuple[str, ...]:
+    """Names of the network interfaces in ``target``'s namespace (None: this process's),
+    sorted; cached for TTL seconds."""
+    from ..live.netlink import namespace
+
+    where = namespace(target)
     now = time.monotonic() if now is None else now
     with _lock:
-        if _cache is not None and now - _cache[0] < TTL:
-            return _cache[1]
+        cached = _cache.get(where)
+        if cached is not None and now - cached[0] < TTL:
+            return cached[1]
         try:
-            names = _from_netlink()
+            names = _from_netlink(target)
         except Exception:  # noqa: BLE001 - no pyroute2, no netlink: fall back to sysfs
-            names = _from_sysfs()
-        _cache = (now, tuple(sorted(n for n in names if n)))
-        return _cache[1]
+            names = _from_sysfs() if where is None else []
+        _cache[where] = (now, tuple(sorted(n for n in names if n)))
+        return _cache[where][1]
 
 
 def forget() -> None:
     """Drop the cached names (tests)."""
-    global _cache
     with _lock:
-        _cache = None
+        _cache.clear()

@@ -77,12 +77,13 @@ class ShellState:
         return list(node.values) if node is not None and node.values else []
 
     def configured_interfaces(self) -> list[str]:
-        """Interface names in the working tree (`interfaces KIND NAME`)."""
-        names: list[str] = []
-        for kind in self.tree_keys(("interfaces",)):
-            if kind != "vlan":
-                names += self.tree_keys(("interfaces", kind))
-        return names
+        """Link names of the interfaces in the working tree, as the backends name them
+        (backends/ifmodel.py: `eth0`, `eth0.100` for a vif, `eth1.200` for `interfaces vlan`)."""
+        from ..backends import ifmodel
+
+        with self._lock:
+            tree = self.session.working
+        return list(dict.fromkeys(iface.name for iface in ifmodel.interfaces(tree)))
 
     def revisions(self) -> list["Revision"]:
         """The commit log, newest first (cached per command and for a few seconds)."""
