@@ -21,7 +21,8 @@ from ..streams import Stream
 
 #: chunks read ahead of what the client has taken
 WINDOW = 8
-#: bytes typed while a command runs that are kept for the next prompt; more is dropped
+#: input read ahead of the session (typed while a command runs, or sent faster than it is
+#: handled); past this the channel is not read, so SSH flow control holds the client back
 MAX_HELD_INPUT = 1 << 20
 
 _END = object()
@@ -101,6 +102,7 @@ class ChannelInput:
         self.busy = False
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._held = 0
+        self._drained = asyncio.Event()     # set when the held input fell below the limit
         self._task = asyncio.ensure_future(self._read())
 
     async def get(self) -> bytes | None:
@@ -108,6 +110,8 @@ class ChannelInput:
         data = await self.queue.get()
         if data:
             self._held -= len(data)
+            if self._held <= MAX_HELD_INPUT:
+                self._drained.set()
         return data
 
     def close(self) -> None:
@@ -137,10 +141,13 @@ class ChannelInput:
                 data = data.replace(b"\x03", b"")
             if not data:
                 continue
-            if self._held + len(data) > MAX_HELD_INPUT:
-                continue            # typed far ahead of a running command: dropped
             self._held += len(data)
             self.queue.put_nowait(data)
+            while self._held > MAX_HELD_INPUT:
+                # far ahead of the session: stop reading until it catches up, so SSH flow
+                # control holds the client back (dropping input could lose a line's end)
+                self._drained.clear()
+                await self._drained.wait()
         # end of input is not the end of the session (`echo cmd | ssh HOST`); the channel
         # closing is: a command still running is stopped
         with contextlib.suppress(Exception):
