@@ -647,6 +647,9 @@ class Session:
         number, count = int(command.words[0]), len(self.store.revisions())
         if not 0 < number < count:
             raise NosError(f"Invalid revision number {number}: must be 0 < rev < {count}")
+        # the whole candidate is replaced: its base is the running configuration as it is
+        # now, so the commit makes revision N effective even after other sessions committed
+        self._follow_running()
         self.candidate = self.store.revision(number)
         return (f"Revision {number} loaded into the candidate configuration.\n"
                 "Use 'compare' to review and 'commit' to make it effective.\n")
@@ -707,6 +710,7 @@ class Session:
                            "Use 'commit' or 'discard' first.")
         name = command.words[0]
         tree, warnings = self._read_config_file(name, bool(command.opts.get("ignore_unknown")))
+        self._follow_running()      # a replacement: of the running configuration as it is now
         self.candidate = tree
         return self._loaded(name, warnings, "Load")
 

@@ -1,0 +1,51 @@
+"""Holes found by attacking concurrent sessions after issue 8 (in-process sessions on one
+root; each test failed before its fix)."""
+from __future__ import annotations
+
+from nos_shell.session import Session
+from nos_shell.store import Store
+
+
+def conf(root, user: str) -> Session:
+    session = Session(root, user=user, apply=False)
+    assert session.run("configure").ok
+    return session
+
+
+def ok(session: Session, *lines: str) -> str:
+    out = ""
+    for line in lines:
+        result = session.run(line)
+        assert result.ok, (line, result.output)
+        out += result.output
+    return out
+
+
+def test_rollback_in_a_stale_session_makes_that_revision_effective(tmp_path):
+    """`rollback 1` to the revision a stale session started from was a silent no-op: the
+    candidate equalled the session's base, so `commit` carried "no change" onto bob's
+    commit and answered `No configuration changes to commit`."""
+    alice = conf(tmp_path, "alice")
+    ok(alice, "set system host-name one", "commit")
+    carol = conf(tmp_path, "carol")            # starts from the revision with `one`
+    bob = conf(tmp_path, "bob")
+    ok(bob, "set system host-name two", "set system domain-name example.com", "commit")
+    ok(carol, "rollback 1")                    # revision 1 is now the one with `one`
+    assert "host-name" in ok(carol, "compare")
+    assert "No configuration changes" not in ok(carol, "commit")
+    running = Store(tmp_path).running()
+    assert running.value("system", "host-name") == "one"
+    assert running.value("system", "domain-name") is None
+
+
+def test_load_in_a_stale_session_replaces_the_running_configuration(tmp_path):
+    """`load` replaces the configuration; in a session that another commit made stale it
+    committed nothing (the file equalled the session's base)."""
+    alice = conf(tmp_path, "alice")
+    ok(alice, f"save {tmp_path / 'before.boot'}")
+    bob = conf(tmp_path, "bob")
+    ok(bob, "set system domain-name example.com", "commit")
+    ok(alice, f"load {tmp_path / 'before.boot'}")
+    assert "domain-name" in ok(alice, "compare")
+    ok(alice, "commit")
+    assert Store(tmp_path).running().value("system", "domain-name") is None
