@@ -49,3 +49,29 @@ def test_load_in_a_stale_session_replaces_the_running_configuration(tmp_path):
     assert "domain-name" in ok(alice, "compare")
     ok(alice, "commit")
     assert Store(tmp_path).running().value("system", "domain-name") is None
+
+
+def test_reordering_the_values_of_a_multi_value_leaf_survives_another_commit(tmp_path):
+    """Name servers are tried in order. Putting them in another order (delete one, set it
+    again) was lost when another session had committed meanwhile: values were compared as
+    a set, so `commit` said `No configuration changes to commit`."""
+    alice = conf(tmp_path, "alice")
+    ok(alice, "set system name-server 192.0.2.1", "set system name-server 192.0.2.2", "commit")
+    bob = conf(tmp_path, "bob")
+    ok(alice, "delete system name-server 192.0.2.1", "set system name-server 192.0.2.1")
+    ok(bob, "set system name-server 192.0.2.3", "commit")
+    assert "No configuration changes" not in ok(alice, "commit")
+    servers = Store(tmp_path).running().node("system", "name-server").values
+    assert servers == ["192.0.2.2", "192.0.2.1", "192.0.2.3"]
+
+
+def test_two_different_reorderings_of_one_leaf_conflict(tmp_path):
+    alice = conf(tmp_path, "alice")
+    ok(alice, *(f"set system name-server 192.0.2.{n}" for n in (1, 2, 3)), "commit")
+    bob = conf(tmp_path, "bob")
+    ok(alice, "delete system name-server 192.0.2.1", "set system name-server 192.0.2.1")
+    ok(bob, "delete system name-server 192.0.2.2", "set system name-server 192.0.2.2", "commit")
+    result = alice.run("commit")
+    assert not result.ok and "[ system name-server ]" in result.output
+    assert Store(tmp_path).running().node("system", "name-server").values == \
+        ["192.0.2.1", "192.0.2.3", "192.0.2.2"]

@@ -10,7 +10,9 @@ Changes are compared as *facts*, one per:
 - real node (a leaf, a tag entry such as `interfaces ethernet eth0`, a presence
   container), holding the leaf's value when it is a single-value leaf;
 - value of a multi-value leaf (`system name-server 192.0.2.1`);
-- comment of any node.
+- comment of any node;
+- order of a multi-value leaf's values, when one side put the values it kept in another
+  order (both sides reordering differently conflict).
 
 Tag nodes (`interfaces ethernet`) and ordinary containers exist only through what they
 hold, so they are no facts of their own: deleting the last server under `service ntp`
@@ -131,10 +133,17 @@ def conflicts(mine: dict[Key, tuple[object, object]], theirs: dict[Key, tuple[ob
 def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     """Apply the changes base -> mine onto theirs. Conflicting changes are left out and
     reported; ``base``, ``mine`` and ``theirs`` are not modified."""
-    base_facts = facts(base)
-    my_changes = changes(base_facts, facts(mine))
+    base_facts, my_facts = facts(base), facts(mine)
+    my_changes = changes(base_facts, my_facts)
     their_changes = changes(base_facts, facts(theirs))
     clash = conflicts(my_changes, their_changes)
+    # the order of a multi-value leaf's values is a change of its own (name servers are
+    # tried in order): one per leaf whose existing values mine put in another order
+    reordered = [key[0] for key, fact in my_facts.items()
+                 if fact.multi and _reordered(base, mine, key[0])]
+    for path in reordered:
+        if _reordered(base, theirs, path) and _values(theirs, path) != _values(mine, path):
+            clash.add((path, NODE, ""))
     result = theirs.copy()
     keep = {k: v for k, v in my_changes.items() if k not in clash}
     # removals first (deepest first), then additions (shallowest first)
@@ -146,7 +155,23 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
 
     for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
+    for path in reordered:
+        node = _walk_to(result, path, False)
+        if (path, NODE, "") not in clash and node is not None and node.values:
+            order = _values(mine, path)
+            node.values.sort(key=lambda v: order.index(v) if v in order else len(order))
     return Rebased(result, sorted({key[0] for key in clash}))
+
+
+def _values(tree: ConfigTree, path: tuple[str, ...]) -> list[str]:
+    node = tree.node(*path)
+    return list(node.values or ()) if node is not None else []
+
+
+def _reordered(base: ConfigTree, other: ConfigTree, path: tuple[str, ...]) -> bool:
+    """True when ``other`` holds the values ``base`` also holds at ``path`` in another order."""
+    before, after = _values(base, path), _values(other, path)
+    return [v for v in before if v in after] != [v for v in after if v in before]
 
 
 def _depth(key: Key) -> tuple:
