@@ -1,0 +1,61 @@
+"""Damaged state files (found by attacking issue 8's journal): one clear message naming the
+file, no traceback, nothing outside the root touched. Real `nos-shell` processes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nos_shell import journal
+from nos_shell.session import Session
+
+GOOD_TEXT = "system {\n    host-name \"x\"\n}\n"
+
+
+def nos(root, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("content", [
+    '{"running": null, "new": "", "changed": [], "removed": {}}',         # raised TypeError
+    '{"running": null, "new": "", "reloading": "nftables"}',
+    '{"running": null, "new": "", "everything": "no"}',
+    '{"running": 3, "new": ""}',
+    '[]',
+    '"text"',
+])
+def test_a_journal_of_the_wrong_shape_stops_every_start_with_one_message(tmp_path, content):
+    assert Session(tmp_path, apply=False).running
+    (tmp_path / journal.JOURNAL).write_text(content)
+    result = nos(tmp_path, "-c", "show configuration commands")
+    assert result.returncode == 1
+    assert "journal.json is damaged" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert (tmp_path / journal.JOURNAL).read_text() == content       # kept for the operator
+
+
+def test_a_journal_naming_files_outside_the_root_is_refused(tmp_path):
+    """Recovery writes, removes and sweeps the files the journal names: a name leading out
+    of the root (`../`) or an absolute one is damage, not an instruction."""
+    root = tmp_path / "root"
+    assert Session(root, apply=False).running
+    outside = tmp_path / "etc"
+    outside.mkdir()
+    leftover = outside / ".passwd.abcd1234.tmp"
+    leftover.write_text("not nos-shell's")
+    for name in ("../etc/passwd", "/etc/passwd"):
+        (root / journal.JOURNAL).write_text(
+            json.dumps({"running": None, "new": GOOD_TEXT, "removed": {name: "networkd"}}))
+        result = nos(root, "-c", "show configuration commands")
+        assert result.returncode == 1 and "outside the root" in result.stderr, result.stderr
+        assert leftover.exists()
+
+
+def test_a_journal_that_is_not_a_file_is_reported(tmp_path):
+    assert Session(tmp_path, apply=False).running
+    (tmp_path / journal.JOURNAL).mkdir()
+    result = nos(tmp_path, "-c", "show version")
+    assert result.returncode == 1
+    assert "journal.json is damaged" in result.stderr and "Traceback" not in result.stderr, result.stderr
