@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import fcntl
 import json
+import math
 import os
 import subprocess
 import sys
@@ -77,7 +78,7 @@ def pending(root: Path) -> Pending | None:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DamagedRecord(f"{path}: damaged commit-confirm record ({type(exc).__name__}: {exc})") from None
-    if record.deadline != record.deadline:          # NaN would never fall due
+    if not math.isfinite(record.deadline):          # NaN or Infinity would never fall due
         raise DamagedRecord(f"{path}: damaged commit-confirm record (deadline is not a time)")
     return record
 

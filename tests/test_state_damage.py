@@ -59,3 +59,16 @@ def test_a_journal_that_is_not_a_file_is_reported(tmp_path):
     result = nos(tmp_path, "-c", "show version")
     assert result.returncode == 1
     assert "journal.json is damaged" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_commit_confirm_record_that_never_falls_due_is_set_aside(tmp_path):
+    """JSON's Infinity as the deadline was accepted: the revert never happened and nothing
+    said so. It is damage like NaN: moved aside and reported."""
+    from nos_shell import confirm
+
+    assert Session(tmp_path, apply=False).running
+    (tmp_path / confirm.PENDING).write_text('{"deadline": Infinity, "revert_to": 1, "serial": 2, "user": "x"}')
+    result = nos(tmp_path, "-c", "show version")
+    assert "damaged commit-confirm record" in result.stdout + result.stderr, result
+    assert (tmp_path / confirm.DAMAGED).exists() and not (tmp_path / confirm.PENDING).exists()
+
