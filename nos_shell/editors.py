@@ -159,7 +159,7 @@ def _read(path: Path) -> Editor | None:
     for _ in range(5):
         try:
             handle = open(path, "rb")
-        except FileNotFoundError:
+        except OSError:             # gone meanwhile, or not a file: no session's entry
             return None
         with handle:
             try:

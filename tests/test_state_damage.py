@@ -72,3 +72,15 @@ def test_a_commit_confirm_record_that_never_falls_due_is_set_aside(tmp_path):
     assert "damaged commit-confirm record" in result.stdout + result.stderr, result
     assert (tmp_path / confirm.DAMAGED).exists() and not (tmp_path / confirm.PENDING).exists()
 
+
+def test_a_folder_in_the_sessions_registry_is_no_session(tmp_path):
+    """A directory named like an entry in sessions/ made `show configuration sessions` and
+    `configure exclusive` an internal error."""
+    from nos_shell import editors
+
+    assert Session(tmp_path, apply=False).running
+    (tmp_path / editors.DIRECTORY / "x.json").mkdir(parents=True)
+    result = nos(tmp_path, "-c", "show configuration sessions")
+    assert result.returncode == 0 and "Internal error" not in result.stdout + result.stderr, result
+    session = Session(tmp_path, apply=False)
+    assert session.run("configure exclusive").ok
