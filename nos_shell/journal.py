@@ -196,7 +196,8 @@ def resolve(store: Store) -> list[str]:
     owned_before = files.owned(root)
     wanted = compile_by_backend(running)
     change = files.plan(root, wanted)
-    files.write(root, wanted, change)
+    if change or owned_before != {rel: b for b, fs in wanted.items() for rel in fs}:
+        files.write(root, wanted, change)     # (nothing to write on a full disk: no write)
     swept = _sweep(root, [*owned_before, *journaled, *(p for f in wanted.values() for p in f)])
 
     if forward:
