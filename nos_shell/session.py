@@ -513,7 +513,7 @@ class Session:
             snapshot = candidate.copy()
             # commit-confirm: the revert is on disk before anything is applied (a crash from
             # here on still reverts); put back as it was if the commit fails
-            arming = self._arm_confirm(confirm_minutes) if confirm_minutes is not None else None
+            arming = self._arm_confirm(confirm_minutes, snapshot) if confirm_minutes is not None else None
             try:
                 if self.store.deferring:      # a command file: applied once, at its end
                     notes, revision = [], self.store.commit(snapshot, user=self.user, via=self.via,
@@ -531,11 +531,12 @@ class Session:
                 confirmed += arming.finish(revision.serial)
         return "".join(note + "\n" for note in notes) + confirmed
 
-    def _arm_confirm(self, minutes: int) -> Arming:
-        """Record a commit-confirm's revert (under the lock, before anything is applied)."""
+    def _arm_confirm(self, minutes: int, tree: ConfigTree) -> Arming:
+        """Record a commit-confirm's revert of committing ``tree`` (under the lock, before
+        anything is applied)."""
         from . import confirm
 
-        return confirm.begin(self.store, minutes, self.user)
+        return confirm.begin(self.store, minutes, self.user, tree)
 
     def _extend_confirm(self, minutes: int) -> str:
         """`commit-confirm` with nothing to commit: move a pending deadline."""

@@ -1,0 +1,52 @@
+"""commit-confirm attacked after issue 8 (real `nos-shell` processes): a commit-confirm
+killed before its revision was archived must not later revert somebody else's commit."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from confirm_lab import kill_timers, move_deadline, running
+from nos_shell import confirm
+from nos_shell.store import Store
+
+
+def nos(root: Path, *args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=120, input=stdin,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "root"
+    yield path
+    kill_timers(path)
+
+
+def test_a_commit_confirm_killed_before_its_archive_never_reverts_a_later_commit(root, tmp_path):
+    """The record names the unconfirmed commit by the archive serial it *would* get. Killed
+    before the archive, that serial went to the next commit, here a command file's (which
+    does not confirm anything): at the deadline the file's committed change was reverted."""
+    base = tmp_path / "base"
+    base.write_text("configure\nset interfaces ethernet eth0 address 192.0.2.1/24\ncommit\nexit\n")
+    assert nos(root, "-f", str(base)).returncode == 0
+    killed = nos(root, stdin="configure\nset system host-name unconfirmed\ncommit-confirm 5\n",
+                 env={"NOS_SHELL_FAULT": "rename:2"})     # the record is on disk, the archive not
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (root / confirm.PENDING).exists() and len(Store(root).revisions()) == 2
+    script = tmp_path / "script"
+    script.write_text("configure\nset system domain-name example.com\ncommit\nexit\n")
+    done = nos(root, "-f", str(script))
+    assert done.returncode == 0, done.stderr
+    move_deadline(root, -60)
+    later = nos(root, "-c", "show system commit")
+    assert later.returncode == 0, later.stderr
+    assert running(root).value("system", "domain-name") == "example.com", later.stdout
+    assert "never completed" in later.stdout
+    assert not (root / confirm.PENDING).exists()
