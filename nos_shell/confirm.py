@@ -178,6 +178,9 @@ def begin(store: Store, minutes: int, user: str, tree: ConfigTree | None = None)
                      previous.revert_to if previous else newest, newest + 1, user,
                      digest(tree) if tree is not None else "")
     write(store.root, record)
+    # the timer runs from here on: a process killed before `finish` still reverts on time
+    # (a commit that fails removes the record, and the timer then ends by itself)
+    ensure_timer(store.root)
     return Arming(store, minutes, previous, record)
 
 

@@ -50,3 +50,30 @@ def test_a_commit_confirm_killed_before_its_archive_never_reverts_a_later_commit
     assert running(root).value("system", "domain-name") == "example.com", later.stdout
     assert "never completed" in later.stdout
     assert not (root / confirm.PENDING).exists()
+
+
+def test_a_commit_confirm_killed_after_its_archive_reverts_with_nobody_typing(root, tmp_path):
+    """The timer process was started only after the commit: a shell killed between the
+    archive and that point left the unconfirmed commit in force, with no timer, until
+    somebody happened to type a command (issue 8's item 5, in a narrower window)."""
+    from confirm_lab import timer_pids, wait_for
+
+    base = tmp_path / "base"
+    base.write_text("configure\nset interfaces ethernet eth0 address 192.0.2.1/24\ncommit\nexit\n")
+    lines = "configure\nset system host-name unconfirmed\ncommit-confirm 5\n"
+    probe, log = tmp_path / "probe", tmp_path / "steps"
+    assert nos(probe, "-f", str(base)).returncode == 0
+    assert nos(probe, stdin=lines, env={"NOS_SHELL_FAULT_LOG": str(log)}).returncode == 0
+    kill_timers(probe)
+    steps = log.read_text().split()
+    # the last steps: the journal's removal (one folder fsync), then the record's final
+    # write (fsync, rename, fsync): kill just before that write
+    assert steps[-4:] == ["fsync", "fsync", "rename", "fsync"], steps
+    assert nos(root, "-f", str(base)).returncode == 0
+    killed = nos(root, stdin=lines, env={"NOS_SHELL_FAULT": str(len(steps) - 3)})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert running(root).value("system", "host-name") == "unconfirmed"     # archived
+    assert timer_pids(root), "no timer process waits for the deadline"
+    move_deadline(root, -60)
+    wait_for(lambda: running(root).value("system", "host-name") != "unconfirmed", 60, "the revert")
+    assert not (root / confirm.PENDING).exists()
