@@ -628,7 +628,16 @@ class Session:
     def _do_confirm(self, command: Command) -> str:
         from . import confirm
 
-        return "Reload timer stopped\n" if confirm.disarm(self.store.root) else "No confirm pending\n"
+        # under the commit lock: a revert the timer has begun finishes first, and then
+        # there is nothing left to confirm (never "stopped" with the revert still coming)
+        with self.store.locked():
+            stopped = confirm.disarm(self.store.root)
+        if stopped:
+            return "Reload timer stopped\n"
+        newest = self.store.revisions()[0]
+        if newest.via == "commit-confirm":
+            return f"No confirm pending: the commit was reverted at {newest.time}\n"
+        return "No confirm pending\n"
 
     def apply_tree(self, old: ConfigTree, new: ConfigTree) -> list[str]:
         """Apply ``new`` over ``old`` on this session's target (no verify, no archive), as a

@@ -77,3 +77,65 @@ def test_a_commit_confirm_killed_after_its_archive_reverts_with_nobody_typing(ro
     move_deadline(root, -60)
     wait_for(lambda: running(root).value("system", "host-name") != "unconfirmed", 60, "the revert")
     assert not (root / confirm.PENDING).exists()
+
+
+WAITING_STUB = r"""
+import json, os, sys, time
+log, hang = os.environ["STUB_LOG"], os.environ["STUB_HANG"]
+argv = sys.argv[1:]
+with open(log, "a") as out:
+    out.write(json.dumps(argv) + "\n")
+if argv[:2] == ["nft", "-f"] and os.path.exists(hang):
+    with open(log, "a") as out:
+        out.write(json.dumps(["hanging"]) + "\n")
+    while os.path.exists(hang):
+        time.sleep(0.05)
+if argv[:3] == ["ip", "-j", "link"]:
+    print("[]")
+"""
+
+
+def test_confirm_during_a_revert_never_claims_to_have_stopped_it(root, tmp_path, monkeypatch):
+    """`confirm` removed the record without the commit lock. Typed while the timer was
+    reverting (it had found the deadline passed a moment before), it answered `Reload timer
+    stopped` and the revert then completed: told confirmed, the operator got the old
+    configuration. Here the revert hangs in `nft -f` (a stub), and the moment just before
+    the deadline is reproduced by moving the deadline while it hangs."""
+    import threading
+
+    import tomli_w
+
+    from confirm_lab import wait_for
+    from nos_shell.session import Session
+
+    stub, log, hang = tmp_path / "stub.py", tmp_path / "commands.log", tmp_path / "hang"
+    stub.write_text(WAITING_STUB)
+    settings = root / "etc/nos-shell/apply.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(tomli_w.dumps({"live": True, "exec-prefix": [sys.executable, str(stub)]}))
+    monkeypatch.setenv("STUB_LOG", str(log))          # the timer process inherits them
+    monkeypatch.setenv("STUB_HANG", str(hang))
+    admin = Session(root)
+    for line in ("configure", "set interfaces ethernet eth0 address 203.0.113.1/24",
+                 "set nat source rule 100 outbound-interface name eth0",
+                 "set nat source rule 100 translation address masquerade", "commit",
+                 "delete nat", "commit-confirm 5"):
+        assert admin.run(line).ok, line
+    other = Session(root)
+    assert other.run("configure").ok
+    hang.touch()
+    move_deadline(root, -60)
+    wait_for(lambda: log.exists() and '["hanging"]' in log.read_text(), 60, "the revert to reach nft -f")
+    move_deadline(root, 600)
+    answer: list[str] = []
+    worker = threading.Thread(target=lambda: answer.append(other.run("confirm").output))
+    worker.start()
+    worker.join(5)          # a wait, not an assertion: before the fix it answered at once
+    hang.unlink()
+    worker.join(120)
+    assert answer and not worker.is_alive()
+    with Store(root).locked():      # the timer holds the lock until its revert is over
+        pass
+    reverted = running(root).exists("nat")
+    assert reverted == ("No confirm pending" in answer[0]), (answer, reverted)
+    assert not (root / confirm.PENDING).exists()
