@@ -75,3 +75,20 @@ def test_two_different_reorderings_of_one_leaf_conflict(tmp_path):
     assert not result.ok and "[ system name-server ]" in result.output
     assert Store(tmp_path).running().node("system", "name-server").values == \
         ["192.0.2.1", "192.0.2.3", "192.0.2.2"]
+
+
+def test_update_keeps_the_other_commit_whole_where_it_conflicts(tmp_path):
+    """alice deletes an interface while bob comments on its address. At the conflicting
+    paths `update` carried half of alice's change (the address value removed, bob's
+    comment kept): a leaf with a comment and no value, which `compare` showed as a change
+    and `commit` refused as "cannot be archived"."""
+    alice = conf(tmp_path, "alice")
+    ok(alice, "set interfaces dummy dum0 address 198.51.100.1/32", "commit")
+    bob = conf(tmp_path, "bob")
+    ok(alice, "delete interfaces dummy dum0")
+    ok(bob, 'comment interfaces dummy dum0 address "keep this"', "commit")
+    assert not alice.run("commit").ok
+    assert "[ interfaces dummy dum0 ]" in ok(alice, "update")
+    assert alice.candidate == Store(tmp_path).running()
+    assert ok(alice, "compare").startswith("No changes")
+    ok(alice, "commit")

@@ -145,7 +145,14 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
         if _reordered(base, theirs, path) and _values(theirs, path) != _values(mine, path):
             clash.add((path, NODE, ""))
     result = theirs.copy()
-    keep = {k: v for k, v in my_changes.items() if k not in clash}
+    # at a conflicting path theirs stands whole: none of my changes there or below it is
+    # carried (a value or comment of mine alone would leave half a node)
+    clashing = {key[0] for key in clash}
+
+    def at_clash(path: tuple[str, ...]) -> bool:
+        return any(path[:n] in clashing for n in range(1, len(path) + 1))
+
+    keep = {k: v for k, v in my_changes.items() if k not in clash and not at_clash(k[0])}
     # removals first (deepest first), then additions (shallowest first)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
         _remove(result, key)
@@ -157,7 +164,7 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
     for path in reordered:
         node = _walk_to(result, path, False)
-        if (path, NODE, "") not in clash and node is not None and node.values:
+        if not at_clash(path) and node is not None and node.values:
             order = _values(mine, path)
             node.values.sort(key=lambda v: order.index(v) if v in order else len(order))
     return Rebased(result, sorted({key[0] for key in clash}))
