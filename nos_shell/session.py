@@ -607,7 +607,7 @@ class Session:
         try:
             return transaction.commit(self.store, self._target(), old, new, self.user, via or self.via, comment)
         except CommitError as exc:
-            raise CommitError(*exc.lines, "Commit failed") from None
+            raise _failed(exc) from None
 
     def verify(self, tree: ConfigTree) -> list:
         """Every problem the registered verifiers find (each returns Problems)."""
@@ -649,7 +649,7 @@ class Session:
         try:
             return transaction.run(self.store, self._target(), old, new, lambda: None)[1]
         except CommitError as exc:
-            raise CommitError(*exc.lines, "Commit failed") from None
+            raise _failed(exc) from None
 
     def _do_rollback(self, command: Command) -> str:
         if not command.words:
@@ -747,6 +747,12 @@ class Session:
         return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + f"{verb} complete. Use 'commit' to make changes effective.\n")
+
+
+def _failed(exc: CommitError) -> CommitError:
+    """``exc`` ending with one `Commit failed` line (some errors carry it already)."""
+    lines = list(exc.lines)
+    return CommitError(*lines, *([] if lines and lines[-1] == "Commit failed" else ["Commit failed"]))
 
 
 def _others_warning(others: list) -> str:

@@ -92,3 +92,15 @@ def test_update_keeps_the_other_commit_whole_where_it_conflicts(tmp_path):
     assert alice.candidate == Store(tmp_path).running()
     assert ok(alice, "compare").startswith("No changes")
     ok(alice, "commit")
+
+
+def test_a_commit_that_cannot_be_archived_says_commit_failed_once(tmp_path):
+    """The archive check's error already ends with `Commit failed`; the commit added a
+    second one. (A leaf left with a comment and no value, as `update` once made.)"""
+    alice = conf(tmp_path, "alice")
+    ok(alice, "set interfaces dummy dum0 address 198.51.100.1/32", "commit",
+       'comment interfaces dummy dum0 address "half"')
+    alice.candidate.node("interfaces", "dummy", "dum0", "address").values = []
+    result = alice.run("commit")
+    assert not result.ok and "cannot be archived" in result.output
+    assert result.output.count("Commit failed") == 1, result.output
