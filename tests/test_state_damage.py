@@ -84,3 +84,27 @@ def test_a_folder_in_the_sessions_registry_is_no_session(tmp_path):
     assert result.returncode == 0 and "Internal error" not in result.stdout + result.stderr, result
     session = Session(tmp_path, apply=False)
     assert session.run("configure exclusive").ok
+
+
+def test_a_manifest_naming_files_outside_the_root_removes_nothing_there(tmp_path):
+    """A commit removes the generated files the manifest names and the configuration no
+    longer wants: an entry `../victim` or an absolute path deleted that file outside the
+    root. Such a manifest is damage: the commit fails with one message, the file stays."""
+    from nos_shell.apply.files import MANIFEST
+
+    root = tmp_path / "root"
+    script = tmp_path / "commit"
+    script.write_text("configure\nset interfaces ethernet eth0 address 192.0.2.1/24\ncommit\nexit\n")
+    assert nos(root, "-f", str(script)).returncode == 0
+    victim = tmp_path / "victim"
+    victim.write_text("not nos-shell's")
+    manifest = json.loads((root / MANIFEST).read_text())
+    clean = json.dumps(manifest)
+    script.write_text("configure\nset system host-name other\ncommit\nexit\n")
+    for name in ("../victim", str(victim)):
+        (root / MANIFEST).write_text(json.dumps({"files": {**manifest["files"], name: "networkd"}}))
+        result = nos(root, "-f", str(script))
+        assert result.returncode == 1 and "manifest.json is damaged" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and victim.exists()
+    (root / MANIFEST).write_text(clean)
+    assert nos(root, "-f", str(script)).returncode == 0
