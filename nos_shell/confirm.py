@@ -247,7 +247,16 @@ def _revert(session: Session, record: Pending) -> list[str]:
     below = revisions.index(back) + 1
     comment = (f"commit-confirm of {_named(revisions[0])} (next revision below) not confirmed: "
                f"back to the configuration of {_named(back)} ({below} revisions below)")
+    unconfirmed = [store.revision_by_serial(r.serial) for r in revisions
+                   if record.revert_to < r.serial <= record.serial]
     session.transact(running, previous, comment)
+    # `save` after the unconfirmed commit put it where the next boot loads it from: it goes
+    # back too, or the revert would be undone by the next reboot
+    saved = store.saved()
+    if saved is not None and any(saved == tree for tree in unconfirmed if tree is not None):
+        store.save(previous)
+        return [comment, "commit-confirm: the saved configuration held the unconfirmed commit; "
+                         "it was put back as well"]
     return [comment]
 
 

@@ -139,3 +139,24 @@ def test_confirm_during_a_revert_never_claims_to_have_stopped_it(root, tmp_path,
     reverted = running(root).exists("nat")
     assert reverted == ("No confirm pending" in answer[0]), (answer, reverted)
     assert not (root / confirm.PENDING).exists()
+
+
+def test_a_saved_unconfirmed_commit_does_not_come_back_at_the_next_boot(root):
+    """`save` after `commit-confirm` wrote the unconfirmed configuration to config.boot.
+    The revert put the running configuration back but not the saved one, so the next
+    `nos-shell boot` loaded the unconfirmed SSH port again: locked out after a reboot."""
+    from nos_shell.session import Session
+
+    admin = Session(root)
+    for line in ("configure", "set service ssh port 2222", "commit", "save",
+                 "delete service ssh port", "set service ssh port 2223", "commit-confirm 5", "save"):
+        assert admin.run(line).ok, line
+    kill_timers(root)
+    move_deadline(root, -60)
+    result = nos(root, "boot")
+    assert result.returncode == 0, result.stderr
+    assert "not confirmed" in result.stdout and "saved configuration" in result.stdout
+    assert Store(root).saved().values("service", "ssh", "port") == ["2222"]
+    again = nos(root, "boot")               # the next reboot
+    assert again.returncode == 0, again.stderr
+    assert running(root).values("service", "ssh", "port") == ["2222"]
