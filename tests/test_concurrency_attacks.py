@@ -104,3 +104,26 @@ def test_a_commit_that_cannot_be_archived_says_commit_failed_once(tmp_path):
     result = alice.run("commit")
     assert not result.ok and "cannot be archived" in result.output
     assert result.output.count("Commit failed") == 1, result.output
+
+
+def test_compare_shows_a_new_order_of_name_servers(tmp_path):
+    """Reordering name servers changes resolv.conf, and `commit` commits it, but `compare`
+    and `compare commands` said `No changes`, and the commands they printed for a value
+    inserted before others did not give the new order (found by the random run of
+    tests/test_properties.py)."""
+    from nos_shell.api import tree_from_commands
+    from nos_shell.config.diff import compare_commands
+
+    alice = conf(tmp_path, "alice")
+    ok(alice, "set system name-server 192.0.2.1", "set system name-server 192.0.2.2", "commit",
+       "delete system name-server 192.0.2.1", "set system name-server 192.0.2.1")
+    assert "No changes" not in ok(alice, "compare")
+    commands = ok(alice, "compare commands")
+    assert commands.endswith("set system name-server '192.0.2.2'\nset system name-server '192.0.2.1'\n")
+    old = tree_from_commands("set system name-server 10.0.0.1\n")
+    new = tree_from_commands("set system name-server 10.0.0.2\nset system name-server 10.0.0.1\n")
+    tree = old.copy()
+    for line in compare_commands(old, new).splitlines():
+        verb, *words = line.replace("'", "").split()
+        getattr(tree, verb)(words)
+    assert tree == new

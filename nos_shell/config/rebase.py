@@ -11,8 +11,8 @@ Changes are compared as *facts*, one per:
   container), holding the leaf's value when it is a single-value leaf;
 - value of a multi-value leaf (`system name-server 192.0.2.1`);
 - comment of any node;
-- order of a multi-value leaf's values, when one side put the values it kept in another
-  order (both sides reordering differently conflict).
+- order of a multi-value leaf's values, when one side's order is not the base's with
+  values removed and others appended (both sides reordering differently conflict).
 
 Tag nodes (`interfaces ethernet`) and ordinary containers exist only through what they
 hold, so they are no facts of their own: deleting the last server under `service ntp`
@@ -176,9 +176,10 @@ def _values(tree: ConfigTree, path: tuple[str, ...]) -> list[str]:
 
 
 def _reordered(base: ConfigTree, other: ConfigTree, path: tuple[str, ...]) -> bool:
-    """True when ``other`` holds the values ``base`` also holds at ``path`` in another order."""
+    """True when the values of ``other`` at ``path`` are not those of ``base`` with some
+    removed and others appended (what `set` and `delete` make): another order."""
     before, after = _values(base, path), _values(other, path)
-    return [v for v in before if v in after] != [v for v in after if v in before]
+    return after != [v for v in before if v in after] + [v for v in after if v not in before]
 
 
 def _depth(key: Key) -> tuple:
