@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import fcntl
 import json
+import math
 import os
 import subprocess
 import sys
@@ -38,6 +39,7 @@ from .errors import NosError
 from .fsutil import atomic_write, fsync_dir
 
 if TYPE_CHECKING:
+    from .config.tree import ConfigTree
     from .session import Session
     from .store import Revision, Store
 
@@ -63,6 +65,9 @@ class Pending:
     revert_to: int       # archive serial of the configuration to go back to
     serial: int          # archive serial of the (newest) commit that must be confirmed
     user: str
+    # sha256 of the config.boot text of that commit: its serial is only predicted before
+    # the commit is archived, and after a crash another commit may take it ("": unknown)
+    digest: str = ""
 
 
 # -- the record on disk ---------------------------------------------------------------------
@@ -72,12 +77,12 @@ def pending(root: Path) -> Pending | None:
     try:
         data = json.loads(path.read_bytes())
         record = Pending(float(data["deadline"]), int(data["revert_to"]), int(data["serial"]),
-                         str(data["user"]))
+                         str(data["user"]), str(data.get("digest", "")))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DamagedRecord(f"{path}: damaged commit-confirm record ({type(exc).__name__}: {exc})") from None
-    if record.deadline != record.deadline:          # NaN would never fall due
+    if not math.isfinite(record.deadline):          # NaN or Infinity would never fall due
         raise DamagedRecord(f"{path}: damaged commit-confirm record (deadline is not a time)")
     return record
 
@@ -147,8 +152,18 @@ class Arming:
                        f"configuration from before the first one, {_named(back)})\n")
 
 
-def begin(store: Store, minutes: int, user: str) -> Arming:
-    """Under the commit lock, before the commit applies anything: record the revert.
+def digest(tree: ConfigTree) -> str:
+    """What identifies the unconfirmed commit's configuration in the record."""
+    import hashlib
+
+    from .config.bootfile import dump_boot
+
+    return hashlib.sha256(dump_boot(tree).encode()).hexdigest()
+
+
+def begin(store: Store, minutes: int, user: str, tree: ConfigTree | None = None) -> Arming:
+    """Under the commit lock, before the commit applies anything: record the revert of
+    committing ``tree``.
 
     With a commit-confirm already pending, the configuration to go back to stays the one
     from before it; the deadline becomes the new one."""
@@ -160,8 +175,12 @@ def begin(store: Store, minutes: int, user: str) -> Arming:
         previous = None
     newest = store.revisions()[0].serial
     record = Pending(time.time() + minutes * minute_seconds(),
-                     previous.revert_to if previous else newest, newest + 1, user)
+                     previous.revert_to if previous else newest, newest + 1, user,
+                     digest(tree) if tree is not None else "")
     write(store.root, record)
+    # the timer runs from here on: a process killed before `finish` still reverts on time
+    # (a commit that fails removes the record, and the timer then ends by itself)
+    ensure_timer(store.root)
     return Arming(store, minutes, previous, record)
 
 
@@ -209,6 +228,12 @@ def _revert(session: Session, record: Pending) -> list[str]:
     revisions = store.revisions()
     if revisions[0].serial > record.serial:
         return ["commit-confirm: already confirmed by a later commit; nothing to revert"]
+    if record.digest:
+        # the serial was predicted before the commit was archived: when that commit was cut
+        # short by a crash, a later commit (e.g. a command file's) took the number
+        unconfirmed = store.revision_by_serial(record.serial)
+        if unconfirmed is None or digest(unconfirmed) != record.digest:
+            return ["commit-confirm: the unconfirmed commit never completed; nothing to revert"]
     back = next((r for r in revisions if r.serial == record.revert_to), None)
     previous = store.revision_by_serial(record.revert_to)
     if back is None or previous is None:
@@ -222,7 +247,16 @@ def _revert(session: Session, record: Pending) -> list[str]:
     below = revisions.index(back) + 1
     comment = (f"commit-confirm of {_named(revisions[0])} (next revision below) not confirmed: "
                f"back to the configuration of {_named(back)} ({below} revisions below)")
+    unconfirmed = [store.revision_by_serial(r.serial) for r in revisions
+                   if record.revert_to < r.serial <= record.serial]
     session.transact(running, previous, comment)
+    # `save` after the unconfirmed commit put it where the next boot loads it from: it goes
+    # back too, or the revert would be undone by the next reboot
+    saved = store.saved()
+    if saved is not None and any(saved == tree for tree in unconfirmed if tree is not None):
+        store.save(previous)
+        return [comment, "commit-confirm: the saved configuration held the unconfirmed commit; "
+                         "it was put back as well"]
     return [comment]
 
 

@@ -83,13 +83,18 @@ class Presence:
             self._take_exclusive()
         self.entry = replace(self.entry, since=time.strftime("%Y-%m-%d %H:%M:%S"),
                              exclusive=exclusive, changes=False)
-        self._publish()
+        try:
+            self._publish()
+        except NosError:
+            self.leave()            # no half-entered session keeps the exclusive lock
+            raise
 
     def update(self, changes: bool) -> None:
         """Record whether the session has uncommitted changes (written only on a change)."""
         if self.active and changes != self.entry.changes:
             self.entry = replace(self.entry, changes=changes)
-            self._publish()
+            with contextlib.suppress(NosError):     # advisory: an edit never fails for it
+                self._publish()
 
     def leave(self) -> None:
         """Out of configuration mode: remove the entry and release the exclusive lock."""
@@ -110,10 +115,17 @@ class Presence:
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / f".{self.entry.ident}.tmp"
         handle = open(tmp, "wb")
-        fcntl.flock(handle, fcntl.LOCK_EX)   # a fresh file nobody else has opened
-        handle.write(json.dumps(asdict(self.entry)).encode())
-        handle.flush()
-        os.replace(tmp, self._path())
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)   # a fresh file nobody else has opened
+            handle.write(json.dumps(asdict(self.entry)).encode())
+            handle.flush()
+            os.replace(tmp, self._path())
+        except OSError as exc:                  # e.g. a full disk
+            with contextlib.suppress(OSError):
+                handle.close()                  # (its flush fails the same way)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise NosError(f"Cannot register the session in {directory}: {exc.strerror or exc}") from None
         if self._handle is not None:
             self._handle.close()
         self._handle = handle
@@ -159,7 +171,7 @@ def _read(path: Path) -> Editor | None:
     for _ in range(5):
         try:
             handle = open(path, "rb")
-        except FileNotFoundError:
+        except OSError:             # gone meanwhile, or not a file: no session's entry
             return None
         with handle:
             try:

@@ -75,12 +75,36 @@ def read(root: Path) -> Entry | None:
     path = Path(root) / JOURNAL
     try:
         data = json.loads(path.read_text())
-        return Entry(**{k: data[k] for k in Entry.__dataclass_fields__ if k in data})
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        entry = Entry(**{k: data[k] for k in Entry.__dataclass_fields__ if k in data})
+        _check(entry)
+        return entry
     except FileNotFoundError:
         return None
-    except (ValueError, TypeError) as exc:
-        raise NosError(f"{path} is damaged ({exc}); move it away to continue "
+    except (OSError, ValueError, TypeError) as exc:
+        raise NosError(f"{path} is damaged ({type(exc).__name__}: {exc}); move it away to continue "
                        "(then commit again to bring the generated files in line)") from None
+
+
+def _check(entry: Entry) -> None:
+    """ValueError unless every field has its type and every file is a plain relative path
+    (recovery writes, removes and reloads what the journal names)."""
+    if not (entry.running is None or isinstance(entry.running, str)) or not isinstance(entry.new, str):
+        raise ValueError("'running' and 'new' must be text")
+    for name in ("changed", "removed"):
+        files = getattr(entry, name)
+        if not isinstance(files, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise ValueError(f"'{name}' must map file names to backends")
+        for rel in files:
+            parts = PurePosixPath(rel).parts
+            if not parts or rel.startswith("/") or ".." in parts:
+                raise ValueError(f"'{name}' names a file outside the root: {rel[:100]!r}")
+    if not isinstance(entry.reloading, list) or not all(isinstance(b, str) for b in entry.reloading):
+        raise ValueError("'reloading' must be a list of backends")
+    if not isinstance(entry.everything, bool):
+        raise ValueError("'everything' must be true or false")
 
 
 class Writer:
@@ -172,7 +196,8 @@ def resolve(store: Store) -> list[str]:
     owned_before = files.owned(root)
     wanted = compile_by_backend(running)
     change = files.plan(root, wanted)
-    files.write(root, wanted, change)
+    if change or owned_before != {rel: b for b, fs in wanted.items() for rel in fs}:
+        files.write(root, wanted, change)     # (nothing to write on a full disk: no write)
     swept = _sweep(root, [*owned_before, *journaled, *(p for f in wanted.values() for p in f)])
 
     if forward:

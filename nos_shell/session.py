@@ -530,7 +530,7 @@ class Session:
             snapshot = candidate.copy()
             # commit-confirm: the revert is on disk before anything is applied (a crash from
             # here on still reverts); put back as it was if the commit fails
-            arming = self._arm_confirm(confirm_minutes) if confirm_minutes is not None else None
+            arming = self._arm_confirm(confirm_minutes, snapshot) if confirm_minutes is not None else None
             try:
                 if self.store.deferring:      # a command file: applied once, at its end
                     notes, revision = [], self.store.commit(snapshot, user=self.user, via=self.via,
@@ -548,11 +548,12 @@ class Session:
                 confirmed += arming.finish(revision.serial)
         return "".join(note + "\n" for note in notes) + confirmed
 
-    def _arm_confirm(self, minutes: int) -> Arming:
-        """Record a commit-confirm's revert (under the lock, before anything is applied)."""
+    def _arm_confirm(self, minutes: int, tree: ConfigTree) -> Arming:
+        """Record a commit-confirm's revert of committing ``tree`` (under the lock, before
+        anything is applied)."""
         from . import confirm
 
-        return confirm.begin(self.store, minutes, self.user)
+        return confirm.begin(self.store, minutes, self.user, tree)
 
     def _extend_confirm(self, minutes: int) -> str:
         """`commit-confirm` with nothing to commit: move a pending deadline."""
@@ -623,7 +624,7 @@ class Session:
         try:
             return transaction.commit(self.store, self._target(), old, new, self.user, via or self.via, comment)
         except CommitError as exc:
-            raise CommitError(*exc.lines, "Commit failed") from None
+            raise _failed(exc) from None
 
     def verify(self, tree: ConfigTree) -> list:
         """Every problem the registered verifiers find (each returns Problems)."""
@@ -644,7 +645,16 @@ class Session:
     def _do_confirm(self, command: Command) -> str:
         from . import confirm
 
-        return "Reload timer stopped\n" if confirm.disarm(self.store.root) else "No confirm pending\n"
+        # under the commit lock: a revert the timer has begun finishes first, and then
+        # there is nothing left to confirm (never "stopped" with the revert still coming)
+        with self.store.locked():
+            stopped = confirm.disarm(self.store.root)
+        if stopped:
+            return "Reload timer stopped\n"
+        newest = self.store.revisions()[0]
+        if newest.via == "commit-confirm":
+            return f"No confirm pending: the commit was reverted at {newest.time}\n"
+        return "No confirm pending\n"
 
     def apply_tree(self, old: ConfigTree, new: ConfigTree) -> list[str]:
         """Apply ``new`` over ``old`` on this session's target (no verify, no archive), as a
@@ -656,7 +666,7 @@ class Session:
         try:
             return transaction.run(self.store, self._target(), old, new, lambda: None)[1]
         except CommitError as exc:
-            raise CommitError(*exc.lines, "Commit failed") from None
+            raise _failed(exc) from None
 
     def _do_rollback(self, command: Command) -> str:
         if not command.words:
@@ -664,6 +674,9 @@ class Session:
         number, count = int(command.words[0]), len(self.store.revisions())
         if not 0 < number < count:
             raise NosError(f"Invalid revision number {number}: must be 0 < rev < {count}")
+        # the whole candidate is replaced: its base is the running configuration as it is
+        # now, so the commit makes revision N effective even after other sessions committed
+        self._follow_running()
         self.candidate = self.store.revision(number)
         return (f"Revision {number} loaded into the candidate configuration.\n"
                 "Use 'compare' to review and 'commit' to make it effective.\n")
@@ -724,6 +737,7 @@ class Session:
                            "Use 'commit' or 'discard' first.")
         name = command.words[0]
         tree, warnings = self._read_config_file(name, bool(command.opts.get("ignore_unknown")))
+        self._follow_running()      # a replacement: of the running configuration as it is now
         self.candidate = tree
         return self._loaded(name, warnings, "Load")
 
@@ -750,6 +764,12 @@ class Session:
         return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + f"{verb} complete. Use 'commit' to make changes effective.\n")
+
+
+def _failed(exc: CommitError) -> CommitError:
+    """``exc`` ending with one `Commit failed` line (some errors carry it already)."""
+    lines = list(exc.lines)
+    return CommitError(*lines, *([] if lines and lines[-1] == "Commit failed" else ["Commit failed"]))
 
 
 def _others_warning(others: list) -> str:

@@ -64,21 +64,31 @@ def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
         writer.clear()              # apply restored the previous files and reloaded them
         raise
     except OSError as exc:          # e.g. a full disk while writing: undo through the journal
-        undo = journal.resolve(store)
-        raise CommitError(f"Cannot write the generated files: {exc}", *undo) from None
+        raise CommitError(f"Cannot write the generated files: {exc}", *_undo(store)) from None
     except (KeyboardInterrupt, Exception):
         journal.resolve(store)      # Ctrl-C (or a bug): undo now rather than at the next start
         raise
     try:
         result = archive()
     except OSError as exc:
-        undo = journal.resolve(store)
-        raise CommitError(f"Cannot archive the revision: {exc}", *undo) from None
+        raise CommitError(f"Cannot archive the revision: {exc}", *_undo(store)) from None
     except CommitError as exc:      # e.g. a script's revision that would not read back
-        undo = journal.resolve(store)
+        undo = _undo(store)
         raise CommitError(*exc.lines[:-1], *undo, exc.lines[-1]) from None
     except KeyboardInterrupt:
         journal.resolve(store)
         raise
     writer.clear()
     return result, notes
+
+
+def _undo(store: Store) -> list[str]:
+    """Roll a failed transaction back through its journal now; when that fails too (a disk
+    still full), the journal stays for the next start of nos-shell, and the lines say so."""
+    from . import journal
+
+    try:
+        return journal.resolve(store)
+    except OSError as exc:
+        return [f"Rolling back failed as well ({exc.strerror or exc}); the journal is kept and the "
+                "next start of nos-shell rolls back (free some space first)"]

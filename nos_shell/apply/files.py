@@ -45,10 +45,14 @@ def owned(root: Path) -> dict[PurePosixPath, str]:
     """Relative path -> backend name of every file nos-shell generated under ``root``."""
     try:
         files = json.loads((root / MANIFEST).read_text())["files"]
-        return {PurePosixPath(p): str(b) for p, b in files.items()}
+        owned = {PurePosixPath(p): str(b) for p, b in files.items()}
+        for rel in owned:           # a commit removes what the manifest names: never outside root
+            if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+                raise ValueError(f"it names a file outside the root: {str(rel)[:100]!r}")
+        return owned
     except FileNotFoundError:
         return {}
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NosError(f"{root / MANIFEST} is damaged ({exc}); refusing to touch generated files") from None
 
 

@@ -37,6 +37,9 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
     """(mark, value) pairs for a leaf present in both trees."""
     before, after = old.values or [], new.values or []
     if spec.kind is Kind.MULTI:
+        if _reordered(before, after):     # the order counts (name servers): all of it changed
+            yield from [("-", value) for value in before] + [("+", value) for value in after]
+            return
         for value in before:
             if value not in after:
                 yield "-", value
@@ -47,6 +50,12 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
         if before:
             yield "-", before[0]
         yield "+", after[0]
+
+
+def _reordered(before: list[str], after: list[str]) -> bool:
+    """True when ``after`` is not ``before`` with values removed and others appended (what
+    `set` and `delete` make): its order is a change of its own."""
+    return after != [v for v in before if v in after] + [v for v in after if v not in before]
 
 
 def _pairs(old: Node, new: Node, schema: SchemaNode) -> Iterator[tuple[str, str | None, SchemaNode, Node | None, Node | None]]:
@@ -126,7 +135,8 @@ def _deletes(old: Node, new: Node, schema: SchemaNode, prefix: str, is_tag: bool
 def compare_commands(old: ConfigTree, new: ConfigTree) -> str:
     """`delete` lines for what went away, then `set` lines for what is new or changed."""
     deletes = list(_deletes(old.root, new.root, new.schema, "delete", False))
-    before = set(set_lines(old.root, old.schema))
+    # a value deleted to be set again (a reordered multi-value leaf) is set again
+    before = set(set_lines(old.root, old.schema)) - {"set" + line[len("delete"):] for line in deletes}
     sets = [line for line in set_lines(new.root, new.schema) if line not in before]
     return "".join(line + "\n" for line in deletes + sets)
 
@@ -169,10 +179,11 @@ def _marked_leaf(name: str, spec: SchemaNode, a: Node, b: Node, pad: str) -> Ite
         mark = " " if before == after else ">"
         yield f"{mark}{pad}{name} {quote_double(after[0])}"
         return
+    moved = _reordered(before, after)
     for value in after:
-        yield f"{' ' if value in before else '+'}{pad}{name} {quote_double(value)}"
+        yield f"{' ' if value in before and not moved else '+'}{pad}{name} {quote_double(value)}"
     for value in before:
-        if value not in after:
+        if value not in after or moved:
             yield f"-{pad}{name} {quote_double(value)}"
 
 

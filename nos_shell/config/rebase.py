@@ -10,7 +10,9 @@ Changes are compared as *facts*, one per:
 - real node (a leaf, a tag entry such as `interfaces ethernet eth0`, a presence
   container), holding the leaf's value when it is a single-value leaf;
 - value of a multi-value leaf (`system name-server 192.0.2.1`);
-- comment of any node.
+- comment of any node;
+- order of a multi-value leaf's values, when one side's order is not the base's with
+  values removed and others appended (both sides reordering differently conflict).
 
 Tag nodes (`interfaces ethernet`) and ordinary containers exist only through what they
 hold, so they are no facts of their own: deleting the last server under `service ntp`
@@ -131,12 +133,26 @@ def conflicts(mine: dict[Key, tuple[object, object]], theirs: dict[Key, tuple[ob
 def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     """Apply the changes base -> mine onto theirs. Conflicting changes are left out and
     reported; ``base``, ``mine`` and ``theirs`` are not modified."""
-    base_facts = facts(base)
-    my_changes = changes(base_facts, facts(mine))
+    base_facts, my_facts = facts(base), facts(mine)
+    my_changes = changes(base_facts, my_facts)
     their_changes = changes(base_facts, facts(theirs))
     clash = conflicts(my_changes, their_changes)
+    # the order of a multi-value leaf's values is a change of its own (name servers are
+    # tried in order): one per leaf whose existing values mine put in another order
+    reordered = [key[0] for key, fact in my_facts.items()
+                 if fact.multi and _reordered(base, mine, key[0])]
+    for path in reordered:
+        if _reordered(base, theirs, path) and _values(theirs, path) != _values(mine, path):
+            clash.add((path, NODE, ""))
     result = theirs.copy()
-    keep = {k: v for k, v in my_changes.items() if k not in clash}
+    # at a conflicting path theirs stands whole: none of my changes there or below it is
+    # carried (a value or comment of mine alone would leave half a node)
+    clashing = {key[0] for key in clash}
+
+    def at_clash(path: tuple[str, ...]) -> bool:
+        return any(path[:n] in clashing for n in range(1, len(path) + 1))
+
+    keep = {k: v for k, v in my_changes.items() if k not in clash and not at_clash(k[0])}
     # removals first (deepest first), then additions (shallowest first)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
         _remove(result, key)
@@ -146,7 +162,24 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
 
     for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
+    for path in reordered:
+        node = _walk_to(result, path, False)
+        if not at_clash(path) and node is not None and node.values:
+            order = _values(mine, path)
+            node.values.sort(key=lambda v: order.index(v) if v in order else len(order))
     return Rebased(result, sorted({key[0] for key in clash}))
+
+
+def _values(tree: ConfigTree, path: tuple[str, ...]) -> list[str]:
+    node = tree.node(*path)
+    return list(node.values or ()) if node is not None else []
+
+
+def _reordered(base: ConfigTree, other: ConfigTree, path: tuple[str, ...]) -> bool:
+    """True when the values of ``other`` at ``path`` are not those of ``base`` with some
+    removed and others appended (what `set` and `delete` make): another order."""
+    before, after = _values(base, path), _values(other, path)
+    return after != [v for v in before if v in after] + [v for v in after if v not in before]
 
 
 def _depth(key: Key) -> tuple:

@@ -186,7 +186,10 @@ class Handler:
 
     async def __call__(self, process: asyncssh.SSHServerProcess) -> None:
         user = process.get_extra_info("username")
-        session = Session(self.root, user=user, via="ssh", level=self.auth.level(user))
+        # in a worker: a new session first resolves an unfinished journal under the commit
+        # lock, which another session's commit may hold for as long as its reloads take
+        session = await self.workers.command(
+            user, functools.partial(Session, self.root, user=user, via="ssh", level=self.auth.level(user)))
         status = 1
         try:
             if process.subsystem:
