@@ -225,3 +225,8 @@ HANDLERS: dict[str, Callable[["Session", Command], str]] = {
     "traceroute": traceroute,
     "show_interfaces": show_interfaces,
 }
+
+# the everyday operational commands (nos_shell/ops_everyday.py)
+from .ops_everyday import HANDLERS as _EVERYDAY  # noqa: E402
+
+HANDLERS.update(_EVERYDAY)
