@@ -43,8 +43,9 @@ class Login:
 
     @classmethod
     def enter(cls, root: Path, user: str, via: str, tty: str = "-", peer: str = "-") -> "Login":
-        """Register a session that just started (never fails the session: a registry that
-        cannot be written only leaves it out of `show users`)."""
+        """Register a session that just started; keep the returned object for as long as the
+        session lasts (its open file holds the lock). Never fails the session: a registry
+        that cannot be written only leaves it out of `show users`."""
         login = cls(root, Entry(user, via, tty or "-", peer or "-", os.getpid(),
                                 time.strftime("%Y-%m-%d %H:%M:%S")))
         with contextlib.suppress(OSError):

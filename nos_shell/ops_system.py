@@ -154,8 +154,8 @@ def ntp_text(props: dict) -> str:
     message = props.get("NTPMessage")
     if isinstance(message, list) and len(message) > 3 and message[3]:
         rows.append(("Stratum", str(message[3])))
-    if not props.get("ServerName"):
-        rows.append(("Status", "not synchronized (no server answered yet)"))
+    else:
+        rows.append(("Status", "no answer from an NTP server yet"))
     width = max(len(name) for name, _ in rows)
     return "".join(f"{name:>{width}}: {value}\n" for name, value in rows)
 

@@ -37,6 +37,7 @@ CONFIG = [
     "set nat source rule 100 outbound-interface name eth0",
     "set nat source rule 100 source address 192.0.2.0/25",
     "set nat source rule 100 translation address masquerade",
+    "set service ntp server 192.0.2.250",        # unreachable: timesyncd never sets a clock here
 ]
 
 CLIENT_UNIT = "[Match]\nName=dh0\n\n[Network]\nDHCP=ipv4\n"
@@ -51,6 +52,7 @@ class OpsLab:
     client: NetworkdNode
     upstream: NetworkdNode
     journald: bool
+    timesyncd: bool
 
 
 def start_journald(router: Router) -> bool:
@@ -77,6 +79,37 @@ def start_journald(router: Router) -> bool:
     return proc.poll() is None
 
 
+def start_timesyncd(router: Router) -> bool:
+    """systemd-timesyncd inside the router, with the root's drop-in copied into the router's
+    private /run/systemd and a private /var/lib/systemd/timesync; on the router's D-Bus."""
+    import pwd
+
+    timesyncd = "/lib/systemd/systemd-timesyncd"
+    try:
+        uid = pwd.getpwnam("systemd-timesync").pw_uid
+    except KeyError:
+        return False
+    if subprocess.run(["test", "-x", timesyncd]).returncode != 0:
+        return False
+    dropins = router.rundir / "timesyncd.conf.d"
+    dropins.mkdir()
+    for conf in (router.root / "etc/systemd/timesyncd.conf.d").glob("*.conf"):
+        (dropins / conf.name).write_bytes(conf.read_bytes())
+    mounted = router.run("mount", "-t", "tmpfs", "-o", f"mode=755,uid={uid},gid={uid}", "tmpfs",
+                         "/var/lib/systemd/timesync", check=False)
+    if mounted.returncode != 0:
+        return False
+    with open(router.dir / "timesyncd.log", "wb") as log:
+        proc = subprocess.Popen([*router.prefix, timesyncd], stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    router.procs.append(proc)
+    ask = ["busctl", "get-property", "org.freedesktop.timesync1", "/org/freedesktop/timesync1",
+           "org.freedesktop.timesync1.Manager", "SystemNTPServers"]
+    wait_for("the router's timesyncd on D-Bus",
+             lambda: proc.poll() is not None or router.run(*ask, check=False).returncode == 0, 5)
+    return proc.poll() is None
+
+
 @contextlib.contextmanager
 def ops_lab(directory) -> Iterator[OpsLab]:
     require_netns()
@@ -96,7 +129,7 @@ def ops_lab(directory) -> Iterator[OpsLab]:
         router.commit_with_cli(*CONFIG)
         client.start_networkd()
         journald = start_journald(router)
-        yield OpsLab(router, wan, client, upstream, journald)
+        yield OpsLab(router, wan, client, upstream, journald, start_timesyncd(router))
 
 
 def client_address(net: OpsLab) -> str:
