@@ -212,6 +212,8 @@ def restart_service(session: "Session", command: "Command") -> str:
     unit = RESTART_UNITS[session.running.value("protocols", "bgp", "backend") or "bird"] \
         if service == "bgp" else RESTART_UNITS[service]
     argv = target.restart_command(service, unit)
+    if not argv:
+        raise NosError(f"Restarting {service} is switched off for this root (apply.toml: networkd-restart = [])")
     run(target, argv, timeout=60)
     return f"Restarted {service} ({' '.join(argv)})\n"
 
