@@ -40,8 +40,18 @@ MODULES = {
 }
 
 
+#: commands that change the router's state: admin level only (SSH users at operator level
+#: may look, not restart services, replace the host key or reset counters)
+ADMIN_ONLY = {"restart_service": "restart services", "generate_ssh_server_key": "generate keys",
+              "clear_interfaces_counters": "clear counters"}
+
+
 def _lazy(name: str, module: str) -> Handler:
     def handler(session: "Session", command: "Command") -> str:
+        if name in ADMIN_ONLY and session.level != "admin":
+            from .errors import NosError
+
+            raise NosError(f"Permission denied: operator-level users cannot {ADMIN_ONLY[name]}")
         return getattr(importlib.import_module(f"nos_shell.{module}"), name)(session, command)
 
     handler.__name__ = name

@@ -117,6 +117,30 @@ def test_uptime_memory_cpu_and_date_read_the_kernel(s):
     assert shown.tm_year == time.localtime().tm_year
 
 
+@pytest.mark.parametrize("line, what", [("restart ssh", "restart services"),
+                                        ("generate ssh server-key", "generate keys"),
+                                        ("clear interfaces counters", "clear counters")])
+def test_operators_may_look_but_not_change(tmp_path, line, what):
+    from nos_shell.shell.ssh import host_key_path
+
+    operator = Session(tmp_path, user="olga", via="ssh", level="operator")
+    with pytest.raises(NosError, match=f"Permission denied: operator-level users cannot {what}"):
+        operator.execute(line)
+    assert not host_key_path(tmp_path).exists()
+    assert operator.execute("show date")
+
+
+def test_closing_a_stream_stops_its_program():
+    from nos_shell.ops_stream import program_lines
+
+    lines = program_lines([sys.executable, "-c", "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)"],
+                          max_lines=5, seconds=60)
+    pid = int(next(lines))
+    lines.close()                                  # what a front end does on Ctrl-C
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
 def test_restart_names_only_known_services(s):
     with pytest.raises(NosError, match="Invalid command: restart \\[apache\\]"):
         s.execute("restart apache")
