@@ -24,13 +24,13 @@ def has_router(target: "Target") -> bool:
     return target.live or bool(target.netns) or bool(target.exec_prefix)
 
 
-def router(session: "Session", what: str) -> "Target":
+def router(session: "Session", what: str, doing: str = "show") -> "Target":
     """The target of the session's root; a clear error for a sandbox with no router."""
     from .apply import load_target
 
     target = load_target(session.store.root)
     if not has_router(target):
-        raise NosError(f"{session.store.root} is a sandbox root (not live): it has no {what} to show",
+        raise NosError(f"{session.store.root} is a sandbox root (not live): it has no {what} to {doing}",
                        "Make it live with etc/nos-shell/apply.toml (docs/apply.md)")
     return target
 

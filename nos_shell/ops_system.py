@@ -206,7 +206,7 @@ def restart_service(session: "Session", command: "Command") -> str:
     from .apply.target import RESTART_UNITS
 
     service = command.opts["service"]
-    target = router(session, f"{service} service")
+    target = router(session, f"{service} service", "restart")
     if not target.live:
         raise NosError(f"{session.store.root} is not live (apply.toml: live = false): nothing to restart")
     unit = RESTART_UNITS[session.running.value("protocols", "bgp", "backend") or "bird"] \
