@@ -206,3 +206,19 @@ def test_program_lines_bounds_count_and_time():
     assert lines == ["0\n", "1\n", "2\n"]
     quiet = list(program_lines([sys.executable, "-c", "import time; time.sleep(60)"], max_lines=3, seconds=0.5, interrupt=False))
     assert quiet == []
+
+
+def test_help_offers_configured_interfaces_of_the_type(s):
+    from nos_shell.shell.help import possible_completions
+    from nos_shell.shell.state import ShellState
+
+    s.execute("configure")
+    for line in ("set interfaces ethernet eth0 address 192.0.2.1/24", "set interfaces ethernet eth1",
+                 "set interfaces bridge br0", "commit", "exit"):
+        s.execute(line)
+    state = ShellState(s)
+    ethernet = possible_completions(state, "show interfaces ethernet ")
+    assert "  <name>    Interface name\n" in ethernet and "  eth1      ethernet interface\n" in ethernet
+    assert "br0" not in ethernet
+    assert "  br0     bridge interface\n" in possible_completions(state, "monitor traffic interface ")
+    assert "eth0" not in possible_completions(state, "clear interfaces bridge ")
