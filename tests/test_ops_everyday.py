@@ -222,3 +222,17 @@ def test_help_offers_configured_interfaces_of_the_type(s):
     assert "br0" not in ethernet
     assert "  br0     bridge interface\n" in possible_completions(state, "monitor traffic interface ")
     assert "eth0" not in possible_completions(state, "clear interfaces bridge ")
+
+
+def test_command_reference_lists_every_operational_command():
+    from nos_shell.docgen import reference
+    from nos_shell.docgen_ops import DESCRIPTIONS, command_lines
+    from nos_shell.ops_everyday import MODULES
+
+    text = reference()
+    for syntax in ("`show interfaces counters`", "`monitor traffic interface <word> [count <N> \\| filter <word> ...]`",
+                   "`show nat source\\|destination rules`", "`restart networkd\\|bgp\\|ntp\\|ssh`",
+                   "`show log [tail [<N>]]`", "`ping <word> [count <N> \\| source-address <word> ...]`"):
+        assert syntax in text
+    assert set(MODULES) <= set(DESCRIPTIONS)
+    assert len({line for line, _ in command_lines()}) == len(command_lines())
