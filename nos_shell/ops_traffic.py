@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .errors import NosError
-from .ops_context import router
+from .ops_context import router, run
 from .ops_stream import bounded, collect, program_lines
 
 if TYPE_CHECKING:
@@ -49,6 +49,9 @@ def monitor_traffic_lines(session: "Session", command: "Command") -> Iterator[st
     packets = bounded(command.opts.get("count"), DEFAULT_PACKETS, MAX_PACKETS, "Count")
     argv = argv_for(interface, packets, command.opts.get("filter"))
     target = router(session, "traffic")
+    probe = run(target, ["tcpdump", "--version"], check=False)
+    if probe.returncode != 0:
+        raise NosError("tcpdump is not installed in the router's context (Debian package tcpdump)")
     # one line per packet plus tcpdump's own lines ("listening on ...", the counts)
     yield from program_lines(target.argv(*argv), max_lines=packets + 4, seconds=SECONDS)
 

@@ -236,3 +236,12 @@ def test_command_reference_lists_every_operational_command():
         assert syntax in text
     assert set(MODULES) <= set(DESCRIPTIONS)
     assert len({line for line, _ in command_lines()}) == len(command_lines())
+
+
+def test_monitor_traffic_says_when_tcpdump_is_missing(tmp_path):
+    """A router context whose PATH has no tcpdump (an exec prefix that empties PATH)."""
+    settings = tmp_path / "etc/nos-shell/apply.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('live = true\nexec-prefix = ["env", "PATH=/nonexistent"]\n')
+    with pytest.raises(NosError, match="tcpdump is not installed in the router's context"):
+        Session(tmp_path).execute("monitor traffic interface eth0 count 1")
