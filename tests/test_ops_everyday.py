@@ -245,3 +245,28 @@ def test_monitor_traffic_says_when_tcpdump_is_missing(tmp_path):
     settings.write_text('live = true\nexec-prefix = ["env", "PATH=/nonexistent"]\n')
     with pytest.raises(NosError, match="tcpdump is not installed in the router's context"):
         Session(tmp_path).execute("monitor traffic interface eth0 count 1")
+
+
+def test_link_types_follow_config_then_kernel_kind_then_name():
+    """Kinds this kernel cannot create (vlan, bond, wireguard, dummy) are classified the same way."""
+    from nos_shell.config.tree import ConfigTree
+    from nos_shell.ops_counters import LinkState, configured_types, link_type
+
+    tree = ConfigTree()
+    for words in (["interfaces", "ethernet", "eth1", "vif", "100"], ["interfaces", "vlan", "200", "source-interface",
+                  "eth1"], ["interfaces", "bonding", "bond0"]):
+        tree.set(words)
+    config = configured_types(tree)
+    assert config == {"eth1": "ethernet", "eth1.100": "ethernet", "eth1.200": "vlan", "bond0": "bonding"}
+
+    def kind_of(name: str, kind: str | None, flags: int = 0) -> str | None:
+        return link_type(LinkState(name, 1, kind, flags, "UP", 1500, ""), config)
+
+    assert kind_of("eth1.100", "vlan") == "ethernet"           # a vif is its parent's type
+    assert kind_of("eth1.200", "vlan") == "vlan"
+    assert kind_of("eth1.300", "vlan") == "ethernet"           # a vif the config does not name yet
+    assert kind_of("uplink.5", "vlan") == "vlan"
+    assert kind_of("bond0", "bond") == "bonding" and kind_of("wg0", "wireguard") == "wireguard"
+    assert kind_of("peth0", "macvlan") == "pseudo-ethernet" and kind_of("dum0", "dummy") == "dummy"
+    assert kind_of("eth3", "veth") == "ethernet" and kind_of("veth9", "veth") is None
+    assert kind_of("lo", None, 0x8) == "loopback"
