@@ -15,6 +15,8 @@ Rules follow their rule numbers; `disable` leaves a rule out; `exclude` becomes 
 into a rule is re-parsed here (ipaddress, integer ranges, the interface-name pattern) and
 printed in canonical form, interface names inside double quotes; descriptions are written
 only as ``#`` comment lines, which nothing can end early (newlines never pass the schema).
+Each rule has a ``counter`` and the comment ``"source rule N"``, which is how
+`show nat source|destination rules` finds its packet and byte counts.
 
 Live (apply): ``checks`` runs ``nft -c -f`` on the staged file, ``reload`` loads it with
 ``nft -f ROOT/etc/nftables.d/nos-shell.nft`` when it changed. At boot something must load it
@@ -133,7 +135,8 @@ def _rule(tree: ConfigTree, side: str, number: str) -> list[str]:
         port = tree.value(*at, direction, "port")
         if port:
             parts.append(f"th {key} {_port_match(port)}")
-    parts.append(_action(tree, side, at))
+    # a counter and the rule's number, for `show nat source|destination rules` (nos_shell/ops_nat.py)
+    parts += ["counter", _action(tree, side, at), f'comment "{side} rule {int(number)}"']
     lines.append(" ".join(parts))
     return lines
 

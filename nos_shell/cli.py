@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stdin.isatty():
             where = "this machine (live)" if live else f"sandbox root {root}"
             print(f"nos-shell: managing {where}", file=sys.stderr)
+        from .logins import Login
+
+        login = Login.enter(root, user, "cli", os.ttyname(0) if sys.stdin.isatty() else "-")  # `show users`
         if not args.plain and full_screen_terminal():
             from .shell.app import run_terminal
 

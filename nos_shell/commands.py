@@ -172,6 +172,8 @@ _FLAGS = {"commands": ("format", "commands"), "json": ("format", "json"), "show_
           "length": ("setting", "length"), "width": ("setting", "width"), "discard": ("discard", True),
           "saved": ("saved", True), "ignore_unknown": ("ignore_unknown", True),
           "private": ("private", True), "exclusive": ("exclusive", True)}
+# everyday operational views: grammar alias prefix -> option key (nos_shell/ops_everyday.py)
+_CHOICES = {"if_": "type", "view_": "view", "nat_": "side", "sys_": "view", "svc_": "service"}
 
 
 def _to_command(tree: "Tree") -> Command:
@@ -208,6 +210,12 @@ def _to_command(tree: "Tree") -> Command:
             cmd.opts["source"] = unquote(child.children[0])
         elif child.data == "interval":
             cmd.opts["interval"] = unquote(child.children[0])
+        elif child.data == "log_tail":
+            cmd.opts["tail"] = int(child.children[0]) if child.children[0] is not None else True
+        elif child.data == "traffic_filter":
+            cmd.opts["filter"] = unquote(child.children[0])
+        elif (prefix := next((p for p in _CHOICES if child.data.startswith(p)), None)) is not None:
+            cmd.opts[_CHOICES[prefix]] = child.data[len(prefix):].replace("_", "-")
         elif isinstance(child, Tree):
             cmd.opts["command"] = _to_command(Tree("op", [child]))
     return cmd

@@ -1,4 +1,5 @@
-"""Generate docs/command-reference.md from the schema.
+"""Generate docs/command-reference.md from the schema (configuration paths) and the grammar
+(operational commands, nos_shell/docgen_ops.py).
 
     python3 -m nos_shell.docgen            # print the reference
     python3 -m nos_shell.docgen --write    # rewrite docs/command-reference.md
@@ -64,6 +65,9 @@ def reference() -> str:
                 "| Path | Kind | Accepts | Default | Help |", "| --- | --- | --- | --- | --- |"]
         out += [f"| `{_cell(p)}` | {k} | {_cell(v)} | {d} | {_cell(h)} |" for p, k, v, d, h in rows(area, name)]
         out.append("")
+    from .docgen_ops import section
+
+    out += section()
     return "\n".join(out)
 
 

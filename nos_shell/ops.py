@@ -270,3 +270,8 @@ HANDLERS: dict[str, Callable[["Session", Command], "str | Stream"]] = {
     "reset_bgp": _bgp_rib("reset_bgp"),
     "reset_bgp_soft": _bgp_rib("reset_bgp_soft"),
 }
+
+# the everyday operational commands (nos_shell/ops_everyday.py)
+from .ops_everyday import HANDLERS as _EVERYDAY  # noqa: E402
+
+HANDLERS.update(_EVERYDAY)

@@ -50,9 +50,11 @@ def metas(state: ShellState, text: str) -> dict[str, str]:
 # -- command words ---------------------------------------------------------------------------
 def test_operational_command_words(tmp_path):
     st = ShellState(Session(tmp_path))
-    assert words(st, "") == ["compare", "configure", "exit", "ping", "reset", "set", "show", "stty", "traceroute"]
+    assert words(st, "") == ["clear", "compare", "configure", "exit", "generate", "monitor", "ping", "reset",
+                             "restart", "set", "show", "stty", "traceroute"]
     assert words(st, "con") == ["configure"]
-    assert words(st, "show ") == ["arp", "bgp", "configuration", "host", "interfaces", "ip", "ipv6", "lldp", "system", "version"]
+    assert words(st, "show ") == ["arp", "bgp", "configuration", "conntrack", "date", "dhcp", "host", "interfaces",
+                                  "ip", "ipv6", "lldp", "log", "nat", "ntp", "system", "users", "version"]
     assert words(st, "sh conf") == ["configuration"]           # abbreviated keywords count
     assert metas(st, "conf")["configure"] == "Enter configuration mode"
 
@@ -232,7 +234,8 @@ def test_operational_help(tmp_path):
     assert text.startswith("Possible completions:\n  arp ")
     assert "  version        Show the version\n" in text
     assert possible_completions(st, "show version ") == \
-        "Possible completions:\n  <Enter>  Execute the current command\n  |        Pipe the output through a filter\n"
+        "Possible completions:\n  <Enter>  Execute the current command\n  all      Show the versions of all components\n" \
+        "  |        Pipe the output through a filter\n"
 
 
 # -- highlighting -----------------------------------------------------------------------------

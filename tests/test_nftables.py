@@ -1,6 +1,8 @@
 """nftables backend: rule order, exclude/disable, verify rules, strict values."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nos_shell.api import tree_from_commands
@@ -20,8 +22,20 @@ BASE = "set interfaces ethernet eth0 address dhcp\nset interfaces ethernet eth1 
 
 
 def rules(text: str) -> list[str]:
-    return [line.strip() for line in nft(text).splitlines()
+    """The rules' matches and actions, without the counter and number every rule carries."""
+    return [re.sub(r' comment "(source|destination) rule \d+"$', "", line.strip()).replace(" counter ", " ")
+            for line in nft(text).splitlines()
             if line.startswith("\t\t") and not line.strip().startswith(("#", "type "))]
+
+
+def test_every_rule_counts_and_names_its_number() -> None:
+    text = BASE + ("set nat source rule 7 outbound-interface name eth0\n"
+                   "set nat source rule 7 translation address masquerade\n"
+                   "set nat destination rule 12 exclude\nset nat destination rule 12 destination address 192.0.2.1\n")
+    body = [line.strip() for line in nft(text).splitlines()
+            if line.startswith("\t\t") and not line.strip().startswith(("#", "type "))]
+    assert body == ['ip daddr 192.0.2.1 counter return comment "destination rule 12"',
+                    'oifname "eth0" counter masquerade comment "source rule 7"']
 
 
 def test_rules_follow_rule_numbers_numerically() -> None:

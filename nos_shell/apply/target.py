@@ -16,6 +16,7 @@ gets files, and the live root ``/`` gets the defaults below::
     networkd-restart = ["systemctl", "restart", "systemd-networkd.service"]
     set-hostname = false            # set the running host name (default: only for / without a prefix)
     netns = "/proc/4242/ns/net"     # where netlink readers (show interfaces, show ip route) look
+    restart = { ntp = ["/usr/local/bin/lab-timesyncd-restart"] }   # `restart SERVICE` (below)
 
 ``networkd-restart`` is how to restart systemd-networkd in the router's context (run through
 the exec prefix); networkd needs it when its networkd.conf drop-in changed or a .netdev that
@@ -23,6 +24,10 @@ still exists changed (docs/apply.md). ``set-hostname`` guards the one setting th
 per network namespace: the UTS host name. With an exec prefix that has no UTS namespace
 (``nsenter -u``) it would rename the machine running the lab, so it is off unless the root
 is ``/`` without a prefix, or the target says so.
+
+``restart`` overrides how the operational command `restart networkd|bgp|ntp|ssh` restarts a
+service in the router's context; by default networkd uses ``networkd-restart`` and the others
+``systemctl restart UNIT`` (:data:`RESTART_UNITS`; `bgp` is the configured BGP daemon's unit).
 """
 from __future__ import annotations
 
@@ -46,6 +51,16 @@ class Target:
     netns: str | None = None    # the router's network namespace for netlink readers (name or path)
     networkd_restart: tuple[str, ...] = ("systemctl", "restart", "systemd-networkd.service")
     set_hostname: bool | None = None            # None: only for root / without an exec prefix
+    restart: tuple[tuple[str, tuple[str, ...]], ...] = ()   # service -> command (`restart SERVICE`)
+
+    def restart_command(self, service: str, unit: str) -> list[str]:
+        """How `restart SERVICE` restarts ``service`` (its systemd ``unit`` by default)."""
+        given = dict(self.restart).get(service)
+        if given:
+            return list(given)
+        if service == "networkd":
+            return list(self.networkd_restart)
+        return ["systemctl", "restart", unit]
 
     @property
     def sets_hostname(self) -> bool:
@@ -63,7 +78,9 @@ class Target:
 
 
 _KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str, "skip-reload": list,
-         "networkd-restart": list, "set-hostname": bool, "netns": str}
+         "networkd-restart": list, "set-hostname": bool, "netns": str, "restart": dict}
+RESTART_UNITS = {"networkd": "systemd-networkd.service", "ntp": "systemd-timesyncd.service",
+                 "ssh": "nos-shell-ssh.service", "bird": "bird.service", "gobgp": "gobgpd.service"}
 
 
 def load_target(root: Path | str) -> Target:
@@ -84,6 +101,10 @@ def load_target(root: Path | str) -> Target:
         if not isinstance(value, expected) or (expected is list and
                                                not all(isinstance(v, str) for v in value)):
             raise NosError(f"{settings}: '{key}' must be a {expected.__name__}")
+        if key == "restart" and not all(name in ("networkd", "bgp", "ntp", "ssh") and isinstance(v, list)
+                                        and v and all(isinstance(w, str) for w in v)
+                                        for name, v in value.items()):
+            raise NosError(f"{settings}: 'restart' maps networkd, bgp, ntp or ssh to a command (a list)")
     return replace(target, live=data.get("live", target.live),
                    exec_prefix=tuple(data.get("exec-prefix", ())),
                    bird_socket=data.get("bird-socket", target.bird_socket),
@@ -91,4 +112,5 @@ def load_target(root: Path | str) -> Target:
                    skip_reload=frozenset(data.get("skip-reload", ())),
                    networkd_restart=tuple(data.get("networkd-restart", target.networkd_restart)),
                    set_hostname=data.get("set-hostname", target.set_hostname),
-                   netns=data.get("netns"))
+                   netns=data.get("netns"),
+                   restart=tuple(sorted((k, tuple(v)) for k, v in data.get("restart", {}).items())))

@@ -189,6 +189,21 @@ class NeighborCompleter(ShellCompleter):
                 yield address, "BGP neighbor"
 
 
+class OpInterfaceCompleter(ShellCompleter):
+    """Configured interface names after `show|clear interfaces TYPE` (of that type) and
+    `monitor traffic interface` (any)."""
+
+    def complete(self, analysis, slot, prefix):
+        if slot.free != "interface":
+            return
+        from ..ops_counters import configured_types
+
+        kind = slot.previous if slot.previous != "interface" else None
+        for name, found in sorted(configured_types(self.state.session.running).items()):
+            if name.startswith(prefix) and kind in (None, found):
+                yield name, f"{found} interface"
+
+
 class FileCompleter(ShellCompleter):
     def complete(self, analysis, slot, prefix):
         if slot.free != "file":
@@ -220,7 +235,7 @@ def _confined_choice(name: str) -> bool:
 
 
 COMPLETERS = (KeywordCompleter, PathCompleter, ValueCompleter, InterfaceCompleter,
-              RevisionCompleter, NeighborCompleter, FileCompleter)
+              RevisionCompleter, NeighborCompleter, OpInterfaceCompleter, FileCompleter)
 
 
 def build_completer(state: ShellState) -> Completer:

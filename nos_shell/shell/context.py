@@ -16,6 +16,10 @@ from ..config.quoting import unquote as quoting_unquote
 from ..commands import CONF, OP, WORD, next_keywords
 from ..schema import SCHEMA, Kind, SchemaNode
 
+# keywords of the operational commands after which an interface name may follow
+_INTERFACE_TYPES = frozenset(("ethernet", "bridge", "bonding", "dummy", "loopback", "vlan", "wireguard",
+                              "pseudo-ethernet", "vxlan"))
+
 # roles of words
 KEYWORD, NAME, KEY, VALUE, FREE = "keyword", "name", "key", "value", "free"
 
@@ -174,6 +178,8 @@ def _free_role(mode: str, command: tuple[str, ...], free_index: int, segment: in
         return "revision"
     if previous == "neighbors" or command[:3] == ("reset", "ip", "bgp"):
         return "neighbor"
+    if previous in _INTERFACE_TYPES or previous == "interface":     # show interfaces ethernet NAME
+        return "interface"
     if previous in ("ping", "traceroute"):
         return "host"
     if previous == "source-address":

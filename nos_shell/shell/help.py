@@ -38,6 +38,7 @@ _FREE_PLACEHOLDERS = {
     "neighbor": ("<x.x.x.x>", "BGP neighbor address"),
     "prefix": ("<x.x.x.x/x>", "Prefix or address"),
     "number": ("<N>", "Number"),
+    "interface": ("<name>", "Interface name"),
 }
 
 

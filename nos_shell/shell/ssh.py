@@ -197,7 +197,14 @@ class Handler:
             elif process.command is not None:
                 status = await self.command(process, session)
             else:
-                status = await self.shell(process, session)
+                from ..logins import Login
+
+                peer = (process.get_extra_info("peername") or ("-",))[0]
+                login = Login.enter(self.root, user, "ssh", process.get_terminal_type() and "pty" or "-", peer)
+                try:
+                    status = await self.shell(process, session)
+                finally:
+                    login.leave()         # out of `show users`
         except (asyncssh.Error, BrokenPipeError, ConnectionError):
             pass
         except Exception:

@@ -1,0 +1,101 @@
+"""Who is logged in to nos-shell on a root: the registry behind `show users`.
+
+Each interactive session (the local shell and every SSH shell; not one-off `-c`/`-f` runs
+or SSH exec requests) writes one small JSON file in ``ROOT/var/lib/nos-shell/logins/``
+and holds an exclusive ``flock`` on it while it lasts. A reader that can lock a file
+itself knows its session is gone (ended, or its process died: the kernel drops the lock)
+and removes it. Entries are written once, under a temporary name, and renamed into place.
+These are nos-shell's own sessions, not the system's login records.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO
+
+DIRECTORY = Path("var/lib/nos-shell/logins")
+
+
+@dataclass(frozen=True)
+class Entry:
+    user: str
+    via: str          # cli (the local shell) or ssh
+    tty: str          # the terminal device, or "-"
+    peer: str         # the SSH client's address, or "-"
+    pid: int
+    since: str        # YYYY-mm-dd HH:MM:SS, local time
+
+
+class Login:
+    """One session's entry; it stays until :meth:`leave` or the process ends."""
+
+    def __init__(self, root: Path, entry: Entry):
+        self.path = Path(root) / DIRECTORY / f"{entry.pid}-{secrets.token_hex(6)}.json"
+        self.entry = entry
+        self._handle: IO[bytes] | None = None
+
+    @classmethod
+    def enter(cls, root: Path, user: str, via: str, tty: str = "-", peer: str = "-") -> "Login":
+        """Register a session that just started; keep the returned object for as long as the
+        session lasts (its open file holds the lock). Never fails the session: a registry
+        that cannot be written only leaves it out of `show users`."""
+        login = cls(root, Entry(user, via, tty or "-", peer or "-", os.getpid(),
+                                time.strftime("%Y-%m-%d %H:%M:%S")))
+        with contextlib.suppress(OSError):
+            login._publish()
+        return login
+
+    def _publish(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name("." + self.path.name + ".tmp")
+        handle = open(tmp, "wb")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(json.dumps(asdict(self.entry)).encode())
+        handle.flush()
+        os.replace(tmp, self.path)
+        self._handle = handle
+
+    def leave(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+            self._handle.close()
+            self._handle = None
+
+
+def logins(root: Path) -> list[Entry]:
+    """The sessions logged in on ``root``, oldest first; entries of ended ones are removed."""
+    directory = Path(root) / DIRECTORY
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".json") and not n.startswith("."))
+    except FileNotFoundError:
+        return []
+    found = [e for e in (_read(directory / name) for name in names) if e is not None]
+    return sorted(found, key=lambda e: (e.since, e.pid))
+
+
+def _read(path: Path) -> Entry | None:
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK):
+                raise
+            try:
+                return Entry(**json.loads(handle.read()))
+            except (ValueError, TypeError):
+                return None
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)              # nobody holds it: that session has ended
+    return None
