@@ -232,7 +232,7 @@ def test_command_reference_lists_every_operational_command():
     text = reference()
     for syntax in ("`show interfaces counters`", "`monitor traffic interface <word> [count <N> \\| filter <word> ...]`",
                    "`show nat source\\|destination rules`", "`restart networkd\\|bgp\\|ntp\\|ssh`",
-                   "`show log [tail [<N>]]`", "`ping <word> [count <N> \\| source-address <word> ...]`"):
+                   "`show log [tail [<N>]]`", "`ping <word> [count <N> \\| source-address <word> \\| interval <word> ...]`"):
         assert syntax in text
     assert set(MODULES) <= set(DESCRIPTIONS)
     assert len({line for line, _ in command_lines()}) == len(command_lines())
