@@ -245,5 +245,5 @@ def test_run_app_over_any_prompt_toolkit_input_and_output(tmp_path):
 
 def test_tab_on_an_empty_line_lists_at_once(term):
     term.send("\t")
-    term.expect(rb"Possible completions:\r*\n  compare +Compare two configuration revisions\r*\n  configure ")
+    term.expect(rb"Possible completions:\r*\n(  \S+ +[^\r\n]*\r*\n)*  compare +Compare two configuration revisions\r*\n  configure ")
     term.expect(OP_PROMPT)
