@@ -10,6 +10,10 @@ Per prompt: in configuration mode the ``[edit ...]`` line, then ``USER@HOST# `` 
 complete and explain it (completer.py, help.py, keys.py), the bottom toolbar counts
 uncommitted changes (toolbar.py) and accepted lines go to the user's history file
 (history.py). Ctrl-C cancels the line, Ctrl-D on an empty line acts like ``exit``.
+
+A paste runs one command per line (paste.py): the lines after the first, and complete
+lines typed ahead of the shell, are echoed after the prompt and run without starting the
+line editor for each; they are not paged.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import ANSI
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
+from prompt_toolkit.input.typeahead import get_typeahead, store_typeahead
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
@@ -33,11 +38,15 @@ from .lexer import CommandLexer
 from .output import STYLES as OUTPUT_STYLES
 from .output import coloured, shows_differences, write
 from .pager import page, page_size
+from .paste import LineQueue, runs_nothing, take_lines
 from .tables import render as render_table
 from .state import ShellState, settle_garbage
 from .toolbar import ChangeCounter, make_toolbar, toolbar_text
 
 STYLE = Style.from_dict({**LEXER_STYLES, **OUTPUT_STYLES})
+
+#: Printed when the interactive shell starts (never in the plain mode clients use).
+WELCOME = "Welcome to nos-shell {version}; type '?' for help, Tab to complete\n"
 
 
 class InteractiveShell:
@@ -45,9 +54,12 @@ class InteractiveShell:
 
     def __init__(self, state: ShellState, input: Input | None = None, output: Output | None = None, *,
                  history: History | None = None, complete_while_typing: bool = False,
-                 run_in_thread: bool = True):
+                 run_in_thread: bool = True, welcome: bool = True):
         self.state = state
+        self.welcome = welcome
         self.run_in_thread = run_in_thread
+        self.lines = LineQueue()
+        self.queued = False         # the line running came from the queue (no pager)
         completer = build_completer(state)
         self.counter = ChangeCounter(state, on_update=self._redraw)
         self.toolbar = make_toolbar(state, self.counter)
@@ -59,7 +71,7 @@ class InteractiveShell:
             reserve_space_for_menu=8 if complete_while_typing else 0,
             lexer=CommandLexer(state),
             style=STYLE, include_default_pygments_style=False,
-            key_bindings=shell_bindings(state, completer),
+            key_bindings=shell_bindings(state, completer, self.lines),
         )
 
     @property
@@ -78,16 +90,36 @@ class InteractiveShell:
             return []
         return [("class:rprompt", toolbar_text(self.state, self.counter))]
 
+    def _queued_line(self) -> str | None:
+        """The next pasted or typed-ahead line, echoed after its prompt as if typed."""
+        if not self.lines and not self.lines.tail:
+            found, rest = take_lines(get_typeahead(self.prompt.input))
+            store_typeahead(self.prompt.input, rest)
+            self.lines.typed(found)
+        line = self.lines.next()
+        if line is None:
+            return None
+        session = self.state.session
+        head = session.edit_line + "\n" if session.mode == CONF else ""
+        write(self.output, head + session.prompt + line + "\n")
+        if self.prompt.history is not None and line.strip():
+            self.prompt.history.append_string(line)
+        return line
+
     async def read_line(self) -> str | None:
         """One line from the user; None when the input is gone."""
         session = self.state.session
+        line = self._queued_line()
+        self.queued = line is not None
+        if line is not None:
+            return line
         while True:
             if session.mode == CONF:
                 write(self.output, session.edit_line + "\n")
             self.prompt.bottom_toolbar = self.toolbar if session.mode == CONF else None
             self.prompt.rprompt = self._rprompt if session.mode == CONF else None
             try:
-                return await self.prompt.prompt_async(session.prompt)
+                return await self.prompt.prompt_async(session.prompt, default=self.lines.take_tail())
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -95,7 +127,10 @@ class InteractiveShell:
                     return None
                 return "exit"
 
-    async def execute(self, line: str) -> None:
+    async def execute(self, line: str) -> bool:
+        """Run one line and show its output; whether it succeeded."""
+        if self.queued and runs_nothing(line):
+            return True
         analysis = self.state.analyze(line.rstrip() + " ")
         slot = analysis.slot
         pipes = tuple(after.text for before, after in zip(analysis.words, analysis.words[1:])
@@ -108,37 +143,44 @@ class InteractiveShell:
                 result = self.state.run(line)
             except KeyboardInterrupt:
                 write(self.output, "^C\n")
-                return
-        settle_garbage()
+                return False
+        if not self.lines:          # not between the lines of a paste: 50 ms each
+            settle_garbage()
         text = coloured(result.output) if result.ok and differences else result.output
         if result.ok and isinstance(result.output, TableText) and result.output.tables:
             text = ANSI(render_table(result.output, self.output.get_size().columns))
         session = self.state.session
-        size = 0 if "no-more" in pipes else page_size(self.output, session.terminal.get("length"))
+        size = 0 if "no-more" in pipes or self.queued else page_size(self.output, session.terminal.get("length"))
         await page(text, size, self.output, self.prompt.input, STYLE)
+        return result.ok
 
     async def run(self) -> int:
         session = self.state.session
+        if self.welcome:
+            from .. import __version__
+
+            write(self.output, WELCOME.format(version=__version__))
         while not session.finished:
             line = await self.read_line()
             if line is None:
                 break
-            await self.execute(line)
+            ok = await self.execute(line)
+            write(self.output, self.lines.done(ok))
         return 0
 
 
 def make_shell(session, input: Input | None = None, output: Output | None = None, *,
                history: bool = True, complete_while_typing: bool = False,
-               run_in_thread: bool = True) -> InteractiveShell:
+               run_in_thread: bool = True, welcome: bool = True) -> InteractiveShell:
     return InteractiveShell(ShellState(session), input, output,
                             history=open_history(session) if history else None,
                             complete_while_typing=complete_while_typing,
-                            run_in_thread=run_in_thread)
+                            run_in_thread=run_in_thread, welcome=welcome)
 
 
 async def run_app(session, input: Input | None = None, output: Output | None = None, *,
                   history: bool = True, complete_while_typing: bool = False,
-                  run_in_thread: bool = True) -> int:
+                  run_in_thread: bool = True, welcome: bool = True) -> int:
     """Run the interactive shell for ``session`` until it ends; returns the exit status.
 
     ``input``/``output`` default to those of the current prompt_toolkit app session (the
@@ -147,7 +189,8 @@ async def run_app(session, input: Input | None = None, output: Output | None = N
     loop keep going during a long commit.
     """
     shell = make_shell(session, input, output, history=history,
-                       complete_while_typing=complete_while_typing, run_in_thread=run_in_thread)
+                       complete_while_typing=complete_while_typing, run_in_thread=run_in_thread,
+                       welcome=welcome)
     return await shell.run()
 
 
@@ -161,8 +204,13 @@ async def serve_ssh(process, session) -> int:
 def run_terminal(session) -> int:
     """The shell on this process's terminal. Commands run in the main thread, so Ctrl-C
     (SIGINT while no prompt is shown) interrupts a running command, not the shell."""
+    import sys
+
+    from .paste import quiet_input
+
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(run_app(session, run_in_thread=False))
+        with quiet_input(sys.stdin.fileno()):     # typed ahead: echoed by the shell, once
+            return loop.run_until_complete(run_app(session, run_in_thread=False))
     finally:
         loop.close()

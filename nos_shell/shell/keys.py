@@ -3,7 +3,10 @@
 - ``?`` prints the possible completions and leaves the line as it was (inside an open
   quote it is typed like any other character);
 - Tab completes the word: a single candidate is inserted with a blank after it, several
-  are reduced to their common prefix; a second Tab with nothing to add lists them like ``?``;
+  are reduced to their common prefix; with nothing to add, a second Tab lists them like ``?``
+  (the first already does when no word has been started, e.g. on an empty prompt);
+- a bracketed paste with line ends runs as one command per line (paste.py): its first
+  line completes the line being edited and is accepted, the others wait in the queue;
 - Ctrl-C (cancel the line) and Ctrl-D (on an empty line: end, like ``exit``) keep
   prompt_toolkit's defaults: they reach the shell loop as KeyboardInterrupt / EOFError.
 """
@@ -14,12 +17,16 @@ import os
 from prompt_toolkit.application import Application, run_in_terminal
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import Completer
+from prompt_toolkit.document import Document
+from prompt_toolkit.enums import DEFAULT_BUFFER
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 
 from .completer import completions
 from .help import possible_completions
 from .output import write
+from .paste import LineQueue
 from .state import ShellState
 
 
@@ -55,13 +62,28 @@ def complete_word(event: KeyPressEvent, state: ShellState, completer: Completer)
         buffer.delete_before_cursor(len(partial))
         buffer.insert_text(common)
         return
-    if event.is_repeat:
+    if event.is_repeat or not partial:
         show_help(event.app, state, completer, text)
     else:
         event.app.output.bell()
 
 
-def shell_bindings(state: ShellState, completer: Completer) -> KeyBindings:
+def paste(event: KeyPressEvent, lines: LineQueue) -> None:
+    """A bracketed paste: with line ends, its first line is accepted now and the rest
+    queued; without, it is inserted like typed text."""
+    buffer = event.current_buffer
+    document = buffer.document
+    first = None
+    if buffer.name == DEFAULT_BUFFER:
+        first = lines.paste(document.text_before_cursor, event.data, document.text_after_cursor)
+    if first is None:
+        buffer.insert_text(event.data.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
+        return
+    buffer.document = Document(first, len(first))
+    buffer.validate_and_handle()
+
+
+def shell_bindings(state: ShellState, completer: Completer, lines: LineQueue | None = None) -> KeyBindings:
     bindings = KeyBindings()
     quoting = Condition(lambda: in_open_quote(get_app().current_buffer.document.text_before_cursor, state))
 
@@ -72,5 +94,10 @@ def shell_bindings(state: ShellState, completer: Completer) -> KeyBindings:
     @bindings.add("tab")
     def _tab(event: KeyPressEvent) -> None:
         complete_word(event, state, completer)
+
+    if lines is not None:
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event: KeyPressEvent) -> None:
+            paste(event, lines)
 
     return bindings

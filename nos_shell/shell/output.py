@@ -55,4 +55,8 @@ def write(output: Output, text: str | FormattedText, style: Style | None = None)
     """Write ``text`` (plain or formatted) to ``output`` as it is, then flush."""
     if not text:
         return
+    if isinstance(text, str):   # plain text: no style to merge (that costs 3 ms a call)
+        output.write(text)
+        output.flush()
+        return
     print_formatted_text(text, end="", output=output, style=style)
