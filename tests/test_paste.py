@@ -67,11 +67,12 @@ def term(tmp_path):
 
 # -- through the local shell on a pseudo-terminal --------------------------------------------
 def test_a_bracketed_paste_of_500_lines_runs_every_line_in_order(term, tmp_path):
-    lines = ["set system host-name first"] + vif_lines(497) + ["set system host-name last", "commit"]
+    lines = ["# a comment first: shown, not run", "set system host-name first", *vif_lines(496),
+             "set system host-name last", "commit"]
     feed(term, START + "\r".join(lines) + "\r" + END)
     term.expect(rb"vyos@last#", timeout=120)       # the commit ran, after every line before it
     shown = show_commands(tmp_path / "root")
-    for line in vif_lines(497):
+    for line in vif_lines(496):
         assert line.replace("address ", "address '").rstrip() + "'" in shown
     assert "set system host-name 'last'" in shown
     # each line was echoed after its prompt, as if typed, in the order of the paste

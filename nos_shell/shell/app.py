@@ -81,7 +81,10 @@ class InteractiveShell:
     def _redraw(self) -> None:
         app = self.prompt.app
         if app.is_running:
-            app.invalidate()
+            try:
+                app.invalidate()
+            except RuntimeError:    # the prompt ended meanwhile (this runs in the counter's thread)
+                pass
 
     def _rprompt(self) -> list[tuple[str, str]]:
         """Where the terminal does not report the cursor position (no CPR), prompt_toolkit
@@ -129,7 +132,7 @@ class InteractiveShell:
 
     async def execute(self, line: str) -> bool:
         """Run one line and show its output; whether it succeeded."""
-        if self.queued and runs_nothing(line):
+        if (self.queued or self.lines.current_pasted) and runs_nothing(line):
             return True
         analysis = self.state.analyze(line.rstrip() + " ")
         slot = analysis.slot
