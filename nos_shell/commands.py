@@ -58,11 +58,15 @@ def split_words(line: str) -> list[str]:
     return [unquote(raw) for raw in _raw_pieces(line)]
 
 
+def _unterminated(raw: str) -> bool:
+    return raw[0] in "\"'" and (len(raw) < 2 or raw[-1] != raw[0] or raw.endswith("\\" + raw[0])
+                                and not raw.endswith("\\\\" + raw[0]))
+
+
 def _raw_pieces(line: str) -> list[str]:
     pieces = WORD.findall(line)
     for raw in pieces:
-        if raw[0] in "\"'" and (len(raw) < 2 or raw[-1] != raw[0] or raw.endswith("\\" + raw[0])
-                                and not raw.endswith("\\\\" + raw[0])):
+        if _unterminated(raw):
             raise ParseError(f"Unterminated quote in: {line.strip()}")
     return pieces
 
@@ -149,22 +153,55 @@ def next_keywords(line: str, mode: str = CONF) -> tuple[list[str], bool, bool]:
 
     The shell's completer asks this; free words are completed from the schema.
     """
-    from lark import Token
-    from lark.exceptions import LarkError
-
-    ip = parser().parse_interactive("", start=mode)
-    seen: list[str] = []
     try:
-        for raw in _raw_pieces(line):
-            kind, text = _classify(raw, set(ip.accepts()), seen)
-            ip.feed_token(Token(kind, text))
-            seen.append(text)
-    except (LarkError, ParseError):
+        pieces = _raw_pieces(line)
+    except ParseError:
         return [], False, False
-    accepts = set(ip.accepts())
-    keywords = _keywords()
-    words = sorted(keywords[t] for t in accepts if t in keywords)
-    return words, bool(accepts & {"WORD", "DQ", "SQ", "INT"}), "$END" in accepts
+    position: Position | None = Position.start(mode)
+    for raw in pieces:
+        if position is None:
+            break
+        position = position.after(raw)
+    return position.answer() if position is not None else ([], False, False)
+
+
+class Position:
+    """Where the grammar is after some complete words. :meth:`after` moves on by one word
+    (one parser copy and one look at the acceptable terminals), so walking a line of n
+    words costs n steps, not the n² of parsing every prefix again."""
+
+    __slots__ = ("ip", "accepts", "seen")
+
+    def __init__(self, ip, accepts: frozenset[str], seen: tuple[str, ...]):
+        self.ip = ip
+        self.accepts = accepts
+        self.seen = seen
+
+    @classmethod
+    def start(cls, mode: str) -> "Position":
+        ip = parser().parse_interactive("", start=mode)
+        return cls(ip, frozenset(ip.accepts()), ())
+
+    def after(self, raw: str) -> "Position | None":
+        """The position after the raw word ``raw``; None when the grammar refuses it."""
+        from lark import Token
+        from lark.exceptions import LarkError
+
+        if _unterminated(raw):
+            return None
+        try:
+            kind, text = _classify(raw, set(self.accepts), list(self.seen))
+            ip = self.ip.copy()
+            ip.feed_token(Token(kind, text))
+        except (LarkError, ParseError):
+            return None
+        return Position(ip, frozenset(ip.accepts()), self.seen + (text,))
+
+    def answer(self) -> tuple[list[str], bool, bool]:
+        """(keywords accepted next, a free word?, may the line end here?)."""
+        keywords = _keywords()
+        words = sorted(keywords[t] for t in self.accepts if t in keywords)
+        return words, bool(self.accepts & {"WORD", "DQ", "SQ", "INT"}), "$END" in self.accepts
 
 
 # -- tree -> Command ----------------------------------------------------------------------

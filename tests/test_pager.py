@@ -53,3 +53,14 @@ def test_no_more_and_terminal_length_zero_do_not_page(term):
     term.expect(rb"192\.0\.2\.70'")
     term.expect(OP_PROMPT)
     assert b"--More--" not in term.raw
+
+
+def test_a_key_that_closes_the_pager_starts_the_next_line(term):
+    """At `--More--`, typing the next command closes the pager and keeps every key of it
+    (the first one is not eaten: `show host name`, not `how host name`)."""
+    term.send("show configuration commands\r")
+    term.expect(rb"--More--")
+    term.send("show host name\r")
+    term.expect_text("show host name\nvyos\n")
+    term.expect(OP_PROMPT)
+    assert b"[how]" not in term.raw and b"192.0.2.70'" not in term.raw

@@ -243,7 +243,19 @@ def test_run_app_over_any_prompt_toolkit_input_and_output(tmp_path):
     assert '\x1b[0;31m- host-name "vyos"\r\n\x1b[0;32m+ host-name "r9"' in text
 
 
-def test_tab_on_an_empty_line_lists_at_once(term):
+def test_welcome_line_on_start(term):
+    term.pos = 0
+    term.expect_text("Welcome to nos-shell")
+    assert b"type '?' for help, Tab to complete" in term.raw
+
+
+def test_tab_on_an_empty_prompt_lists_at_the_first_press(term):
     term.send("\t")
-    term.expect(rb"Possible completions:\r*\n(  \S+ +[^\r\n]*\r*\n)*  compare +Compare two configuration revisions\r*\n  configure ")
+    term.expect(rb"Possible completions:\r*\n")
+    term.expect(rb"  configure +")
     term.expect(OP_PROMPT)
+    assert b"\x07" not in term.raw                    # no bell first
+    configure(term)
+    term.send("set interfaces ethernet eth0 \t")     # nothing typed of the next word either
+    term.expect(rb"Possible completions:\r*\n")
+    term.expect(rb"  address +IP address\r*\n")

@@ -15,6 +15,10 @@ Commands that run a program (``ping``) write their output as it comes
 (:meth:`InteractiveShell.show_stream`); Ctrl-C stops the program (SIGINT on a local
 terminal; :meth:`InteractiveShell.interrupt` over SSH), shows what it prints then and
 returns to the prompt.
+
+A paste runs one command per line (paste.py): the lines after the first, and complete
+lines typed ahead of the shell, are echoed after the prompt and run without starting the
+line editor for each; they are not paged.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import ANSI
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
+from prompt_toolkit.input.typeahead import get_typeahead, store_typeahead
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
@@ -42,11 +47,15 @@ from .lexer import CommandLexer
 from .output import STYLES as OUTPUT_STYLES
 from .output import coloured, shows_differences, write
 from .pager import page, page_size
+from .paste import LineQueue, runs_nothing, take_lines
 from .tables import render as render_table
 from .state import ShellState, settle_garbage
 from .toolbar import ChangeCounter, make_toolbar, toolbar_text
 
 STYLE = Style.from_dict({**LEXER_STYLES, **OUTPUT_STYLES})
+
+#: Printed when the interactive shell starts (never in the plain mode clients use).
+WELCOME = "Welcome to nos-shell {version}; type '?' for help, Tab to complete\n"
 
 
 class InteractiveShell:
@@ -54,10 +63,13 @@ class InteractiveShell:
 
     def __init__(self, state: ShellState, input: Input | None = None, output: Output | None = None, *,
                  history: History | None = None, complete_while_typing: bool = False,
-                 run_in_thread: bool = True):
+                 run_in_thread: bool = True, welcome: bool = True):
         self.state = state
+        self.welcome = welcome
         self.run_in_thread = run_in_thread
         self.running: Stream | None = None    # the streaming command being shown
+        self.lines = LineQueue()
+        self.queued = False         # the line running came from the queue (no pager)
         completer = build_completer(state)
         self.counter = ChangeCounter(state, on_update=self._redraw)
         self.toolbar = make_toolbar(state, self.counter)
@@ -69,7 +81,7 @@ class InteractiveShell:
             reserve_space_for_menu=8 if complete_while_typing else 0,
             lexer=CommandLexer(state),
             style=STYLE, include_default_pygments_style=False,
-            key_bindings=shell_bindings(state, completer),
+            key_bindings=shell_bindings(state, completer, self.lines),
             input_processors=[ElideEntered()],     # a long accepted line: head and length
         )
 
@@ -80,7 +92,10 @@ class InteractiveShell:
     def _redraw(self) -> None:
         app = self.prompt.app
         if app.is_running:
-            app.invalidate()
+            try:
+                app.invalidate()
+            except RuntimeError:    # the prompt ended meanwhile (this runs in the counter's thread)
+                pass
 
     def _rprompt(self) -> list[tuple[str, str]]:
         """Where the terminal does not report the cursor position (no CPR), prompt_toolkit
@@ -89,16 +104,36 @@ class InteractiveShell:
             return []
         return [("class:rprompt", toolbar_text(self.state, self.counter))]
 
+    def _queued_line(self) -> str | None:
+        """The next pasted or typed-ahead line, echoed after its prompt as if typed."""
+        if not self.lines and not self.lines.tail:
+            found, rest = take_lines(get_typeahead(self.prompt.input))
+            store_typeahead(self.prompt.input, rest)
+            self.lines.typed(found)
+        line = self.lines.next()
+        if line is None:
+            return None
+        session = self.state.session
+        head = session.edit_line + "\n" if session.mode == CONF else ""
+        write(self.output, head + session.prompt + line + "\n")
+        if self.prompt.history is not None and line.strip():
+            self.prompt.history.append_string(line)
+        return line
+
     async def read_line(self) -> str | None:
         """One line from the user; None when the input is gone."""
         session = self.state.session
+        line = self._queued_line()
+        self.queued = line is not None
+        if line is not None:
+            return line
         while True:
             if session.mode == CONF:
                 write(self.output, session.edit_line + "\n")
             self.prompt.bottom_toolbar = self.toolbar if session.mode == CONF else None
             self.prompt.rprompt = self._rprompt if session.mode == CONF else None
             try:
-                return await self.prompt.prompt_async(session.prompt)
+                return await self.prompt.prompt_async(session.prompt, default=self.lines.take_tail())
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -106,7 +141,10 @@ class InteractiveShell:
                     return None
                 return "exit"
 
-    async def execute(self, line: str) -> None:
+    async def execute(self, line: str) -> bool:
+        """Run one line and show its output; whether it succeeded."""
+        if (self.queued or self.lines.current_pasted) and runs_nothing(line):
+            return True
         analysis = self.state.analyze(line.rstrip() + " ")
         slot = analysis.slot
         pipes = tuple(after.text for before, after in zip(analysis.words, analysis.words[1:])
@@ -121,17 +159,19 @@ class InteractiveShell:
                     result = self.state.run(line, stream=True)
             except KeyboardInterrupt:
                 write(self.output, "^C\n")
-                return
+                return False
         if result.stream is not None:
             await self.show_stream(result.stream)
-            return
-        settle_garbage()
+            return result.ok
+        if not self.lines:          # not between the lines of a paste: 50 ms each
+            settle_garbage()
         text = coloured(result.output) if result.ok and differences else result.output
         if result.ok and isinstance(result.output, TableText) and result.output.tables:
             text = ANSI(render_table(result.output, self.output.get_size().columns))
         session = self.state.session
-        size = 0 if "no-more" in pipes else page_size(self.output, session.terminal.get("length"))
+        size = 0 if "no-more" in pipes or self.queued else page_size(self.output, session.terminal.get("length"))
         await page(text, size, self.output, self.prompt.input, STYLE)
+        return result.ok
 
     async def show_stream(self, stream: Stream) -> None:
         """Write a streaming command's output as it comes (never paged), then its error."""
@@ -172,26 +212,31 @@ class InteractiveShell:
 
     async def run(self) -> int:
         session = self.state.session
+        if self.welcome:
+            from .. import __version__
+
+            write(self.output, WELCOME.format(version=__version__))
         while not session.finished:
             line = await self.read_line()
             if line is None:
                 break
-            await self.execute(line)
+            ok = await self.execute(line)
+            write(self.output, self.lines.done(ok))
         return 0
 
 
 def make_shell(session, input: Input | None = None, output: Output | None = None, *,
                history: bool = True, complete_while_typing: bool = False,
-               run_in_thread: bool = True) -> InteractiveShell:
+               run_in_thread: bool = True, welcome: bool = True) -> InteractiveShell:
     return InteractiveShell(ShellState(session), input, output,
                             history=open_history(session) if history else None,
                             complete_while_typing=complete_while_typing,
-                            run_in_thread=run_in_thread)
+                            run_in_thread=run_in_thread, welcome=welcome)
 
 
 async def run_app(session, input: Input | None = None, output: Output | None = None, *,
                   history: bool = True, complete_while_typing: bool = False,
-                  run_in_thread: bool = True) -> int:
+                  run_in_thread: bool = True, welcome: bool = True) -> int:
     """Run the interactive shell for ``session`` until it ends; returns the exit status.
 
     ``input``/``output`` default to those of the current prompt_toolkit app session (the
@@ -200,7 +245,8 @@ async def run_app(session, input: Input | None = None, output: Output | None = N
     loop keep going during a long commit.
     """
     shell = make_shell(session, input, output, history=history,
-                       complete_while_typing=complete_while_typing, run_in_thread=run_in_thread)
+                       complete_while_typing=complete_while_typing, run_in_thread=run_in_thread,
+                       welcome=welcome)
     return await shell.run()
 
 
@@ -215,9 +261,13 @@ def run_terminal(session) -> int:
     """The shell on this process's terminal. Commands run in the main thread, so Ctrl-C
     (SIGINT while no prompt is shown) interrupts a running command or stops a streaming
     one (nos_shell/interrupts.py), never the shell."""
+    import sys
+
+    from .paste import quiet_input
+
     loop = asyncio.new_event_loop()
     try:
-        with shell_sigint():
+        with shell_sigint(), quiet_input(sys.stdin.fileno()):   # typed ahead: echoed once
             return loop.run_until_complete(run_app(session, run_in_thread=False))
     finally:
         loop.close()

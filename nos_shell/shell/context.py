@@ -1,19 +1,20 @@
 """What each word of a typed line is: a command keyword, a configuration path word, a value...
 
 The completer, the `?` help and the lexer all start from :func:`analyze`. It walks the
-command grammar with :func:`nos_shell.commands.next_keywords` (one cached call per line
-prefix, so typing a character re-examines only the word being typed) and the words of a
+command grammar one word at a time (:class:`nos_shell.commands.Position`, remembered per
+line prefix, so typing a character re-examines only the word being typed) and the words of a
 configuration path down the schema, the way :func:`nos_shell.config.path.resolve` does.
 
 Nothing here imports prompt_toolkit: the module is pure and cheap to test.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..config.quoting import unquote as quoting_unquote
-from ..commands import CONF, OP, WORD, next_keywords
+from ..commands import CONF, OP, WORD, Position
 from ..schema import SCHEMA, Kind, SchemaNode
 
 # keywords of the operational commands after which an interface name may follow
@@ -130,10 +131,28 @@ class Analysis:
         return tuple(w for w in self.words if w.ok is False)
 
 
-@lru_cache(maxsize=8192)
-def grammar_step(prefix: str, mode: str) -> tuple[tuple[str, ...], bool, bool]:
-    """next_keywords, cached: what may follow the words of ``prefix``."""
-    keywords, free, may_end = next_keywords(prefix, mode)
+_POSITIONS: dict[tuple[str, tuple[str, ...]], Position | None] = {}
+_MAX_POSITIONS = 4096
+_POSITIONS_LOCK = threading.Lock()      # the completer runs in a thread of its own
+
+
+def grammar_step(fed: tuple[str, ...], mode: str) -> tuple[tuple[str, ...], bool, bool]:
+    """What may follow the words ``fed`` (keywords expanded, free words raw): keywords, a
+    free word?, may end? Each prefix is walked once and remembered, so a redraw or the next
+    word costs one step from the longest prefix already seen (never the whole line again)."""
+    with _POSITIONS_LOCK:
+        known = len(fed)
+        while known and (mode, fed[:known]) not in _POSITIONS:
+            known -= 1
+        position = _POSITIONS[(mode, fed[:known])] if known else Position.start(mode)
+        if len(_POSITIONS) + len(fed) - known > _MAX_POSITIONS:
+            _POSITIONS.clear()
+        for index in range(known, len(fed)):
+            position = position.after(fed[index]) if position is not None else None
+            _POSITIONS[(mode, fed[:index + 1])] = position
+    if position is None:
+        return (), False, False
+    keywords, free, may_end = position.answer()
     return tuple(keywords), free, may_end
 
 
@@ -215,7 +234,7 @@ class _Walk:
         return tuple(self.command[1:] if self.mode != self.top_mode else self.command)
 
     def accepts(self) -> tuple[tuple[str, ...], bool, bool]:
-        return grammar_step(" ".join(self.fed), self.top_mode)
+        return grammar_step(tuple(self.fed), self.top_mode)
 
     def role(self) -> str:
         return _free_role(self.mode, self.command_words, self.free_index, self.segment, self.previous)

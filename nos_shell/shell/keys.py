@@ -4,8 +4,10 @@
   quote it is typed like any other character; right after a backslash it replaces the
   backslash: linehelp.question_mark, the rule the plain line mode follows too);
 - Tab completes the word: a single candidate is inserted with a blank after it, several
-  are reduced to their common prefix; a second Tab with nothing to add lists them like ``?``
-  (on an empty line the first Tab lists: the plain line mode does the same);
+  are reduced to their common prefix; with nothing to add, a second Tab lists them like ``?``
+  (the first already does when no word has been started, e.g. on an empty prompt);
+- a bracketed paste with line ends runs as one command per line (paste.py): its first
+  line completes the line being edited and is accepted, the others wait in the queue;
 - Ctrl-C (cancel the line) and Ctrl-D (on an empty line: end, like ``exit``) keep
   prompt_toolkit's defaults: they reach the shell loop as KeyboardInterrupt / EOFError.
 """
@@ -14,12 +16,16 @@ from __future__ import annotations
 from prompt_toolkit.application import Application, run_in_terminal
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import Completer
+from prompt_toolkit.document import Document
+from prompt_toolkit.enums import DEFAULT_BUFFER
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 
 from .help import possible_completions
 from .linehelp import ESCAPED, INSERT, question_mark, tab_completion
 from .output import write
+from .paste import LineQueue
 from .state import ShellState
 
 
@@ -48,13 +54,28 @@ def complete_word(event: KeyPressEvent, state: ShellState, completer: Completer)
         buffer.delete_before_cursor(completion[0])
         buffer.insert_text(completion[1])
         return
-    if event.is_repeat or not text.strip():     # an empty line lists at the first Tab
+    if event.is_repeat or not state.analyze(text).partial:   # no word started: list at once
         show_help(event.app, state, completer, text)
     else:
         event.app.output.bell()
 
 
-def shell_bindings(state: ShellState, completer: Completer) -> KeyBindings:
+def paste(event: KeyPressEvent, lines: LineQueue) -> None:
+    """A bracketed paste: with line ends, its first line is accepted now and the rest
+    queued; without, it is inserted like typed text."""
+    buffer = event.current_buffer
+    document = buffer.document
+    first = None
+    if buffer.name == DEFAULT_BUFFER:
+        first = lines.paste(document.text_before_cursor, event.data, document.text_after_cursor)
+    if first is None:
+        buffer.insert_text(event.data.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
+        return
+    buffer.document = Document(first, len(first))
+    buffer.validate_and_handle()
+
+
+def shell_bindings(state: ShellState, completer: Completer, lines: LineQueue | None = None) -> KeyBindings:
     bindings = KeyBindings()
     quoting = Condition(lambda: in_open_quote(get_app().current_buffer.document.text_before_cursor, state))
 
@@ -71,5 +92,10 @@ def shell_bindings(state: ShellState, completer: Completer) -> KeyBindings:
     @bindings.add("tab")
     def _tab(event: KeyPressEvent) -> None:
         complete_word(event, state, completer)
+
+    if lines is not None:
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event: KeyPressEvent) -> None:
+            paste(event, lines)
 
     return bindings

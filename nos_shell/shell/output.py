@@ -55,4 +55,11 @@ def write(output: Output, text: str | FormattedText, style: Style | None = None)
     """Write ``text`` (plain or formatted) to ``output`` as it is, then flush."""
     if not text:
         return
+    if isinstance(text, str):   # what print_formatted_text does, without merging styles (3 ms)
+        output.reset_attributes()
+        output.enable_autowrap()
+        output.write(text.replace("\r", "").replace("\n", "\r\n"))
+        output.reset_attributes()
+        output.flush()
+        return
     print_formatted_text(text, end="", output=output, style=style)

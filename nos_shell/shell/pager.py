@@ -1,6 +1,8 @@
 """Paging long output at a terminal, as VyOS does: a screenful, then `--More--`.
 
-Space shows the next screen, Enter one more line, `q` (or Ctrl-C) stops. `| no-more` and
+Space shows the next screen, Enter one more line, `q` (or Ctrl-C) stops. Any other key
+stops too and is kept as the first key of the next line (typing `commit` at `--More--`
+runs `commit`, as with `less -E`). `| no-more` and
 `set terminal length 0` switch paging off; `set terminal length N` pages by N lines. The
 plain line mode used by automation clients never pages.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from prompt_toolkit.application import Application
 from prompt_toolkit.formatted_text import AnyFormattedText, FormattedText, to_formatted_text
 from prompt_toolkit.input import Input
+from prompt_toolkit.input.typeahead import store_typeahead
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
@@ -47,7 +50,9 @@ def _more_keys() -> KeyBindings:
 
     @keys.add("<any>")
     def _(event) -> None:
-        event.app.exit(result="page")
+        # kept for the next prompt; the app stores the keys after it when it exits
+        store_typeahead(event.app.input, list(event.key_sequence))
+        event.app.exit(result="quit")
 
     return keys
 
