@@ -178,9 +178,19 @@ class InteractiveShell:
         from .relay import relay
 
         ended_line = True
+        echo_due = False        # a local Ctrl-C: "^C" before the next output (the terminal's
+                                # own echo is off while the shell runs: paste.quiet_input)
+
+        def cancel() -> None:   # from the SIGINT handler: only flags, then stops the program
+            nonlocal echo_due
+            echo_due = True
+            stream.cancel()
 
         def show(chunk: str) -> None:
-            nonlocal ended_line
+            nonlocal ended_line, echo_due
+            if echo_due:
+                echo_due = False
+                write(self.output, "^C")
             write(self.output, chunk)
             ended_line = chunk.endswith("\n")
 
@@ -193,7 +203,7 @@ class InteractiveShell:
                 loop = asyncio.get_running_loop()
                 error = await relay(stream, show_async, lambda work: loop.run_in_executor(None, work))
             else:   # the main thread: a terminal's Ctrl-C (SIGINT) cancels the stream
-                error = write_stream(stream, show)
+                error = write_stream(stream, show, cancel)
         finally:
             self.running = None
             self.state.changed()
