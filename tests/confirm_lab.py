@@ -14,11 +14,13 @@ from nos_shell.fsutil import atomic_write
 from nos_shell.store import Store
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 60.0, what: str = "condition") -> None:
+def wait_for(predicate: Callable[[], object], timeout: float = 60.0, what: str = "condition",
+             describe: Callable[[], str] | None = None) -> None:
     """Poll ``predicate`` until it is true; a generous timeout, never a timed assertion."""
     deadline = time.monotonic() + timeout
     while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}" + (
+            f" ({describe()})" if describe else "")
         time.sleep(0.1)
 
 
@@ -39,13 +41,33 @@ def timer_pids(root: Path) -> list[int]:
 
 
 def kill_timers(root: Path) -> None:
-    """SIGKILL every timer process of ``root``, as a power cut would, and wait until gone."""
-    for pid in timer_pids(root):
+    """SIGKILL every timer process of ``root``, as a power cut would, and wait until gone
+    (a timer that was still being started when the first ones were killed is killed too)."""
+    for _ in range(20):
+        pids = timer_pids(root)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        wait_for(lambda: not set(pids) & set(timer_pids(root)), 120, "the killed timer to go",
+                 describe=lambda: _describe(timer_pids(root)))
+    raise AssertionError(f"timers keep appearing: {_describe(timer_pids(root))}")
+
+
+def _describe(pids: list[int]) -> str:
+    """State, parent and command line of each process (why a timer did not go)."""
+    lines = []
+    for pid in pids:
         try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    wait_for(lambda: not timer_pids(root), 120, "the killed timer to go")
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            lines.append(f"pid {pid} state {stat[0]} ppid {stat[1]}: {argv}")
+        except OSError as exc:
+            lines.append(f"pid {pid}: {exc}")
+    return "; ".join(lines)
 
 
 def move_deadline(root: Path, seconds_from_now: float) -> None:
