@@ -32,6 +32,7 @@ import contextlib
 import importlib.util
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -219,7 +220,13 @@ class Handler:
                 # the client closed its side: what was typed without Enter is not run
                 process.stdout.write(proto.eof(run_partial=False))
                 break
-            await _send(process.stdout, await self.workers.command(session.user, proto.feed, data))
+            # one line at a time, each answer sent (as fast as the client reads) before the
+            # next line runs: a client that sends many lines and reads nothing makes the
+            # server hold one command's output, not the output of every line it sent
+            for piece in _LINE_PIECES.findall(data):
+                if proto.finished:
+                    break
+                await _send(process.stdout, await self.workers.command(session.user, proto.feed, piece))
         return 0
 
     async def command(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
@@ -245,6 +252,9 @@ class Handler:
             return 1
         await _send(process.stdout, output_cut(result.output).replace("\n", newline).encode())
         return 0
+
+
+_LINE_PIECES = re.compile(rb"[^\r\n]*[\r\n]|[^\r\n]+")     # each ends at CR or LF, or the data does
 
 
 async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:
