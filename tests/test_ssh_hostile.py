@@ -2,12 +2,17 @@
 "The SSH server's limits"); each test reproduces one hole as it was found."""
 from __future__ import annotations
 
+import contextlib
+import resource
 import socket
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from nos_shell import Session
-from test_ssh_lab import HOST, make_root, require, running_server
-from test_ssh_limits import connect
+from test_ssh_lab import HOST, Server, make_root, require, running_server, wait_for_port
+from test_ssh_limits import connect, run
 
 paramiko = require("paramiko")
 
@@ -52,3 +57,64 @@ def test_a_client_that_never_reads_cannot_make_the_server_hold_every_answer(tmp_
                 received += chunk
             grown = peak_rss_kib(server.process.pid) - before
         assert grown < 20 * size // 1024, f"the server grew by {grown} KiB for answers of {size} bytes"
+
+
+@contextlib.contextmanager
+def server_with_few_files(root: Path, keyfile: Path, files: int) -> Iterator[Server]:
+    """`running_server`, with the server's descriptors limited as a service's are."""
+    log = root.parent / f"{root.name}-ssh-server.log"
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+
+    with open(log, "wb") as handle:
+        process = subprocess.Popen([sys.executable, "-m", "nos_shell", "--root", str(root), "ssh-server",
+                                    "--listen", HOST, "--port", "0"], stdin=subprocess.DEVNULL,
+                                   stdout=handle, stderr=subprocess.STDOUT, preexec_fn=limit)
+    try:
+        yield Server(root, wait_for_port(log, process), keyfile, log, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def test_idle_connections_from_one_source_cannot_lock_everyone_out(tmp_path):
+    """Was: 600 idle TCP connections from one address (never sending a byte) used every
+    descriptor of a server limited to 512 (a service gets 1024 by default): accept() failed
+    with EMFILE and no other client got a banner until they timed out. Now a source past
+    16 connections that have not logged in has the next ones closed at once."""
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+    idle: list[socket.socket] = []
+    with server_with_few_files(root, keyfile, 512) as server:
+        try:
+            for _ in range(600):
+                try:
+                    idle.append(socket.create_connection((HOST, server.port), timeout=5,
+                                                         source_address=("127.0.0.2", 0)))
+                except OSError:
+                    break
+            with connect(server, "vyos", source="127.0.0.3") as client:
+                assert run(client, "show host name") == (0, b"r1\n", b"")
+        finally:
+            for sock in idle:
+                sock.close()
+        assert "too many connections not logged in" in server.log_text()
+        assert "Too many open files" not in server.log_text()
+
+
+def test_startups_count_per_source_and_in_all():
+    from nos_shell.shell.startups import Startups
+
+    startups = Startups(per_source=2, total=3)
+    assert startups.open("a") and startups.open("a") and not startups.open("a")
+    assert startups.open("b") and not startups.open("c")        # 3 in all
+    startups.done("a")
+    assert startups.open("c") and startups.pending == 3
+    for source in ("a", "b", "c"):
+        startups.done(source)
+    assert startups.pending == 0 and startups.open("a")

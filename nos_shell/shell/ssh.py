@@ -45,6 +45,7 @@ from ..store import ARCHIVE, Store
 from .auth import Authenticator
 from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
+from .startups import Startups
 from .throttle import LoginThrottle
 from .workers import Workers
 
@@ -127,10 +128,13 @@ def use_full_screen(term: str | None, allowed: bool) -> bool:
 
 # -- authentication ---------------------------------------------------------------------------
 class _Server(asyncssh.SSHServer):
-    def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle):
+    def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle,
+                 startups: Startups):
         self.auth = auth
         self.workers = workers
         self.throttle = throttle
+        self.startups = startups
+        self.counted = ""       # the source this connection counts under while not logged in
         self.address = "?"
         self.peer = "?"
 
@@ -138,6 +142,24 @@ class _Server(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.address = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
+        source = self.throttle.source(self.address)
+        if self.startups.open(source):
+            self.counted = source
+        else:       # closed at once: its descriptor is free again (startups.py)
+            log.warning("refused connection from %s: too many connections not logged in "
+                        "(%d in all)", self.peer, self.startups.pending)
+            asyncio.get_running_loop().call_soon(conn.abort)
+
+    def _uncount(self) -> None:
+        if self.counted:
+            self.startups.done(self.counted)
+            self.counted = ""
+
+    def auth_completed(self) -> None:
+        self._uncount()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._uncount()
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -288,6 +310,7 @@ class SSHService:
         self.auth = Authenticator(self.root)
         self.workers = Workers()
         self.throttle = throttle or LoginThrottle()
+        self.startups = Startups()
         self.handler = Handler(self.root, self.auth, full_screen, self.workers)
         self.servers: dict[tuple[str, int], asyncssh.SSHAcceptor] = {}
         self.failed: set[tuple[str, int]] = set()
@@ -310,7 +333,7 @@ class SSHService:
                 continue
             try:
                 server = await asyncssh.create_server(
-                    lambda: _Server(self.auth, self.workers, self.throttle), pair[0] or None, pair[1],
+                    lambda: _Server(self.auth, self.workers, self.throttle, self.startups), pair[0] or None, pair[1],
                     server_host_keys=[self.host_key], process_factory=self.handler,
                     encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
                     x11_forwarding=False, login_timeout=60, reuse_address=True)
