@@ -10,11 +10,21 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from nos_shell import Session
 from test_ssh_lab import HOST, Server, make_root, require, running_server, wait_for_port
 from test_ssh_limits import connect, run
 
 paramiko = require("paramiko")
+
+
+@pytest.fixture(scope="module")
+def ssh_server_module(tmp_path_factory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("hostile") / "root"
+    keyfile = make_root(root)
+    with running_server(root, keyfile) as server:
+        yield server
 
 
 def peak_rss_kib(pid: int) -> int:
@@ -118,3 +128,53 @@ def test_startups_count_per_source_and_in_all():
     for source in ("a", "b", "c"):
         startups.done(source)
     assert startups.pending == 0 and startups.open("a")
+
+
+def test_env_and_terminal_requests_cannot_grow_the_server(tmp_path):
+    """Was: asyncssh kept every `env` request of a session and queued every window-change
+    for a reader that ignores them; neither is flow-controlled. One operator session sent
+    5000 env variables of 30 KB (the server grew by 144 MB) and 300,000 window changes (by
+    133 MB), without limit. Now env requests are accepted and forgotten (nos-shell uses no
+    environment, as OpenSSH without AcceptEnv) and terminal events are kept only for the
+    full-screen editor, which reads them as they come."""
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+    with running_server(root, keyfile) as server:
+        with connect(server, "oper") as client:
+            before = peak_rss_kib(server.process.pid)
+            channel = client.get_transport().open_session()
+            for n in range(5000):
+                channel.set_environment_variable(f"X{n}", "v" * 30000)
+            channel.get_pty(term="vt100", width=80, height=24)
+            for n in range(300_000):
+                channel.resize_pty(width=n % 1000 + 1, height=24)
+            channel.invoke_shell()      # answered after every request before it was handled
+            channel.settimeout(60)
+            channel.sendall(b"show host name\r")
+            received = b""
+            while b"r1\r\noper@r1:~$ " not in received:
+                chunk = channel.recv(4096)
+                assert chunk, received
+                received += chunk
+            grown = peak_rss_kib(server.process.pid) - before
+        assert grown < 48 * 1024, f"the server grew by {grown} KiB"
+
+
+def test_one_connection_holds_at_most_ten_sessions(ssh_server_module):
+    """Was: one connection could open sessions without end, each able to hold a 2 MB
+    window of unread input. Now the eleventh is refused until one closes (OpenSSH's
+    MaxSessions)."""
+    from nos_shell.shell.channels import MAX_SESSIONS
+
+    with connect(ssh_server_module, "oper") as client:
+        transport = client.get_transport()
+        channels = [transport.open_session() for _ in range(MAX_SESSIONS)]
+        with pytest.raises(paramiko.ChannelException):
+            transport.open_session()
+        channels.pop().close()
+        for channel in channels:
+            channel.exec_command("show host name")
+            assert channel.recv_exit_status() == 0 and channel.recv(100) == b"r1\n"
+        extra = transport.open_session(timeout=30)
+        extra.exec_command("show host name")
+        assert extra.recv_exit_status() == 0

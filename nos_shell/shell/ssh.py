@@ -43,6 +43,7 @@ from .. import confirm
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
+from .channels import Sessions
 from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
 from .startups import Startups
@@ -129,8 +130,10 @@ def use_full_screen(term: str | None, allowed: bool) -> bool:
 # -- authentication ---------------------------------------------------------------------------
 class _Server(asyncssh.SSHServer):
     def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle,
-                 startups: Startups):
+                 startups: Startups, handler: "Handler"):
         self.auth = auth
+        self.sessions = Sessions(handler)
+        self.conn: asyncssh.SSHServerConnection | None = None
         self.workers = workers
         self.throttle = throttle
         self.startups = startups
@@ -139,6 +142,7 @@ class _Server(asyncssh.SSHServer):
         self.peer = "?"
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.address = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
@@ -157,6 +161,9 @@ class _Server(asyncssh.SSHServer):
 
     def auth_completed(self) -> None:
         self._uncount()
+
+    def session_requested(self):
+        return self.sessions.request(self.conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._uncount()
@@ -226,6 +233,7 @@ class Handler:
         if use_full_screen(term, self.full_screen):
             from . import app  # type: ignore[attr-defined]
 
+            process.wants_events = True     # it reads them as they come (channels.py)
             log.info("%s: full-screen session (TERM=%s)", session.user, term)
             return await app.serve_ssh(process, session)
         log.info("%s: plain session (%s)", session.user, f"TERM={term}" if term else "no PTY")
@@ -333,8 +341,8 @@ class SSHService:
                 continue
             try:
                 server = await asyncssh.create_server(
-                    lambda: _Server(self.auth, self.workers, self.throttle, self.startups), pair[0] or None, pair[1],
-                    server_host_keys=[self.host_key], process_factory=self.handler,
+                    lambda: _Server(self.auth, self.workers, self.throttle, self.startups, self.handler),
+                    pair[0] or None, pair[1], server_host_keys=[self.host_key],
                     encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
                     x11_forwarding=False, login_timeout=60, reuse_address=True)
             except OSError as exc:
