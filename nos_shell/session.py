@@ -655,6 +655,10 @@ class Session:
     def config_file(self, name: str) -> Path:
         """The path of a file named in save/load/merge; confined sessions (SSH) may only
         name configuration files of the saved-configuration folder (nos_shell/confine.py)."""
+        if "\0" in name or any("\ud800" <= ch <= "\udfff" for ch in name):
+            from .schema.types import shown
+
+            raise NosError(f"Invalid file name: {shown(name)}")
         if self.confine_files:
             from .confine import confined_file
 
@@ -666,7 +670,15 @@ class Session:
         out = ""
         if self.modified:
             out += "Warning: you have uncommitted changes that will not be saved.\n"
-        path = self.store.save(self.running, target)
+        path = target or self.store.saved_path
+        # a save replaces the file by renaming a new one over it: never over a device,
+        # folder or socket (`save /dev/null` as root replaced the device with a file)
+        try:
+            if not path.is_file() and (path.exists() or path.is_symlink()):
+                raise NosError(f"Cannot save to {path}: not a regular file", "Save failed")
+            self.store.save(self.running, target)
+        except OSError as exc:          # a name too long, a folder that cannot hold files
+            raise NosError(f"Cannot save to {path}: {exc.strerror or exc}", "Save failed") from None
         return out + f"Saving configuration to '{path}'...\nDone\n"
 
     def _read_config_file(self, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
