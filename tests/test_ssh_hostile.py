@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nos_shell import Session
-from test_ssh_lab import HOST, Server, make_root, require, running_server, wait_for_port
+from test_ssh_lab import HOST, PASSWORDS, Server, make_root, require, running_server, wait_for_port
 from test_ssh_limits import connect, run
 
 paramiko = require("paramiko")
@@ -117,17 +117,62 @@ def test_idle_connections_from_one_source_cannot_lock_everyone_out(tmp_path):
         assert "Too many open files" not in server.log_text()
 
 
-def test_startups_count_per_source_and_in_all():
-    from nos_shell.shell.startups import Startups
+def test_slots_count_per_key_and_in_all():
+    from nos_shell.shell.connlimits import Slots
 
-    startups = Startups(per_source=2, total=3)
-    assert startups.open("a") and startups.open("a") and not startups.open("a")
-    assert startups.open("b") and not startups.open("c")        # 3 in all
-    startups.done("a")
-    assert startups.open("c") and startups.pending == 3
-    for source in ("a", "b", "c"):
-        startups.done(source)
-    assert startups.pending == 0 and startups.open("a")
+    slots = Slots(per_key=2, total=3)
+    assert slots.open("a") and slots.open("a") and not slots.open("a")
+    assert slots.open("b") and not slots.open("c")        # 3 in all
+    slots.done("a")
+    assert slots.open("c") and slots.count == 3
+    for key in ("a", "b", "c"):
+        slots.done(key)
+    assert slots.count == 0 and slots.open("a")
+
+
+def test_one_user_cannot_use_up_the_descriptors_with_logged_in_connections(tmp_path):
+    """Was: an operator who opened 500 connections (logged in, in turns of 10) used every
+    descriptor of a server limited to 512: accept() failed with EMFILE and the
+    administrators could not log in. Now a user's connections past 32 are closed at once."""
+    import asyncio
+
+    import asyncssh
+
+    from nos_shell.shell.connlimits import PER_USER
+
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+
+    async def login(port: int, user: str, source: str):
+        return await asyncssh.connect(HOST, port, username=user, password=PASSWORDS[user],
+                                      known_hosts=None, local_addr=(source, 0))
+
+    async def attack(port: int) -> tuple[int, str]:
+        kept = []
+        for _ in range(60):
+            results = await asyncio.gather(*[login(port, "oper", "127.0.0.4") for _ in range(10)],
+                                           return_exceptions=True)
+            kept += [c for c in results if not isinstance(c, BaseException)]
+        alive = 0
+        for conn in kept:       # the ones past the limit were closed by the server
+            try:
+                await asyncio.wait_for(conn.run("show host name", check=True), 30)
+                alive += 1
+            except (asyncssh.Error, OSError, asyncio.TimeoutError):
+                pass
+        admin = await asyncio.wait_for(login(port, "vyos", "127.0.0.5"), 30)
+        async with admin:
+            answer = (await admin.run("show host name")).stdout
+        for conn in kept:
+            conn.close()
+        return alive, answer
+
+    with server_with_few_files(root, keyfile, 512) as server:
+        alive, answer = asyncio.run(attack(server.port))
+        assert answer == "r1\n"
+        assert alive == PER_USER
+        assert "oper has too many connections" in server.log_text()
+        assert "Too many open files" not in server.log_text()
 
 
 def test_env_and_terminal_requests_cannot_grow_the_server(tmp_path):

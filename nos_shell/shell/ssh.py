@@ -46,7 +46,7 @@ from .auth import Authenticator
 from .channels import Sessions
 from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
-from .startups import Startups
+from .connlimits import Slots, logged_in, unauthenticated
 from .throttle import LoginThrottle
 from .workers import Workers
 
@@ -130,14 +130,14 @@ def use_full_screen(term: str | None, allowed: bool) -> bool:
 # -- authentication ---------------------------------------------------------------------------
 class _Server(asyncssh.SSHServer):
     def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle,
-                 startups: Startups, handler: "Handler"):
+                 slots: tuple[Slots, Slots], handler: "Handler"):
         self.auth = auth
         self.sessions = Sessions(handler)
         self.conn: asyncssh.SSHServerConnection | None = None
         self.workers = workers
         self.throttle = throttle
-        self.startups = startups
-        self.counted = ""       # the source this connection counts under while not logged in
+        self.waiting, self.users = slots    # not logged in per source; logged in per user
+        self.counted: tuple[Slots, str] | None = None   # where this connection is counted
         self.address = "?"
         self.peer = "?"
 
@@ -146,23 +146,31 @@ class _Server(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.address = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
-        source = self.throttle.source(self.address)
-        if self.startups.open(source):
-            self.counted = source
-        else:       # closed at once: its descriptor is free again (startups.py)
-            log.warning("refused connection from %s: too many connections not logged in "
-                        "(%d in all)", self.peer, self.startups.pending)
-            asyncio.get_running_loop().call_soon(conn.abort)
+        self._count(self.waiting, self.throttle.source(self.address),
+                    "too many connections not logged in")
+
+    def _count(self, slots: Slots, key: str, why: str) -> None:
+        """Count this connection under ``key``, or close it at once (connlimits.py)."""
+        if slots.open(key):
+            self.counted = (slots, key)
+            return
+        log.warning("refused connection from %s: %s (%d in all)", self.peer, why, slots.count)
+        asyncio.get_running_loop().call_soon(self.conn.abort)  # type: ignore[union-attr]
 
     def _uncount(self) -> None:
-        if self.counted:
-            self.startups.done(self.counted)
-            self.counted = ""
+        if self.counted is not None:
+            slots, key = self.counted
+            slots.done(key)
+            self.counted = None
 
     def auth_completed(self) -> None:
         self._uncount()
+        user = self.conn.get_extra_info("username") or "?"  # type: ignore[union-attr]
+        self._count(self.users, user, f"{user} has too many connections")
 
     def session_requested(self):
+        if self.counted is None or self.counted[0] is not self.users:
+            return False        # being closed: past its user's limit
         return self.sessions.request(self.conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -318,7 +326,7 @@ class SSHService:
         self.auth = Authenticator(self.root)
         self.workers = Workers()
         self.throttle = throttle or LoginThrottle()
-        self.startups = Startups()
+        self.slots = (unauthenticated(), logged_in())
         self.handler = Handler(self.root, self.auth, full_screen, self.workers)
         self.servers: dict[tuple[str, int], asyncssh.SSHAcceptor] = {}
         self.failed: set[tuple[str, int]] = set()
@@ -341,7 +349,7 @@ class SSHService:
                 continue
             try:
                 server = await asyncssh.create_server(
-                    lambda: _Server(self.auth, self.workers, self.throttle, self.startups, self.handler),
+                    lambda: _Server(self.auth, self.workers, self.throttle, self.slots, self.handler),
                     pair[0] or None, pair[1], server_host_keys=[self.host_key],
                     encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
                     x11_forwarding=False, login_timeout=60, reuse_address=True)
