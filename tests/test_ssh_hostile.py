@@ -223,3 +223,25 @@ def test_one_connection_holds_at_most_ten_sessions(ssh_server_module):
         extra = transport.open_session(timeout=30)
         extra.exec_command("show host name")
         assert extra.recv_exit_status() == 0
+
+
+def test_the_full_screen_editor_still_hears_of_a_resize(tmp_path):
+    """Terminal events are dropped only where nothing reads them: the full-screen editor
+    redraws when the client's window changes size."""
+    from nos_shell.shell.ssh import use_full_screen
+
+    if not use_full_screen("xterm", True):
+        pytest.skip("the full-screen app (nos_shell/shell/app.py) is not installed")
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+    with running_server(root, keyfile, "--full-screen") as server:
+        with connect(server) as client:
+            channel = client.invoke_shell(term="xterm-256color", width=80, height=24)
+            channel.settimeout(30)
+            data = b""
+            while b"vyos@r1" not in data:
+                chunk = channel.recv(65536)
+                assert chunk, data
+                data += chunk
+            channel.resize_pty(width=100, height=30)
+            assert channel.recv(65536)       # the redraw (nothing else was typed)
