@@ -245,3 +245,28 @@ def test_the_full_screen_editor_still_hears_of_a_resize(tmp_path):
                 data += chunk
             channel.resize_pty(width=100, height=30)
             assert channel.recv(65536)       # the redraw (nothing else was typed)
+
+
+def test_unread_input_of_a_session_is_bounded_by_a_small_window(ssh_server_module):
+    """Was: each session let the client send 3.2 MB (asyncssh's default 2 MB window, and
+    its own buffer behind it) that nobody read while a command ran, or ever for
+    `ssh HOST CMD`: 32 connections of 10 sessions made that 1 GB from one user. Now the
+    window is 256 KiB and the client must wait past twice that."""
+    from lab import require_tool
+
+    from nos_shell.shell.channels import WINDOW
+
+    require_tool("ping")
+    with connect(ssh_server_module, "oper") as client:
+        channel = client.get_transport().open_session()
+        channel.exec_command("ping 127.0.0.1 count 100")      # reads no input for 100 s
+        channel.settimeout(5)
+        sent = 0
+        block = b"z" * 32768
+        while sent < 4 * 1024 * 1024:
+            try:
+                sent += channel.send(block)
+            except socket.timeout:          # the window is used up: the server takes no more
+                break
+        channel.close()
+    assert sent <= 2 * WINDOW, sent     # the window, and as much again in asyncssh's own buffer

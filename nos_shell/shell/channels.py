@@ -10,7 +10,8 @@ not flow-controlled, so a client could send them without end. Here:
   full-screen editor, nos_shell/shell/remote.py, sets :attr:`SessionProcess.wants_events`);
   the plain line mode and commands ignore them, so they are dropped as they arrive;
 - one connection holds at most :data:`MAX_SESSIONS` sessions at once (OpenSSH's
-  MaxSessions), each with its own window of unread input.
+  MaxSessions), each with a window of :data:`WINDOW` bytes of input the client may send
+  before the server has read it (asyncssh's default is 2 MB, and a command reads none).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 import asyncssh
 
 MAX_SESSIONS = 10
+WINDOW = 256 * 1024
 _EVENTS = (asyncssh.TerminalSizeChanged, asyncssh.BreakReceived, asyncssh.SignalReceived)
 
 

@@ -43,7 +43,7 @@ from .. import confirm
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
-from .channels import Sessions
+from .channels import WINDOW, Sessions
 from .limits import LINE_TOO_LONG, MAX_LINE, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
 from .connlimits import Slots, logged_in, unauthenticated
@@ -352,7 +352,7 @@ class SSHService:
                     lambda: _Server(self.auth, self.workers, self.throttle, self.slots, self.handler),
                     pair[0] or None, pair[1], server_host_keys=[self.host_key],
                     encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
-                    x11_forwarding=False, login_timeout=60, reuse_address=True)
+                    x11_forwarding=False, login_timeout=60, reuse_address=True, window=WINDOW)
             except OSError as exc:
                 if pair not in self.failed:
                     log.error("cannot listen on %s: %s", _where(pair), exc.strerror or exc)
