@@ -134,11 +134,10 @@ class Session:
         except NosError as exc:
             return Result(exc.render(), False, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not end the user's shell
-            from .crashlog import internal_error
+            from .crashlog import command_words, internal_error
 
-            # the first words only: a whole line may carry a secret (plaintext-password)
-            words = " ".join(line.split()[:3])
-            error = internal_error(exc, self.store.root, f"{self.user} via {self.via}: {words} ...")
+            # keywords only: a line may carry a secret (plaintext-password), at any word
+            error = internal_error(exc, self.store.root, f"{self.user} via {self.via}: {command_words(line)}")
             return Result(error.render(), False, error)
 
     def run_script(self, lines: Iterable[str], name: str = "<script>") -> Result:

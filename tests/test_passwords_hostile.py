@@ -51,3 +51,20 @@ def test_hash_password_never_returns_a_failure_token():
     with pytest.raises(ValueError, match="cannot be hashed"):
         hash_password("x" * 512)
     assert hash_password("x" * 511).startswith("$6$")
+
+
+def test_the_crash_log_never_holds_a_password_typed_at_an_edit_level(tmp_path):
+    """Was: the crash log kept the first three words of the line, and at an edit level
+    `set plaintext-password SECRET` has the password as its third: an unexpected error on
+    that line wrote it to errors.log. (The stand-in for the unexpected error: a folder
+    where the session registry writes its temporary file.) Now only keywords are logged."""
+    s = Session(tmp_path, apply=False)
+    assert s.run("configure").ok and s.run("edit system login user bob authentication").ok
+    sessions = tmp_path / "var/lib/nos-shell/sessions"
+    (entry,) = sessions.glob("*.json")
+    (sessions / f".{entry.stem}.tmp").mkdir()
+    result = s.run("set plaintext-password 'hunter2secret'")
+    assert not result.ok and "Internal error" in result.output
+    log = (tmp_path / "var/log/nos-shell/errors.log").read_text()
+    assert "vyos via cli: set plaintext-password ? ..." in log
+    assert "hunter2secret" not in log and "hunter2secret" not in result.output
