@@ -37,16 +37,25 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
     """(mark, value) pairs for a leaf present in both trees."""
     before, after = old.values or [], new.values or []
     if spec.kind is Kind.MULTI:
+        whole = not _appendable(before, after)      # then every value goes and comes back
         for value in before:
-            if value not in after:
+            if whole or value not in after:
                 yield "-", value
         for value in after:
-            if value not in before:
+            if whole or value not in before:
                 yield "+", value
     elif before != after:
         if before:
             yield "-", before[0]
         yield "+", after[0]
+
+
+def _appendable(before: list[str], after: list[str]) -> bool:
+    """True when ``after`` is ``before`` less some values, plus new ones at the end: what
+    deleting and setting values one by one (`set` appends) can make. Otherwise the order
+    changed (for `system name-server` it means which server is asked first)."""
+    kept = [value for value in before if value in after]
+    return after[:len(kept)] == kept
 
 
 def _pairs(old: Node, new: Node, schema: SchemaNode) -> Iterator[tuple[str, str | None, SchemaNode, Node | None, Node | None]]:
@@ -126,7 +135,8 @@ def _deletes(old: Node, new: Node, schema: SchemaNode, prefix: str, is_tag: bool
 def compare_commands(old: ConfigTree, new: ConfigTree) -> str:
     """`delete` lines for what went away, then `set` lines for what is new or changed."""
     deletes = list(_deletes(old.root, new.root, new.schema, "delete", False))
-    before = set(set_lines(old.root, old.schema))
+    # a value deleted here (a multi-value leaf whose order changed loses them all) is set again
+    before = set(set_lines(old.root, old.schema)) - {"set" + line[len("delete"):] for line in deletes}
     sets = [line for line in set_lines(new.root, new.schema) if line not in before]
     return "".join(line + "\n" for line in deletes + sets)
 
@@ -169,10 +179,11 @@ def _marked_leaf(name: str, spec: SchemaNode, a: Node, b: Node, pad: str) -> Ite
         mark = " " if before == after else ">"
         yield f"{mark}{pad}{name} {quote_double(after[0])}"
         return
+    whole = not _appendable(before, after)
     for value in after:
-        yield f"{' ' if value in before else '+'}{pad}{name} {quote_double(value)}"
+        yield f"{' ' if value in before and not whole else '+'}{pad}{name} {quote_double(value)}"
     for value in before:
-        if value not in after:
+        if whole or value not in after:
             yield f"-{pad}{name} {quote_double(value)}"
 
 
