@@ -7,6 +7,7 @@ so it never grows without bound. No traceback is ever printed to a user.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import traceback
 from pathlib import Path
@@ -29,6 +30,34 @@ def internal_error(exc: BaseException, root: Path | str | None, context: str = "
     except OSError as failure:
         return NosError(f"Internal error: {text} (no details logged: {failure.strerror or failure})")
     return NosError(f"Internal error: {text} (details in {path})")
+
+
+def command_words(line: str, limit: int = 3) -> str:
+    """The first words of a command line, fit for the log: a keyword (a name of the
+    schema or a word of the command grammar) as typed, any other word as ``?``. A value
+    is never written, wherever it stands: at an edit level, `set plaintext-password X`
+    has the password as its third word."""
+    known = _keywords()
+    words = [w if w in known else "?" for w in line.split()[:limit]]
+    return " ".join(words) + " ..."
+
+
+@functools.lru_cache(maxsize=1)
+def _keywords() -> frozenset[str]:
+    import re
+    from importlib import resources
+
+    from .schema import SCHEMA
+
+    names: set[str] = set()
+    stack = [SCHEMA]
+    while stack:
+        node = stack.pop()
+        names.update(node.children)
+        stack.extend(node.children.values())
+    grammar = resources.files("nos_shell.grammar").joinpath("commands.lark").read_text(encoding="utf-8")
+    names.update(re.findall(r'"([a-z][a-z0-9-]*)"', grammar))
+    return frozenset(names | {"|"})
 
 
 def _entry(exc: BaseException, context: str) -> str:

@@ -22,8 +22,13 @@ _CRYPT_DATA_SIZE = 32768        # sizeof(struct crypt_data) in libxcrypt
 
 
 def hash_password(plaintext: str) -> str:
-    """A SHA-512 crypt(3) hash, the format /etc/shadow and VyOS use."""
-    return _crypt.crypt(plaintext, _crypt.mksalt(_crypt.METHOD_SHA512))
+    """A SHA-512 crypt(3) hash, the format /etc/shadow and VyOS use. ValueError when
+    crypt(3) cannot hash it (libxcrypt takes at most 511 bytes and then answers with a
+    failure token such as ``*0``, which must never be stored as a hash)."""
+    hashed = _crypt.crypt(plaintext, _crypt.mksalt(_crypt.METHOD_SHA512))
+    if not hashed or hashed.startswith("*"):
+        raise ValueError("the password cannot be hashed (at most 511 bytes in UTF-8)")
+    return hashed
 
 
 def check_password(plaintext: str, hashed: str) -> bool:

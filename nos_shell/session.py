@@ -147,11 +147,10 @@ class Session:
         except NosError as exc:
             return Result(exc.render(), False, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not end the user's shell
-            from .crashlog import internal_error
+            from .crashlog import command_words, internal_error
 
-            # the first words only: a whole line may carry a secret (plaintext-password)
-            words = " ".join(line.split()[:3])
-            error = internal_error(exc, self.store.root, f"{self.user} via {self.via}: {words} ...")
+            # keywords only: a line may carry a secret (plaintext-password), at any word
+            error = internal_error(exc, self.store.root, f"{self.user} via {self.via}: {command_words(line)}")
             return Result(error.render(), False, error)
 
     def run_script(self, lines: Iterable[str], name: str = "<script>") -> Result:
@@ -685,6 +684,10 @@ class Session:
     def config_file(self, name: str) -> Path:
         """The path of a file named in save/load/merge; confined sessions (SSH) may only
         name configuration files of the saved-configuration folder (nos_shell/confine.py)."""
+        if "\0" in name or any("\ud800" <= ch <= "\udfff" for ch in name):
+            from .schema.types import shown
+
+            raise NosError(f"Invalid file name: {shown(name)}")
         if self.confine_files:
             from .confine import confined_file
 
@@ -696,7 +699,15 @@ class Session:
         out = ""
         if self.modified:
             out += "Warning: you have uncommitted changes that will not be saved.\n"
-        path = self.store.save(self.running, target)
+        path = target or self.store.saved_path
+        # a save replaces the file by renaming a new one over it: never over a device,
+        # folder or socket (`save /dev/null` as root replaced the device with a file)
+        try:
+            if not path.is_file() and (path.exists() or path.is_symlink()):
+                raise NosError(f"Cannot save to {path}: not a regular file", "Save failed")
+            self.store.save(self.running, target)
+        except OSError as exc:          # a name too long, a folder that cannot hold files
+            raise NosError(f"Cannot save to {path}: {exc.strerror or exc}", "Save failed") from None
         return out + f"Saving configuration to '{path}'...\nDone\n"
 
     def _read_config_file(self, name: str, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:

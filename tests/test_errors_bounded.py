@@ -78,11 +78,12 @@ def test_f_on_a_root_with_an_unreadable_archive_is_one_line(tmp_path):
 
 def test_an_unexpected_exception_is_one_line_and_its_traceback_is_logged(tmp_path):
     root = tmp_path / "root"
-    folder = tmp_path / "a-directory"
-    folder.mkdir()
+    lock = root / "var/lib/nos-shell/lock"
+    lock.mkdir(parents=True)
     log = root / LOG
-    # saving over a directory is a bug's stand-in: an OSError no handler expects
-    piped = cli(root, stdin=f"configure\nsave {folder}\nexit discard\n".encode())
+    # a folder where the commit lock file belongs is a bug's stand-in: an OSError no
+    # handler expects (saving over a folder was one, until `save` refused non-regular files)
+    piped = cli(root, stdin=b"configure\nset system host-name x\ncommit\nexit discard\n")
     out = piped.stdout.decode()
     assert "Traceback" not in out + piped.stderr.decode()
     assert "\n  Internal error: IsADirectoryError: [Errno 21] Is a directory: " in out
@@ -91,16 +92,20 @@ def test_an_unexpected_exception_is_one_line_and_its_traceback_is_logged(tmp_pat
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     s = Session(root, apply=False)
     s.run("configure")
-    result = s.run(f"save {folder}")
+    s.run("set system host-name y")
+    result = s.run("commit")
     assert not result.ok and result.output.count("\n") == 3 and "details in" in result.output
     assert log.read_text().count("Traceback (most recent call last)") == 2
+    lock.rmdir()
     # in -f the save is written after the last line: its failure is one line naming the file
+    afile = tmp_path / "a-file"
+    afile.write_text("")
     script = tmp_path / "save.cmds"
-    script.write_text(f"configure\nsave {folder}\n")
+    script.write_text(f"configure\nsave {afile}/below\n")
     result = cli(root, "-f", str(script))
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err and err.count("\n") == 1, err
-    assert err.startswith(f"{script}: ") and "Is a directory" in err
+    assert err.startswith(f"{script}: File exists: {afile}"), err
 
 
 def test_plain_mode_turns_a_runner_bug_into_one_logged_line(tmp_path):

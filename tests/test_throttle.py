@@ -47,3 +47,29 @@ def test_the_table_stays_bounded():
         throttle.take(f"10.0.{n // 256}.{n % 256}")
         clock.now += 0.001
     assert len(throttle._buckets) <= 100
+
+
+def test_more_sources_than_the_table_holds_do_not_get_fresh_allowances():
+    """Was: past max_sources the stalest bucket was dropped even when it was empty, so a
+    client cycling through max_sources + 1 addresses (an IPv6 /56 holds 256 /64s, a /48
+    65536) found each of its buckets gone and full again: unlimited guesses. Now sources
+    the table cannot hold share one allowance."""
+    clock = Clock()
+    throttle = LoginThrottle(burst=2, refill_seconds=3600, max_sources=100, clock=clock)
+    sources = [f"2001:db8:0:{n:x}::1" for n in range(101)]
+    granted = 0
+    for _ in range(10):
+        for source in sources:
+            granted += sum(throttle.take(source) for _ in range(2))
+            clock.now += 0.001
+    assert granted <= 100 * 2 + 2, granted
+    assert len(throttle._buckets) <= 101
+
+
+def test_full_buckets_still_make_room():
+    clock = Clock()
+    throttle = LoginThrottle(burst=2, refill_seconds=10, max_sources=2, clock=clock)
+    assert throttle.take("192.0.2.1") and throttle.take("192.0.2.2")
+    clock.now += 10          # both full again: they go, and new sources get their own
+    assert throttle.take("192.0.2.3") and throttle.take("192.0.2.3") and not throttle.take("192.0.2.3")
+    assert throttle.take("192.0.2.4")

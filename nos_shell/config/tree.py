@@ -156,8 +156,9 @@ class ConfigTree:
         from ..secrets import hash_password
 
         parent = res.path[:-1]
-        self._store(Resolved(res.path, res.node, ""))
+        # the hash first: a password that cannot be hashed changes nothing
         target = resolve(list(parent) + [res.node.hash_into, hash_password(res.value)], self.schema)  # type: ignore[list-item,arg-type]
+        self._store(Resolved(res.path, res.node, ""))
         self._store(target)
         return []
 

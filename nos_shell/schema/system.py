@@ -12,7 +12,7 @@ LOGIN = container(
             "May configure the system", "Operational commands only")), "User privilege level",
             default="admin"),
         container("authentication", "Authentication settings",
-                  leaf("plaintext-password", Text(max_len=512), "Plaintext password (stored hashed)",
+                  leaf("plaintext-password", Text(max_len=511, max_bytes=511), "Plaintext password (stored hashed)",
                        hash_into="encrypted-password"),
                   leaf("encrypted-password", CRYPT_HASH, "Encrypted password"),
                   tag("public-keys", Pattern(regex=r"[A-Za-z0-9_.@\-]{1,64}", placeholder="<identifier>",

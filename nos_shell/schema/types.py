@@ -62,15 +62,19 @@ class ValueType:
 
 @dataclass(frozen=True)
 class Text(ValueType):
-    """Free text of bounded length; no control characters."""
+    """Free text of bounded length; no control characters. ``max_bytes`` (when set) bounds
+    its UTF-8 length too, for text a library takes in bytes (crypt(3): 511)."""
 
     max_len: int = 255
     min_len: int = 0
+    max_bytes: int = 0
 
     def check(self, value: str) -> None:
         _no_control(value)
         if not self.min_len <= len(value) <= self.max_len:
             raise ValueError(f"Value must be {self.min_len} to {self.max_len} characters long")
+        if self.max_bytes and len(value.encode()) > self.max_bytes:
+            raise ValueError(f"Value must be at most {self.max_bytes} bytes long in UTF-8")
 
 
 @dataclass(frozen=True)

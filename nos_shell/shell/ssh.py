@@ -36,6 +36,7 @@ import functools
 import importlib.util
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -46,6 +47,8 @@ from .. import confirm
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
+from .channels import WINDOW, Sessions
+from .connlimits import Slots, logged_in, unauthenticated
 from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut
 from .plain import LineProtocol, is_terminal_setting, shell_compat
 from .relay import ChannelInput, relay
@@ -131,17 +134,52 @@ def use_full_screen(term: str | None, allowed: bool) -> bool:
 
 # -- authentication ---------------------------------------------------------------------------
 class _Server(asyncssh.SSHServer):
-    def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle):
+    def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle,
+                 slots: tuple[Slots, Slots], handler: "Handler"):
         self.auth = auth
+        self.sessions = Sessions(handler)
+        self.conn: asyncssh.SSHServerConnection | None = None
         self.workers = workers
         self.throttle = throttle
+        self.waiting, self.users = slots    # not logged in per source; logged in per user
+        self.counted: tuple[Slots, str] | None = None   # where this connection is counted
         self.address = "?"
         self.peer = "?"
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.address = str(peer[0])
         self.peer = f"{peer[0]}:{peer[1]}"
+        self._count(self.waiting, self.throttle.source(self.address),
+                    "too many connections not logged in")
+
+    def _count(self, slots: Slots, key: str, why: str) -> None:
+        """Count this connection under ``key``, or close it at once (connlimits.py)."""
+        if slots.open(key):
+            self.counted = (slots, key)
+            return
+        log.warning("refused connection from %s: %s (%d in all)", self.peer, why, slots.count)
+        asyncio.get_running_loop().call_soon(self.conn.abort)  # type: ignore[union-attr]
+
+    def _uncount(self) -> None:
+        if self.counted is not None:
+            slots, key = self.counted
+            slots.done(key)
+            self.counted = None
+
+    def auth_completed(self) -> None:
+        self._uncount()
+        user = self.conn.get_extra_info("username") or "?"  # type: ignore[union-attr]
+        self._count(self.users, user, f"{user} has too many connections")
+
+    def session_requested(self):
+        if self.counted is None or self.counted[0] is not self.users:
+            return False        # being closed: past its user's limit
+        return self.sessions.request(self.conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._uncount()
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -218,6 +256,7 @@ class Handler:
         if use_full_screen(term, self.full_screen):
             from . import app  # type: ignore[attr-defined]
 
+            process.wants_events = True     # it reads them as they come (channels.py)
             log.info("%s: full-screen session (TERM=%s)", session.user, term)
             return await app.serve_ssh(process, session)
         log.info("%s: plain session (%s)", session.user, f"TERM={term}" if term else "no PTY")
@@ -233,12 +272,18 @@ class Handler:
                     # the client closed its side: what was typed without Enter is not run
                     process.stdout.write(proto.eof(run_partial=False))
                     break
-                typed.busy = True
-                try:
-                    await _send(process.stdout, await self.workers.command(session.user, proto.feed, data))
-                    await self._streams(process, proto, session)
-                finally:
-                    typed.busy = False
+                # one line at a time, each answer sent (as fast as the client reads) before
+                # the next line runs: a client that sends many lines and reads nothing makes
+                # the server hold one command's output, not the output of every line it sent
+                for piece in _LINE_PIECES.findall(data):
+                    if proto.finished:
+                        break
+                    typed.busy = True
+                    try:
+                        await _send(process.stdout, await self.workers.command(session.user, proto.feed, piece))
+                        await self._streams(process, proto, session)
+                    finally:
+                        typed.busy = False
         finally:
             typed.close()
         return 0
@@ -310,6 +355,9 @@ class Handler:
         return 130 if stream.cancelled else 0
 
 
+_LINE_PIECES = re.compile(rb"[^\r\n]*[\r\n]|[^\r\n]+")     # each ends at CR or LF, or the data does
+
+
 async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:
     """Write in chunks, waiting while the client does not read (bounded buffering)."""
     for start in range(0, len(data), WRITE_CHUNK):
@@ -341,6 +389,7 @@ class SSHService:
         self.auth = Authenticator(self.root)
         self.workers = Workers()
         self.throttle = throttle or LoginThrottle()
+        self.slots = (unauthenticated(), logged_in())
         self.handler = Handler(self.root, self.auth, full_screen, self.workers)
         self.servers: dict[tuple[str, int], asyncssh.SSHAcceptor] = {}
         self.failed: set[tuple[str, int]] = set()
@@ -363,10 +412,10 @@ class SSHService:
                 continue
             try:
                 server = await asyncssh.create_server(
-                    lambda: _Server(self.auth, self.workers, self.throttle), pair[0] or None, pair[1],
-                    server_host_keys=[self.host_key], process_factory=self.handler,
+                    lambda: _Server(self.auth, self.workers, self.throttle, self.slots, self.handler),
+                    pair[0] or None, pair[1], server_host_keys=[self.host_key],
                     encoding=None, line_editor=False, allow_scp=False, agent_forwarding=False,
-                    x11_forwarding=False, login_timeout=60, reuse_address=True)
+                    x11_forwarding=False, login_timeout=60, reuse_address=True, window=WINDOW)
             except OSError as exc:
                 if pair not in self.failed:
                     log.error("cannot listen on %s: %s", _where(pair), exc.strerror or exc)

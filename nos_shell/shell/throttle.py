@@ -6,7 +6,10 @@ back. An empty bucket refuses the source's password attempts, right or wrong, wi
 computing anything, until a token has grown back. Other sources are never affected.
 
 IPv6 sources count per /64 (one host usually holds a whole /64). The table is bounded:
-past :attr:`LoginThrottle.max_sources` entries the full buckets, then the stalest, go.
+past :attr:`LoginThrottle.max_sources` entries the buckets that are full again go; when
+none is, a new source shares one bucket with every other source the table cannot hold.
+(Dropping a bucket that is not full would hand its source a fresh allowance: a client
+cycling through more addresses than the table holds guessed without limit.)
 """
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ class LoginThrottle:
         self.max_sources = max_sources
         self.clock = clock
         self._buckets: dict[str, _Bucket] = {}
+        # shared by the sources the table has no room for
+        self._overflow = _Bucket(float(burst), clock())
 
     @staticmethod
     def source(address: str) -> str:
@@ -51,10 +56,12 @@ class LoginThrottle:
         bucket = self._buckets.get(key)
         if bucket is None:
             self._prune(now)
-            bucket = self._buckets[key] = _Bucket(float(self.burst), now)
-        else:
-            grown = (now - bucket.stamp) / self.refill_seconds
-            bucket.tokens, bucket.stamp = min(float(self.burst), bucket.tokens + grown), now
+            if len(self._buckets) < self.max_sources:
+                self._buckets[key] = _Bucket(float(self.burst), now)
+                return self._buckets[key]
+            bucket = self._overflow
+        grown = (now - bucket.stamp) / self.refill_seconds
+        bucket.tokens, bucket.stamp = min(float(self.burst), bucket.tokens + grown), now
         return bucket
 
     def take(self, address: str) -> bool:
@@ -71,11 +78,10 @@ class LoginThrottle:
         bucket.tokens = min(float(self.burst), bucket.tokens + 1)
 
     def _prune(self, now: float) -> None:
+        """Drop the buckets that have grown full again (never one that is not)."""
         if len(self._buckets) < self.max_sources:
             return
         full = [key for key, b in self._buckets.items()
                 if b.tokens + (now - b.stamp) / self.refill_seconds >= self.burst]
         for key in full:
             del self._buckets[key]
-        while len(self._buckets) >= self.max_sources:
-            del self._buckets[min(self._buckets, key=lambda k: self._buckets[k].stamp)]
