@@ -251,7 +251,7 @@ def test_unread_input_of_a_session_is_bounded_by_a_small_window(ssh_server_modul
     """Was: each session let the client send 3.2 MB (asyncssh's default 2 MB window, and
     its own buffer behind it) that nobody read while a command ran, or ever for
     `ssh HOST CMD`: 32 connections of 10 sessions made that 1 GB from one user. Now the
-    window is 256 KiB and the client must wait past twice that."""
+    window is 256 KiB and the client must wait past three times that."""
     from lab import require_tool
 
     from nos_shell.shell.channels import WINDOW
@@ -269,4 +269,6 @@ def test_unread_input_of_a_session_is_bounded_by_a_small_window(ssh_server_modul
             except socket.timeout:          # the window is used up: the server takes no more
                 break
         channel.close()
-    assert sent <= 2 * WINDOW, sent     # the window, and as much again in asyncssh's own buffer
+    # the window, as much again in asyncssh's own buffer, and one window more while the
+    # streaming exec reads its input for Ctrl-C (nos_shell/shell/relay.py ChannelInput)
+    assert sent <= 3 * WINDOW, sent

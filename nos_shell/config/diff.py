@@ -41,10 +41,10 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
             yield from [("-", value) for value in before] + [("+", value) for value in after]
             return
         for value in before:
-            if whole or value not in after:
+            if value not in after:
                 yield "-", value
         for value in after:
-            if whole or value not in before:
+            if value not in before:
                 yield "+", value
     elif before != after:
         if before:

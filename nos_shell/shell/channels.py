@@ -8,7 +8,9 @@ not flow-controlled, so a client could send them without end. Here:
   without ``AcceptEnv`` ignores them too);
 - terminal events reach the session only when it reads them as they come (the
   full-screen editor, nos_shell/shell/remote.py, sets :attr:`SessionProcess.wants_events`);
-  the plain line mode and commands ignore them, so they are dropped as they arrive;
+  the plain line mode and commands ignore them, so they are dropped as they arrive, except
+  a break or signal request, which calls :attr:`SessionProcess.on_interrupt` when one is
+  set (Ctrl-C of a streaming command, nos_shell/shell/relay.py) and is queued nowhere;
 - one connection holds at most :data:`MAX_SESSIONS` sessions at once (OpenSSH's
   MaxSessions), each with a window of :data:`WINDOW` bytes of input the client may send
   before the server has read it (asyncssh's default is 2 MB, and a command reads none).
@@ -35,6 +37,7 @@ class SessionProcess(asyncssh.SSHServerProcess):
     """asyncssh's process, without an unbounded queue of terminal events."""
 
     wants_events = False
+    on_interrupt: Callable[[], None] | None = None
 
     def __init__(self, handler: Callable, closed: Callable[[], None]):
         super().__init__(handler, None, 0, False)
@@ -42,6 +45,9 @@ class SessionProcess(asyncssh.SSHServerProcess):
 
     def exception_received(self, exc: Exception) -> None:
         if isinstance(exc, _EVENTS) and not self.wants_events:
+            if self.on_interrupt is not None and isinstance(exc, (asyncssh.BreakReceived,
+                                                                  asyncssh.SignalReceived)):
+                self.on_interrupt()
             return
         super().exception_received(exc)
 

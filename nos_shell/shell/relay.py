@@ -95,26 +95,39 @@ class ChannelInput:
     Set :attr:`busy` while a command runs; ``interrupt`` is then called for Ctrl-C, and
     also when the channel closes (the client went away)."""
 
-    def __init__(self, process: Any, interrupt: Callable[[], None], *, ctrl_c: bool = True):
+    def __init__(self, process: Any, interrupt: Callable[[], None], *, ctrl_c: bool = True,
+                 limit: int | None = None):
         self.process = process
+        # how much input may wait unread before the channel is no longer read (SSH flow
+        # control then holds the client back); an exec request, which reads no input, keeps
+        # only a little, so its unread input stays within the channel's window
+        self.limit = MAX_HELD_INPUT if limit is None else limit
         self.interrupt = interrupt
         self.ctrl_c = ctrl_c        # a \x03 byte interrupts (with a PTY; not for exec without one)
         self.busy = False
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._held = 0
         self._drained = asyncio.Event()     # set when the held input fell below the limit
+        if hasattr(process, "on_interrupt"):     # break and signal requests (channels.py)
+            process.on_interrupt = self._requested
         self._task = asyncio.ensure_future(self._read())
+
+    def _requested(self) -> None:
+        if self.busy:
+            self.interrupt()
 
     async def get(self) -> bytes | None:
         """The next input; None at the end of input."""
         data = await self.queue.get()
         if data:
             self._held -= len(data)
-            if self._held <= MAX_HELD_INPUT:
+            if self._held <= self.limit:
                 self._drained.set()
         return data
 
     def close(self) -> None:
+        if getattr(self.process, "on_interrupt", None) == self._requested:
+            self.process.on_interrupt = None
         self._task.cancel()
 
     async def _read(self) -> None:
@@ -122,7 +135,7 @@ class ChannelInput:
 
         while True:
             try:
-                data = await self.process.stdin.read(65536)
+                data = await self.process.stdin.read(min(65536, max(self.limit, 1)))
             except (asyncssh.BreakReceived, asyncssh.SignalReceived):
                 if self.busy:
                     self.interrupt()
@@ -143,7 +156,7 @@ class ChannelInput:
                 continue
             self._held += len(data)
             self.queue.put_nowait(data)
-            while self._held > MAX_HELD_INPUT:
+            while self._held > self.limit:
                 # far ahead of the session: stop reading until it catches up, so SSH flow
                 # control holds the client back (dropping input could lose a line's end)
                 self._drained.clear()

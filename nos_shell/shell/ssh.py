@@ -331,7 +331,7 @@ class Handler:
         request, or (with a PTY, whose client sends keys as bytes) a ``\\x03`` byte."""
         from ..streams import as_error
 
-        typed = ChannelInput(process, stream.cancel, ctrl_c=newline == "\r\n")
+        typed = ChannelInput(process, stream.cancel, ctrl_c=newline == "\r\n", limit=EXEC_HELD_INPUT)
         typed.busy = True
         sent = 0
 
@@ -354,6 +354,9 @@ class Handler:
             return 1
         return 130 if stream.cancelled else 0
 
+
+#: input an exec request's client may send ahead (it is never read as commands; only Ctrl-C counts)
+EXEC_HELD_INPUT = 4096
 
 _LINE_PIECES = re.compile(rb"[^\r\n]*[\r\n]|[^\r\n]+")     # each ends at CR or LF, or the data does
 
