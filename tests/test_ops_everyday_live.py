@@ -130,6 +130,24 @@ def test_monitor_traffic_captures_real_packets(s, pings, tmp_path):
 
 # -- NAT and connection tracking ------------------------------------------------------------------
 
+def test_monitor_traffic_streams_and_ctrl_c_shows_the_counts(s, pings):
+    """Packets arrive while tcpdump runs; a cancel from another thread (Ctrl-C) interrupts
+    it and its packet counts follow, long before its 1000 packets."""
+    require_tool("tcpdump")
+    stream = s.execute("monitor traffic interface eth0 count 1000 filter 'icmp'", stream=True)
+    assert not isinstance(stream, str)
+    with stream:
+        seen = ""
+        while seen.count("ICMP echo request") < 2:
+            seen += next(stream)
+        canceller = threading.Thread(target=stream.cancel)
+        canceller.start()
+        canceller.join()
+        rest = "".join(stream)
+    captured = re.search(r"(\d+) packets captured", rest)
+    assert captured and 2 <= int(captured.group(1)) < 1000 and stream.cancelled, rest
+
+
 def test_nat_rules_translations_and_conntrack(net, s):
     client = client_address(net)
     before = rows(s.execute("show nat source rules"))["100"]
