@@ -51,6 +51,16 @@ def run(target: "Target", argv: Sequence[str], timeout: float = 15,
     return result
 
 
+def bounded(value: int | None, default: int, high: int, what: str) -> int:
+    """A count option (`count N`, `tail N`): ``default`` when absent, else checked
+    against 1..``high``."""
+    if value is None:
+        return default
+    if not 1 <= value <= high:
+        raise NosError(f"{what} must be between 1 and {high}")
+    return value
+
+
 def simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
                  before: Sequence[str] = ()) -> TableText:
     """Columns two spaces apart, each header underlined with dashes (VyOS's tabulate layout);

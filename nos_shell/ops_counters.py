@@ -7,6 +7,7 @@
                                              Interface  Rx Packets  Rx Bytes  Tx Packets ...
     clear interfaces [ethernet [eth0]] counters
     monitor interfaces [count N]             the counters table, refreshed once a second
+                                             (streamed: each table as it is read; Ctrl-C stops)
 
 An interface's type is its configured type (vifs such as ``eth0.100`` belong to their
 parent's type, ``interfaces vlan 200 source-interface eth1`` is ``eth1.200``), else the
@@ -24,15 +25,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config.tree import natural_key
 from .errors import NosError
-from .ops_context import router, simple_table
-from .ops_stream import bounded
+from .ops_context import bounded, router, simple_table
 from .tables import TableText
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from .commands import Command
     from .config.tree import ConfigTree
     from .session import Session
+    from .streams import Stream
 
 BASELINE = Path("var/lib/nos-shell/counters.json")
 STATS = ("rx_packets", "rx_bytes", "rx_errors", "rx_dropped", "rx_over_errors", "multicast",
@@ -291,22 +291,22 @@ def clear_interfaces_counters(session: "Session", command: "Command") -> str:
     return ""
 
 
-def monitor_interfaces_lines(session: "Session", command: "Command") -> Iterator[str]:
+def monitor_interfaces(session: "Session", command: "Command") -> "Stream":
     """The counters table, then the same table again every second, ``count`` times in all
-    (default 10), each headed by the time it was read."""
+    (default 10), each headed by the time it was read and streamed as it is read."""
+    import itertools
+
+    from .streams import every
+
     count = bounded(command.opts.get("count"), 10, MAX_MONITOR, "Count")
     target = router(session, "interfaces")
     config = configured_types(session.running)
-    for number in range(count):
-        if number:
-            time.sleep(1)
-            yield "\n"
+    numbers = itertools.count()
+
+    def render() -> str:
+        gap = "\n" if next(numbers) else ""
         baseline = load_baseline(session.store.root)
-        yield time.strftime("%H:%M:%S") + "\n"
-        yield from counters_table(select(read_links(target), config, None, None), baseline).splitlines(True)
+        table = counters_table(select(read_links(target), config, None, None), baseline)
+        return f"{gap}{time.strftime('%H:%M:%S')}\n{table}"
 
-
-def monitor_interfaces(session: "Session", command: "Command") -> str:
-    from .ops_stream import collect
-
-    return collect(monitor_interfaces_lines(session, command))
+    return every(1, render, count=count)

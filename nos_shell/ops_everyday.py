@@ -1,8 +1,8 @@
 """Dispatch of the everyday operational commands (issue 9) to their modules, imported only
 when a command runs (nothing here is on the start-up path).
 
-Commands that run long (`monitor ...`, `show log`) also have line generators for a
-streaming front end: :func:`nos_shell.ops_stream.streams`.
+The `monitor ...` commands return a :class:`nos_shell.streams.Stream` (output as it comes,
+Ctrl-C stops it); the others return their text.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .commands import Command
     from .session import Session
+    from .streams import Stream
 
-Handler = Callable[["Session", "Command"], str]
+Handler = Callable[["Session", "Command"], "str | Stream"]
 
 #: grammar alias -> module (in nos_shell) holding the function of the same name
 MODULES = {
@@ -47,7 +48,7 @@ ADMIN_ONLY = {"restart_service": "restart services", "generate_ssh_server_key": 
 
 
 def _lazy(name: str, module: str) -> Handler:
-    def handler(session: "Session", command: "Command") -> str:
+    def handler(session: "Session", command: "Command") -> "str | Stream":
         if name in ADMIN_ONLY and session.level != "admin":
             from .errors import NosError
 

@@ -8,20 +8,19 @@ journald has no journal to show, and the command says so.
     show log              the last 1000 entries
     show log tail [N]     the last N entries (10 when N is left out)
     monitor log [count N] new entries as they are written: N of them (default 20), at most
-                          60 seconds
+                          60 seconds; streamed as they come, Ctrl-C stops
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .errors import NosError
-from .ops_context import router, run
-from .ops_stream import bounded, collect, program_lines
+from .ops_context import bounded, router, run
 
 if TYPE_CHECKING:
     from .commands import Command
     from .session import Session
+    from .streams import Stream
 
 IDENTIFIERS = ("systemd-networkd", "systemd-timesyncd", "bird", "gobgpd", "nos-shell")
 UNITS = ("systemd-networkd.service", "systemd-timesyncd.service", "bird.service", "gobgpd.service",
@@ -44,36 +43,30 @@ def _journalctl(*options: str) -> list[str]:
     return ["journalctl", "--no-pager", "--quiet", "--output", "short-iso", *options, *matches()]
 
 
-def show_log_lines(session: "Session", command: "Command") -> Iterator[str]:
+def show_log(session: "Session", command: "Command") -> str:
+    """The last entries at once (journalctl ends by itself; a string, so it pages)."""
     tail = command.opts.get("tail")
     count = SHOW_ALL if tail is None else TAIL if tail is True else bounded(tail, TAIL, MAX_LINES, "Lines")
     target = router(session, "log")
     result = run(target, _journalctl("--lines", str(count)), timeout=30, check=False)
     if "No journal files were found" in result.stderr:
-        yield NO_JOURNAL
-        return
+        return NO_JOURNAL
     if result.returncode != 0:
         raise NosError(f"journalctl failed (exit {result.returncode})", *result.stderr.strip().splitlines()[-2:])
     if not result.stdout.strip():
-        yield "No log entries from the router's services\n"
-        return
-    yield from result.stdout.splitlines(True)
+        return "No log entries from the router's services\n"
+    return result.stdout
 
 
-def show_log(session: "Session", command: "Command") -> str:
-    return collect(show_log_lines(session, command))
+def monitor_log(session: "Session", command: "Command") -> "str | Stream":
+    """New entries as they are written, streamed: ``count`` lines or 60 seconds, whichever
+    comes first; then journalctl is stopped and nothing more is shown."""
+    from .streams import program
 
-
-def monitor_log_lines(session: "Session", command: "Command") -> Iterator[str]:
     count = bounded(command.opts.get("count"), MONITOR_LINES, MAX_LINES, "Count")
     target = router(session, "log")
     probe = run(target, ["journalctl", "--no-pager", "--quiet", "--lines", "0"], timeout=15, check=False)
     if "No journal files were found" in probe.stderr:
-        yield NO_JOURNAL
-        return
-    argv = target.argv(*_journalctl("--follow", "--lines", "0"))
-    yield from program_lines(argv, max_lines=count, seconds=MONITOR_SECONDS, interrupt=False)
-
-
-def monitor_log(session: "Session", command: "Command") -> str:
-    return collect(monitor_log_lines(session, command))
+        return NO_JOURNAL
+    argv = _journalctl("--follow", "--lines", "0")
+    return program(session, argv, limit=MONITOR_SECONDS, quiet_limit=True).head(count)

@@ -1,22 +1,22 @@
 """`monitor traffic interface IF [count N] [filter EXPR]`: tcpdump in the router's context.
 
 Bounded: N packets (default 20, at most 10000) and at most 30 seconds; then tcpdump is
-interrupted and prints its packet counts. The interface name must be a valid interface name
+interrupted and prints its packet counts. The packets stream as tcpdump prints them, and
+Ctrl-C interrupts it the same way (nos_shell/streams.py). The interface name must be a valid interface name
 and the filter is passed after ``--``, so nothing typed becomes an option of tcpdump (its
 expression language is all a filter can use). Needs tcpdump installed where the router runs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .errors import NosError
-from .ops_context import router, run
-from .ops_stream import bounded, collect, program_lines
+from .ops_context import bounded, router, run
 
 if TYPE_CHECKING:
     from .commands import Command
     from .session import Session
+    from .streams import Stream
 
 DEFAULT_PACKETS, MAX_PACKETS, SECONDS = 20, 10000, 30.0
 MAX_FILTER = 1000
@@ -44,7 +44,11 @@ def argv_for(interface: str, packets: int, expression: str | None) -> list[str]:
     return argv
 
 
-def monitor_traffic_lines(session: "Session", command: "Command") -> Iterator[str]:
+def monitor_traffic(session: "Session", command: "Command") -> "Stream":
+    """tcpdump's lines as it prints them; its ``-c`` ends it after N packets, the time
+    bound and Ctrl-C interrupt it (its packet counts follow)."""
+    from .streams import program
+
     interface = _interface(command.words[0])
     packets = bounded(command.opts.get("count"), DEFAULT_PACKETS, MAX_PACKETS, "Count")
     argv = argv_for(interface, packets, command.opts.get("filter"))
@@ -52,9 +56,4 @@ def monitor_traffic_lines(session: "Session", command: "Command") -> Iterator[st
     probe = run(target, ["tcpdump", "--version"], check=False)
     if probe.returncode != 0:
         raise NosError("tcpdump is not installed in the router's context (Debian package tcpdump)")
-    # one line per packet plus tcpdump's own lines ("listening on ...", the counts)
-    yield from program_lines(target.argv(*argv), max_lines=packets + 4, seconds=SECONDS)
-
-
-def monitor_traffic(session: "Session", command: "Command") -> str:
-    return collect(monitor_traffic_lines(session, command))
+    return program(session, argv, limit=SECONDS, quiet_limit=True)

@@ -1,7 +1,7 @@
 """Output that arrives while a command runs, and how to stop it.
 
 An operational command normally returns its whole output as a ``str``. A command that
-runs a program for a while (``ping``, ``traceroute``, ``monitor log``, ``show log tail``,
+runs a program for a while (``ping``, ``traceroute``, ``monitor log``, ``monitor interfaces``,
 ``monitor traffic``) returns a :class:`Stream` instead: an iterator of text chunks in the
 order the program wrote them, plus :meth:`Stream.cancel` (what Ctrl-C calls). Every front
 end writes the chunks as they come (docs/shell.md, docs/ssh.md); ``Session.run(line)``
@@ -18,7 +18,9 @@ Writing a streaming command (one function; ``session`` is the command's Session)
 through a shell, with stdin from /dev/null and stderr merged into stdout. It is started
 before :func:`program` returns, so "not installed" is an ordinary error. ``limit`` bounds
 the run: when it passes the program is interrupted like Ctrl-C would, its last words are
-shown and the stream ends with the error "NAME was stopped after N seconds".
+shown and the stream ends with the error "NAME was stopped after N seconds" (or, with
+``quiet_limit``, simply ends: the limit is the command's own bound, as for `monitor log`).
+``Stream.head(n)`` bounds a stream by lines instead.
 
 Interrupting (:meth:`ProcessStream.cancel`, safe from any thread and from a signal
 handler): SIGINT to the program's process group, then SIGKILL if it has not ended
@@ -26,7 +28,7 @@ handler): SIGINT to the program's process group, then SIGKILL if it has not ende
 its way out (ping's statistics) and ends when the program has ended.
 
 A stream that is not a program, e.g. a view redrawn every few seconds, is
-``every(seconds, render)``, or any ``Stream(chunks, cancel)`` whose ``cancel`` makes the
+``every(seconds, render, count=N)``, or any ``Stream(chunks, cancel)`` whose ``cancel`` makes the
 ``chunks`` iterator end soon.
 
 Chunks are pieces of text, not necessarily whole lines; :meth:`Stream.lines` regroups
@@ -119,6 +121,28 @@ class Stream:
         if rest:
             yield rest
 
+    def head(self, count: int) -> "Stream":
+        """The first ``count`` lines of this stream; then its source is cancelled and what
+        it still gives is dropped (closing the result reads it out and releases it)."""
+        return self.derive(self._head(count))
+
+    def _head(self, count: int) -> Iterator[str]:
+        left = count
+        for chunk in self:
+            ends = chunk.count("\n")
+            if ends < left:
+                left -= ends
+                yield chunk
+                continue
+            cut = -1
+            for _ in range(left):
+                cut = chunk.index("\n", cut + 1)
+            if cut >= 0:
+                yield chunk[:cut + 1]
+            if self._cancel is not None:    # not cancel(): ``cancelled`` stays the user's Ctrl-C
+                self._cancel()
+            return
+
     def prefixed(self, text: str) -> "Stream":
         """The same stream with ``text`` first (a notice printed before the output)."""
         if not text:
@@ -171,9 +195,10 @@ class ProcessStream(Stream):
     children and a terminal's Ctrl-C does not (the shell decides what Ctrl-C does)."""
 
     def __init__(self, argv: list[str], *, name: str | None = None, limit: float | None = None,
-                 kill_after: float = KILL_AFTER):
+                 kill_after: float = KILL_AFTER, quiet_limit: bool = False):
         self.name = name or argv[0]
         self.limit = limit
+        self.quiet_limit = quiet_limit
         self.kill_after = kill_after
         # reentrant: cancel() may run in a signal handler while this thread holds it
         self._lock = threading.RLock()
@@ -213,8 +238,9 @@ class ProcessStream(Stream):
             self._timer(self.kill_after, lambda: self._signal(signal.SIGKILL))
 
     def _expire(self) -> None:
+        """The limit passed: interrupt (``cancelled`` stays False: nobody pressed Ctrl-C)."""
         self._expired = True
-        self.cancel()
+        self._interrupt()
 
     # -- reading -------------------------------------------------------------------------
     def _read(self) -> Iterator[str]:
@@ -228,7 +254,7 @@ class ProcessStream(Stream):
             if not data:
                 break
         self._reap()
-        if self._expired:
+        if self._expired and not self.quiet_limit:
             raise NosError(f"{self.name} was stopped after {self.limit:g} seconds")
 
     def _reap(self) -> None:
@@ -257,15 +283,21 @@ class ProcessStream(Stream):
             self._proc.stdout.close()
 
 
-def every(seconds: float, render: Callable[[], str], *, limit: float | None = None) -> Stream:
+def every(seconds: float, render: Callable[[], str], *, limit: float | None = None,
+          count: int | None = None) -> Stream:
     """A stream of ``render()``'s text, now and then every ``seconds`` (e.g. `monitor
-    interfaces`), until cancelled or ``limit`` seconds have passed."""
+    interfaces`), until cancelled, ``limit`` seconds have passed or it was shown ``count``
+    times. Cancelling (any thread) ends it at once, also during a wait."""
     stop = threading.Event()
 
     def chunks() -> Iterator[str]:
         deadline = None if limit is None else time.monotonic() + limit
+        shown = 0
         while not stop.is_set():
             yield render()
+            shown += 1
+            if count is not None and shown >= count:
+                break
             wait = seconds if deadline is None else min(seconds, deadline - time.monotonic())
             if wait <= 0 or stop.wait(wait):
                 break
@@ -274,14 +306,14 @@ def every(seconds: float, render: Callable[[], str], *, limit: float | None = No
 
 
 def program(session: "Session", argv: list[str], *, limit: float | None = None,
-            name: str | None = None) -> ProcessStream:
+            name: str | None = None, quiet_limit: bool = False) -> ProcessStream:
     """Start ``argv`` in ``session``'s router context and stream its output (module doc).
     NosError when the program is not installed."""
     from .apply import load_target
 
     full = load_target(session.store.root).argv(*argv)
     try:
-        return ProcessStream(full, name=name or argv[0], limit=limit)
+        return ProcessStream(full, name=name or argv[0], limit=limit, quiet_limit=quiet_limit)
     except FileNotFoundError:
         raise NosError(f"{argv[0]} is not installed on this system") from None
     except OSError as exc:

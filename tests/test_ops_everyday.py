@@ -130,15 +130,72 @@ def test_operators_may_look_but_not_change(tmp_path, line, what):
     assert operator.execute("show date")
 
 
-def test_closing_a_stream_stops_its_program():
-    from nos_shell.ops_stream import program_lines
+STUB_JOURNAL = """\
+import signal, sys, time
+if "--follow" not in sys.argv:          # the probe: a journal exists, nothing to print
+    sys.exit(0)
+signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+number = 0
+while True:
+    number += 1
+    print(f"2026-12-01T12:00:00+0000 r1 systemd-networkd[7]: stub entry {number}", flush=True)
+    time.sleep(0.1)
+"""
 
-    lines = program_lines([sys.executable, "-c", "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)"],
-                          max_lines=5, seconds=60)
-    pid = int(next(lines))
-    lines.close()                                  # what a front end does on Ctrl-C
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+
+def stub_journal(root: Path) -> str:
+    """Make ROOT's router context a journalctl that writes an entry every 0.1 s until
+    interrupted (the exec prefix runs it instead of journalctl); its path, to find it."""
+    stub = root / "stub-journalctl.py"
+    settings = root / "etc/nos-shell/apply.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_text(STUB_JOURNAL)
+    settings.write_text(f'exec-prefix = ["{sys.executable}", "{stub}"]\n')
+    return str(stub)
+
+
+def last_entry(text: str) -> int:
+    return max(int(n) for n in re.findall(r"stub entry (\d+)(?=\D)", text))
+
+
+def test_monitor_log_streams_and_cancel_stops_it(tmp_path):
+    """The first entries arrive while journalctl still runs; a cancel from another thread
+    (what Ctrl-C does) ends the stream and the program, long before its 1000 lines."""
+    import threading
+
+    from test_streams import processes_with
+
+    stub = stub_journal(tmp_path)
+    stream = Session(tmp_path).execute("monitor log count 1000", stream=True)
+    assert not isinstance(stream, str)
+    with stream:
+        seen = ""
+        while "stub entry 3\n" not in seen:
+            seen += next(stream)
+        assert processes_with(stub)                      # output came before the command's end
+        canceller = threading.Thread(target=stream.cancel)
+        canceller.start()
+        canceller.join()
+        rest = "".join(stream)
+    assert stream.cancelled and not processes_with(stub)
+    assert last_entry(seen + rest) < 1000 and "Traceback" not in rest
+
+
+def test_monitor_log_keeps_its_bounds_when_collected(tmp_path, monkeypatch):
+    from nos_shell import ops_log
+    from test_streams import processes_with
+
+    stub = stub_journal(tmp_path)
+    s = Session(tmp_path)
+    out = s.execute("monitor log count 3")                # collected: one string, exactly N lines
+    assert out == "".join(f"2026-12-01T12:00:00+0000 r1 systemd-networkd[7]: stub entry {n}\n"
+                          for n in (1, 2, 3))
+    assert not processes_with(stub)                       # stopped and reaped at the count
+    monkeypatch.setattr(ops_log, "MONITOR_SECONDS", 0.5)
+    result = s.run("monitor log count 1000")               # the time bound ends it quietly
+    assert result.ok and 1 <= last_entry(result.output) < 1000, result.output
+    with pytest.raises(NosError, match="Count must be between 1 and 10000"):
+        s.execute("monitor log count 0")
 
 
 def test_restart_names_only_known_services(s):
@@ -187,25 +244,10 @@ def test_every_new_keyword_has_help():
     assert seen == new
 
 
-def test_long_commands_have_bounded_line_streams():
-    from nos_shell.ops import HANDLERS
-    from nos_shell.ops_stream import streams
-
-    for name, stream in streams().items():
-        assert name in HANDLERS and callable(stream)
+def test_long_commands_parse_their_bounds():
     assert parse("monitor traffic interface eth0 count 5 filter 'tcp port 22'", "op").opts == \
         {"count": 5, "filter": "tcp port 22"}
     assert parse("sh int eth eth0 co", "op").opts == {"type": "ethernet", "view": "counters"}
-
-
-def test_program_lines_bounds_count_and_time():
-    from nos_shell.ops_stream import program_lines
-
-    lines = list(program_lines([sys.executable, "-c", "import time\nfor i in range(100):\n print(i, flush=True)\n"
-                                "time.sleep(60)"], max_lines=3, seconds=20, interrupt=False))
-    assert lines == ["0\n", "1\n", "2\n"]
-    quiet = list(program_lines([sys.executable, "-c", "import time; time.sleep(60)"], max_lines=3, seconds=0.5, interrupt=False))
-    assert quiet == []
 
 
 def test_help_offers_configured_interfaces_of_the_type(s):

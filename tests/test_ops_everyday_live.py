@@ -11,7 +11,6 @@ import pytest
 
 from lab import missing, require_tool
 from netlab import peer_server, ping, wait_for, who_am_i
-from nos_shell.commands import parse
 from nos_shell.errors import NosError
 from opsa_lab import client_address, ops_lab, router_dhcp_address
 
@@ -80,14 +79,20 @@ def test_counters_count_real_packets_and_clear_keeps_a_baseline(net, s):
 
 
 def test_monitor_interfaces_streams_bounded_refreshes(s):
-    from nos_shell.ops_stream import streams
+    import threading
 
-    lines = streams()["monitor_interfaces"](s, parse("monitor interfaces count 2", "op"))
-    assert re.fullmatch(r"\d\d:\d\d:\d\d\n", next(lines))                # the first line comes at once
-    rest = "".join(lines)
-    assert rest.count("Interface  Rx Packets") == 2 and "eth0" in rest
-    out = s.execute("monitor interfaces count 1")
-    assert out.count("Interface  Rx Packets") == 1
+    stream = s.execute("monitor interfaces count 600", stream=True)   # ten minutes if not stopped
+    assert not isinstance(stream, str)
+    with stream:
+        first = next(stream)                                              # the first table at once
+        assert re.match(r"\d\d:\d\d:\d\d\nInterface  Rx Packets", first) and "\neth0 " in first
+        canceller = threading.Thread(target=stream.cancel)                # Ctrl-C, from another thread
+        canceller.start()
+        canceller.join()
+        assert list(stream) == [] and stream.cancelled                    # no further table
+    out = s.execute("monitor interfaces count 2")                          # collected: both tables
+    assert out.count("Interface  Rx Packets") == 2 and re.match(r"\d\d:\d\d:\d\d\n", out)
+    assert re.search(r"\n\n\d\d:\d\d:\d\d\nInterface", out)
     with pytest.raises(NosError, match="Count must be between 1 and 600"):
         s.execute("monitor interfaces count 0")
 
@@ -124,6 +129,24 @@ def test_monitor_traffic_captures_real_packets(s, pings, tmp_path):
 
 
 # -- NAT and connection tracking ------------------------------------------------------------------
+
+def test_monitor_traffic_streams_and_ctrl_c_shows_the_counts(s, pings):
+    """Packets arrive while tcpdump runs; a cancel from another thread (Ctrl-C) interrupts
+    it and its packet counts follow, long before its 1000 packets."""
+    require_tool("tcpdump")
+    stream = s.execute("monitor traffic interface eth0 count 1000 filter 'icmp'", stream=True)
+    assert not isinstance(stream, str)
+    with stream:
+        seen = ""
+        while seen.count("ICMP echo request") < 2:
+            seen += next(stream)
+        canceller = threading.Thread(target=stream.cancel)
+        canceller.start()
+        canceller.join()
+        rest = "".join(stream)
+    captured = re.search(r"(\d+) packets captured", rest)
+    assert captured and 2 <= int(captured.group(1)) < 1000 and stream.cancelled, rest
+
 
 def test_nat_rules_translations_and_conntrack(net, s):
     client = client_address(net)

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from lab import missing
+from test_ops_everyday import last_entry, stub_journal
 from test_ssh import Shell, connect
 from test_ssh_lab import HOST, PASSWORDS, make_root, require, running_server, ssh_server  # noqa: F401
 from test_streams import processes_with
@@ -169,3 +170,21 @@ def test_end_of_input_lets_a_running_command_finish_then_runs_the_rest(ssh_serve
 
     data = asyncio.run(session())
     assert re.search(rb"3 packets transmitted, 3 received.*\r\nvyos@r1:~\$ r1\r\nvyos@r1:~\$ \r\n$", data, re.S), data
+
+
+def test_monitor_log_streams_over_ssh_and_ctrl_c_stops_it(tmp_path):
+    """`monitor log` (a journalctl stub writing an entry every 0.1 s) in the plain mode:
+    entries arrive as they come, `\\x03` stops it long before its 1000 entries and the
+    prompt comes back."""
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+    stub = stub_journal(root)
+    with running_server(root, keyfile) as server, connect(server) as client:
+        shell = Shell(client)
+        shell.channel.send("monitor log count 1000\r")
+        data = recv_until(shell.channel, rb"stub entry 2\r\n")
+        assert processes_with(stub)                          # shown while journalctl runs
+        shell.channel.send("\x03")
+        data = recv_until(shell.channel, rb"\^C.*vyos@r1:~\$ $", data)
+        assert last_entry(data.decode()) < 1000 and not processes_with(stub)
+        assert b"r1\r\n" in shell.run("show host name")       # the session goes on

@@ -19,7 +19,9 @@ import termios
 import pytest
 
 from lab import missing
+from test_ops_everyday import last_entry, stub_journal
 from test_shell_interactive import OP_PROMPT, Terminal
+from test_streams import processes_with
 
 PING = "ping 127.0.0.1 count 100 interval 0.2"
 STATISTICS = rb"\^C.*--- 127\.0\.0\.1 ping statistics ---\r*\n(\d+) packets transmitted"
@@ -128,3 +130,22 @@ def test_command_line_streams_and_ctrl_c_exits_130(spawn):
     interrupt_ping(term)
     assert term.wait_exit() == 130
     assert re.search(rb"rtt min/avg/max/mdev", term.raw)
+
+
+@pytest.mark.parametrize("mode", [(), ("--plain",)], ids=["full-screen", "plain"])
+def test_monitor_log_streams_and_ctrl_c_gives_the_prompt_back(spawn, tmp_path, mode):
+    """`monitor log` (a journalctl stub writing an entry every 0.1 s) shows entries as they
+    come; Ctrl-C stops it long before its 1000 entries or 60 seconds, and the shell goes on."""
+    stub = stub_journal(tmp_path / "root")
+    term = spawn(*mode)
+    term.expect(OP_PROMPT)
+    term.send("monitor log count 1000\r")
+    term.expect(rb"stub entry 2\D")       # (escape sequences may come before the line end)
+    assert processes_with(stub)                          # shown while journalctl runs
+    term.send("\x03")
+    term.expect(OP_PROMPT)
+    shown = term.raw.replace(b"\r", b"").decode(errors="replace")
+    assert last_entry(shown) < 1000 and not processes_with(stub)
+    term.send("show host name\r")
+    term.expect(rb"show host name.*?[^@]vyos\r*\n")
+    assert term.proc.poll() is None

@@ -182,6 +182,33 @@ def test_every_repeats_until_cancelled_and_stops_at_its_limit():
     assert every(0.01, lambda: "x\n", limit=0.2).collect().count("x\n") >= 1
 
 
+def test_every_stops_after_count_and_cancel_cuts_a_wait_short():
+    import threading
+
+    calls = []
+    assert every(0.01, lambda: calls.append(1) or "t\n", count=3).collect() == "t\n" * 3 and len(calls) == 3
+    stream = every(600, lambda: "table\n")                # the next one would be ten minutes away
+    assert next(stream) == "table\n"
+    threading.Thread(target=stream.cancel).start()        # Ctrl-C from another thread
+    assert list(stream) == [] and stream.cancelled        # ends during the wait, not after it
+
+
+def test_head_keeps_n_lines_then_stops_the_program():
+    code = "import sys\nfor n in range(100000):\n    sys.stdout.write(f'{n}\\n')\nsys.stdout.flush()\nimport time; time.sleep(600)"
+    program_stream = ProcessStream([sys.executable, "-c", code], limit=60)
+    assert program_stream.head(3).collect() == "0\n1\n2\n"      # lines cut out of one big chunk
+    assert program_stream.returncode == -signal.SIGINT                 # stopped at the count
+    assert Stream(iter(["a\nb", "\nc\n", "d\n"])).head(2).collect() == "a\nb\n"
+
+
+def test_a_quiet_limit_ends_the_stream_without_an_error():
+    code = ("import signal, sys, time; signal.signal(signal.SIGINT, lambda *_: sys.exit(print('bye') or 5)); "
+            "print('started', flush=True); time.sleep(600)")
+    stream = ProcessStream([sys.executable, "-c", code], limit=0.5, quiet_limit=True)
+    assert stream.collect() == "started\nbye\n"                    # its last words, no error
+    assert stream.returncode == 5 and not stream.cancelled         # a bound, not a Ctrl-C
+
+
 def test_relay_sends_every_chunk_in_order_and_reports_the_error():
     import asyncio
 
