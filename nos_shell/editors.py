@@ -17,7 +17,6 @@ the session ends, or when its process dies.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import itertools
 import json
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import NosError
+from .heldfile import read_held
 
 DIRECTORY = Path("var/lib/nos-shell/sessions")
 EXCLUSIVE = Path("var/lib/nos-shell/exclusive")
@@ -168,31 +168,11 @@ def editors(root: Path) -> list[Editor]:
 
 
 def _read(path: Path) -> Editor | None:
-    for _ in range(5):
-        try:
-            handle = open(path, "rb")
-        except OSError:             # gone meanwhile, or not a file: no session's entry
-            return None
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK):
-                    raise
-                try:
-                    return Editor(**json.loads(handle.read()))
-                except (ValueError, TypeError):
-                    return None
-            # nobody holds it: the owner died, or replaced this file a moment ago
-            try:
-                same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
-            except FileNotFoundError:
-                return None
-            if same:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-                return None
-    return None
+    data = read_held(path)
+    try:
+        return Editor(**data) if data is not None else None
+    except TypeError:
+        return None
 
 
 def _remove_if_unlocked(path: Path) -> None:

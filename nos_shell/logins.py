@@ -10,7 +10,6 @@ These are nos-shell's own sessions, not the system's login records.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import json
 import os
@@ -19,6 +18,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
+
+from .heldfile import read_held
 
 DIRECTORY = Path("var/lib/nos-shell/logins")
 
@@ -82,20 +83,8 @@ def logins(root: Path) -> list[Entry]:
 
 
 def _read(path: Path) -> Entry | None:
+    data = read_held(path)
     try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
+        return Entry(**data) if data is not None else None
+    except TypeError:
         return None
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK):
-                raise
-            try:
-                return Entry(**json.loads(handle.read()))
-            except (ValueError, TypeError):
-                return None
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)              # nobody holds it: that session has ended
-    return None
