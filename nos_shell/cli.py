@@ -89,11 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         from .logins import Login
 
         login = Login.enter(root, user, "cli", os.ttyname(0) if sys.stdin.isatty() else "-")  # `show users`
-        if not args.plain and full_screen_terminal():
-            from .shell.app import run_terminal
+        try:
+            if not args.plain and full_screen_terminal():
+                from .shell.app import run_terminal
 
-            return run_terminal(Session(root, user=user, via="cli"))
-        return interactive(Session(root, user=user, via="cli"))
+                return run_terminal(Session(root, user=user, via="cli"))
+            return interactive(Session(root, user=user, via="cli"))
+        finally:
+            login.leave()
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
@@ -167,7 +170,9 @@ def run_command(session, line: str) -> int:
     """`-c`: one operational command; its error goes to stderr and sets exit status 1.
     A streaming command's output is written as it comes; Ctrl-C stops it (status 130).
     `configure` is refused: its mode would end with the process (SSH exec does the same)."""
-    if _is_configure(line):
+    from .commands import is_configure
+
+    if is_configure(line):
         sys.stderr.write("nos-shell: configure needs an interactive session (nos-shell without -c), "
                          "or a command file: nos-shell -f FILE\n")
         return 1
@@ -190,17 +195,6 @@ def run_command(session, line: str) -> int:
         sys.stderr.write(error.summary + "\n")
         return 1
     return 130 if result.stream.cancelled else 0
-
-
-def _is_configure(line: str) -> bool:
-    """True when ``line`` is the operational `configure` (in any abbreviation)."""
-    from .commands import parse
-    from .errors import NosError
-
-    try:
-        return parse(line, "op").name == "configure"
-    except NosError:
-        return False
 
 
 def read_lines(name: str) -> list[str]:

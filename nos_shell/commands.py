@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .config.quoting import unquote
-from .errors import ParseError
+from .errors import NosError, ParseError
 
 if TYPE_CHECKING:
     from lark import Lark, Tree
@@ -96,6 +96,15 @@ def _keywords() -> dict[str, str]:
     from lark.lexer import PatternStr
 
     return {t.name: t.pattern.value for t in parser().terminals if isinstance(t.pattern, PatternStr)}
+
+
+def is_configure(line: str) -> bool:
+    """True when ``line`` is the operational `configure` (in any abbreviation), which a
+    one-shot command (`nos-shell -c`, `ssh HOST CMD`) refuses: its mode would end with it."""
+    try:
+        return parse(line, OP).name == "configure"
+    except NosError:
+        return False
 
 
 def _classify(raw: str, accepts: set[str], seen: list[str]) -> tuple[str, str]:

@@ -220,16 +220,10 @@ def restart_service(session: "Session", command: "Command") -> str:
 
 def generate_ssh_server_key(session: "Session", command: "Command") -> str:
     """A new ed25519 host key for nos-shell's SSH server, replacing the old one atomically."""
-    import asyncssh
-
-    from .fsutil import atomic_write
-    from .shell.ssh import host_key_path
+    from .shell.ssh import host_key_path, write_host_key
 
     path = host_key_path(session.store.root)
-    key = asyncssh.generate_private_key("ssh-ed25519", comment="nos-shell host key")
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    atomic_write(path, key.export_private_key(), mode=0o600)
-    atomic_write(path.with_name(path.name + ".pub"), key.export_public_key(), mode=0o644)
+    key = write_host_key(path)
     fingerprint = key.get_fingerprint("sha256")
     return (f"Generated a new SSH host key: {path}\n"
             f"  ssh-ed25519 {fingerprint}\n"

@@ -44,6 +44,7 @@ from pathlib import Path
 import asyncssh
 
 from .. import confirm
+from ..commands import is_configure
 from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
@@ -87,24 +88,21 @@ def load_host_key(path: Path) -> asyncssh.SSHKey:
         if path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)
         return asyncssh.read_private_key(str(path))
-    key = asyncssh.generate_private_key("ssh-ed25519", comment="nos-shell host key")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_private(path, key.export_private_key())
-    pub = path.with_name(path.name + ".pub")
-    pub.write_bytes(key.export_public_key())
+    key = write_host_key(path)
     log.info("generated host key %s", path)
     return key
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+def write_host_key(path: Path) -> asyncssh.SSHKey:
+    """A new ed25519 host key at ``path`` (0600, in a 0700 folder) and its ``.pub``, each
+    replaced atomically (also what `generate ssh server-key` does)."""
+    from ..fsutil import atomic_write
+
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="nos-shell host key")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    atomic_write(path, key.export_private_key(), mode=0o600)
+    atomic_write(path.with_name(path.name + ".pub"), key.export_public_key(), mode=0o644)
+    return key
 
 
 # -- where to listen ------------------------------------------------------------------------
@@ -313,7 +311,7 @@ class Handler:
         if answer is not None:
             process.stdout.write(answer.replace("\n", newline).encode())
             return 0
-        if _is_configure(line):
+        if is_configure(line):
             process.stderr.write(b"configure needs an interactive session (ssh without a command)\n")
             return 1
         result = await self.workers.command(session.user, functools.partial(session.run, line, stream=True))
@@ -366,16 +364,6 @@ async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:
     for start in range(0, len(data), WRITE_CHUNK):
         stream.write(data[start:start + WRITE_CHUNK])
         await stream.drain()
-
-
-def _is_configure(line: str) -> bool:
-    from ..commands import parse
-    from ..errors import NosError
-
-    try:
-        return parse(line, "op").name == "configure"
-    except NosError:
-        return False
 
 
 # -- the server ----------------------------------------------------------------------------------
