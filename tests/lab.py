@@ -177,6 +177,16 @@ def run_networkd(unit_dirs: dict[str, pathlib.Path], expect: dict[str, dict[str,
     return results
 
 
+def terminate(proc: subprocess.Popen, wait: float = 10) -> None:
+    """SIGTERM a process and reap it; SIGKILL when it has not ended within ``wait`` s."""
+    proc.terminate()
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(wait)
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """Stop a process group this module started (its own session), then reap it."""
     with contextlib.suppress(ProcessLookupError):

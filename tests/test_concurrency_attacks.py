@@ -2,23 +2,8 @@
 root; each test failed before its fix)."""
 from __future__ import annotations
 
-from nos_shell.session import Session
 from nos_shell.store import Store
-
-
-def conf(root, user: str) -> Session:
-    session = Session(root, user=user, apply=False)
-    assert session.run("configure").ok
-    return session
-
-
-def ok(session: Session, *lines: str) -> str:
-    out = ""
-    for line in lines:
-        result = session.run(line)
-        assert result.ok, (line, result.output)
-        out += result.output
-    return out
+from test_concurrency import conf, ok
 
 
 def test_rollback_in_a_stale_session_makes_that_revision_effective(tmp_path):

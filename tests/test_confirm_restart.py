@@ -17,6 +17,7 @@ import pytest
 from confirm_lab import kill_timers, move_deadline, newest, running, timer_pids, wait_for
 from nos_shell import confirm
 from nos_shell.session import Session
+from lab import terminate
 from test_ssh_lab import require
 
 
@@ -127,12 +128,7 @@ def ssh_server(root: Path) -> Iterator[Path]:
         assert process.poll() is None, log.read_text()
         yield log
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        terminate(process)
 
 
 def listening(log: Path) -> list[int]:

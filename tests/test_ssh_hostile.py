@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lab import terminate
 from nos_shell import Session
 from test_ssh_lab import HOST, PASSWORDS, Server, make_root, require, running_server, wait_for_port
 from test_ssh_limits import connect, run
@@ -84,12 +85,7 @@ def server_with_few_files(root: Path, keyfile: Path, files: int) -> Iterator[Ser
     try:
         yield Server(root, wait_for_port(log, process), keyfile, log, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        terminate(process)
 
 
 def test_idle_connections_from_one_source_cannot_lock_everyone_out(tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import missing
+from lab import missing, terminate
 
 HOST = "127.0.0.1"
 PASSWORDS = {"vyos": "vyos", "alice": "alice-secret", "oper": "oper-secret"}
@@ -87,12 +87,7 @@ def running_server(root: Path, keyfile: Path, *extra: str) -> Iterator[Server]:
         port = wait_for_port(log, process)
         yield Server(root, port, keyfile, log, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        terminate(process)
 
 
 def wait_for_port(log: Path, process: subprocess.Popen, timeout: float = 30) -> int:
