@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import NosError
+from .ops_sandbox import sandboxed
 from .tables import TableData, TableText
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 def has_router(target: "Target") -> bool:
     """Whether the target reaches a running router (live, or a namespace to read)."""
-    return target.live or bool(target.netns) or bool(target.exec_prefix)
+    return not sandboxed(target)
 
 
 def router(session: "Session", what: str, doing: str = "show") -> "Target":
