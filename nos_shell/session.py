@@ -459,6 +459,9 @@ class Session:
 
     def _do_compare(self, command: Command) -> str:
         revisions = command.opts.get("revisions")
+        if revisions and len(revisions) > 1:        # two archived revisions: no candidate
+            text = _differences(self._revision(revisions[0]), self._revision(revisions[1]), command)
+            return text or "No changes between revisions.\n\n"
         view = self.view()          # in a stale session: the candidate carried onto the running
         if view.conflicts:
             return view.warning
@@ -466,15 +469,12 @@ class Session:
             old, new = self.store.saved() or ConfigTree(), view.new
             empty = "No changes between working and saved configurations.\n\n"
         elif revisions:
-            old = self._revision(revisions[0])
-            new = self._revision(revisions[1]) if len(revisions) > 1 else view.new
-            empty = "No changes between revisions.\n\n" if len(revisions) > 1 else \
-                f"No changes between working and revision {revisions[0]} configurations.\n\n"
+            old, new = self._revision(revisions[0]), view.new
+            empty = f"No changes between working and revision {revisions[0]} configurations.\n\n"
         else:
             old, new = view.old, view.new
             empty = "No changes between working and active configurations.\n\n"
-        text = (diff.compare_commands(old, new) if command.opts.get("format") == "commands"
-                else diff.compare(old, new))
+        text = _differences(old, new, command)
         # VyOS ends "No changes" with a blank line and vyos_config looks for it at the start
         return view.warning + text if text else empty + view.warning
 
@@ -775,6 +775,13 @@ class Session:
         return (f"Loading configuration from '{self.config_file(name)}'...\n"
                 + "".join(f"Warning: {w} (skipped)\n" for w in warnings)
                 + f"{verb} complete. Use 'commit' to make changes effective.\n")
+
+
+def _differences(old: ConfigTree, new: ConfigTree, command: Command) -> str:
+    """What `compare` prints: curly-brace blocks, or `compare commands` lines."""
+    if command.opts.get("format") == "commands":
+        return diff.compare_commands(old, new)
+    return diff.compare(old, new)
 
 
 def _failed(exc: CommitError) -> CommitError:

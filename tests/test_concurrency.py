@@ -300,3 +300,15 @@ def test_new_commands_parse_complete_and_have_help(tmp_path):
     assert complete(op, "show configuration s") == {"sessions": "Show the sessions in configuration mode"}
     assert op.run("configure").ok
     assert "update" in complete(op, "up")
+
+
+def test_compare_of_two_revisions_ignores_a_conflicting_candidate(tmp_path):
+    """`compare N M` diffs two archived revisions: a stale session whose own changes
+    conflict with another commit answered with only its conflict warning."""
+    a = conf(tmp_path, "alice")
+    b = conf(tmp_path, "bob")
+    ok(b, "set system host-name bee", "commit")
+    ok(a, "set system host-name ant")              # conflicts with bob's commit
+    assert "conflict" in ok(a, "compare")
+    out = ok(a, "compare 1 0")
+    assert 'host-name "bee"' in out and "conflict" not in out
