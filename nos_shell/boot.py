@@ -14,7 +14,6 @@ applied; otherwise a timer process is started again for the time left.
 from __future__ import annotations
 
 from . import confirm
-from .apply import load_target
 from .errors import NosError
 from .session import Session
 
@@ -38,7 +37,7 @@ def boot(session: Session) -> str:
             session.mode, session.candidate = "op", None
             session.close()             # leaves the registry of configuring sessions
             out.append("Loaded the saved configuration")
-    target = load_target(session.store.root)
+    target = session.target
     if not session.apply_changes:
         return "\n".join(line for line in out if line) + "\n" if out else ""
     from .transaction import run

@@ -613,13 +613,12 @@ class GobgpDaemon(_Daemon):
 # -- the commands ------------------------------------------------------------------------
 def _daemon(session: "Session"):
     """The daemon that runs the running configuration's BGP, and that configuration."""
-    from .apply import load_target
     from .backends import bgp_common
 
     tree = session.running
     if not bgp_common.configured(tree):
         raise NosError("BGP is not configured")
-    target = load_target(session.store.root)
+    target = session.target
     if not target.live:
         from .ops_sandbox import not_live_lines
 

@@ -27,9 +27,7 @@ def has_router(target: "Target") -> bool:
 
 def router(session: "Session", what: str, doing: str = "show") -> "Target":
     """The target of the session's root; a clear error for a sandbox with no router."""
-    from .apply import load_target
-
-    target = load_target(session.store.root)
+    target = session.target
     if not has_router(target):
         raise NosError(f"{session.store.root} is a sandbox root (not live): it has no {what} to {doing}",
                        "Make it live with etc/nos-shell/apply.toml (docs/apply.md)")
@@ -39,17 +37,9 @@ def router(session: "Session", what: str, doing: str = "show") -> "Target":
 def run(target: "Target", argv: Sequence[str], timeout: float = 15,
         check: bool = True) -> subprocess.CompletedProcess:
     """Run a program in the router's context (never through a shell); its captured output."""
-    try:
-        result = subprocess.run(target.argv(*argv), capture_output=True, text=True, timeout=timeout,
-                                stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise NosError(f"{argv[0]} is not installed in the router's context") from None
-    except subprocess.TimeoutExpired:
-        raise NosError(f"{argv[0]} did not answer within {timeout:g} seconds") from None
-    if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-2:]
-        raise NosError(f"{' '.join(argv[:3])} failed (exit {result.returncode})", *detail)
-    return result
+    from .host.run import run as run_in_router
+
+    return run_in_router(target, argv, timeout=timeout, check=check)
 
 
 def bounded(value: int | None, default: int, high: int, what: str) -> int:

@@ -151,10 +151,9 @@ def _detail(nl, config: dict[str, tuple[str, bool]]) -> str:
 
 
 def show_interfaces(session: "Session", command: "Command") -> str:
-    from .apply import load_target
     from .ops_sandbox import configured_detail, configured_links, sandboxed, with_note
 
-    target = load_target(session.store.root)
+    target = session.target
     if sandboxed(target):     # a sandbox: the configured view (nos_shell/ops_sandbox.py)
         if command.opts.get("detail"):
             return with_note(target.root, configured_detail(session.running))

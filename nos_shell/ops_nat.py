@@ -84,10 +84,8 @@ def rule_rows(tree: "ConfigTree", side: str,
 
 
 def show_nat_rules(session: "Session", command: "Command") -> str:
-    from .apply import load_target
-
     side = command.opts["side"]
-    target = load_target(session.store.root)
+    target = session.target
     counters = nft_counters(target) if has_router(target) else None
     rows = rule_rows(session.running, side, counters)
     if not rows:

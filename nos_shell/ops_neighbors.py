@@ -52,10 +52,9 @@ def render(rows: list[tuple[str, str, str, str]]) -> TableText:
 
 
 def show_neighbors(session: "Session", command: "Command", version: int) -> str:
-    from .apply import load_target
     from .ops_sandbox import sandboxed, with_note
 
-    target = load_target(session.store.root)
+    target = session.target
     if sandboxed(target):     # a sandbox has no neighbours (nos_shell/ops_sandbox.py)
         return with_note(target.root, render([]))
     try:

@@ -139,11 +139,10 @@ def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[K
 
 
 def show_routes(session: "Session", command: "Command", version: int) -> str:
-    from .apply import load_target
     from .ops_sandbox import configured_routes, sandboxed, with_note
 
     word = command.words[0] if command.words else None
-    target = load_target(session.store.root)
+    target = session.target
     if sandboxed(target):     # a sandbox: the configured routes (nos_shell/ops_sandbox.py)
         routes = configured_routes(session.running, version)
         return with_note(target.root, render(_filter(routes, word, version), version))
@@ -157,10 +156,8 @@ def show_routes(session: "Session", command: "Command", version: int) -> str:
 
 
 def _read(session: "Session", version: int) -> list[KernelRoute]:
-    from .apply import load_target
-
     try:
-        return read_routes(load_target(session.store.root), version)
+        return read_routes(session.target, version)
     except OSError as exc:
         raise NosError(f"Cannot read the routing table: {exc.strerror or exc}") from None
 
@@ -184,10 +181,9 @@ def summary(routes: list[KernelRoute], bgp_rib: int | None) -> str:
 
 
 def show_route_summary(session: "Session", command: "Command", version: int) -> str:
-    from .apply import load_target
     from .ops_sandbox import configured_routes, sandboxed, with_note
 
-    target = load_target(session.store.root)
+    target = session.target
     if sandboxed(target):
         return with_note(target.root, summary(configured_routes(session.running, version), None))
     routes = _read(session, version)

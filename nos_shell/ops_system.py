@@ -169,9 +169,7 @@ PROGRAMS = (("systemd-networkd", ["networkctl", "--version"]), ("BIRD", ["bird",
 
 
 def _program_version(session: "Session", argv: list[str]) -> str:
-    from .apply import load_target
-
-    target = load_target(session.store.root)
+    target = session.target
     try:
         result = run(target, argv, timeout=10, check=False)
     except NosError:

@@ -30,6 +30,7 @@ from .schema import Kind
 from .store import Store
 
 if TYPE_CHECKING:
+    from .apply.target import Target
     from .confirm import Arming
     from .editors import Presence
     from .streams import Stream
@@ -88,6 +89,8 @@ class Session:
         self.finished = False
         self.terminal: dict[str, int] = {}
         self._running: ConfigTree | None = None
+        self._target_loaded: "Target | None" = None
+        self._target_stamp: tuple | None = None
         self.verifiers: list[Callable[[ConfigTree], list]] = [_verify_backends]
         self.apply_changes = apply
         # save/load/merge only inside the saved-configuration folder: on for SSH sessions,
@@ -95,6 +98,22 @@ class Session:
         self.confine_files = via == "ssh" if confine_files is None else confine_files
 
     # -- state ---------------------------------------------------------------------------
+    @property
+    def target(self) -> "Target":
+        """Where this root is applied and read (ROOT/etc/nos-shell/apply.toml), loaded once
+        per session and again only when that file changes: commits and every operational
+        view use the same one."""
+        from .apply.target import SETTINGS, load_target
+
+        try:
+            info = (self.store.root / SETTINGS).stat()
+            stamp: tuple | None = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None
+        if self._target_loaded is None or stamp != self._target_stamp:
+            self._target_loaded, self._target_stamp = load_target(self.store.root), stamp
+        return self._target_loaded
+
     @property
     def running(self) -> ConfigTree:
         """The running configuration (read-only: copy it before changing anything)."""
@@ -611,9 +630,7 @@ class Session:
 
     def _target(self):
         """Where commits take effect (None: this session only archives)."""
-        from .apply import load_target
-
-        return load_target(self.store.root) if self.apply_changes else None
+        return self.target if self.apply_changes else None
 
     def transact(self, old: ConfigTree, new: ConfigTree, comment: str, *, via: str | None = None):
         """Apply and archive ``new`` in one journaled transaction (nos_shell/transaction.py);

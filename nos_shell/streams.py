@@ -309,9 +309,7 @@ def program(session: "Session", argv: list[str], *, limit: float | None = None,
             name: str | None = None, quiet_limit: bool = False) -> ProcessStream:
     """Start ``argv`` in ``session``'s router context and stream its output (module doc).
     NosError when the program is not installed."""
-    from .apply import load_target
-
-    full = load_target(session.store.root).argv(*argv)
+    full = session.target.argv(*argv)
     try:
         return ProcessStream(full, name=name or argv[0], limit=limit, quiet_limit=quiet_limit)
     except FileNotFoundError:

@@ -151,11 +151,10 @@ class InterfaceCompleter(ShellCompleter):
 
 def _router(session):
     """The session's target (whose namespace has the kernel interfaces), None if unreadable."""
-    from ..apply import load_target
     from ..errors import NosError
 
     try:
-        return load_target(session.store.root)
+        return session.target
     except NosError:
         return None
 
