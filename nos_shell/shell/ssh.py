@@ -12,10 +12,11 @@ What a session gets:
 
 - an interactive shell (``ssh HOST``) runs the plain line mode of nos_shell/shell/plain.py,
   unless full-screen mode is allowed (``--full-screen``), the client asked for a PTY with a
-  capable TERM (xterm*, screen*, tmux*, rxvt*, linux) and nos_shell/shell/app.py provides
-  ``async def serve_ssh(process, session) -> int``. The default is plain for everyone:
-  automation clients cannot be told apart by TERM (netmiko, napalm and paramiko send
-  ``vt100``, Ansible over libssh and scrapli's system transport send ``xterm``-like types);
+  capable TERM (xterm*, screen*, tmux*, rxvt*, linux) and the full-screen app is installed
+  (nos_shell/shell/remote.py runs nos_shell/shell/app.py on the channel). The default is
+  plain for everyone: automation clients cannot be told apart by TERM (netmiko, napalm and
+  paramiko send ``vt100``, Ansible over libssh and scrapli's system transport send
+  ``xterm``-like types);
 - a command (``ssh HOST 'show version'``) runs as one operational command, like
   ``nos-shell -c``: output on stdout, the error on stderr and exit status 1;
 - output of commands that run a program (``ping``) is sent as it comes; Ctrl-C (a
@@ -252,11 +253,11 @@ class Handler:
     async def shell(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
         term = process.get_terminal_type()
         if use_full_screen(term, self.full_screen):
-            from . import app  # type: ignore[attr-defined]
+            from .remote import serve_process
 
             process.wants_events = True     # it reads them as they come (channels.py)
             log.info("%s: full-screen session (TERM=%s)", session.user, term)
-            return await app.serve_ssh(process, session)
+            return await serve_process(process, session)
         log.info("%s: plain session (%s)", session.user, f"TERM={term}" if term else "no PTY")
         # with a PTY the client's terminal is raw and expects the server to echo; without
         # one the client's own terminal (if any) echoes
