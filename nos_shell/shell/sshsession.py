@@ -20,7 +20,8 @@ from ..commands import is_configure
 from ..session import Session
 from .auth import Authenticator
 from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut
-from .plain import LineProtocol, is_terminal_setting, shell_compat
+from .compat import is_terminal_setting, shell_compat
+from .plain import LineProtocol
 from .relay import ChannelInput, relay
 from .workers import Workers
 
