@@ -14,8 +14,8 @@ Writing a streaming command (one function; ``session`` is the command's Session)
     def monitor_log(session, command):
         return program(session, ["journalctl", "-f", "-n", "10", "--no-pager"], limit=3600)
 
-:func:`program` runs ``argv`` in the router's context (the target's exec prefix), never
-through a shell, with stdin from /dev/null and stderr merged into stdout. It is started
+:func:`program` runs ``argv`` in the router's context (the target's exec prefix; started by
+the one runner, ``nos_shell.host.run.spawn``), never through a shell, with stdin from /dev/null and stderr merged into stdout. It is started
 before :func:`program` returns, so "not installed" is an ordinary error. ``limit`` bounds
 the run: when it passes the program is interrupted like Ctrl-C would, its last words are
 shown and the stream ends with the error "NAME was stopped after N seconds" (or, with
