@@ -238,7 +238,7 @@ def interactive(session) -> int:
     """The interactive shell. Without a capable terminal (stdin not a TTY, TERM dumb or
     unset) this is the plain line mode of nos_shell/shell/plain.py: no escape sequences,
     no line editor; automation and pipes get exactly the prompts and output."""
-    from .shell.plain import run_stdio
+    from .shell.stdio import run_stdio
 
     return run_stdio(session)
 

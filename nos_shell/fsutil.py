@@ -1,11 +1,17 @@
-"""Crash-safe file writes: temp file in the same directory, fsync, rename, fsync the directory."""
+"""The one atomic file writer: temp file in the same directory, fsync, rename, fsync the directory.
+
+Also its two variants: many files with one sync (:func:`atomic_write_many`) and a registry
+entry published under a lock its owner keeps (:func:`atomic_write_held`).
+"""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from .fault import point
 
@@ -67,6 +73,31 @@ def atomic_write_many(items: list[tuple[Path, bytes, int]]) -> None:
         raise
     for directory in sorted({path.parent for _, path in staged}):
         fsync_dir(directory)
+
+
+def atomic_write_held(path: Path, data: bytes, mode: int = 0o644) -> BinaryIO:
+    """Replace ``path`` with ``data`` and return the new file, open and under an exclusive
+    ``flock`` that lasts until the caller closes it (nos_shell/heldfile.py reads such files).
+
+    Readers never see a half-written entry: the lock is taken and the data written before
+    the rename. Nothing is synced to disk: an entry lives only as long as its owner's
+    process, which a crash ends anyway."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle = os.fdopen(fd, "wb")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)      # a fresh file nobody else has opened yet
+        os.fchmod(handle.fileno(), mode)
+        handle.write(data)
+        handle.flush()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()                       # (its flush may fail the same way)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return handle
 
 
 TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")

@@ -4,21 +4,22 @@ Each interactive session (the local shell and every SSH shell; not one-off `-c`/
 or SSH exec requests) writes one small JSON file in ``ROOT/var/lib/nos-shell/logins/``
 and holds an exclusive ``flock`` on it while it lasts. A reader that can lock a file
 itself knows its session is gone (ended, or its process died: the kernel drops the lock)
-and removes it. Entries are written once, under a temporary name, and renamed into place.
+and removes it. Entries are written once by nos_shell/fsutil.py's held writer (under a
+temporary name, locked, then renamed into place).
 These are nos-shell's own sessions, not the system's login records.
 """
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import secrets
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO
+from typing import BinaryIO
 
+from .fsutil import atomic_write_held
 from .heldfile import read_held
 
 DIRECTORY = Path("var/lib/nos-shell/logins")
@@ -40,7 +41,7 @@ class Login:
     def __init__(self, root: Path, entry: Entry):
         self.path = Path(root) / DIRECTORY / f"{entry.pid}-{secrets.token_hex(6)}.json"
         self.entry = entry
-        self._handle: IO[bytes] | None = None
+        self._handle: BinaryIO | None = None
 
     @classmethod
     def enter(cls, root: Path, user: str, via: str, tty: str = "-", peer: str = "-") -> "Login":
@@ -50,17 +51,14 @@ class Login:
         login = cls(root, Entry(user, via, tty or "-", peer or "-", os.getpid(),
                                 time.strftime("%Y-%m-%d %H:%M:%S")))
         with contextlib.suppress(OSError):
-            login._publish()
+            login.publish()
         return login
 
-    def _publish(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name("." + self.path.name + ".tmp")
-        handle = open(tmp, "wb")
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.write(json.dumps(asdict(self.entry)).encode())
-        handle.flush()
-        os.replace(tmp, self.path)
+    def publish(self) -> None:
+        """Write the entry (atomically, held under its lock until :meth:`leave`)."""
+        handle = atomic_write_held(self.path, json.dumps(asdict(self.entry)).encode())
+        if self._handle is not None:
+            self._handle.close()
         self._handle = handle
 
     def leave(self) -> None:

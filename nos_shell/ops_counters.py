@@ -80,7 +80,7 @@ class LinkState:
 
 def read_links(target: "Target") -> list[LinkState]:
     """Every link of the router's namespace with addresses and 64-bit counters."""
-    from .live.netlink import read
+    from .host.netlink import read
 
     try:
         return read(target, _collect)

@@ -59,7 +59,7 @@ def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
 
 def live_links(target=None) -> dict[str, Link]:
     """The links of the router's network namespace with their addresses (IPv4 first)."""
-    from .live.netlink import read
+    from .host.netlink import read
 
     return read(target, _links)
 
@@ -117,7 +117,7 @@ _TX = ("tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_carrier_errors",
 
 def detail(target, config: dict[str, tuple[str, bool]]) -> str:
     """`show interfaces detail`: iproute2-like blocks with counters (napalm-vyos parses them)."""
-    from .live.netlink import read
+    from .host.netlink import read
 
     return read(target, lambda nl: _detail(nl, config))
 

@@ -23,7 +23,7 @@ STATES = {0x01: "INCOMPLETE", 0x02: "REACHABLE", 0x04: "STALE", 0x08: "DELAY", 0
 
 
 def read_neighbors(target, version: int) -> list[tuple[str, str, str, str]]:
-    from .live.netlink import read
+    from .host.netlink import read
 
     family = socket.AF_INET if version == 4 else socket.AF_INET6
 

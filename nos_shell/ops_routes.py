@@ -66,7 +66,7 @@ class KernelRoute:
 
 
 def read_routes(target, version: int) -> list[KernelRoute]:
-    from .live.netlink import read
+    from .host.netlink import read
 
     return read(target, lambda nl: _routes(nl, version))
 

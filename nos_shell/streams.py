@@ -14,8 +14,8 @@ Writing a streaming command (one function; ``session`` is the command's Session)
     def monitor_log(session, command):
         return program(session, ["journalctl", "-f", "-n", "10", "--no-pager"], limit=3600)
 
-:func:`program` runs ``argv`` in the router's context (the target's exec prefix), never
-through a shell, with stdin from /dev/null and stderr merged into stdout. It is started
+:func:`program` runs ``argv`` in the router's context (the target's exec prefix; started by
+the one runner, ``nos_shell.host.run.spawn``), never through a shell, with stdin from /dev/null and stderr merged into stdout. It is started
 before :func:`program` returns, so "not installed" is an ordinary error. ``limit`` bounds
 the run: when it passes the program is interrupted like Ctrl-C would, its last words are
 shown and the stream ends with the error "NAME was stopped after N seconds" (or, with
@@ -49,10 +49,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .errors import NosError
+from .host.run import spawn
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .apply.target import Target
     from .session import Session
 
 #: seconds between SIGINT and SIGKILL when a program does not end on its own
@@ -189,13 +191,15 @@ def collect(output: "str | Stream") -> str:
 
 
 class ProcessStream(Stream):
-    """The output of a program as it runs (stdout and stderr merged, decoded as UTF-8).
+    """The output of a program as it runs (stdout and stderr merged, decoded as UTF-8),
+    run in ``target``'s router context (None: this process's).
 
     The program gets a process group of its own, so :meth:`cancel` reaches it and its
     children and a terminal's Ctrl-C does not (the shell decides what Ctrl-C does)."""
 
     def __init__(self, argv: list[str], *, name: str | None = None, limit: float | None = None,
-                 kill_after: float = KILL_AFTER, quiet_limit: bool = False):
+                 kill_after: float = KILL_AFTER, quiet_limit: bool = False,
+                 target: "Target | None" = None):
         self.name = name or argv[0]
         self.limit = limit
         self.quiet_limit = quiet_limit
@@ -207,8 +211,9 @@ class ProcessStream(Stream):
         self._exited = False        # no more signals: the program has ended
         self._timers: list[threading.Timer] = []
         self.returncode: int | None = None
-        self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, process_group=0, close_fds=True)
+        # started by the one runner (nos_shell/host/run.py): in ``target``'s router context
+        # (None: as it is), its own process group
+        self._proc = spawn(target, argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, process_group=0)
         super().__init__(self._read(), self._interrupt, self._finish)
         if limit is not None:
             self._timer(limit, self._expire)
@@ -309,9 +314,8 @@ def program(session: "Session", argv: list[str], *, limit: float | None = None,
             name: str | None = None, quiet_limit: bool = False) -> ProcessStream:
     """Start ``argv`` in ``session``'s router context and stream its output (module doc).
     NosError when the program is not installed."""
-    full = session.target.argv(*argv)
     try:
-        return ProcessStream(full, name=name or argv[0], limit=limit, quiet_limit=quiet_limit)
+        return ProcessStream(argv, name=name, limit=limit, quiet_limit=quiet_limit, target=session.target)
     except FileNotFoundError:
         raise NosError(f"{argv[0]} is not installed on this system") from None
     except OSError as exc:

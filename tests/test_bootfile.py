@@ -5,8 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nos_shell.config.bootfile import RawNode, dump_boot, load_boot, parse_boot
+from nos_shell.config.bootfile import dump_boot, load_boot, parse_boot
 from nos_shell.config.migrate import footer_versions, migrate
+from nos_shell.config.raw import RawNode
 from nos_shell.config.render import to_commands
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import NosError, ParseError, PathError

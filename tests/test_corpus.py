@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from nos_shell.config.bootfile import RawNode, load_boot, parse_boot
-from nos_shell.config.migrate import select
+from nos_shell.config.bootfile import load_boot, parse_boot
+from nos_shell.config.raw import RawNode, select
 from nos_shell.config.render import to_commands
 
 ROOT = Path(__file__).resolve().parents[1]

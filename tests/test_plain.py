@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from nos_shell import Session
-from nos_shell.shell.plain import BANNER, LineProtocol, clean, is_terminal_setting, shell_compat
+from nos_shell.shell.compat import clean, is_terminal_setting, shell_compat
+from nos_shell.shell.plain import BANNER, LineProtocol
 
 ESC = re.compile(rb"\x1b")
 

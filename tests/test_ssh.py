@@ -14,7 +14,8 @@ import pytest
 
 from nos_shell import Session
 from nos_shell.config.tree import ConfigTree
-from nos_shell.shell.ssh import listen_pairs, use_full_screen
+from nos_shell.shell.ssh import listen_pairs
+from nos_shell.shell.sshsession import use_full_screen
 from test_ssh_lab import (HOST, PASSWORDS, make_root, missing, require, running_server,  # noqa: F401
                           ssh_server, wait_for_port)
 

@@ -224,7 +224,7 @@ def test_one_connection_holds_at_most_ten_sessions(ssh_server_module):
 def test_the_full_screen_editor_still_hears_of_a_resize(tmp_path):
     """Terminal events are dropped only where nothing reads them: the full-screen editor
     redraws when the client's window changes size."""
-    from nos_shell.shell.ssh import use_full_screen
+    from nos_shell.shell.sshsession import use_full_screen
 
     if not use_full_screen("xterm", True):
         pytest.skip("the full-screen app (nos_shell/shell/app.py) is not installed")

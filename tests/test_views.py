@@ -17,7 +17,7 @@ import pytest
 from lab import netns, run
 from nos_shell import Session
 from nos_shell.apply.target import Target
-from nos_shell.live.netlink import namespace, namespace_of_prefix
+from nos_shell.host.netlink import namespace, namespace_of_prefix
 
 NOTE = "not applied to any system; showing the configured view"
 
@@ -160,7 +160,7 @@ def test_the_namespace_an_exec_prefix_enters():
 
 def test_a_missing_namespace_is_an_error_not_created(tmp_path):
     pytest.importorskip("pyroute2")
-    from nos_shell.live.netlink import read
+    from nos_shell.host.netlink import read
 
     name = "nosvw-missing"
     with pytest.raises(FileNotFoundError):

@@ -1,13 +1,12 @@
 """config.boot files: parse (schema-free), load into a ConfigTree, dump.
 
-:func:`parse_boot` turns text into :class:`RawNode` lists and reports syntax errors as
+:func:`parse_boot` turns text into raw nodes (raw.py) and reports syntax errors as
 ``FILE:LINE:COL: message``. :func:`load_boot` migrates old syntax (see migrate.py) and
 walks the raw nodes against the schema, collecting every unknown path and invalid
 value before deciding whether to load anything.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -15,23 +14,9 @@ from ..errors import ParseError, PathError
 from ..schema import Kind, SchemaNode
 from ..schema.types import shown
 from .quoting import unquote
+from .raw import RawNode
 from .render import to_curly
 from .tree import ConfigTree, Node, check_comment
-
-
-@dataclass(eq=True)
-class RawNode:
-    """One node as written in the file, before the schema is consulted.
-
-    ``children`` is None for a line without a block (`mtu 1500`, `disable`), a list
-    (possibly empty) for `name {` ... `}`; ``value`` is the word after the name.
-    """
-
-    name: str
-    value: str | None = None
-    children: list["RawNode"] | None = None
-    comment: str | None = None
-    line: int = 0
 
 
 # -- parsing --------------------------------------------------------------------------------

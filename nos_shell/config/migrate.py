@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .bootfile import RawNode
+from .raw import RawNode, drop_if_empty, ensure, get, put, remove, select, top_block, value
 
 # `// vyos-config-version: "a@1:b@2"` or `/* === vyatta-config-version: "a@1" === */`
 _FOOTER = re.compile(r"^[ \t]*(?://|/\*)[ \t]*(?:===[ \t]*)?(?:vyos|vyatta)-config-version:[ \t]*\"([^\"]*)\"",
@@ -49,59 +49,6 @@ def footer_versions(text: str) -> Versions:
         if name and num.isdigit():
             found[name] = max(found.get(name, 0), int(num))
     return Versions(True, found)
-
-
-# -- raw tree helpers --------------------------------------------------------------------------
-def select(nodes: list[RawNode] | None, path: str) -> Iterator[RawNode]:
-    """Blocks at a space-separated path; `name*` steps into every entry of a tag node."""
-    current = list(nodes or ())
-    steps = path.split()
-    for depth, step in enumerate(steps):
-        name, every = step.rstrip("*"), step.endswith("*")
-        found = [n for n in current if n.name == name and n.children is not None
-                 and (n.value is not None) is every]
-        if depth == len(steps) - 1:
-            yield from found
-            return
-        current = [c for n in found for c in n.children or ()]
-
-
-def get(node: RawNode, name: str) -> RawNode | None:
-    """The first child of ``node`` called ``name``."""
-    return next((c for c in node.children or () if c.name == name), None)
-
-
-def value(node: RawNode, name: str) -> str | None:
-    child = get(node, name)
-    return child.value if child is not None else None
-
-
-def remove(node: RawNode, child: RawNode) -> None:
-    node.children = [c for c in node.children or () if c is not child]
-
-
-def ensure(node: RawNode, name: str, key: str | None = None) -> RawNode:
-    """The child block ``name`` (tag entry ``name key``) of ``node``, created when missing."""
-    for child in node.children or ():
-        if child.name == name and child.value == key and child.children is not None:
-            return child
-    child = RawNode(name, key, [], None, node.line)
-    node.children = (node.children or []) + [child]
-    return child
-
-
-def put(node: RawNode, name: str, val: str | None) -> None:
-    """Set leaf ``name`` of ``node`` to ``val`` (replacing any previous value)."""
-    for child in node.children or ():
-        if child.name == name and child.children is None:
-            child.value = val
-            return
-    node.children = (node.children or []) + [RawNode(name, val, None, None, node.line)]
-
-
-def drop_if_empty(parent: RawNode, child: RawNode | None) -> None:
-    if child is not None and not child.children:
-        remove(parent, child)
 
 
 # -- protocols ---------------------------------------------------------------------------------
@@ -205,17 +152,8 @@ def protocol_route_maps(nodes: list[RawNode], versions: Versions) -> None:
             if leaf is None or family is None or leaf.children is not None:
                 continue
             remove(proto, leaf)
-            system = _top(nodes, "system")
+            system = top_block(nodes, "system")
             put(ensure(ensure(system, family), "protocol", proto.name), "route-map", leaf.value)
-
-
-def _top(nodes: list[RawNode], name: str) -> RawNode:
-    for node in nodes:
-        if node.name == name and node.value is None and node.children is not None:
-            return node
-    node = RawNode(name, None, [], None, 0)
-    nodes.append(node)
-    return node
 
 
 # -- interfaces --------------------------------------------------------------------------------
@@ -246,7 +184,7 @@ def interface_routing(nodes: list[RawNode], versions: Versions) -> None:
                 if settings is None or settings.children is None:
                     continue
                 remove(holder, settings)
-                target = ensure(ensure(_top(nodes, "protocols"), proto), "interface", ifname)
+                target = ensure(ensure(top_block(nodes, "protocols"), proto), "interface", ifname)
                 target.children = (target.children or []) + settings.children
             drop_if_empty(block, holder)
 
@@ -261,7 +199,7 @@ def interface_traffic_policy(nodes: list[RawNode], versions: Versions) -> None:
         for leaf in policy.children:
             direction = {"out": "egress", "in": "ingress"}.get(leaf.name)
             if direction and leaf.value is not None:
-                put(ensure(_top(nodes, "qos"), "interface", ifname), direction, leaf.value)
+                put(ensure(top_block(nodes, "qos"), "interface", ifname), direction, leaf.value)
 
 
 def wireguard_keys(nodes: list[RawNode], versions: Versions) -> None:
@@ -393,7 +331,7 @@ def system_ntp(nodes: list[RawNode], versions: Versions) -> None:
         if ntp is None or ntp.children is None:
             continue
         remove(system, ntp)
-        service = _top(nodes, "service")
+        service = top_block(nodes, "service")
         if get(service, "ntp") is None:
             service.children.append(ntp)  # type: ignore[union-attr]
 

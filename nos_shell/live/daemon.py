@@ -2,7 +2,8 @@
 
 The program runs in a new session (no controlling terminal, its own process group, so a
 shell's or test runner's group signals do not reach it), with stdin from /dev/null and
-stdout/stderr appended to the log file; its pid is written to the pid file (atomically).
+stdout/stderr appended to the log file (started by the one runner, nos_shell/host/run.py); its
+pid is written to the pid file by the one atomic writer (nos_shell/fsutil.py).
 This process exits as soon as the program has been started: exit status 0, or 127 with
 the reason on stderr when the program cannot be executed. Nothing here waits for the
 program to become ready; the caller checks that in its own terms (an API answering).
@@ -14,22 +15,21 @@ in the router's context through the exec prefix.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from ..fsutil import atomic_write
+from ..host.run import spawn
+
 
 def start(argv: list[str], pidfile: Path, log: Path) -> int:
     """Start ``argv`` detached; returns its pid (raises OSError when it cannot run)."""
-    for path in (pidfile, log):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab", buffering=0) as out, open(os.devnull, "rb") as devnull:
-        proc = subprocess.Popen(argv, stdin=devnull, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, close_fds=True, cwd="/")
-    tmp = pidfile.with_name(f".{pidfile.name}.{os.getpid()}")
-    tmp.write_text(f"{proc.pid}\n")
-    os.replace(tmp, pidfile)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab", buffering=0) as out:
+        # this helper already runs in the router's context: the program is started as it is
+        proc = spawn(None, argv, stdout=out, stderr=subprocess.STDOUT, new_session=True, cwd="/")
+    atomic_write(pidfile, f"{proc.pid}\n".encode())
     return proc.pid
 
 

@@ -102,9 +102,9 @@ class Kernel:
     """This router's main routing table, restricted to routes with our protocol number."""
 
     def __init__(self, proto: int = PROTO, metric: int = METRIC):
-        from pyroute2 import IPRoute      # 140 ms to import: only in this process
+        from nos_shell.host.netlink import open_handle   # pyroute2: 140 ms, only in this process
 
-        self.ipr = IPRoute()
+        self.ipr = open_handle(None)      # this process runs in the router's namespace
         self.proto, self.metric = proto, metric
         self.routes: dict[str, str] = {}     # prefix -> next hop, what we installed
 

@@ -211,6 +211,14 @@ class InteractiveShell:
         problem = as_error(error, self.state.session.store.root)
         write(self.output, tail + (problem.render() if problem is not None else ""))
 
+    def resized(self) -> None:
+        """The terminal changed size (an SSH window-change): draw the prompt again from
+        scratch, as prompt_toolkit does on SIGWINCH for a local terminal."""
+        app = self.prompt.app
+        if app.is_running:
+            app.renderer.erase(leave_alternate_screen=False)
+            app.invalidate()
+
     def interrupt(self) -> bool:
         """Ctrl-C from a remote client: stop the running stream (True), if there is one."""
         stream = self.running
@@ -258,13 +266,6 @@ async def run_app(session, input: Input | None = None, output: Output | None = N
                        complete_while_typing=complete_while_typing, run_in_thread=run_in_thread,
                        welcome=welcome)
     return await shell.run()
-
-
-async def serve_ssh(process, session) -> int:
-    """The shell on an asyncssh server process with a PTY (binary mode: bytes in and out)."""
-    from .remote import serve_process
-
-    return await serve_process(process, session)
 
 
 def run_terminal(session) -> int:

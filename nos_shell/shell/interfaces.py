@@ -1,6 +1,6 @@
 """Interface names of the router's kernel, for completing interface-typed values.
 
-Read through the same netlink opener as the operational views (nos_shell/live/netlink.py):
+Read through the same netlink opener as the operational views (nos_shell/host/netlink.py):
 the router's own network namespace (the target's ``netns`` or exec prefix), and safe in a
 thread that runs an event loop (the shell and the SSH server complete there). pyroute2
 costs about 140 ms to import, so it is imported on the first completion that needs
@@ -25,7 +25,7 @@ _cache: dict[str | None, tuple[float, tuple[str, ...]]] = {}
 
 
 def _from_netlink(target: "Target | None" = None) -> list[str]:
-    from ..live.netlink import read
+    from ..host.netlink import read
 
     return read(target, lambda nl: [link.get_attr("IFLA_IFNAME") for link in nl.get_links()])
 
@@ -40,7 +40,7 @@ def _from_sysfs() -> list[str]:
 def kernel_interfaces(now: float | None = None, target: "Target | None" = None) -> tuple[str, ...]:
     """Names of the network interfaces in ``target``'s namespace (None: this process's),
     sorted; cached for TTL seconds."""
-    from ..live.netlink import namespace
+    from ..host.netlink import namespace
 
     where = namespace(target)
     now = time.monotonic() if now is None else now

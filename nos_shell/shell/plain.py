@@ -2,8 +2,8 @@
 
 A :class:`LineProtocol` turns the bytes a client types into commands for a
 :class:`~nos_shell.session.Session` and returns the bytes to send back. It knows nothing
-about its transport: the SSH server (nos_shell/shell/ssh.py) and the local stdin loop
-(:func:`run_stdio`) both drive it.
+about its transport: the SSH server (shell/sshsession.py) and the local stdin loop
+(shell/stdio.py) both drive it; shell/compat.py answers clients' non-commands.
 
 What it guarantees (docs/ssh.md, "What automation clients need"):
 
@@ -23,7 +23,7 @@ What it guarantees (docs/ssh.md, "What automation clients need"):
 - with echo (a person at a terminal), ``?`` and Tab help and complete as VyOS's bash
   completion does, in plain text (linehelp.py); without echo they are ordinary keys.
 
-Streaming (``streams=True``, what the SSH server and :func:`run_stdio` use): a command
+Streaming (``streams=True``, what the SSH server and the stdin loop use): a command
 whose output comes over time (``ping``, nos_shell/streams.py) leaves :attr:`LineProtocol.stream`
 set and :meth:`~LineProtocol.feed` returns at once; the transport writes each chunk
 through :meth:`~LineProtocol.render` as it comes, calls :meth:`~LineProtocol.interrupt` for
@@ -34,16 +34,14 @@ streaming, only sooner.
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..interrupts import interruptible, shell_sigint
 from ..streams import Stream
+from .compat import clean, is_terminal_setting, shell_compat
 from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut, truncated_note
 
 if TYPE_CHECKING:
@@ -55,42 +53,7 @@ if TYPE_CHECKING:
 #: clients look for those to find the prompt.
 BANNER = f"Welcome to nos-shell {__version__}, a VyOS-style router shell"
 
-_TERMINAL = re.compile(r"\s*(?:set\s+terminal\s+(?:length|width|rows|columns)|terminal\s+(?:length|width)"
-                       r"|stty\s+(?:cols|columns|rows))\s+\d+\s*")
-_UPTIME = re.compile(r"\s*cat\s+/proc/uptime\s*(?:\|\s*awk\s+(?:'\{\s*print\s+\$(\d+)\s*\}'"
-                     r"|\"\{\s*print\s+\$(\d+)\s*\}\")\s*)?")
 _LINE_END = re.compile(r"[\r\n\x03\x15]")   # what ends skipping an over-long line
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])|[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def is_terminal_setting(line: str) -> bool:
-    """`set terminal length 0` and friends: accepted and ignored (there is no pager)."""
-    return _TERMINAL.fullmatch(line) is not None
-
-
-def shell_compat(line: str) -> str | None:
-    """The answer to a shell command clients send (napalm-vyos: ``cat /proc/uptime | awk
-    '{print $1}'``), or None. Computed here: nothing ever reaches a system shell."""
-    m = _UPTIME.fullmatch(line)
-    if m is None:
-        return None
-    try:
-        with open("/proc/uptime") as handle:
-            fields = handle.read().split()
-    except OSError:
-        fields = ["0.00", "0.00"]
-    column = m.group(1) or m.group(2)
-    if column is None:
-        return " ".join(fields) + "\n"
-    index = int(column)
-    if index == 0:
-        return " ".join(fields) + "\n"
-    return (fields[index - 1] if index <= len(fields) else "") + "\n"
-
-
-def clean(text: str) -> str:
-    """Remove escape sequences and control characters (tab and newline stay)."""
-    return _ESCAPES.sub("", text)
 
 
 class LineProtocol:
@@ -435,79 +398,3 @@ class LineProtocol:
             return internal_error(exc, self.session.store.root, "plain line mode").render()
         self.last_ok = result.ok
         return result.output
-
-
-def run_stdio(session: "Session", stdin_fd: int | None = None, stdout=None) -> int:
-    """The local plain loop (no TTY, or a terminal that cannot host the full-screen editor).
-
-    From a pipe nothing is echoed and lines end with ``\\n``. On a terminal (a dumb one, or
-    the PTY sshd gives a ForceCommand) the line discipline is switched to character mode
-    for the session: the protocol echoes and edits, so CR, LF and CRLF are one Enter here
-    too (a cooked tty would turn a CRLF into two). Returns 0 at end of input or `exit`."""
-    fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
-    out = stdout or sys.stdout.buffer
-    saved = _character_mode(fd)
-    proto = LineProtocol(session, echo=saved is not None, newline="\n", banner=None, streams=True)
-
-    def write(data: bytes) -> None:
-        if data:
-            out.write(data)
-            out.flush()
-
-    try:
-        with shell_sigint():        # Ctrl-C: abandons the line, stops a stream, never the shell
-            _loop(proto, fd, write)
-    finally:
-        if saved is not None:
-            import termios
-
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    return 0
-
-
-def _loop(proto: LineProtocol, fd: int, write: Callable[[bytes], None]) -> None:
-    write(proto.start())
-    while not proto.finished:
-        try:
-            with interruptible():
-                data = os.read(fd, 65536)
-        except KeyboardInterrupt:
-            write(proto.feed(b"\x03"))
-            continue
-        if not data:
-            write(proto.eof())
-            drain(proto, write)
-            break
-        write(proto.feed(data))
-        drain(proto, write)
-
-
-def drain(proto: LineProtocol, write: Callable[[bytes], None]) -> None:
-    """Write the streams ``proto`` starts as they come, in this thread (Ctrl-C stops one),
-    until it waits for input again."""
-    from ..streams import as_error, write_stream
-
-    while proto.stream is not None:
-        stream = proto.stream
-        error = write_stream(stream, lambda chunk: write(proto.render(chunk)), proto.interrupt)
-        write(proto.finish_stream(as_error(error, proto.session.store.root)))
-
-
-def _character_mode(fd: int):
-    """Put a terminal into character mode (no canonical editing, no echo, CR kept as CR;
-    signals and output processing stay). Returns the settings to restore, or None."""
-    if not os.isatty(fd):
-        return None
-    import termios
-
-    try:
-        saved = termios.tcgetattr(fd)
-    except termios.error:
-        return None
-    mode = termios.tcgetattr(fd)
-    mode[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR)
-    mode[3] &= ~(termios.ICANON | termios.ECHO | termios.IEXTEN)
-    mode[6][termios.VMIN] = 1
-    mode[6][termios.VTIME] = 0
-    termios.tcsetattr(fd, termios.TCSADRAIN, mode)
-    return saved

@@ -40,6 +40,8 @@ class _ChannelWriter:
 
 
 async def serve_process(process, session) -> int:
+    """The shell on an asyncssh server process with a PTY (binary mode: bytes in and out);
+    returns its exit status."""
     import asyncssh
 
     from .app import make_shell
@@ -59,8 +61,7 @@ async def serve_process(process, session) -> int:
                     try:
                         data = await process.stdin.read(4096)
                     except asyncssh.TerminalSizeChanged:
-                        if shell.prompt.app.is_running:
-                            shell.prompt.app._on_resize()
+                        shell.resized()
                         continue
                     except (asyncssh.BreakReceived, asyncssh.SignalReceived):
                         shell.interrupt()

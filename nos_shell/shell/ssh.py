@@ -8,14 +8,15 @@ configuration (tests use ``--listen 127.0.0.1 --port 0``: a free port, printed o
 
 Who may log in and at which level: nos_shell/shell/auth.py (`system login user`).
 
-What a session gets:
+What a session gets (nos_shell/shell/sshsession.py):
 
 - an interactive shell (``ssh HOST``) runs the plain line mode of nos_shell/shell/plain.py,
   unless full-screen mode is allowed (``--full-screen``), the client asked for a PTY with a
-  capable TERM (xterm*, screen*, tmux*, rxvt*, linux) and nos_shell/shell/app.py provides
-  ``async def serve_ssh(process, session) -> int``. The default is plain for everyone:
-  automation clients cannot be told apart by TERM (netmiko, napalm and paramiko send
-  ``vt100``, Ansible over libssh and scrapli's system transport send ``xterm``-like types);
+  capable TERM (xterm*, screen*, tmux*, rxvt*, linux) and the full-screen app is installed
+  (nos_shell/shell/remote.py runs nos_shell/shell/app.py on the channel). The default is
+  plain for everyone: automation clients cannot be told apart by TERM (netmiko, napalm and
+  paramiko send ``vt100``, Ansible over libssh and scrapli's system transport send
+  ``xterm``-like types);
 - a command (``ssh HOST 'show version'``) runs as one operational command, like
   ``nos-shell -c``: output on stdout, the error on stderr and exit status 1;
 - output of commands that run a program (``ping``) is sent as it comes; Ctrl-C (a
@@ -32,11 +33,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
-import importlib.util
 import logging
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -44,15 +42,11 @@ from pathlib import Path
 import asyncssh
 
 from .. import confirm
-from ..commands import is_configure
-from ..session import Session
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
 from .channels import WINDOW, Sessions
 from .connlimits import Slots, logged_in, unauthenticated
-from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut
-from .plain import LineProtocol, is_terminal_setting, shell_compat
-from .relay import ChannelInput, relay
+from .sshsession import Handler
 from .throttle import LoginThrottle
 from .workers import Workers
 
@@ -61,11 +55,9 @@ log = logging.getLogger("nos_shell.ssh")
 HOST_KEY = Path("var/lib/nos-shell/ssh/ssh_host_ed25519_key")
 OLD_HOST_KEY = Path("etc/nos-shell/ssh_host_ed25519_key")   # before 0.2: moved on first start
 DEFAULT_PORT = 22
-FULL_SCREEN_TERMS = ("xterm", "screen", "tmux", "rxvt", "linux")
 WATCH_SECONDS = 2.0
 FAILED_LOGIN_DELAY = 0.5
 STOP_GRACE = 5.0          # seconds running commands get after SIGTERM
-WRITE_CHUNK = 64 * 1024
 
 
 # -- host key --------------------------------------------------------------------------------
@@ -120,20 +112,10 @@ def listen_pairs(tree, ports: list[int] | None = None, addresses: list[str] | No
     return [(a, p) for a in addresses for p in ports]
 
 
-def use_full_screen(term: str | None, allowed: bool) -> bool:
-    """The rule for the full-screen editor: allowed by the server setting, a PTY with a
-    capable terminal type, and the full-screen app installed. Everything else is plain."""
-    if not allowed or not term:
-        return False
-    if not term.lower().startswith(FULL_SCREEN_TERMS):
-        return False
-    return importlib.util.find_spec("nos_shell.shell.app") is not None
-
-
 # -- authentication ---------------------------------------------------------------------------
 class _Server(asyncssh.SSHServer):
     def __init__(self, auth: Authenticator, workers: Workers, throttle: LoginThrottle,
-                 slots: tuple[Slots, Slots], handler: "Handler"):
+                 slots: tuple[Slots, Slots], handler: Handler):
         self.auth = auth
         self.sessions = Sessions(handler)
         self.conn: asyncssh.SSHServerConnection | None = None
@@ -207,163 +189,6 @@ class _Server(asyncssh.SSHServer):
         ok = self.auth.check_key(username, key.export_public_key("openssh").decode())
         log.info("%s public key for %s from %s", "accepted" if ok else "refused", username, self.peer)
         return ok
-
-
-# -- sessions ----------------------------------------------------------------------------------
-class Handler:
-    """Runs one SSH session (shell, command or subsystem request)."""
-
-    def __init__(self, root: Path, auth: Authenticator, full_screen: bool = False,
-                 workers: Workers | None = None):
-        self.root = root
-        self.auth = auth
-        self.full_screen = full_screen
-        self.workers = workers or Workers()
-
-    async def __call__(self, process: asyncssh.SSHServerProcess) -> None:
-        user = process.get_extra_info("username")
-        # in a worker: a new session first resolves an unfinished journal under the commit
-        # lock, which another session's commit may hold for as long as its reloads take
-        session = await self.workers.command(
-            user, functools.partial(Session, self.root, user=user, via="ssh", level=self.auth.level(user)))
-        status = 1
-        try:
-            if process.subsystem:
-                process.stderr.write(f"nos-shell: subsystem '{process.subsystem}' is not available\n".encode())
-            elif process.command is not None:
-                status = await self.command(process, session)
-            else:
-                from ..logins import Login
-
-                peer = (process.get_extra_info("peername") or ("-",))[0]
-                login = Login.enter(self.root, user, "ssh", process.get_terminal_type() and "pty" or "-", peer)
-                try:
-                    status = await self.shell(process, session)
-                finally:
-                    login.leave()         # out of `show users`
-        except (asyncssh.Error, BrokenPipeError, ConnectionError):
-            pass
-        except Exception:
-            log.exception("session of %s failed", user)
-        session.close()         # out of `show configuration sessions`, exclusive lock released
-        with contextlib.suppress(Exception):
-            process.exit(status)
-
-    async def shell(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
-        term = process.get_terminal_type()
-        if use_full_screen(term, self.full_screen):
-            from . import app  # type: ignore[attr-defined]
-
-            process.wants_events = True     # it reads them as they come (channels.py)
-            log.info("%s: full-screen session (TERM=%s)", session.user, term)
-            return await app.serve_ssh(process, session)
-        log.info("%s: plain session (%s)", session.user, f"TERM={term}" if term else "no PTY")
-        # with a PTY the client's terminal is raw and expects the server to echo; without
-        # one the client's own terminal (if any) echoes
-        proto = LineProtocol(session, echo=term is not None, newline="\r\n", streams=True)
-        await _send(process.stdout, proto.start())
-        typed = ChannelInput(process, proto.interrupt)
-        try:
-            while not proto.finished:
-                data = await typed.get()
-                if data is None:
-                    # the client closed its side: what was typed without Enter is not run
-                    process.stdout.write(proto.eof(run_partial=False))
-                    break
-                # one line at a time, each answer sent (as fast as the client reads) before
-                # the next line runs: a client that sends many lines and reads nothing makes
-                # the server hold one command's output, not the output of every line it sent
-                for piece in _LINE_PIECES.findall(data):
-                    if proto.finished:
-                        break
-                    typed.busy = True
-                    try:
-                        await _send(process.stdout, await self.workers.command(session.user, proto.feed, piece))
-                        await self._streams(process, proto, session)
-                    finally:
-                        typed.busy = False
-        finally:
-            typed.close()
-        return 0
-
-    async def _streams(self, process: asyncssh.SSHServerProcess, proto: LineProtocol, session: Session) -> None:
-        """Send the output of the streams ``proto`` starts as it comes (Ctrl-C stops one)."""
-        from ..streams import as_error
-
-        while proto.stream is not None:
-            error = await relay(proto.stream, lambda chunk: _send(process.stdout, proto.render(chunk)),
-                                lambda work: self.workers.command(session.user, work))
-            tail = await self.workers.command(session.user, proto.finish_stream,
-                                              as_error(error, self.root))
-            await _send(process.stdout, tail)
-
-    async def command(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
-        """One operational command, as `nos-shell -c` runs it. Never a system shell."""
-        line = process.command
-        newline = "\r\n" if process.get_terminal_type() else "\n"
-        log.info("%s: command %r", session.user, line[:200])
-        if len(line) > MAX_LINE:
-            process.stderr.write(LINE_TOO_LONG.strip().encode() + b"\n")
-            return 1
-        if is_terminal_setting(line):
-            return 0
-        answer = shell_compat(line)
-        if answer is not None:
-            process.stdout.write(answer.replace("\n", newline).encode())
-            return 0
-        if is_configure(line):
-            process.stderr.write(b"configure needs an interactive session (ssh without a command)\n")
-            return 1
-        result = await self.workers.command(session.user, functools.partial(session.run, line, stream=True))
-        if not result.ok:
-            process.stderr.write((result.error.summary + "\n").encode())  # type: ignore[union-attr]
-            return 1
-        await _send(process.stdout, output_cut(result.output).replace("\n", newline).encode())
-        if result.stream is not None:
-            return await self._exec_stream(process, session, result.stream, newline)
-        return 0
-
-    async def _exec_stream(self, process: asyncssh.SSHServerProcess, session: Session, stream,
-                           newline: str) -> int:
-        """An exec request's streaming output, sent as it comes. Ctrl-C: a break or signal
-        request, or (with a PTY, whose client sends keys as bytes) a ``\\x03`` byte."""
-        from ..streams import as_error
-
-        typed = ChannelInput(process, stream.cancel, ctrl_c=newline == "\r\n", limit=EXEC_HELD_INPUT)
-        typed.busy = True
-        sent = 0
-
-        async def send(chunk: str) -> None:
-            nonlocal sent
-            if sent <= MAX_OUTPUT:
-                sent += len(chunk)
-                if sent > MAX_OUTPUT:
-                    stream.cancel()
-                await _send(process.stdout, output_cut(chunk, max(0, MAX_OUTPUT - sent + len(chunk)))
-                            .replace("\n", newline).encode())
-
-        try:
-            error = as_error(await relay(stream, send, lambda work: self.workers.command(session.user, work)),
-                             self.root)
-        finally:
-            typed.close()
-        if error is not None:
-            process.stderr.write((error.summary + "\n").encode())
-            return 1
-        return 130 if stream.cancelled else 0
-
-
-#: input an exec request's client may send ahead (it is never read as commands; only Ctrl-C counts)
-EXEC_HELD_INPUT = 4096
-
-_LINE_PIECES = re.compile(rb"[^\r\n]*[\r\n]|[^\r\n]+")     # each ends at CR or LF, or the data does
-
-
-async def _send(stream: asyncssh.SSHWriter, data: bytes) -> None:
-    """Write in chunks, waiting while the client does not read (bounded buffering)."""
-    for start in range(0, len(data), WRITE_CHUNK):
-        stream.write(data[start:start + WRITE_CHUNK])
-        await stream.drain()
 
 
 # -- the server ----------------------------------------------------------------------------------

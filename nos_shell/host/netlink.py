@@ -1,10 +1,12 @@
-"""Netlink access to the router's network namespace (pyroute2, imported only when used).
+"""The one netlink opener: pyroute2 handles on the router's network namespace.
 
-Every netlink reader (`show interfaces`, `show ip route`, `show arp`, interface-name
-completion) opens its handle here, so they all look at the same namespace: the target's
-``netns`` setting, else the one its exec prefix enters (``ip netns exec NS``,
-``nsenter -t PID -n``), else this process's own. A namespace that does not exist is an
-error (``FileNotFoundError``), never created.
+Every pyroute2 user in nos-shell (`show interfaces`, `show ip route`, `show arp`,
+interface-name completion, the GoBGP route installer) opens its handle here, so they all
+look at the same namespace: the target's ``netns`` setting, else the one its exec prefix
+enters (``ip netns exec NS``, ``nsenter -t PID -n``), else this process's own (``target``
+None: a helper already started inside the router's context). A namespace that does not
+exist is an error (``FileNotFoundError``), never created. pyroute2 costs about 140 ms to
+import, so it is imported here, on first use, never at start-up.
 
 pyroute2's synchronous API drives an asyncio loop of its own, which fails in a thread that
 already runs one (the interactive shell, the SSH server): constructing it there leaves an
@@ -63,8 +65,9 @@ def namespace_of_prefix(prefix: Sequence[str]) -> str | None:
     return None
 
 
-def _open(target: "Target | None") -> Any:
-    """An IPRoute on the router's namespace (never creating one)."""
+def open_handle(target: "Target | None") -> Any:
+    """A pyroute2 ``IPRoute`` on the router's namespace (never creating one); the caller
+    closes it. In a thread that runs an event loop use :func:`read` instead."""
     from pyroute2 import IPRoute
 
     where = namespace(target)
@@ -74,7 +77,7 @@ def _open(target: "Target | None") -> Any:
 
 
 def _with_handle(target: "Target | None", fn: Callable[[Any], T]) -> T:
-    handle = _open(target)
+    handle = open_handle(target)
     try:
         return fn(handle)
     finally:
