@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from confirm_lab import kill_timers, move_deadline, newest, running, timer_pids, wait_for
-from nos_shell import confirm
+from nos_shell.engine import confirm
 from nos_shell.session import Session
 from lab import terminate
 from test_ssh_lab import require
@@ -163,7 +163,7 @@ def test_ssh_server_start_before_the_deadline_rearms_the_timer(root):
 def unit(name: str) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str              # type: ignore[assignment,method-assign]
-    parser.read(Path(confirm.__file__).parent / "data" / name)
+    parser.read(Path(confirm.__file__).parents[1] / "data" / name)
     return parser
 
 

@@ -98,7 +98,7 @@ def test_operator_cannot_save_load_or_merge(tmp_path):
 def test_commit_confirms_before_the_timer_can_take_the_lock(tmp_path, monkeypatch):
     import json
 
-    from nos_shell import confirm
+    from nos_shell.engine import confirm
     from nos_shell.fsutil import atomic_write
 
     monkeypatch.setattr(confirm.subprocess, "Popen", lambda *a, **k: None)   # no timer process

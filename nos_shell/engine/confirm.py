@@ -7,7 +7,7 @@ applies anything, so a crash at any later step still reverts. `confirm` or any p
 `commit` removes it. A second `commit-confirm` while one is pending keeps the original
 configuration to go back to and sets the new deadline (as JunOS does).
 
-A detached timer process (``python -m nos_shell.confirm --root ROOT``, in its own session
+A detached timer process (``python -m nos_shell.engine.confirm --root ROOT``, in its own session
 so that it outlives the SSH connection) waits for the deadline and reverts: the previous
 configuration is applied again and archived as a new revision. At most one timer runs per
 root: it holds an ``flock`` on ``confirm.timer`` (which holds its pid). Nothing depends on
@@ -35,13 +35,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .fsutil import atomic_write, fsync_dir
+from ..errors import NosError
+from ..fsutil import atomic_write, fsync_dir
 
 if TYPE_CHECKING:
-    from .config.tree import ConfigTree
-    from .session import Session
-    from .store import Revision, Store
+    from ..apply.target import Target
+    from ..config.tree import ConfigTree
+    from ..store import Revision, Store
 
 PENDING = Path("var/lib/nos-shell/confirm.json")
 DAMAGED = Path("var/lib/nos-shell/confirm.json.damaged")
@@ -156,7 +156,7 @@ def digest(tree: ConfigTree) -> str:
     """What identifies the unconfirmed commit's configuration in the record."""
     import hashlib
 
-    from .config.bootfile import dump_boot
+    from ..config.bootfile import dump_boot
 
     return hashlib.sha256(dump_boot(tree).encode()).hexdigest()
 
@@ -198,10 +198,11 @@ def extend(store: Store, minutes: int) -> str:
 
 
 # -- reverting -----------------------------------------------------------------------------
-def revert_if_due(root: Path) -> list[str]:
-    """Revert when the deadline has passed; what happened (empty when nothing was due).
-    Raises NosError when applying the previous configuration fails (the record stays)."""
-    from .session import Session
+def revert_if_due(root: Path, target: Target | None = None) -> list[str]:
+    """Revert when the deadline has passed, on ``target`` (None: the root's own, loaded
+    here); what happened (empty when nothing was due). Raises NosError when applying the
+    previous configuration fails (the record stays)."""
+    from ..store import Store
 
     root = Path(root)
     try:
@@ -210,21 +211,27 @@ def revert_if_due(root: Path) -> list[str]:
         return [set_aside(root, exc)]
     if record is None or time.time() < record.deadline:
         return []
-    session = Session(root, user="root", via="commit-confirm")
-    with session.store.locked():
+    if target is None:
+        from ..apply.target import load_target
+
+        target = load_target(root)
+    store = Store(root)
+    with store.locked():
         try:
             if pending(root) != record:           # confirmed (or re-armed) meanwhile
                 return []
         except DamagedRecord as exc:
             return [set_aside(root, exc)]
-        notes = _revert(session, record)
+        notes = _revert(store, target, record)
         disarm(root)
     return notes
 
 
-def _revert(session: Session, record: Pending) -> list[str]:
+def _revert(store: Store, target: Target, record: Pending) -> list[str]:
     """Apply and archive the configuration to go back to (under the commit lock)."""
-    store = session.store
+    from .transaction import commit, commit_failed
+    from ..errors import CommitError
+
     revisions = store.revisions()
     if revisions[0].serial > record.serial:
         return ["commit-confirm: already confirmed by a later commit; nothing to revert"]
@@ -249,7 +256,10 @@ def _revert(session: Session, record: Pending) -> list[str]:
                f"back to the configuration of {_named(back)} ({below} revisions below)")
     unconfirmed = [store.revision_by_serial(r.serial) for r in revisions
                    if record.revert_to < r.serial <= record.serial]
-    session.transact(running, previous, comment)
+    try:
+        commit(store, target, running, previous, "root", "commit-confirm", comment)
+    except CommitError as exc:
+        raise commit_failed(exc) from None
     # `save` after the unconfirmed commit put it where the next boot loads it from: it goes
     # back too, or the revert would be undone by the next reboot
     saved = store.saved()
@@ -278,7 +288,7 @@ def resume(root: Path) -> list[str]:
             ensure_timer(root)          # it retries; the record stays until it succeeds
             lines = exc.lines if isinstance(exc, NosError) else [str(exc)]
             return ["Warning: reverting the unconfirmed commit failed; the timer retries:", *lines]
-    from .store import Store
+    from ..store import Store
 
     if _stale(Store(root), record):
         disarm(root)
@@ -319,7 +329,7 @@ def ensure_timer(root: Path) -> None:
     """Start a timer process unless one already runs (a second one would exit at once)."""
     if timer_pid(root) is not None:
         return
-    subprocess.Popen([sys.executable, "-m", "nos_shell.confirm", "--root", str(root)],
+    subprocess.Popen([sys.executable, "-m", "nos_shell.engine.confirm", "--root", str(root)],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True, env=dict(os.environ))
 
@@ -363,7 +373,7 @@ def wait_and_revert(root: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nos_shell.confirm",
+    parser = argparse.ArgumentParser(prog="python -m nos_shell.engine.confirm",
                                      description="commit-confirm timer: revert unless confirmed")
     parser.add_argument("--root", required=True)
     args = parser.parse_args(argv)

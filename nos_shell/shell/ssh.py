@@ -43,7 +43,7 @@ from pathlib import Path
 
 import asyncssh
 
-from .. import confirm
+from ..engine import confirm
 from ..commands import is_configure
 from ..session import Session
 from ..store import ARCHIVE, Store
