@@ -109,8 +109,8 @@ class Session(EditVerbs, ShowVerbs):
     @property
     def engine(self) -> Engine:
         """The commit engine of this session's root: its target (none when the session
-        only archives, ``apply=False``) and its verifiers."""
-        return Engine(self.store, self.target if self.apply_changes else None, self.verifiers)
+        only archives, ``apply=False``; read when something is applied) and its verifiers."""
+        return Engine(self.store, (lambda: self.target) if self.apply_changes else None, self.verifiers)
 
     @property
     def _exclusive(self) -> bool:
@@ -344,7 +344,7 @@ class Session(EditVerbs, ShowVerbs):
         if self.store.deferring or not (self.store.root / confirm.PENDING).exists():
             return ""
         try:
-            notes = confirm.revert_if_due(self.store.root, self.target)
+            notes = confirm.revert_if_due(self.store.root, lambda: self.target)
         except NosError as exc:
             notes = ["Warning: reverting the unconfirmed commit failed (use 'confirm' to keep it):", *exc.lines]
         if notes:

@@ -52,12 +52,21 @@ class Committed:
 
 
 class Engine:
-    """Commits on ``store``'s root, applied on ``target`` (None: only archived)."""
+    """Commits on ``store``'s root, applied on ``target`` (None: only archived). ``target``
+    may be a function giving it: then it is asked only when something is applied."""
 
-    def __init__(self, store: Store, target: Target | None, verifiers: list[Verifier] | None = None):
+    def __init__(self, store: Store, target: Target | None | Callable[[], Target | None],
+                 verifiers: list[Verifier] | None = None):
         self.store = store
-        self.target = target
+        self._target = target
         self.verifiers = [verify_backends] if verifiers is None else verifiers
+
+    @property
+    def target(self) -> Target | None:
+        """Where commits take effect (None: they are only archived)."""
+        if callable(self._target):
+            self._target = self._target()
+        return self._target
 
     def verify(self, tree: ConfigTree) -> list[Problem]:
         """Every problem the verifiers find, sorted."""
