@@ -6,8 +6,9 @@
 - ``moved.py``: a candidate against a running configuration that moved (one entry point);
 - ``transaction.py``: the one journaled apply-and-archive step; ``journal.py`` its record;
 - ``recovery.py``: an interrupted transaction resolved at every process start;
-- ``confirm.py``: commit-confirm's record, revert and timer process
-  (``python -m nos_shell.engine.confirm``);
+- ``confirm.py``: commit-confirm's arming and revert, and the timer process's entry point
+  (``python -m nos_shell.engine.confirm``); ``confirm_record.py`` its record on disk,
+  ``timer.py`` the timer process;
 - ``boot.py``: `nos-shell boot`;
 - ``sources.py``: configuration files named in `save`, `load`, `merge`.
 
