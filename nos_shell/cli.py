@@ -120,31 +120,25 @@ def report_unexpected(exc: Exception, root: Path) -> int:
 
 
 def recover(root: Path) -> bool:
-    """Before anything else: resolve a commit a crash interrupted (nos_shell/journal.py),
+    """Before anything else: resolve a commit a crash interrupted (nos_shell/engine/recovery.py),
     saying on stderr what was done. False when that failed (the message says why)."""
-    from . import journal
-
-    if not journal.exists(root):
-        return True
+    from .engine.recovery import at_start
     from .errors import NosError
 
     try:
-        messages = journal.recover(root)
+        at_start(root)
     except NosError as exc:
         sys.stderr.write(exc.render())
         return False
-    for message in messages:
-        print(message, file=sys.stderr)
     return True
 
 
 def run_boot(root: Path) -> int:
-    from .boot import boot
+    from .engine.boot import boot
     from .errors import NosError
-    from .session import Session
 
     try:
-        sys.stdout.write(boot(Session(root, user="root", via="boot")))
+        sys.stdout.write(boot(root))
     except NosError as exc:
         sys.stderr.write(exc.render())
         return 1
@@ -211,7 +205,7 @@ def read_lines(name: str) -> list[str]:
 
 def run_file(session, name: str) -> int:
     """`-f`: run lines as if typed; the first failure stops everything and nothing is kept."""
-    from .session import text_line
+    from .engine.sources import text_line
 
     label = "<stdin>" if name == "-" else name
     try:

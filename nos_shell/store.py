@@ -315,7 +315,7 @@ class Store:
             self._write(path, dump_boot(tree).encode())
         else:
             # under the commit lock: a commit's clean-up of temporary files in the
-            # configuration folder then never meets this write's own (nos_shell/journal.py)
+            # configuration folder then never meets this write's own (nos_shell/engine/journal.py)
             with self.locked():
                 self._write(path, dump_boot(tree).encode())
         return path

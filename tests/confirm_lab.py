@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from nos_shell import confirm
+from nos_shell.engine import confirm
 from nos_shell.fsutil import atomic_write
 from nos_shell.store import Store
 
@@ -25,7 +25,7 @@ def wait_for(predicate: Callable[[], object], timeout: float = 60.0, what: str =
 
 
 def timer_pids(root: Path) -> list[int]:
-    """Live (not zombie) `python -m nos_shell.confirm --root ROOT` processes, from /proc."""
+    """Live (not zombie) `python -m nos_shell.engine.confirm --root ROOT` processes, from /proc."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -35,7 +35,7 @@ def timer_pids(root: Path) -> list[int]:
             state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if b"nos_shell.confirm" in argv and os.fsencode(str(root)) in argv and state != "Z":
+        if b"nos_shell.engine.confirm" in argv and os.fsencode(str(root)) in argv and state != "Z":
             found.append(int(entry))
     return found
 

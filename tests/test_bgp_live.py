@@ -318,7 +318,7 @@ def test_deleting_bgp_stops_everything(pair):
 
 def test_boot_after_a_restart_brings_bgp_and_nat_back(pair):
     """As after a reboot: the daemons are gone and the NAT table flushed; `boot` restores both."""
-    from nos_shell.boot import boot
+    from nos_shell.engine.boot import boot
 
     a, b = pair
     a.start_bgp("bird", "set nat source rule 10 outbound-interface name 'eth0'",
@@ -331,7 +331,7 @@ def test_boot_after_a_restart_brings_bgp_and_nat_back(pair):
     run("ip", "netns", "exec", a.ns, "nft", "delete", "table", "ip", "nos_shell_nat")
     run("ip", "-n", a.ns, "route", "flush", "proto", "bird", check=False)
     wait_for(lambda: not a.processes(), "BIRD gone")
-    out = boot(Session(a.root, user="root", via="boot"))
+    out = boot(a.root)
     assert out.endswith("Applied revision 0 (live)\n")
     _up(a, b)
     tables = run("ip", "netns", "exec", a.ns, "nft", "list", "tables").stdout

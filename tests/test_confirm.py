@@ -7,7 +7,7 @@ import time
 import pytest
 
 from confirm_lab import kill_timers, move_deadline, next_second
-from nos_shell import confirm
+from nos_shell.engine import confirm
 from nos_shell.errors import NosError
 from nos_shell.session import Session
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from confirm_lab import kill_timers, move_deadline, running
-from nos_shell import confirm
+from nos_shell.engine import confirm
 from nos_shell.store import Store
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from confirm_lab import kill_timers, move_deadline, newest, running, timer_pids, wait_for
-from nos_shell import confirm
+from nos_shell.engine import confirm, timer
 from nos_shell.session import Session
 from lab import terminate
 from test_ssh_lab import require
@@ -90,7 +90,7 @@ def test_boot_and_resume_never_start_a_second_timer(root):
     confirm.resume(root)
     wait_for(lambda: timer_pids(root), 30, "a timer process")
     assert len(timer_pids(root)) == 1
-    assert confirm.timer_pid(root) == timer_pids(root)[0]
+    assert timer.timer_pid(root) == timer_pids(root)[0]
 
 
 def test_boot_reports_a_revert_that_fails_and_keeps_it_pending(root):
@@ -163,7 +163,7 @@ def test_ssh_server_start_before_the_deadline_rearms_the_timer(root):
 def unit(name: str) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str              # type: ignore[assignment,method-assign]
-    parser.read(Path(confirm.__file__).parent / "data" / name)
+    parser.read(Path(confirm.__file__).parents[1] / "data" / name)
     return parser
 
 

@@ -75,7 +75,7 @@ def crash_at(step: int, root, monkeypatch) -> None:
 def agree(root) -> None:
     """The generated files, the manifest and the archive agree exactly; no journal and no
     temporary file is left anywhere under the root."""
-    from nos_shell.journal import JOURNAL
+    from nos_shell.engine.journal import JOURNAL
     from nos_shell.backends import file_mode
 
     running = Session(root, apply=False).running

@@ -1,4 +1,4 @@
-"""The commit journal (nos_shell/journal.py, nos_shell/transaction.py).
+"""The commit journal (nos_shell/engine/journal.py, recovery.py, transaction.py).
 
 A sandbox root made "live" with a stub exec prefix: every program a reload would run is
 recorded by the stub instead (nothing on this machine is touched), and ``nft -f`` can be made
@@ -20,7 +20,7 @@ import time
 import pytest
 import tomli_w
 
-from nos_shell import journal
+from nos_shell.engine import journal, recovery
 from nos_shell.session import Session
 from nos_shell.store import Store
 
@@ -161,7 +161,7 @@ def test_recovery_is_one_directory_read_without_a_journal(tmp_path, monkeypatch)
     calls = []
     real = os.listdir
     monkeypatch.setattr(journal.os, "listdir", lambda p: (calls.append(p), real(p))[1])
-    assert journal.recover(tmp_path) == []
+    assert recovery.recover(tmp_path) == []
     assert calls == [tmp_path / "var/lib/nos-shell"]
 
 
@@ -178,7 +178,7 @@ def test_only_nos_shell_temporary_files_of_its_own_files_are_removed(tmp_path):
         path.write_text("x")
     # a journal as a crash leaves it (written before any file), then the next start
     journal.Writer(s.store, s.running, live=False).begin(_plan_touching(tmp_path, generated))
-    messages = journal.recover(tmp_path)
+    messages = recovery.recover(tmp_path)
     assert "Recovery: removed 1 temporary file(s) left by the interruption" in messages
     assert not ours.exists() and all(p.exists() for p in foreign)
 

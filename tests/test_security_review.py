@@ -98,10 +98,10 @@ def test_operator_cannot_save_load_or_merge(tmp_path):
 def test_commit_confirms_before_the_timer_can_take_the_lock(tmp_path, monkeypatch):
     import json
 
-    from nos_shell import confirm
+    from nos_shell.engine import confirm, timer
     from nos_shell.fsutil import atomic_write
 
-    monkeypatch.setattr(confirm.subprocess, "Popen", lambda *a, **k: None)   # no timer process
+    monkeypatch.setattr(timer.subprocess, "Popen", lambda *a, **k: None)   # no timer process
     first = _conf(tmp_path)
     assert first.run("set system host-name trial").ok
     assert first.run("commit-confirm 5").ok

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from nos_shell import journal
+from nos_shell.engine import journal
 from nos_shell.session import Session
 
 GOOD_TEXT = "system {\n    host-name \"x\"\n}\n"
@@ -64,7 +64,7 @@ def test_a_journal_that_is_not_a_file_is_reported(tmp_path):
 def test_a_commit_confirm_record_that_never_falls_due_is_set_aside(tmp_path):
     """JSON's Infinity as the deadline was accepted: the revert never happened and nothing
     said so. It is damage like NaN: moved aside and reported."""
-    from nos_shell import confirm
+    from nos_shell.engine import confirm
 
     assert Session(tmp_path, apply=False).running
     (tmp_path / confirm.PENDING).write_text('{"deadline": Infinity, "revert_to": 1, "serial": 2, "user": "x"}')

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import asyncssh
 
-from .. import confirm
+from ..engine import confirm
 from ..store import ARCHIVE, Store
 from .auth import Authenticator
 from .channels import WINDOW, Sessions

@@ -1,19 +1,16 @@
 """commit-confirm: a commit that reverts itself unless confirmed in time, across restarts.
 
-The pending revert is a record on disk, ``ROOT/var/lib/nos-shell/confirm.json`` (written
-atomically and durably, owner only): the deadline, the archive serial of the configuration
-to go back to and the serial of the unconfirmed commit. It is written *before* the commit
+The pending revert is a record on disk (confirm_record.py), written *before* the commit
 applies anything, so a crash at any later step still reverts. `confirm` or any plain
 `commit` removes it. A second `commit-confirm` while one is pending keeps the original
 configuration to go back to and sets the new deadline (as JunOS does).
 
-A detached timer process (``python -m nos_shell.confirm --root ROOT``, in its own session
-so that it outlives the SSH connection) waits for the deadline and reverts: the previous
-configuration is applied again and archived as a new revision. At most one timer runs per
-root: it holds an ``flock`` on ``confirm.timer`` (which holds its pid). Nothing depends on
-the timer surviving: :func:`resume`, run when `nos-shell boot` and `nos-shell ssh-server`
-start, reverts when the deadline passed while nothing was running and otherwise starts a
-timer again; every session also reverts an overdue record at its next command.
+A detached timer process (timer.py; this module is its entry point, ``python -m
+nos_shell.engine.confirm --root ROOT``) waits for the deadline and reverts: the previous
+configuration is applied again and archived as a new revision. Nothing depends on the timer
+surviving: :func:`resume`, run when `nos-shell boot` and `nos-shell ssh-server` start,
+reverts when the deadline passed while nothing was running and otherwise starts a timer
+again; every session also reverts an overdue record at its next command.
 
 A record is stale when a commit newer than the unconfirmed one exists (that commit
 confirmed it; the record survived only because a crash came before its removal): it is
@@ -23,94 +20,25 @@ to ``confirm.json.damaged`` and reported.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
-import json
-import math
-import os
-import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .fsutil import atomic_write, fsync_dir
+from ..errors import NosError
+from .confirm_record import (DAMAGED, PENDING, DamagedRecord, Pending, disarm, minute_seconds, pending,
+                             set_aside, write)
+from .timer import ensure_timer, wait_and_revert
 
 if TYPE_CHECKING:
-    from .config.tree import ConfigTree
-    from .session import Session
-    from .store import Revision, Store
+    from ..apply.target import Target
+    from ..config.tree import ConfigTree
+    from ..store import Revision, Store
 
-PENDING = Path("var/lib/nos-shell/confirm.json")
-DAMAGED = Path("var/lib/nos-shell/confirm.json.damaged")
-TIMER = Path("var/lib/nos-shell/confirm.timer")
-POLL_SECONDS = 1.0        # the timer re-reads the record this often (a new deadline counts)
-RETRY_SECONDS = 30.0      # after a revert that failed (e.g. a reload), the timer tries again
-
-
-class DamagedRecord(NosError):
-    """confirm.json exists but cannot be read as a pending commit-confirm."""
-
-
-def minute_seconds() -> float:
-    """Seconds per minute of commit-confirm (tests shorten it with NOS_SHELL_MINUTE_SECONDS)."""
-    return float(os.environ.get("NOS_SHELL_MINUTE_SECONDS", "60"))
-
-
-@dataclass(frozen=True)
-class Pending:
-    deadline: float      # time.time() when the revert is due
-    revert_to: int       # archive serial of the configuration to go back to
-    serial: int          # archive serial of the (newest) commit that must be confirmed
-    user: str
-    # sha256 of the config.boot text of that commit: its serial is only predicted before
-    # the commit is archived, and after a crash another commit may take it ("": unknown)
-    digest: str = ""
-
-
-# -- the record on disk ---------------------------------------------------------------------
-def pending(root: Path) -> Pending | None:
-    """The pending commit-confirm, or None; raises DamagedRecord for an unreadable record."""
-    path = Path(root) / PENDING
-    try:
-        data = json.loads(path.read_bytes())
-        record = Pending(float(data["deadline"]), int(data["revert_to"]), int(data["serial"]),
-                         str(data["user"]), str(data.get("digest", "")))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DamagedRecord(f"{path}: damaged commit-confirm record ({type(exc).__name__}: {exc})") from None
-    if not math.isfinite(record.deadline):          # NaN or Infinity would never fall due
-        raise DamagedRecord(f"{path}: damaged commit-confirm record (deadline is not a time)")
-    return record
-
-
-def write(root: Path, record: Pending) -> None:
-    """Record ``record`` durably (temp file, fsync, rename, fsync of the folder)."""
-    atomic_write(Path(root) / PENDING, json.dumps(asdict(record)).encode(), mode=0o600)
-
-
-def disarm(root: Path) -> bool:
-    """Remove a pending confirmation, durably; True when there was one."""
-    path = Path(root) / PENDING
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    fsync_dir(path.parent)      # a confirmed commit must not come back as pending after a crash
-    return True
-
-
-def set_aside(root: Path, problem: NosError) -> str:
-    """Move a damaged record out of the way; the warning to show."""
-    root = Path(root)
-    with contextlib.suppress(FileNotFoundError):
-        os.replace(root / PENDING, root / DAMAGED)
-        fsync_dir((root / DAMAGED).parent)
-    return (f"Warning: {problem.summary}; moved to {DAMAGED}: the pending commit-confirm cannot be "
-            "carried out. Check 'show system commit' and use 'rollback' if the last commit must be undone.")
+__all__ = ["DAMAGED", "PENDING", "Arming", "DamagedRecord", "Pending", "begin", "digest", "disarm",
+           "extend", "main", "pending", "resume", "revert_if_due", "set_aside", "write"]
 
 
 def _stale(store: Store, record: Pending) -> bool:
@@ -156,7 +84,7 @@ def digest(tree: ConfigTree) -> str:
     """What identifies the unconfirmed commit's configuration in the record."""
     import hashlib
 
-    from .config.bootfile import dump_boot
+    from ..config.bootfile import dump_boot
 
     return hashlib.sha256(dump_boot(tree).encode()).hexdigest()
 
@@ -198,10 +126,12 @@ def extend(store: Store, minutes: int) -> str:
 
 
 # -- reverting -----------------------------------------------------------------------------
-def revert_if_due(root: Path) -> list[str]:
-    """Revert when the deadline has passed; what happened (empty when nothing was due).
-    Raises NosError when applying the previous configuration fails (the record stays)."""
-    from .session import Session
+def revert_if_due(root: Path, target: Target | Callable[[], Target] | None = None) -> list[str]:
+    """Revert when the deadline has passed, on ``target`` (None: the root's own, loaded
+    here; a function: asked only when a revert is due); what happened (empty when nothing
+    was due). Raises NosError when applying the previous configuration fails (the record
+    stays)."""
+    from ..store import Store
 
     root = Path(root)
     try:
@@ -210,21 +140,29 @@ def revert_if_due(root: Path) -> list[str]:
         return [set_aside(root, exc)]
     if record is None or time.time() < record.deadline:
         return []
-    session = Session(root, user="root", via="commit-confirm")
-    with session.store.locked():
+    if target is None:
+        from ..apply.target import load_target
+
+        target = load_target(root)
+    elif callable(target):
+        target = target()
+    store = Store(root)
+    with store.locked():
         try:
             if pending(root) != record:           # confirmed (or re-armed) meanwhile
                 return []
         except DamagedRecord as exc:
             return [set_aside(root, exc)]
-        notes = _revert(session, record)
+        notes = _revert(store, target, record)
         disarm(root)
     return notes
 
 
-def _revert(session: Session, record: Pending) -> list[str]:
+def _revert(store: Store, target: Target, record: Pending) -> list[str]:
     """Apply and archive the configuration to go back to (under the commit lock)."""
-    store = session.store
+    from ..errors import CommitError
+    from .transaction import commit, commit_failed
+
     revisions = store.revisions()
     if revisions[0].serial > record.serial:
         return ["commit-confirm: already confirmed by a later commit; nothing to revert"]
@@ -249,7 +187,10 @@ def _revert(session: Session, record: Pending) -> list[str]:
                f"back to the configuration of {_named(back)} ({below} revisions below)")
     unconfirmed = [store.revision_by_serial(r.serial) for r in revisions
                    if record.revert_to < r.serial <= record.serial]
-    session.transact(running, previous, comment)
+    try:
+        commit(store, target, running, previous, "root", "commit-confirm", comment)
+    except CommitError as exc:
+        raise commit_failed(exc) from None
     # `save` after the unconfirmed commit put it where the next boot loads it from: it goes
     # back too, or the revert would be undone by the next reboot
     saved = store.saved()
@@ -278,7 +219,7 @@ def resume(root: Path) -> list[str]:
             ensure_timer(root)          # it retries; the record stays until it succeeds
             lines = exc.lines if isinstance(exc, NosError) else [str(exc)]
             return ["Warning: reverting the unconfirmed commit failed; the timer retries:", *lines]
-    from .store import Store
+    from ..store import Store
 
     if _stale(Store(root), record):
         disarm(root)
@@ -288,86 +229,13 @@ def resume(root: Path) -> list[str]:
     return [f"commit-confirm pending: the commit is reverted at {due} unless confirmed"]
 
 
-# -- the timer process ---------------------------------------------------------------------
-def _lock(root: Path, blocking: bool = False) -> int | None:
-    """Take the timer lock; its file descriptor, or None when another process holds it."""
-    path = Path(root) / TIMER
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def timer_pid(root: Path) -> int | None:
-    """The pid of the running timer process of ``root``, or None when none runs."""
-    if not (Path(root) / TIMER).exists():
-        return None
-    fd = _lock(root)
-    if fd is not None:
-        os.close(fd)                # nobody held it
-        return None
-    with contextlib.suppress(OSError, ValueError):
-        return int((Path(root) / TIMER).read_text().strip())
-    return None
-
-
-def ensure_timer(root: Path) -> None:
-    """Start a timer process unless one already runs (a second one would exit at once)."""
-    if timer_pid(root) is not None:
-        return
-    subprocess.Popen([sys.executable, "-m", "nos_shell.confirm", "--root", str(root)],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True, env=dict(os.environ))
-
-
-def _present(root: Path) -> bool:
-    return (Path(root) / PENDING).exists()
-
-
-def wait_and_revert(root: Path) -> None:
-    """The timer process: hold the lock, wait for the deadline (re-read every second, so a
-    new deadline counts), revert, and end when nothing is pending."""
-    fd = _lock(root)
-    if fd is None:
-        return
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    while True:
-        try:
-            record = pending(root)
-        except DamagedRecord:
-            return                  # left for the next command or start to report
-        if record is None:
-            # release the lock, then look again: an arm that saw the lock held counts on us
-            os.close(fd)
-            if not _present(root):
-                return
-            fd = _lock(root)
-            if fd is None:
-                return
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-            continue
-        left = record.deadline - time.time()
-        if left > 0:
-            time.sleep(min(left, POLL_SECONDS))
-            continue
-        try:
-            revert_if_due(root)
-        except (NosError, OSError):
-            time.sleep(RETRY_SECONDS)
-
-
+# -- the timer process's entry point ---------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nos_shell.confirm",
+    parser = argparse.ArgumentParser(prog="python -m nos_shell.engine.confirm",
                                      description="commit-confirm timer: revert unless confirmed")
     parser.add_argument("--root", required=True)
     args = parser.parse_args(argv)
-    wait_and_revert(Path(args.root))
+    wait_and_revert(Path(args.root), revert_if_due)
     return 0
 
 

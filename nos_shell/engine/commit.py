@@ -1,0 +1,210 @@
+"""The commit transaction of one root: lock, exclusive check, carry onto a moved running
+configuration, verify, arm commit-confirm, apply and archive, confirm.
+
+:class:`Engine` needs no Session: a Session, `nos-shell boot` and the commit-confirm timer
+all call it with the store, the target (None: archive only) and the verifiers. The
+journaled apply-and-archive step itself is nos_shell/engine/transaction.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import CommitError, NosError
+
+if TYPE_CHECKING:
+    from ..apply.target import Target
+    from ..config.tree import ConfigTree
+    from ..problems import Problem
+    from ..store import Revision, Store
+
+Verifier = Callable[["ConfigTree"], "list[Problem]"]
+
+
+def verify_backends(tree: ConfigTree) -> list[Problem]:
+    """Cross-node rules of every backend (imported only when something is committed)."""
+    from ..backends import verify_all
+
+    return verify_all(tree)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one session asks to commit."""
+
+    candidate: ConfigTree
+    base: ConfigTree | None     # the running configuration the candidate started from
+    base_serial: int            # and its archive serial
+    user: str
+    via: str
+    exclusive: bool = False     # the session holds `configure exclusive`
+
+
+@dataclass(frozen=True)
+class Committed:
+    """A commit done (or nothing to commit): the session's new base and candidate."""
+
+    serial: int
+    running: ConfigTree
+    candidate: ConfigTree
+    output: str
+
+
+class Engine:
+    """Commits on ``store``'s root, applied on ``target`` (None: only archived). ``target``
+    may be a function giving it: then it is asked only when something is applied."""
+
+    def __init__(self, store: Store, target: Target | None | Callable[[], Target | None],
+                 verifiers: list[Verifier] | None = None):
+        self.store = store
+        self._target = target
+        self.verifiers = [verify_backends] if verifiers is None else verifiers
+
+    @property
+    def target(self) -> Target | None:
+        """Where commits take effect (None: they are only archived)."""
+        if callable(self._target):
+            self._target = self._target()
+        return self._target
+
+    def verify(self, tree: ConfigTree) -> list[Problem]:
+        """Every problem the verifiers find, sorted."""
+        problems: list[Problem] = []
+        for verifier in self.verifiers:
+            problems.extend(verifier(tree))
+        return sorted(problems)
+
+    def check_exclusive(self, exclusive: bool) -> None:
+        """Refuse to commit while another session is in `configure exclusive`."""
+        if exclusive:
+            return
+        from ..editors import lock_holder
+
+        holder = lock_holder(self.store.root)
+        if holder is not None:
+            raise CommitError(f"Configuration database locked by: {holder.describe()}, exclusive",
+                              "Commit failed")
+
+    # -- one commit ------------------------------------------------------------------------
+    def commit(self, change: Change, comment: str = "", *, confirms: bool = False,
+               confirm_minutes: int | None = None) -> Committed:
+        """Commit ``change`` under the commit lock. ``confirms``: also confirm a pending
+        commit-confirm, so its timer cannot revert this commit along with it.
+        ``confirm_minutes``: arm commit-confirm for this commit (the revision to go back to
+        is the one this commit replaced, whoever else commits; with one already pending,
+        the one from before that, as JunOS does)."""
+        from .moved import carry, conflict_error
+
+        with self.store.locked():
+            self.check_exclusive(change.exclusive)
+            carried = carry(self.store, change.base, change.base_serial, change.candidate)
+            if carried.conflicts:
+                raise conflict_error(self.store, change.base_serial, carried.conflicts)
+            serial, running, candidate = carried.serial, carried.running, carried.tree
+            if candidate == running:
+                return Committed(serial, running, candidate,
+                                 "No configuration changes to commit\n" + self._confirm_pending(confirms)
+                                 + (self._extend(confirm_minutes) if confirm_minutes is not None else ""))
+            self.refuse_problems(candidate)
+            snapshot = candidate.copy()
+            # commit-confirm: the revert is on disk before anything is applied (a crash from
+            # here on still reverts); put back as it was if the commit fails
+            arming = None
+            if confirm_minutes is not None:
+                from . import confirm
+
+                arming = confirm.begin(self.store, confirm_minutes, change.user, snapshot)
+            try:
+                if self.store.deferring:      # a command file: applied once, at its end
+                    notes: list[str] = []
+                    revision = self.store.commit(snapshot, user=change.user, via=change.via, comment=comment)
+                else:
+                    revision, notes = self.transact(running, snapshot, change.user, change.via, comment)
+            except BaseException:
+                if arming is not None:
+                    arming.cancel()
+                raise
+            confirmed = self._confirm_pending(confirms)
+            if arming is not None:
+                confirmed += arming.finish(revision.serial)
+        return Committed(revision.serial, snapshot, candidate, "".join(n + "\n" for n in notes) + confirmed)
+
+    def refuse_problems(self, tree: ConfigTree) -> None:
+        """CommitError listing every problem the verifiers find in ``tree``."""
+        problems = self.verify(tree)
+        if problems:
+            lines: list[str] = []
+            for problem in problems:
+                lines += [f"[ {' '.join(problem.path)} ]", problem.message, ""]
+            raise CommitError(*lines[:-1], "Commit failed")
+
+    def _confirm_pending(self, confirms: bool) -> str:
+        from . import confirm
+
+        if confirms and not self.store.deferring and confirm.disarm(self.store.root):
+            return "Reload timer stopped: the pending commit-confirm is confirmed by this commit\n"
+        return ""
+
+    def _extend(self, minutes: int) -> str:
+        """`commit-confirm` with nothing to commit: move a pending deadline."""
+        from . import confirm
+
+        return confirm.extend(self.store, minutes)
+
+    # -- the transaction steps, for callers holding the lock ---------------------------------
+    def transact(self, old: ConfigTree, new: ConfigTree, user: str, via: str,
+                 comment: str = "") -> tuple[Revision, list[str]]:
+        """Apply and archive ``new`` in one journaled transaction; (revision, notes). The
+        caller holds the commit lock."""
+        from .transaction import commit, commit_failed
+
+        try:
+            return commit(self.store, self.target, old, new, user, via, comment)
+        except CommitError as exc:
+            raise commit_failed(exc) from None
+
+    def apply(self, old: ConfigTree, new: ConfigTree) -> list[str]:
+        """Apply ``new`` over ``old`` (no verify, no archive) as a journaled transaction whose
+        archive step is empty: a crash in it is rolled back to the archived running
+        configuration. The caller holds the commit lock."""
+        from .transaction import commit_failed, run
+
+        try:
+            return run(self.store, self.target, old, new, lambda: None)[1]
+        except CommitError as exc:
+            raise commit_failed(exc) from None
+
+    # -- `confirm` and the end of a command file ---------------------------------------------
+    def confirm(self) -> str:
+        """`confirm`: stop a pending commit-confirm's revert; the message."""
+        from . import confirm
+
+        # under the commit lock: a revert the timer has begun finishes first, and then
+        # there is nothing left to confirm (never "stopped" with the revert still coming)
+        with self.store.locked():
+            stopped = confirm.disarm(self.store.root)
+        if stopped:
+            return "Reload timer stopped\n"
+        newest = self.store.revisions()[0]
+        if newest.via == "commit-confirm":
+            return f"No confirm pending: the commit was reverted at {newest.time}\n"
+        return "No confirm pending\n"
+
+    def keep_script(self, base: ConfigTree, final: ConfigTree, head: str | None,
+                    keep: Callable[[], None], *, exclusive: bool) -> list[str]:
+        """The end of a command file run in ``store.deferred()``: under the commit lock,
+        apply ``final`` over ``base`` and write the held revisions (``keep``). ``head`` is
+        the newest archive file when the script started: its revisions were numbered after
+        it, so a commit by another session meanwhile fails the script (NosError)."""
+        from .transaction import run
+
+        with self.store.locked():
+            if self.store.commits_pending() and self.store.newest_on_disk() != head:
+                raise NosError("another session committed while the script ran; nothing was kept")
+            if self.store.commits_pending():
+                self.check_exclusive(exclusive)
+            if final == base:
+                keep()
+                return []
+            return run(self.store, self.target, base, final, keep)[1]
