@@ -1,26 +1,19 @@
-"""Operational-mode commands. Views of live state (interfaces, routes, BGP) live in nos_shell/live/
-once they exist; everything here reads only the session and its store."""
+"""The configuration area of operational mode: `configure`, `exit`, `show configuration`,
+the commit history and its differences (`show system commit`, `compare N M`). Everything
+here reads only the session and its store; operator-level users see secrets masked."""
 from __future__ import annotations
 
-import platform
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .commands import Command
-from .config import diff, render
-from .config.tree import ConfigTree
-from .errors import NosError
-from .schema import Kind
-from .ops_bgp import show_bgp_neighbors, show_bgp_summary
-from .ops_bgp import show_ip_route as show_ip_route_bgp
-from .ops_interfaces import show_interfaces
+from ..commands import Command
+from ..config import diff, render
+from ..config.tree import ConfigTree
+from ..errors import NosError
+from ..schema import Kind
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .session import Session
-    from .streams import Stream
-
-VYOS_COMPAT = "1.4"
+    from ..session import Session
 
 #: Leaves whose values operator-level users never see (password hashes, keys, MD5 secrets).
 SECRET_LEAVES = frozenset(("encrypted-password", "plaintext-password", "private-key",
@@ -52,13 +45,6 @@ def _mask(node, spec) -> None:
             _mask(child, sub)
 
 
-def run(session: "Session", command: Command) -> "str | Stream":
-    handler = HANDLERS.get(command.name)
-    if handler is None:
-        raise NosError(f"'{command.name.replace('_', ' ')}' is not available in this version of nos-shell")
-    return handler(session, command)
-
-
 def configure(session: "Session", command: Command) -> str:
     if session.mode == "conf":
         return ""
@@ -82,8 +68,8 @@ def show_configuration(session: "Session", command: Command) -> str:
 
 def show_configuration_sessions(session: "Session", command: Command) -> str:
     """The sessions in configuration mode on this root (JunOS `status`), this one marked `*`."""
-    from .editors import editors
-    from .tables import TableData, TableText
+    from ..editors import editors
+    from ..tables import TableData, TableText
 
     found = editors(session.store.root)
     if not found:
@@ -98,36 +84,6 @@ def show_configuration_sessions(session: "Session", command: Command) -> str:
     title = "Users currently editing the configuration (* this session):"
     return TableText("".join(line + "\n" for line in [title, *lines]),
                      [TableData(headers, rows, (title,))])
-
-
-def _uptime() -> str:
-    try:
-        with open("/proc/uptime") as handle:
-            seconds = int(float(handle.read().split()[0]))
-    except (OSError, ValueError, IndexError):
-        return "unknown"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    return f"{days} days, {hours}:{rest // 60:02d}"
-
-
-def show_version(session: "Session", command: Command) -> str:
-    rows = [
-        # Ansible reads "VyOS N.N" from this line, napalm-vyos its last word
-        ("Version", f"VyOS {VYOS_COMPAT} (compatible) nos-shell {__version__}"),
-        ("Release train", "nos-shell"),
-        ("Built by", "nos-shell project"),
-        ("Architecture", platform.machine() or "unknown"),
-        ("Hardware vendor", "generic"),
-        ("Hardware model", f"Linux {platform.release()}"),
-        ("Hardware S/N", "unknown"),
-        ("Uptime", _uptime()),
-    ]
-    return "".join(f"{name + ':':<18}{value}\n" for name, value in rows)
-
-
-def show_host_name(session: "Session", command: Command) -> str:
-    return session.hostname + "\n"
 
 
 def show_system_commit(session: "Session", command: Command) -> str:
@@ -158,27 +114,6 @@ def show_system_commit_diff(session: "Session", command: Command) -> str:
         f"No changes between revisions {number + 1} and {number} configurations.\n"
 
 
-def _bgp_rib(name: str) -> Callable[["Session", Command], str]:
-    """A handler of nos_shell/ops_bgp_rib.py, imported when first used."""
-    def handler(session: "Session", command: Command) -> str:
-        from . import ops_bgp_rib
-
-        return getattr(ops_bgp_rib, name)(session, command)
-    return handler
-
-
-def show_ip_route_summary(session: "Session", command: Command) -> str:
-    from .ops_routes import show_route_summary
-
-    return show_route_summary(session, command, 4)
-
-
-def show_ipv6_route_summary(session: "Session", command: Command) -> str:
-    from .ops_routes import show_route_summary
-
-    return show_route_summary(session, command, 6)
-
-
 def compare_revisions(session: "Session", command: Command) -> str:
     first, second = (int(w) for w in command.words)
     count = len(session.store.revisions())
@@ -190,88 +125,30 @@ def compare_revisions(session: "Session", command: Command) -> str:
         "No changes between revisions.\n\n"
 
 
-def show_arp(session: "Session", command: Command) -> str:
-    from .ops_neighbors import show_neighbors
+COMMANDS = (
+    OpCommand("configure", ("configure",), configure,
+              "Enter configuration mode (`exclusive`: other sessions cannot commit meanwhile)"),
+    OpCommand("logout", ("exit",), logout, "Leave the shell"),
+    OpCommand("show_configuration", ("show configuration",), show_configuration,
+              "The running configuration as config.boot, `set` commands or JSON"),
+    OpCommand("show_configuration_sessions", ("show configuration sessions",), show_configuration_sessions,
+              "The sessions in configuration mode"),
+    OpCommand("show_system_commit", ("show system commit",), show_system_commit,
+              "The commit history, or revision N"),
+    OpCommand("show_system_commit_diff", ("show system commit diff",), show_system_commit_diff,
+              "Show what a commit changed (revision N+1 -> N)"),
+    OpCommand("compare_revisions", ("compare",), compare_revisions, "Differences between two revisions"),
+)
 
-    return show_neighbors(session, command, 4)
-
-
-def show_ipv6_neighbors(session: "Session", command: Command) -> str:
-    from .ops_neighbors import show_neighbors
-
-    return show_neighbors(session, command, 6)
-
-
-def show_lldp_neighbors(session: "Session", command: Command) -> str:
-    # nos-shell has no LLDP service (yet): say so the way VyOS does, which Ansible's
-    # vyos_facts recognises
-    return "LLDP not configured\n"
-
-
-def set_terminal(session: "Session", command: Command) -> str:
-    session.terminal[command.opts.get("setting", "width")] = int(command.words[0])
-    return ""
-
-
-def show_ip_route(session: "Session", command: Command) -> str:
-    if command.words == ["bgp"]:
-        return show_ip_route_bgp(session, command)
-    from .ops_routes import show_routes
-
-    return show_routes(session, command, 4)
-
-
-def show_ipv6_route(session: "Session", command: Command) -> str:
-    from .ops_routes import show_routes
-
-    return show_routes(session, command, 6)
-
-
-def ping(session: "Session", command: Command) -> "str | Stream":
-    from .ops_tools import ping as run_ping
-
-    return run_ping(session, command)
-
-
-def traceroute(session: "Session", command: Command) -> "str | Stream":
-    from .ops_tools import traceroute as run_traceroute
-
-    return run_traceroute(session, command)
-
-
-#: a handler returns its output, or a Stream for output that comes over time (nos_shell/streams.py)
-HANDLERS: dict[str, Callable[["Session", Command], "str | Stream"]] = {
-    "configure": configure,
-    "logout": logout,
-    "show_configuration": show_configuration,
-    "show_configuration_sessions": show_configuration_sessions,
-    "show_version": show_version,
-    "show_host_name": show_host_name,
-    "show_system_commit": show_system_commit,
-    "compare_revisions": compare_revisions,
-    "set_terminal": set_terminal,
-    "show_lldp_neighbors": show_lldp_neighbors,
-    "show_arp": show_arp,
-    "show_ipv6_neighbors": show_ipv6_neighbors,
-    "show_bgp_summary": show_bgp_summary,
-    "show_bgp_neighbors": show_bgp_neighbors,
-    "show_ip_route": show_ip_route,
-    "show_ipv6_route": show_ipv6_route,
-    "ping": ping,
-    "traceroute": traceroute,
-    "show_interfaces": show_interfaces,
-    "show_system_commit_diff": show_system_commit_diff,
-    "show_ip_route_summary": show_ip_route_summary,
-    "show_ipv6_route_summary": show_ipv6_route_summary,
-    "show_ip_bgp": _bgp_rib("show_ip_bgp"),
-    "show_bgp_received_routes": _bgp_rib("show_received_routes"),
-    "show_bgp_advertised_routes": _bgp_rib("show_advertised_routes"),
-    "show_bgp_neighbor_routes": _bgp_rib("show_neighbor_routes"),
-    "reset_bgp": _bgp_rib("reset_bgp"),
-    "reset_bgp_soft": _bgp_rib("reset_bgp_soft"),
+KEYWORDS: KeywordHelp = {
+    (None, "compare"): "Compare two configuration revisions",
+    (None, "configure"): "Enter configuration mode",
+    (None, "exit"): "Exit from this shell",
+    (None, "show"): "Show system information",
+    ("system", "commit"): "Show the commit revision log",
+    ("commit", "diff"): "Show what a commit changed (revision N+1 -> N)",
+    "configuration": "Show the running configuration",
+    "private": "Enter configuration mode with a private candidate (the default)",
+    "exclusive": "Enter configuration mode; other sessions cannot commit until you exit",
+    "sessions": "Show the sessions in configuration mode",
 }
-
-# the everyday operational commands (nos_shell/ops_everyday.py)
-from .ops_everyday import HANDLERS as _EVERYDAY  # noqa: E402
-
-HANDLERS.update(_EVERYDAY)

@@ -11,13 +11,13 @@ import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .ops_sandbox import sandboxed
-from .tables import TableData, TableText
+from ..errors import NosError
+from .sandbox import sandboxed
+from ..tables import TableData, TableText
 
 if TYPE_CHECKING:
-    from .apply.target import Target
-    from .session import Session
+    from ..apply.target import Target
+    from ..session import Session
 
 
 def has_router(target: "Target") -> bool:
@@ -37,7 +37,7 @@ def router(session: "Session", what: str, doing: str = "show") -> "Target":
 def run(target: "Target", argv: Sequence[str], timeout: float = 15,
         check: bool = True) -> subprocess.CompletedProcess:
     """Run a program in the router's context (never through a shell); its captured output."""
-    from .host.run import run as run_in_router
+    from ..host.run import run as run_in_router
 
     return run_in_router(target, argv, timeout=timeout, check=check)
 

@@ -29,17 +29,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config.tree import natural_key
-from .errors import NosError
-from .ops_context import bounded, router, simple_table
-from .tables import TableText
+from ..config.tree import natural_key
+from ..errors import NosError
+from .context import bounded, router, simple_table
+from ..tables import TableText
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .apply.target import Target
-    from .commands import Command
-    from .config.tree import ConfigTree
-    from .session import Session
-    from .streams import Stream
+    from ..apply.target import Target
+    from ..commands import Command
+    from ..config.tree import ConfigTree
+    from ..session import Session
+    from ..streams import Stream
 
 BASELINE = Path("var/lib/nos-shell/counters.json")
 STATS = ("rx_packets", "rx_bytes", "rx_errors", "rx_dropped", "rx_over_errors", "multicast",
@@ -80,7 +81,7 @@ class LinkState:
 
 def read_links(target: "Target") -> list[LinkState]:
     """Every link of the router's namespace with addresses and 64-bit counters."""
-    from .live.netlink import read
+    from ..live.netlink import read
 
     try:
         return read(target, _collect)
@@ -178,7 +179,7 @@ def since_clear(link: LinkState, baseline: dict[str, Any]) -> tuple[dict[str, in
 
 def clear(root: Path, links: list[LinkState]) -> None:
     """Store the links' counters now as their zero."""
-    from .fsutil import atomic_write
+    from ..fsutil import atomic_write
 
     baseline = load_baseline(root)
     now = time.time()
@@ -253,13 +254,13 @@ def show_interfaces_type(session: "Session", command: "Command") -> str:
         return show_interfaces_counters(session, command)
     target, links = _chosen(session, command)
     if command.words and view != "brief":
-        from .ops_interfaces import configured
+        from .interfaces import configured
 
         descriptions = configured(session.running)
         baseline = load_baseline(session.store.root)
         return "".join(detail_block(link, descriptions.get(link.name, ("", False))[0], baseline)
                        for link in links)
-    from .ops_interfaces import Link, configured, table
+    from .interfaces import Link, configured, table
 
     wanted = {link.name for link in links}
     rows = {link.name: Link(link.name, bool(link.flags & IFF_UP), bool(link.flags & IFF_LOWER_UP),
@@ -296,7 +297,7 @@ def monitor_interfaces(session: "Session", command: "Command") -> "Stream":
     (default 10), each headed by the time it was read and streamed as it is read."""
     import itertools
 
-    from .streams import every
+    from ..streams import every
 
     count = bounded(command.opts.get("count"), 10, MAX_MONITOR, "Count")
     target = router(session, "interfaces")
@@ -310,3 +311,34 @@ def monitor_interfaces(session: "Session", command: "Command") -> "Stream":
         return f"{gap}{time.strftime('%H:%M:%S')}\n{table}"
 
     return every(1, render, count=count)
+
+
+COMMANDS = (
+    OpCommand("show_interfaces_counters", ("show interfaces counters",), show_interfaces_counters,
+              "Packet, byte, drop and error counters of the links that are up"),
+    OpCommand("show_interfaces_type", ("show interfaces",), show_interfaces_type,
+              "Interfaces of one type; one interface in detail, or its summary row, or counters"),
+    OpCommand("clear_interfaces_counters", ("clear interfaces",), clear_interfaces_counters,
+              "Counters start again from zero (a baseline; the kernel's stay)", admin_only="clear counters"),
+    OpCommand("monitor_interfaces", ("monitor interfaces",), monitor_interfaces,
+              "The counters table once a second, N times"),
+)
+
+KEYWORDS: KeywordHelp = {
+    (None, "clear"): "Clear counters and tables",
+    (None, "monitor"): "Monitor system information as it changes",
+    ("interfaces", "counters"): "Show interface counters",
+    ("monitor", "interfaces"): "Monitor interface counters",
+    ("clear", "interfaces"): "Clear interface information",
+    "bonding": "Bonding interfaces",
+    "brief": "Show a summary",
+    "bridge": "Bridge interfaces",
+    "counters": "Show interface counters",
+    "dummy": "Dummy interfaces",
+    "ethernet": "Ethernet interfaces",
+    "loopback": "Loopback interface",
+    "pseudo-ethernet": "Pseudo-ethernet (macvlan) interfaces",
+    "vlan": "VLAN interfaces",
+    "vxlan": "VXLAN interfaces",
+    "wireguard": "WireGuard interfaces",
+}

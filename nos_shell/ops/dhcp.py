@@ -16,14 +16,15 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from .errors import NosError
-from .ops_context import router, run, simple_table
-from .ops_counters import read_links
+from ..errors import NosError
+from .context import router, run, simple_table
+from .counters import read_links
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .config.tree import ConfigTree
-    from .session import Session
+    from ..commands import Command
+    from ..config.tree import ConfigTree
+    from ..session import Session
 
 BUS = ("org.freedesktop.network1", "org.freedesktop.network1.DHCPServer")
 LEASES = "/run/systemd/netif/leases"
@@ -119,3 +120,18 @@ def show_dhcp_client_leases(session: "Session", command: "Command") -> str:
         return "No DHCP client leases\n"
     return simple_table(("Interface", "IP Address", "Router", "DHCP Server", "Name Server", "Lease Time",
                          "Expires"), rows)
+
+
+COMMANDS = (
+    OpCommand("show_dhcp_server_leases", ("show dhcp server leases",), show_dhcp_server_leases,
+              "The DHCP server's leases"),
+    OpCommand("show_dhcp_client_leases", ("show dhcp client leases",), show_dhcp_client_leases,
+              "The leases of DHCP client interfaces"),
+)
+
+KEYWORDS: KeywordHelp = {
+    "client": "DHCP client information",
+    "dhcp": "Show DHCP information",
+    "leases": "Show the leases",
+    "server": "DHCP server information",
+}

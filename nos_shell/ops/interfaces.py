@@ -21,14 +21,15 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .config.tree import natural_key
-from .errors import NosError
-from .tables import TableData, TableText
+from ..config.tree import natural_key
+from ..errors import NosError
+from ..tables import TableData, TableText
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .config.tree import ConfigTree
-    from .session import Session
+    from ..commands import Command
+    from ..config.tree import ConfigTree
+    from ..session import Session
 
 IFF_UP = 0x1
 IFF_LOWER_UP = 0x10000
@@ -48,7 +49,7 @@ def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
     """Kernel name -> (description, disabled) for every configured interface, named as the
     backends name its link (backends/ifmodel.py): vif as ``eth0.100``, QinQ as
     ``eth0.200.10``, `interfaces vlan 200 source-interface eth1` as ``eth1.200``."""
-    from .backends import ifmodel
+    from ..backends import ifmodel
 
     found: dict[str, tuple[str, bool]] = {}
     for iface in ifmodel.interfaces(tree):
@@ -59,7 +60,7 @@ def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
 
 def live_links(target=None) -> dict[str, Link]:
     """The links of the router's network namespace with their addresses (IPv4 first)."""
-    from .live.netlink import read
+    from ..live.netlink import read
 
     return read(target, _links)
 
@@ -117,7 +118,7 @@ _TX = ("tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_carrier_errors",
 
 def detail(target, config: dict[str, tuple[str, bool]]) -> str:
     """`show interfaces detail`: iproute2-like blocks with counters (napalm-vyos parses them)."""
-    from .live.netlink import read
+    from ..live.netlink import read
 
     return read(target, lambda nl: _detail(nl, config))
 
@@ -150,11 +151,51 @@ def _detail(nl, config: dict[str, tuple[str, bool]]) -> str:
     return "\n".join(blocks)
 
 
+def configured_links(tree: "ConfigTree") -> "dict[str, Link]":
+    """Kernel name -> Link for every configured interface: its static addresses (IPv4
+    first), admin state from `disable`, no carrier."""
+    from ..backends import ifmodel
+
+    links: dict[str, Link] = {}
+    for iface in ifmodel.interfaces(tree):
+        if iface.name in links:
+            continue
+        addresses = sorted(ifmodel.static_addresses(tree, iface), key=lambda a: (a.version, a.ip))
+        links[iface.name] = Link(iface.name, admin_up=not tree.exists(*iface.at("disable")),
+                                 carrier=False, addresses=[str(a) for a in addresses])
+    return links
+
+
+
+def configured_detail(tree: "ConfigTree") -> str:
+    """`show interfaces detail` of the configuration: one block per interface in the live
+    view's layout (napalm-vyos parses it), no link (state NOTPRESENT), zero counters."""
+    from ..backends import ifmodel
+
+    described, defined = configured(tree), ifmodel.by_name(tree)
+    links = configured_links(tree)
+    blocks = []
+    for name in sorted(links, key=natural_key):
+        link, iface = links[name], defined[name]
+        mtu = tree.value(*iface.at("mtu"), default=False) or ("65536" if iface.kind == "loopback" else "1500")
+        kind = "loopback" if iface.kind == "loopback" else "ether"
+        lines = [f"{name}: <{'UP' if link.admin_up else ''}> mtu {mtu} state NOTPRESENT",
+                 f"    link/{kind} {tree.value(*iface.at('mac'), default=False) or ''}".rstrip()]
+        lines += [f"    {'inet6' if ':' in a else 'inet'} {a}" for a in link.addresses]
+        if described[name][0]:
+            lines.append(f"    Description: {described[name][0]}")
+        zeros = "    " + " ".join(f"{0:>10}" for _ in range(6))
+        lines += ["", "    RX:  bytes    packets     errors    dropped    overrun      mcast", zeros,
+                  "    TX:  bytes    packets     errors    dropped    carrier collisions", zeros]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
 def show_interfaces(session: "Session", command: "Command") -> str:
-    from .ops_sandbox import configured_detail, configured_links, sandboxed, with_note
+    from .sandbox import sandboxed, with_note
 
     target = session.target
-    if sandboxed(target):     # a sandbox: the configured view (nos_shell/ops_sandbox.py)
+    if sandboxed(target):     # a sandbox: the configured view (nos_shell/ops/sandbox.py)
         if command.opts.get("detail"):
             return with_note(target.root, configured_detail(session.running))
         return with_note(target.root, table(configured_links(session.running), configured(session.running)))
@@ -170,3 +211,14 @@ def show_interfaces(session: "Session", command: "Command") -> str:
     except OSError as exc:
         raise NosError(f"Cannot read the interfaces: {exc.strerror or exc}") from None
     return table(links, configured(session.running))
+
+
+COMMANDS = (
+    OpCommand("show_interfaces", ("show interfaces",), show_interfaces,
+              "Interfaces, addresses, state and descriptions (`detail`: with counters)"),
+)
+
+KEYWORDS: KeywordHelp = {
+    "interfaces": "Show network interfaces",
+    "detail": "Show detailed information",
+}

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .ops_context import bounded, router, run
+from ..errors import NosError
+from .context import bounded, router, run
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
-    from .streams import Stream
+    from ..commands import Command
+    from ..session import Session
+    from ..streams import Stream
 
 IDENTIFIERS = ("systemd-networkd", "systemd-timesyncd", "bird", "gobgpd", "nos-shell")
 UNITS = ("systemd-networkd.service", "systemd-timesyncd.service", "bird.service", "gobgpd.service",
@@ -61,7 +62,7 @@ def show_log(session: "Session", command: "Command") -> str:
 def monitor_log(session: "Session", command: "Command") -> "str | Stream":
     """New entries as they are written, streamed: ``count`` lines or 60 seconds, whichever
     comes first; then journalctl is stopped and nothing more is shown."""
-    from .streams import program
+    from ..streams import program
 
     count = bounded(command.opts.get("count"), MONITOR_LINES, MAX_LINES, "Count")
     target = router(session, "log")
@@ -70,3 +71,17 @@ def monitor_log(session: "Session", command: "Command") -> "str | Stream":
         return NO_JOURNAL
     argv = _journalctl("--follow", "--lines", "0")
     return program(session, argv, limit=MONITOR_SECONDS, quiet_limit=True).head(count)
+
+
+COMMANDS = (
+    OpCommand("show_log", ("show log",), show_log,
+              "The journal of networkd, timesyncd, BIRD, GoBGP and nos-shell (`tail`: the last N entries)"),
+    OpCommand("monitor_log", ("monitor log",), monitor_log, "New journal entries of those services as they are written"),
+)
+
+KEYWORDS: KeywordHelp = {
+    ("show", "log"): "Show the log of the router's services",
+    ("monitor", "log"): "Follow the log of the router's services",
+    "log": "Show the log of the router's services",
+    "tail": "Show the last lines (10, or the number given)",
+}

@@ -16,15 +16,16 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .ops_context import has_router, router, run, simple_table
-from .tables import TableText
+from ..errors import NosError
+from .context import has_router, router, run, simple_table
+from ..tables import TableText
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .apply.target import Target
-    from .commands import Command
-    from .config.tree import ConfigTree
-    from .session import Session
+    from ..apply.target import Target
+    from ..commands import Command
+    from ..config.tree import ConfigTree
+    from ..session import Session
 
 TABLE = ("ip", "nos_shell_nat")
 CONNTRACK = "/proc/net/nf_conntrack"
@@ -180,3 +181,22 @@ def show_nat_translations(session: "Session", command: "Command") -> TableText:
         rows.append((c.end(c.original, "src"), c.end(c.original, "dst"), c.end(c.reply, "dst"),
                      c.end(c.reply, "src"), c.protocol, c.timeout))
     return simple_table(("Pre-NAT src", "Pre-NAT dst", "Post-NAT src", "Post-NAT dst", "Proto", "Timeout"), rows)
+
+
+COMMANDS = (
+    OpCommand("show_nat_rules", ("show nat",), show_nat_rules, "NAT rules with the packets and bytes they matched"),
+    OpCommand("show_nat_translations", ("show nat",), show_nat_translations, "Connections the router translated"),
+    OpCommand("show_conntrack_table", ("show conntrack table ipv4",), show_conntrack_table,
+              "Tracked IPv4 connections"),
+)
+
+KEYWORDS: KeywordHelp = {
+    "conntrack": "Show connection tracking information",
+    "destination": "Destination NAT",
+    "ipv4": "IPv4 connections",
+    "nat": "Show Network Address Translation information",
+    "rules": "Show the rules and their counters",
+    "source": "Source NAT",
+    "table": "Show the connection tracking table",
+    "translations": "Show translated connections",
+}

@@ -9,13 +9,14 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
-from .config.tree import natural_key
-from .errors import NosError
-from .tables import TableData, TableText
+from ..config.tree import natural_key
+from ..errors import NosError
+from ..tables import TableData, TableText
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
+    from ..commands import Command
+    from ..session import Session
 
 HEADERS = ("Address", "Interface", "Link layer address", "State")
 STATES = {0x01: "INCOMPLETE", 0x02: "REACHABLE", 0x04: "STALE", 0x08: "DELAY", 0x10: "PROBE",
@@ -23,7 +24,7 @@ STATES = {0x01: "INCOMPLETE", 0x02: "REACHABLE", 0x04: "STALE", 0x08: "DELAY", 0
 
 
 def read_neighbors(target, version: int) -> list[tuple[str, str, str, str]]:
-    from .live.netlink import read
+    from ..live.netlink import read
 
     family = socket.AF_INET if version == 4 else socket.AF_INET6
 
@@ -52,7 +53,7 @@ def render(rows: list[tuple[str, str, str, str]]) -> TableText:
 
 
 def show_neighbors(session: "Session", command: "Command", version: int) -> str:
-    from .ops_sandbox import sandboxed, with_note
+    from .sandbox import sandboxed, with_note
 
     target = session.target
     if sandboxed(target):     # a sandbox has no neighbours (nos_shell/ops_sandbox.py)
@@ -65,3 +66,30 @@ def show_neighbors(session: "Session", command: "Command", version: int) -> str:
     if wanted:
         rows = [r for r in rows if wanted in (r[0], r[1])]
     return render(rows)
+
+
+def show_arp(session: "Session", command: "Command") -> str:
+    return show_neighbors(session, command, 4)
+
+
+def show_ipv6_neighbors(session: "Session", command: "Command") -> str:
+    return show_neighbors(session, command, 6)
+
+
+def show_lldp_neighbors(session: "Session", command: "Command") -> str:
+    # nos-shell has no LLDP service (yet): say so the way VyOS does, which Ansible's
+    # vyos_facts recognises
+    return "LLDP not configured\n"
+
+
+COMMANDS = (
+    OpCommand("show_arp", ("show arp",), show_arp, "The IPv4 neighbour table"),
+    OpCommand("show_ipv6_neighbors", ("show ipv6 neighbors",), show_ipv6_neighbors, "The IPv6 neighbour table"),
+    OpCommand("show_lldp_neighbors", ("show lldp neighbors",), show_lldp_neighbors, "LLDP neighbors"),
+)
+
+KEYWORDS: KeywordHelp = {
+    "arp": "Show the IPv4 neighbour (ARP) table",
+    "lldp": "Show Link Layer Discovery Protocol information",
+    "neighbors": "Show neighbors (BGP, LLDP, IPv6 neighbour table)",
+}

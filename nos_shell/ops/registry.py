@@ -1,62 +1,74 @@
-"""Dispatch of the everyday operational commands (issue 9) to their modules, imported only
-when a command runs (nothing here is on the start-up path).
+"""The operational commands, collected from the area modules.
 
-The `monitor ...` commands return a :class:`nos_shell.streams.Stream` (output as it comes,
-Ctrl-C stops it); the others return their text.
+Each area module (listed in :func:`areas`) ends with ``COMMANDS``, a tuple of
+:class:`~nos_shell.ops.command.OpCommand`, and ``KEYWORDS``, the `?` help of the keywords
+it brings. Dispatch (:func:`nos_shell.ops.run`), the `?` help (nos_shell/shell/words.py)
+and docs/command-reference.md (nos_shell/ops/docgen.py) all read this one table. Area
+modules import their heavy libraries inside the handlers, so loading them is cheap.
 """
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING
 
+from ..errors import NosError
+from .command import OpCommand
+
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
-    from .streams import Stream
-
-Handler = Callable[["Session", "Command"], "str | Stream"]
-
-#: grammar alias -> module (in nos_shell) holding the function of the same name
-MODULES = {
-    "show_interfaces_counters": "ops_counters",
-    "show_interfaces_type": "ops_counters",
-    "clear_interfaces_counters": "ops_counters",
-    "monitor_interfaces": "ops_counters",
-    "monitor_traffic": "ops_traffic",
-    "show_log": "ops_log",
-    "monitor_log": "ops_log",
-    "show_dhcp_server_leases": "ops_dhcp",
-    "show_dhcp_client_leases": "ops_dhcp",
-    "show_nat_rules": "ops_nat",
-    "show_nat_translations": "ops_nat",
-    "show_conntrack_table": "ops_nat",
-    "show_system_view": "ops_system",
-    "show_date": "ops_system",
-    "show_users": "ops_system",
-    "show_ntp": "ops_system",
-    "show_version_all": "ops_system",
-    "restart_service": "ops_system",
-    "generate_ssh_server_key": "ops_system",
-}
+    from ..commands import Command
+    from ..session import Session
+    from ..streams import Stream
 
 
-#: commands that change the router's state: admin level only (SSH users at operator level
-#: may look, not restart services, replace the host key or reset counters)
-ADMIN_ONLY = {"restart_service": "restart services", "generate_ssh_server_key": "generate keys",
-              "clear_interfaces_counters": "clear counters"}
+def areas() -> tuple[ModuleType, ...]:
+    """The area modules, in the order their commands are listed."""
+    from . import (configuration, counters, dhcp, interfaces, log, nat, neighbors, routes, system, tools, traffic,
+                   version)
+    from .bgp import rib, summary
+
+    return (configuration, version, system, interfaces, counters, routes, neighbors, summary, rib, nat, dhcp, log,
+            traffic, tools)
 
 
-def _lazy(name: str, module: str) -> Handler:
-    def handler(session: "Session", command: "Command") -> "str | Stream":
-        if name in ADMIN_ONLY and session.level != "admin":
-            from .errors import NosError
+@lru_cache(maxsize=1)
+def table() -> dict[str, OpCommand]:
+    """Grammar alias -> command, for every area; a name registered twice is a bug."""
+    found: dict[str, OpCommand] = {}
+    for area in areas():
+        for command in area.COMMANDS:
+            if command.name in found:
+                raise ValueError(f"operational command {command.name} is registered twice")
+            found[command.name] = command
+    return found
 
-            raise NosError(f"Permission denied: operator-level users cannot {ADMIN_ONLY[name]}")
-        return getattr(importlib.import_module(f"nos_shell.{module}"), name)(session, command)
 
-    handler.__name__ = name
-    return handler
+@lru_cache(maxsize=1)
+def keyword_help() -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
+    """The areas' keyword help: (first words, (before, word) pairs, words anywhere). Two
+    areas may share a keyword only with the same text."""
+    first: dict[str, str] = {}
+    after: dict[tuple[str, str], str] = {}
+    anywhere: dict[str, str] = {}
+    for area in areas():
+        for key, text in area.KEYWORDS.items():
+            if isinstance(key, str):
+                into, at = anywhere, key
+            elif key[0] is None:
+                into, at = first, key[1]
+            else:
+                into, at = after, key
+            if into.get(at, text) != text:
+                raise ValueError(f"keyword {key!r} has two different help texts")
+            into[at] = text
+    return first, after, anywhere
 
 
-HANDLERS: dict[str, Handler] = {name: _lazy(name, module) for name, module in MODULES.items()}
+def dispatch(session: "Session", command: "Command") -> "str | Stream":
+    """Run ``command`` with its registered handler."""
+    entry = table().get(command.name)
+    if entry is None:
+        raise NosError(f"'{command.name.replace('_', ' ')}' is not available in this version of nos-shell")
+    if entry.admin_only and session.level != "admin":
+        raise NosError(f"Permission denied: operator-level users cannot {entry.admin_only}")
+    return entry.handler(session, command)

@@ -25,35 +25,20 @@ import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import NosError
+from ..errors import NosError
+from .command import KeywordHelp, OpCommand
+from .route_line import CODES, BgpPath, route_line
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
+    from ..commands import Command
+    from ..config.tree import ConfigTree
+    from ..session import Session
 
 PROTOCOL_CODES = {2: "C", 3: "K", 4: "S", 16: "D", 12: "B", 186: "B"}  # kernel, boot, static, dhcp, bird, bgp
 FILTERS = {"connected": "C", "static": "S", "kernel": "K", "dhcp": "D"}
-CODES = ("Codes: K - kernel route, C - connected, S - static, B - BGP, D - DHCP,\n"
-         "       > - selected route, * - FIB route\n\n")
 MAIN_TABLE = 254
 DISTANCE = {"C": 0, "K": 0, "S": 1, "B": 20, "D": 210}
 SOURCE_NAMES = {"K": "kernel", "C": "connected", "S": "static", "D": "dhcp", "B": "bgp"}
-
-
-@dataclass(frozen=True)
-class BgpPath:
-    """What the BGP daemon knows of an installed route: FRR's distance, the MED, its age."""
-
-    distance: int
-    med: int
-    age: str
-
-
-def route_line(code: str, selected: bool, fib: bool, prefix: str, distance: int, metric: int,
-               via: str, extra: str = "") -> str:
-    """One FRR route line, the same for every view: ``B>* PREFIX [D/M] via HOP, DEV[, AGE]``."""
-    marks = (">" if selected else " ") + ("*" if fib else " ")
-    return f"{code}{marks} {prefix} [{distance}/{metric}] {via}{extra}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +51,7 @@ class KernelRoute:
 
 
 def read_routes(target, version: int) -> list[KernelRoute]:
-    from .live.netlink import read
+    from ..live.netlink import read
 
     return read(target, lambda nl: _routes(nl, version))
 
@@ -138,18 +123,52 @@ def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[K
     return [r for r in routes if wanted.subnet_of(ipaddress.ip_network(r.prefix))]  # type: ignore[arg-type]
 
 
+def configured_routes(tree: "ConfigTree", version: int) -> "list[KernelRoute]":
+    """The routes the configuration would give the kernel's main table (IPv4 or IPv6)."""
+    from ..backends import ifmodel, networkd
+
+    routes: list[KernelRoute] = []
+    seen: set[tuple[str, str]] = set()
+    for iface in ifmodel.interfaces(tree):
+        if tree.exists(*iface.at("disable")):
+            continue
+        for address in ifmodel.static_addresses(tree, iface):
+            key = (str(address.network), iface.name)
+            if address.version == version and key not in seen:
+                seen.add(key)
+                routes.append(KernelRoute(key[0], "C", 0, ((None, iface.name),)))
+    conn = networkd.connected(tree)
+    family = "route" if version == 4 else "route6"
+    base = ("protocols", "static", family)
+    for prefix in tree.keys(*base):
+        at = base + (prefix,)
+        net = str(ipaddress.ip_network(prefix))
+        for hops in networkd.next_hop_groups(tree, at, conn):
+            metric = int(hops[0][3] or 0)
+            routes.append(KernelRoute(net, "S", metric, tuple((str(gw), name) for gw, name, _, _ in hops)))
+        for name in tree.keys(*at, "interface"):
+            if not tree.exists(*at, "interface", name, "disable"):
+                metric = int(tree.value(*at, "interface", name, "distance") or 0)
+                routes.append(KernelRoute(net, "S", metric, ((None, name),)))
+        if tree.exists(*at, "blackhole"):
+            metric = int(tree.value(*at, "blackhole", "distance") or 0)
+            routes.append(KernelRoute(net, "S", metric, ((None, "lo"),), "blackhole"))
+    return routes
+
+
+
 def show_routes(session: "Session", command: "Command", version: int) -> str:
-    from .ops_sandbox import configured_routes, sandboxed, with_note
+    from .sandbox import sandboxed, with_note
 
     word = command.words[0] if command.words else None
     target = session.target
-    if sandboxed(target):     # a sandbox: the configured routes (nos_shell/ops_sandbox.py)
+    if sandboxed(target):     # a sandbox: the configured routes (nos_shell/ops/sandbox.py)
         routes = configured_routes(session.running, version)
         return with_note(target.root, render(_filter(routes, word, version), version))
     routes = _filter(_read(session, version), word, version)
     bgp = None
     if any(r.code == "B" for r in routes):
-        from .ops_bgp import installed_paths
+        from .bgp.summary import installed_paths
 
         bgp = installed_paths(session, version)
     return render(routes, version, bgp)
@@ -181,7 +200,7 @@ def summary(routes: list[KernelRoute], bgp_rib: int | None) -> str:
 
 
 def show_route_summary(session: "Session", command: "Command", version: int) -> str:
-    from .ops_sandbox import configured_routes, sandboxed, with_note
+    from .sandbox import sandboxed, with_note
 
     target = session.target
     if sandboxed(target):
@@ -189,8 +208,47 @@ def show_route_summary(session: "Session", command: "Command", version: int) -> 
     routes = _read(session, version)
     rib = None
     if any(r.code == "B" for r in routes):
-        from .ops_bgp import installed_paths
+        from .bgp.summary import installed_paths
 
         paths = installed_paths(session, version, learned=True)
         rib = len(paths) if paths else None
     return summary(routes, rib)
+
+
+def show_ip_route(session: "Session", command: "Command") -> str:
+    if command.words == ["bgp"]:
+        from .bgp.summary import show_ip_route_bgp
+
+        return show_ip_route_bgp(session, command)
+    return show_routes(session, command, 4)
+
+
+def show_ipv6_route(session: "Session", command: "Command") -> str:
+    return show_routes(session, command, 6)
+
+
+def show_ip_route_summary(session: "Session", command: "Command") -> str:
+    return show_route_summary(session, command, 4)
+
+
+def show_ipv6_route_summary(session: "Session", command: "Command") -> str:
+    return show_route_summary(session, command, 6)
+
+
+COMMANDS = (
+    OpCommand("show_ip_route", ("show ip route",), show_ip_route,
+              "The IPv4 routing table (FRR layout), or part of it"),
+    OpCommand("show_ipv6_route", ("show ipv6 route",), show_ipv6_route,
+              "The IPv6 routing table (FRR layout), or part of it"),
+    OpCommand("show_ip_route_summary", ("show ip route summary",), show_ip_route_summary,
+              "Show a summary of the routing table"),
+    OpCommand("show_ipv6_route_summary", ("show ipv6 route summary",), show_ipv6_route_summary,
+              "Show a summary of the routing table"),
+)
+
+KEYWORDS: KeywordHelp = {
+    ("route", "summary"): "Show a summary of the routing table",
+    "ip": "Show IPv4 information",
+    "ipv6": "Show IPv6 information",
+    "route": "Show the routing table",
+}

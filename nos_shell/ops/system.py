@@ -1,5 +1,5 @@
-"""System views and actions: uptime, memory, CPU, storage, date, users, NTP, versions,
-`restart SERVICE` and `generate ssh server-key`.
+"""System views and actions: uptime, memory, CPU, storage, date, users, NTP, host name,
+terminal settings, `restart SERVICE` and `generate ssh server-key`.
 
 Uptime, memory and CPU are the kernel's (the same in every namespace of a machine) and are
 read from /proc here; storage is what ``df`` sees in the router's context. NTP status comes
@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .ops_context import router, run, simple_table
+from ..errors import NosError
+from .command import KeywordHelp, OpCommand
+from .context import router, run, simple_table
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
+    from ..commands import Command
+    from ..session import Session
 
 
 def _read(path: str) -> str:
@@ -108,7 +109,7 @@ def show_date(session: "Session", command: "Command") -> str:
 
 
 def show_users(session: "Session", command: "Command") -> str:
-    from .logins import logins
+    from ..logins import logins
 
     found = logins(session.store.root)
     if not found:
@@ -160,48 +161,10 @@ def ntp_text(props: dict) -> str:
     return "".join(f"{name:>{width}}: {value}\n" for name, value in rows)
 
 
-# -- versions ---------------------------------------------------------------------------------
-
-PYTHON_PACKAGES = ("lark", "prompt_toolkit", "asyncssh", "pyroute2", "rich", "tomli_w", "google-re2")
-PROGRAMS = (("systemd-networkd", ["networkctl", "--version"]), ("BIRD", ["bird", "--version"]),
-            ("GoBGP", ["gobgpd", "--version"]), ("nftables", ["nft", "--version"]),
-            ("iproute2", ["ip", "-V"]), ("tcpdump", ["tcpdump", "--version"]))
-
-
-def _program_version(session: "Session", argv: list[str]) -> str:
-    target = session.target
-    try:
-        result = run(target, argv, timeout=10, check=False)
-    except NosError:
-        return "not installed"
-    text = (result.stdout or result.stderr).strip().splitlines()
-    return text[0].strip() if text else "unknown"
-
-
-def show_version_all(session: "Session", command: "Command") -> str:
-    """`show version`, then the versions of the components nos-shell runs and uses."""
-    import platform
-    from importlib import metadata
-
-    from .ops import show_version
-
-    lines = [show_version(session, command).rstrip("\n"), "", "Components:"]
-    rows = [("Python", platform.python_version())]
-    for name in PYTHON_PACKAGES:
-        try:
-            rows.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            rows.append((name, "not installed"))
-    rows += [(name, _program_version(session, argv)) for name, argv in PROGRAMS]
-    width = max(len(name) for name, _ in rows) + 2
-    lines += [f"  {name + ':':<{width}}{value}" for name, value in rows]
-    return "\n".join(lines) + "\n"
-
-
 # -- actions ----------------------------------------------------------------------------------
 
 def restart_service(session: "Session", command: "Command") -> str:
-    from .apply.target import RESTART_UNITS
+    from ..apply.target import RESTART_UNITS
 
     service = command.opts["service"]
     target = router(session, f"{service} service", "restart")
@@ -218,7 +181,7 @@ def restart_service(session: "Session", command: "Command") -> str:
 
 def generate_ssh_server_key(session: "Session", command: "Command") -> str:
     """A new ed25519 host key for nos-shell's SSH server, replacing the old one atomically."""
-    from .shell.ssh import host_key_path, write_host_key
+    from ..shell.hostkey import host_key_path, write_host_key
 
     path = host_key_path(session.store.root)
     key = write_host_key(path)
@@ -227,3 +190,56 @@ def generate_ssh_server_key(session: "Session", command: "Command") -> str:
             f"  ssh-ed25519 {fingerprint}\n"
             "The SSH server uses it after a restart ('restart ssh'); clients will see a changed host key.\n")
 
+
+def show_host_name(session: "Session", command: "Command") -> str:
+    return session.hostname + "\n"
+
+
+def set_terminal(session: "Session", command: "Command") -> str:
+    """`set terminal length|width N`, `stty cols N`: kept for automation clients."""
+    session.terminal[command.opts.get("setting", "width")] = int(command.words[0])
+    return ""
+
+
+COMMANDS = (
+    OpCommand("show_host_name", ("show host name",), show_host_name, "The host name"),
+    OpCommand("set_terminal", ("set terminal", "stty cols"), set_terminal, "Accepted for automation clients"),
+    OpCommand("show_system_view", ("show system",), show_system_view,
+              "Uptime and load, memory, processors or file systems"),
+    OpCommand("show_date", ("show date",), show_date, "The date and time"),
+    OpCommand("show_users", ("show users",), show_users, "Who is logged in to nos-shell"),
+    OpCommand("show_ntp", ("show ntp",), show_ntp, "The NTP client's state"),
+    OpCommand("restart_service", ("restart",), restart_service, "Restart a service in the router's context",
+              admin_only="restart services"),
+    OpCommand("generate_ssh_server_key", ("generate ssh server-key",), generate_ssh_server_key,
+              "A new SSH host key (used after `restart ssh`)", admin_only="generate keys"),
+)
+
+KEYWORDS: KeywordHelp = {
+    (None, "set"): "Set terminal options",
+    (None, "stty"): "Set terminal options",
+    (None, "restart"): "Restart a service",
+    (None, "generate"): "Generate an object",
+    ("show", "system"): "Show system information",
+    ("system", "uptime"): "Show how long the system has been up and its load",
+    ("restart", "ssh"): "Restart the nos-shell SSH server",
+    ("restart", "ntp"): "Restart the NTP client (systemd-timesyncd)",
+    ("restart", "bgp"): "Restart the BGP daemon (BIRD or GoBGP)",
+    ("restart", "networkd"): "Restart systemd-networkd",
+    ("generate", "ssh"): "Generate SSH keys",
+    "cols": "Terminal width in columns",
+    "host": "Show host information",
+    "length": "Lines per page",
+    "name": "Show the host name",
+    "system": "Show system information",
+    "terminal": "Terminal settings",
+    "width": "Columns per line",
+    "cpu": "Show the processors",
+    "date": "Show the system date and time",
+    "memory": "Show memory use",
+    "ntp": "Show the NTP client's state",
+    "server-key": "Regenerate the SSH server's host key",
+    "storage": "Show file system use",
+    "uptime": "Show how long the system has been up and its load",
+    "users": "Show who is logged in to nos-shell",
+}

@@ -11,13 +11,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from .commands import Command
-from .errors import NosError
-from .schema.types import HOSTNAME, IP
-from .streams import Stream, program
+from ..errors import NosError
+from ..schema.types import HOSTNAME, IP
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .session import Session
+    from ..commands import Command
+    from ..session import Session
+    from ..streams import Stream
 
 DEFAULT_COUNT, MAX_COUNT = 3, 100
 MIN_INTERVAL, MAX_INTERVAL = Decimal("0.2"), Decimal(60)
@@ -46,7 +47,9 @@ def _interval(word: str | None) -> Decimal:
     return value
 
 
-def ping(session: "Session", command: Command) -> Stream:
+def ping(session: "Session", command: "Command") -> "Stream":
+    from ..streams import program
+
     target = _destination(command.words[0])
     count = command.opts.get("count", DEFAULT_COUNT)
     if not 1 <= count <= MAX_COUNT:
@@ -62,7 +65,9 @@ def ping(session: "Session", command: Command) -> Stream:
     return program(session, argv + ["--", target], limit=limit)
 
 
-def traceroute(session: "Session", command: Command) -> Stream:
+def traceroute(session: "Session", command: "Command") -> "Stream":
+    from ..streams import program
+
     target = _destination(command.words[0])
     return program(session, ["traceroute", "-n", "-m", "20", "-q", "1", "-w", "2", "--", target], limit=60)
 
@@ -73,3 +78,19 @@ def _is_ip(word: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+COMMANDS = (
+    OpCommand("ping", ("ping",), ping, "Send ICMP echo requests (bounded)"),
+    OpCommand("traceroute", ("traceroute",), traceroute, "Trace the path to a host"),
+)
+
+KEYWORDS: KeywordHelp = {
+    (None, "ping"): "Send ICMP echo requests",
+    (None, "traceroute"): "Trace the path to a host",
+    ("ping", "count"): "Number of packets to send",
+    ("ping", "interval"): "Seconds between packets (0.2-60, default 1)",
+    "count": "Number of packets to send",
+    "interval": "Seconds between packets (0.2-60, default 1)",
+    "source-address": "Source address of the packets",
+}

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .ops_context import bounded, router, run
+from ..errors import NosError
+from .context import bounded, router, run
+from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
-    from .streams import Stream
+    from ..commands import Command
+    from ..session import Session
+    from ..streams import Stream
 
 DEFAULT_PACKETS, MAX_PACKETS, SECONDS = 20, 10000, 30.0
 MAX_FILTER = 1000
 
 
 def _interface(word: str) -> str:
-    from .schema.types import INTERFACE
+    from ..schema.types import INTERFACE
 
     try:
         INTERFACE.check(word)
@@ -47,7 +48,7 @@ def argv_for(interface: str, packets: int, expression: str | None) -> list[str]:
 def monitor_traffic(session: "Session", command: "Command") -> "Stream":
     """tcpdump's lines as it prints them; its ``-c`` ends it after N packets, the time
     bound and Ctrl-C interrupt it (its packet counts follow)."""
-    from .streams import program
+    from ..streams import program
 
     interface = _interface(command.words[0])
     packets = bounded(command.opts.get("count"), DEFAULT_PACKETS, MAX_PACKETS, "Count")
@@ -57,3 +58,15 @@ def monitor_traffic(session: "Session", command: "Command") -> "Stream":
     if probe.returncode != 0:
         raise NosError("tcpdump is not installed in the router's context (Debian package tcpdump)")
     return program(session, argv, limit=SECONDS, quiet_limit=True)
+
+
+COMMANDS = (
+    OpCommand("monitor_traffic", ("monitor traffic interface",), monitor_traffic,
+              "tcpdump on an interface, bounded by packets and time"),
+)
+
+KEYWORDS: KeywordHelp = {
+    ("monitor", "traffic"): "Monitor the packets on an interface (tcpdump)",
+    ("traffic", "interface"): "Interface to capture on",
+    "filter": "Only packets matching a tcpdump filter expression",
+}

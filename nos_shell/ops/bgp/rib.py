@@ -19,12 +19,14 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
-from .errors import NosError
-from .ops_bgp import BirdDaemon, Route, _daemon, _internal, _sort_key
+from ...errors import NosError
+from ...models.bgp_state import Route
+from ..command import KeywordHelp, OpCommand
+from .source import internal_addresses, prefix_key, reader
 
 if TYPE_CHECKING:
-    from .commands import Command
-    from .session import Session
+    from ...commands import Command
+    from ...session import Session
 
 HEADER = f"{'':3}{'Network':<17}{'Next Hop':<20}{'Metric':>6} {'LocPrf':>6} {'Weight':>6} Path"
 
@@ -35,7 +37,7 @@ def table(routes: list[Route], internal: set[str], router_id: str | None, local_
              f"Default local pref 100, local AS {local_as or 0}",
              "Status codes:  * valid, > best, i internal",
              "Origin codes:  i - IGP, e - EGP, ? - incomplete", "", HEADER]
-    for r in sorted(routes, key=lambda r: (_sort_key(r.prefix), not r.best)):
+    for r in sorted(routes, key=lambda r: (prefix_key(r.prefix), not r.best)):
         inside = r.peer in internal
         status = "*" + (">" if r.best else " ") + ("i" if inside else " ")
         local = r.peer is None
@@ -48,83 +50,67 @@ def table(routes: list[Route], internal: set[str], router_id: str | None, local_
     return lines
 
 
-def _paths(daemon, version: int) -> list[Route]:
+def _paths(state, version: int) -> list[Route]:
     """Every path of the table: originated here (best as the daemon says), then learned."""
-    return daemon.local_routes(version) + daemon.routes(version)
+    return state.local_routes(version) + state.routes(version)
+
+
+def _shown(routes: list[Route], state, bgp, last: str) -> str:
+    lines = table(routes, internal_addresses(bgp), state.router_id(), bgp.system_as)
+    return "\n".join(lines + ["", last]) + "\n"
+
+
+def _displayed(routes: list[Route]) -> str:
+    return f"Displayed  {len({r.prefix for r in routes})} routes and {len(routes)} total paths"
 
 
 def show_ip_bgp(session: "Session", command: "Command") -> str:
-    daemon, bgp = _daemon(session)
-    routes = _paths(daemon, 4)
-    lines = table(routes, _internal(daemon, bgp), daemon.router_id(), bgp.system_as)
-    lines += ["", f"Displayed  {len({r.prefix for r in routes})} routes and {len(routes)} total paths"]
-    return "\n".join(lines) + "\n"
+    state, bgp = reader(session)
+    routes = _paths(state, 4)
+    return _shown(routes, state, bgp, _displayed(routes))
 
 
 def _neighbor(session: "Session", command: "Command"):
-    daemon, bgp = _daemon(session)
+    """The reader, the BGP view and the configured neighbor the command names."""
+    state, bgp = reader(session)
     try:
         address = ipaddress.ip_address(command.words[0]).compressed
     except ValueError:
         raise NosError(f"{command.words[0]} is not a neighbor address") from None
-    found = [n for n in bgp.neighbors if ipaddress.ip_address(n.address).compressed == address]
-    if not found:
+    if not any(ipaddress.ip_address(n.address).compressed == address for n in bgp.neighbors):
         raise NosError(f"No such neighbor: {address}")
-    return daemon, bgp, found[0]
-
-
-def _name(daemon, neighbor) -> str:
-    """How the daemon names the neighbor's paths and sessions."""
-    if isinstance(daemon, BirdDaemon):
-        from .backends.bird import protocol_name
-
-        return protocol_name(neighbor)
-    return ipaddress.ip_address(neighbor.address).compressed
-
-
-def neighbor_routes(session: "Session", command: "Command", received: bool = False) -> str:
-    daemon, bgp, neighbor = _neighbor(session, command)
-    version = ipaddress.ip_address(neighbor.address).version
-    name = _name(daemon, neighbor)
-    accepted = [r for r in daemon.routes(version) if r.peer == name]
-    routes = accepted
-    if received and not isinstance(daemon, BirdDaemon):
-        best = {r.prefix for r in accepted if r.best}
-        routes = daemon.adj_in(name, version)
-        for route in routes:          # adj-in has no best flag: that of the path it became
-            route.best = route.prefix in best
-    lines = table(routes, _internal(daemon, bgp), daemon.router_id(), bgp.system_as)
-    lines += ["", f"Displayed  {len({r.prefix for r in routes})} routes and {len(routes)} total paths"]
-    return "\n".join(lines) + "\n"
+    return state, bgp, address
 
 
 def show_received_routes(session: "Session", command: "Command") -> str:
-    return neighbor_routes(session, command, received=True)
+    state, bgp, address = _neighbor(session, command)
+    routes = state.received(address, ipaddress.ip_address(address).version)
+    return _shown(routes, state, bgp, _displayed(routes))
 
 
 def show_neighbor_routes(session: "Session", command: "Command") -> str:
-    return neighbor_routes(session, command)
+    state, bgp, address = _neighbor(session, command)
+    routes = [r for r in state.routes(ipaddress.ip_address(address).version) if r.peer == address]
+    return _shown(routes, state, bgp, _displayed(routes))
 
 
 def show_advertised_routes(session: "Session", command: "Command") -> str:
-    daemon, bgp, neighbor = _neighbor(session, command)
-    version = ipaddress.ip_address(neighbor.address).version
-    sent = daemon.advertised(_name(daemon, neighbor), version)
-    own = {r.prefix: r for r in _paths(daemon, version) if r.best}
-    routes = [own[p] for p in sorted(sent, key=_sort_key) if p in own]
-    lines = table(routes, _internal(daemon, bgp), daemon.router_id(), bgp.system_as)
-    lines += ["", f"Total number of prefixes {len(routes)}"]
-    return "\n".join(lines) + "\n"
+    state, bgp, address = _neighbor(session, command)
+    version = ipaddress.ip_address(address).version
+    sent = state.advertised(address, version)
+    own = {r.prefix: r for r in _paths(state, version) if r.best}
+    routes = [own[p] for p in sorted(sent, key=prefix_key) if p in own]
+    return _shown(routes, state, bgp, f"Total number of prefixes {len(routes)}")
 
 
 def _reset(session: "Session", command: "Command", soft: bool) -> str:
-    daemon, bgp = _daemon(session)
+    state, bgp = reader(session)
     if not command.words:                  # reset ip bgp all
-        targets = [n for n in bgp.neighbors if not n.shutdown]
+        addresses = [ipaddress.ip_address(n.address).compressed for n in bgp.neighbors if not n.shutdown]
     else:
-        targets = [_neighbor(session, command)[2]]
-    for neighbor in targets:
-        daemon.reset(_name(daemon, neighbor), soft)
+        addresses = [_neighbor(session, command)[2]]
+    for address in addresses:
+        state.reset(address, soft)
     return ""
 
 
@@ -134,3 +120,28 @@ def reset_bgp(session: "Session", command: "Command") -> str:
 
 def reset_bgp_soft(session: "Session", command: "Command") -> str:
     return _reset(session, command, soft=True)
+
+
+COMMANDS = (
+    OpCommand("show_ip_bgp", ("show ip bgp",), show_ip_bgp, "The BGP table: paths originated here and learned"),
+    OpCommand("show_bgp_received_routes", ("show ip bgp neighbors",), show_received_routes,
+              "Show the routes the neighbor sent, before import policy"),
+    OpCommand("show_bgp_advertised_routes", ("show ip bgp neighbors",), show_advertised_routes,
+              "Show the routes sent to the neighbor"),
+    OpCommand("show_bgp_neighbor_routes", ("show ip bgp neighbors",), show_neighbor_routes,
+              "Show the routes accepted from the neighbor"),
+    OpCommand("reset_bgp", ("reset ip bgp",), reset_bgp, "Reset every BGP neighbor, or one"),
+    OpCommand("reset_bgp_soft", ("reset ip bgp",), reset_bgp_soft,
+              "Send and request the routes again, keeping the session"),
+)
+
+KEYWORDS: KeywordHelp = {
+    (None, "reset"): "Reset a service or session",
+    ("reset", "ip"): "Reset IPv4 routing sessions",
+    ("bgp", "all"): "Reset every BGP neighbor",
+    ("ip", "bgp"): "Show the BGP table (or reset BGP sessions)",
+    "advertised-routes": "Show the routes sent to the neighbor",
+    "received-routes": "Show the routes the neighbor sent, before import policy",
+    "routes": "Show the routes accepted from the neighbor",
+    "soft": "Send and request the routes again, keeping the session",
+}
