@@ -513,13 +513,13 @@ class _Daemon:
 
 
 def _birdc_argv(target, *args: str) -> tuple[str, ...]:
-    from .backends import bird_control
+    from .backends.bird import control as bird_control
 
     return bird_control.birdc(target, *args)
 
 
 def _gobgp_argv(target, *args: str) -> tuple[str, ...]:
-    from .backends import gobgp_control
+    from .backends.gobgp import control as gobgp_control
 
     return gobgp_control.gobgp(target, *args)
 
@@ -613,7 +613,7 @@ class GobgpDaemon(_Daemon):
 # -- the commands ------------------------------------------------------------------------
 def _daemon(session: "Session"):
     """The daemon that runs the running configuration's BGP, and that configuration."""
-    from .backends import bgp_common
+    from .models import bgp as bgp_common
 
     tree = session.running
     if not bgp_common.configured(tree):
@@ -668,7 +668,7 @@ def _internal(daemon, bgp) -> set[str]:
     """How the daemon names paths from internal neighbors (BIRD: by protocol name)."""
     internal = {n.address for n in bgp.neighbors if n.is_internal(bgp.system_as)}
     if isinstance(daemon, BirdDaemon):
-        from .backends.bird import protocol_name
+        from .backends.bird.compiler import protocol_name
 
         internal = {protocol_name(n) for n in bgp.neighbors if n.address in internal}
     return internal

@@ -76,7 +76,7 @@ def _neighbor(session: "Session", command: "Command"):
 def _name(daemon, neighbor) -> str:
     """How the daemon names the neighbor's paths and sessions."""
     if isinstance(daemon, BirdDaemon):
-        from .backends.bird import protocol_name
+        from .backends.bird.compiler import protocol_name
 
         return protocol_name(neighbor)
     return ipaddress.ip_address(neighbor.address).compressed

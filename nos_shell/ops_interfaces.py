@@ -46,9 +46,9 @@ class Link:
 
 def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
     """Kernel name -> (description, disabled) for every configured interface, named as the
-    backends name its link (backends/ifmodel.py): vif as ``eth0.100``, QinQ as
+    backends name its link (nos_shell/models/interfaces.py): vif as ``eth0.100``, QinQ as
     ``eth0.200.10``, `interfaces vlan 200 source-interface eth1` as ``eth1.200``."""
-    from .backends import ifmodel
+    from .models import interfaces as ifmodel
 
     found: dict[str, tuple[str, bool]] = {}
     for iface in ifmodel.interfaces(tree):

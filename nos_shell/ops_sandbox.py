@@ -6,10 +6,10 @@ kernel says nothing about it. Its views start with one line naming the root, the
 what the running configuration defines:
 
 - `show interfaces [detail]`: the configured interfaces (kernel names from
-  backends/ifmodel.py), their static addresses and descriptions; S is ``u`` (``A`` when
+  nos_shell/models/interfaces.py), their static addresses and descriptions; S is ``u`` (``A`` when
   disabled), L is ``D`` (no link exists), counters are zero;
 - `show ip route` / `show ipv6 route`: connected routes of the configured addresses and the
-  static routes as networkd would install them (backends/networkd.py picks each next
+  static routes as networkd would install them (backends/networkd/links.py picks each next
   hop's interface), metric = distance;
 - `show arp` / `show ipv6 neighbors`: an empty table.
 
@@ -69,7 +69,7 @@ def not_live_lines(target: "Target", what: str) -> tuple[str, ...]:
 def configured_links(tree: "ConfigTree") -> "dict[str, Link]":
     """Kernel name -> Link for every configured interface: its static addresses (IPv4
     first), admin state from `disable`, no carrier."""
-    from .backends import ifmodel
+    from .models import interfaces as ifmodel
     from .ops_interfaces import Link
 
     links: dict[str, Link] = {}
@@ -84,7 +84,8 @@ def configured_links(tree: "ConfigTree") -> "dict[str, Link]":
 
 def configured_routes(tree: "ConfigTree", version: int) -> "list[KernelRoute]":
     """The routes the configuration would give the kernel's main table (IPv4 or IPv6)."""
-    from .backends import ifmodel, networkd
+    from .backends.networkd import links as networkd
+    from .models import interfaces as ifmodel
     from .ops_routes import KernelRoute
 
     routes: list[KernelRoute] = []
@@ -119,7 +120,7 @@ def configured_routes(tree: "ConfigTree", version: int) -> "list[KernelRoute]":
 def configured_detail(tree: "ConfigTree") -> str:
     """`show interfaces detail` of the configuration: one block per interface in the live
     view's layout (napalm-vyos parses it), no link (state NOTPRESENT), zero counters."""
-    from .backends import ifmodel
+    from .models import interfaces as ifmodel
     from .config.tree import natural_key
     from .ops_interfaces import configured
 
