@@ -827,7 +827,7 @@ def _conflict_text(paths: list[tuple[str, ...]]) -> str:
 
 def _verify_backends(tree: ConfigTree) -> list:
     """Cross-node rules of every backend (imported only when something is committed)."""
-    from .backends import verify_all
+    from .backends.registry import verify_all
 
     return verify_all(tree)
 

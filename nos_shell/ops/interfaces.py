@@ -47,9 +47,9 @@ class Link:
 
 def configured(tree: "ConfigTree") -> dict[str, tuple[str, bool]]:
     """Kernel name -> (description, disabled) for every configured interface, named as the
-    backends name its link (backends/ifmodel.py): vif as ``eth0.100``, QinQ as
+    backends name its link (nos_shell/models/interfaces.py): vif as ``eth0.100``, QinQ as
     ``eth0.200.10``, `interfaces vlan 200 source-interface eth1` as ``eth1.200``."""
-    from ..backends import ifmodel
+    from ..models import interfaces as ifmodel
 
     found: dict[str, tuple[str, bool]] = {}
     for iface in ifmodel.interfaces(tree):
@@ -154,7 +154,7 @@ def _detail(nl, config: dict[str, tuple[str, bool]]) -> str:
 def configured_links(tree: "ConfigTree") -> "dict[str, Link]":
     """Kernel name -> Link for every configured interface: its static addresses (IPv4
     first), admin state from `disable`, no carrier."""
-    from ..backends import ifmodel
+    from ..models import interfaces as ifmodel
 
     links: dict[str, Link] = {}
     for iface in ifmodel.interfaces(tree):
@@ -170,7 +170,7 @@ def configured_links(tree: "ConfigTree") -> "dict[str, Link]":
 def configured_detail(tree: "ConfigTree") -> str:
     """`show interfaces detail` of the configuration: one block per interface in the live
     view's layout (napalm-vyos parses it), no link (state NOTPRESENT), zero counters."""
-    from ..backends import ifmodel
+    from ..models import interfaces as ifmodel
 
     described, defined = configured(tree), ifmodel.by_name(tree)
     links = configured_links(tree)

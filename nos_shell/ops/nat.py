@@ -5,7 +5,7 @@
     show conntrack table ipv4                  every tracked IPv4 connection
 
 Rules come from the running configuration; packet and byte counts from the ``counter`` of
-each rule in nos-shell's nft table (backends/nftables.py names each rule with the comment
+each rule in nos-shell's nft table (backends/nftables/compiler.py names each rule with the comment
 ``"source rule N"``), read with ``nft -j`` in the router's context. Connections come from
 the router kernel's ``/proc/net/nf_conntrack`` (read there through the exec prefix); a
 kernel without it is named as such.

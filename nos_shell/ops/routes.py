@@ -125,7 +125,8 @@ def _filter(routes: list[KernelRoute], word: str | None, version: int) -> list[K
 
 def configured_routes(tree: "ConfigTree", version: int) -> "list[KernelRoute]":
     """The routes the configuration would give the kernel's main table (IPv4 or IPv6)."""
-    from ..backends import ifmodel, networkd
+    from ..backends.networkd import links as networkd
+    from ..models import interfaces as ifmodel
 
     routes: list[KernelRoute] = []
     seen: set[tuple[str, str]] = set()

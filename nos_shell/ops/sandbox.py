@@ -6,10 +6,10 @@ kernel says nothing about it. Its views start with one line naming the root, the
 what the running configuration defines:
 
 - `show interfaces [detail]`: the configured interfaces (kernel names from
-  backends/ifmodel.py), their static addresses and descriptions; S is ``u`` (``A`` when
+  nos_shell/models/interfaces.py), their static addresses and descriptions; S is ``u`` (``A`` when
   disabled), L is ``D`` (no link exists), counters are zero;
 - `show ip route` / `show ipv6 route`: connected routes of the configured addresses and the
-  static routes as networkd would install them (backends/networkd.py picks each next
+  static routes as networkd would install them (backends/networkd/links.py picks each next
   hop's interface), metric = distance;
 - `show arp` / `show ipv6 neighbors`: an empty table.
 

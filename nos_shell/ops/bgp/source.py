@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def reader(session: "Session") -> tuple["BgpState", object]:
     """The running daemon's state reader and the BGP view of the running configuration."""
-    from ...backends import bgp_common
+    from ...models import bgp as bgp_common
 
     tree = session.running
     if not bgp_common.configured(tree):

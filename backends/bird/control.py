@@ -1,24 +1,23 @@
-"""Running BIRD for the apply layer: start, reconfigure live, stop.
+"""Running BIRD for the apply layer: check, start, reconfigure live, stop.
 
 Every program runs through ``ctx.run`` (the target's exec prefix: the router's network and
 mount namespaces), never directly. Paths:
 
-- configuration: ``ctx.file(bird.CONF)`` (``ROOT/etc/bird/bird.conf``);
+- configuration: ``ctx.file(compiler.CONF)`` (``ROOT/etc/bird/bird.conf``);
 - control socket: the target's ``bird-socket`` (default ``/run/bird/bird.ctl``);
 - pid file: next to the socket, ``.pid`` instead of ``.ctl``.
 
-:func:`reload` makes the daemon follow the committed tree:
+:func:`reload` (called while BIRD is the chosen BGP driver) starts BIRD if it does not
+answer on its socket (``bird -c CONF -s SOCK -P PIDFILE``, which daemonizes after
+parsing), else, when the file changed, runs ``birdc configure check "CONF"`` then
+``birdc configure "CONF"``. BIRD keeps every session whose protocol did not change
+(protocols are named after the neighbor address), so adding a neighbor or a network
+resets nothing else.
 
-- BGP configured with backend bird: start BIRD if it does not answer on its socket
-  (``bird -c CONF -s SOCK -P PIDFILE``, which daemonizes after parsing), else, when the
-  file changed, ``birdc configure check "CONF"`` then ``birdc configure "CONF"``. BIRD
-  keeps every session whose protocol did not change (protocols are named after the
-  neighbor address), so adding a neighbor or a network resets nothing else.
-- Otherwise (backend switched to gobgp, or BGP deleted), when BIRD ran it: ``birdc down``,
-  and wait until it is gone (its kernel protocols remove the routes they installed).
-
-Before starting BIRD, a gobgpd that ran the previous configuration is stopped, so port
-179 is free (the backends are reloaded in a fixed order, bird first).
+:func:`stop` (called by the apply layer when BIRD stopped being the chosen driver: backend
+switched to gobgp, or BGP deleted) runs ``birdc down`` when BIRD answers, and waits until
+it is gone (its kernel protocols remove the routes they installed). The apply layer stops
+the other BGP driver before this one starts, so port 179 is free; no driver knows another.
 """
 from __future__ import annotations
 
@@ -27,8 +26,13 @@ from pathlib import PurePosixPath
 
 from nos_shell.errors import CommitError
 
-from . import bgp_common
-from .bird import CONF, NAME
+from ..contract import Context, Staged
+from .compiler import CONF
+
+
+def checks(staged: Staged) -> list[list[str]]:
+    """BIRD's own parser on the new file (``bird -p``: parse only)."""
+    return [["bird", "-p", "-c", str(staged[CONF])]] if CONF in staged else []
 
 
 def socket_path(target) -> str:
@@ -93,15 +97,8 @@ def stop(ctx) -> None:
     ctx.notes.append("BGP: stopped BIRD")
 
 
-def reload(ctx) -> None:
-    if not bgp_common.active(ctx.new, NAME):
-        if CONF in ctx.removed or bgp_common.active(ctx.old, NAME):
-            stop(ctx)
-        return
-    if bgp_common.active(ctx.old, "gobgp"):
-        from . import gobgp_control
-
-        gobgp_control.stop_all(ctx)
+def reload(ctx: Context) -> None:
+    """Start BIRD, or switch a running one to the new file (see the module docstring)."""
     if not running(ctx):
         start(ctx)
     elif CONF in ctx.changed:

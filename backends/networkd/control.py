@@ -1,6 +1,6 @@
 """The live half of the networkd backend: make a running systemd-networkd 252 follow new files.
 
-Called by the apply layer (``networkd.reload``) in live mode, after the files were written.
+Called by the apply layer (the driver's ``reload``) in live mode, after the files were written.
 Everything runs through ``ctx.run`` (the router's context: the host itself, or a namespace lab
 through the target's exec prefix). What networkd 252 does, measured in a lab namespace
 (docs/apply.md has the details):
@@ -30,7 +30,9 @@ import json
 import time
 from pathlib import PurePosixPath
 
-from .networkd import CONF_DROPIN, PREFIX, UNIT_DIR
+from ..contract import Context
+from . import compiler
+from .compiler import CONF_DROPIN, PREFIX, UNIT_DIR
 
 LINK_WAIT = 3.0          # seconds to wait for the links of new .netdev files
 _MASTER_KEYS = ("Bridge", "Bond")
@@ -54,7 +56,7 @@ def semantic(data: bytes) -> list[str]:
 
 
 def _keys(data: bytes, keys: tuple[str, ...]) -> list[str]:
-    """Values of ``KEY=value`` lines for any of ``keys`` (networkd.py writes one per line)."""
+    """Values of ``KEY=value`` lines for any of ``keys`` (compiler.py writes one per line)."""
     out = []
     for line in semantic(data):
         key, sep, value = line.partition("=")
@@ -68,7 +70,7 @@ class Plan:
 
     def __init__(self, changed: set[PurePosixPath], removed: set[PurePosixPath],
                  old_files, new_files):
-        # old_files/new_files: callables returning networkd.compile() of the old/new tree,
+        # old_files/new_files: callables returning compiler.compile() of the old/new tree,
         # called only when a netdev changed or a .network was removed.
         self.units = {rel for rel in changed | removed if rel.parent == UNIT_DIR}
         self.dropin = CONF_DROPIN in changed or CONF_DROPIN in removed
@@ -97,16 +99,14 @@ class Plan:
         return self.dropin or bool(self.rebuilt)
 
 
-def reload(ctx) -> None:
+def reload(ctx: Context) -> None:
     """Delete, reload or restart as the plan says (see the module docstring)."""
-    from . import networkd
-
     cache: dict[str, dict] = {}
 
     def compiled(which: str):
         def get():
             if which not in cache:
-                cache[which] = networkd.compile(ctx.old if which == "old" else ctx.new)
+                cache[which] = compiler.compile(ctx.old if which == "old" else ctx.new)
             return cache[which]
         return get
 

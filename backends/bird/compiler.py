@@ -1,4 +1,4 @@
-"""BIRD 2 backend: `protocols bgp` (and the static routes it redistributes) -> etc/bird/bird.conf.
+"""BIRD 2 compiler: `protocols bgp` (and the static routes it redistributes) -> etc/bird/bird.conf.
 
 Active when the tree holds BGP configuration and `protocols bgp backend` is `bird`
 (the default); otherwise :func:`compile` returns no file and :func:`verify` no problem.
@@ -29,13 +29,17 @@ escapes, so verify refuses `"` in those values and :func:`quote` refuses it agai
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from . import bgp_common
-from .bgp_common import FAMILIES, Bgp, Neighbor, StaticRoute
+from nos_shell.models import bgp as bgp_model
+from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor, StaticRoute
+from nos_shell.models.bgp_verify import verify as verify_bgp
+
+from ..common.safety import unsafe_words
+from ..contract import HEADER
 
 NAME = "bird"
 CONF = PurePosixPath("etc/bird/bird.conf")
@@ -46,29 +50,20 @@ CONNECTED = "connected"
 
 
 def active(tree: ConfigTree) -> bool:
-    return bgp_common.active(tree, NAME)
+    return bgp_model.active(tree, NAME)
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    return bgp_common.verify(tree) if active(tree) else []
+    """The shared BGP rules (once every value is safe to write into the file)."""
+    if not active(tree):
+        return []
+    return unsafe_words(tree, *bgp_model.WRITTEN) or verify_bgp(tree)
 
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     if not active(tree):
         return {}
-    return {CONF: render(bgp_common.view(tree)).encode()}
-
-
-def checks(staged: dict[PurePosixPath, Path]) -> list[list[str]]:
-    """BIRD's own parser on the new file (``bird -p``: parse only)."""
-    return [["bird", "-p", "-c", str(staged[CONF])]] if CONF in staged else []
-
-
-def reload(ctx) -> None:
-    """Start, reconfigure (``birdc configure``) or stop BIRD: see :mod:`.bird_control`."""
-    from . import bird_control
-
-    bird_control.reload(ctx)
+    return {CONF: render(bgp_model.view(tree)).encode()}
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -160,7 +155,7 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> list[str]:
 
 
 def render(bgp: Bgp) -> str:
-    out = [f"# {bgp_common.HEADER}", ""]
+    out = [f"# {HEADER}", ""]
     out += ["# Full dates in birdc output (the default shows only a date for anything older",
             "# than 20 hours): `show bgp summary` computes session uptimes from them."]
     out += ["timeformat protocol iso long;", "timeformat route iso long;", ""]

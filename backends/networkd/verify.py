@@ -1,7 +1,7 @@
-"""Cross-node rules of the networkd backend (interfaces, routes, DHCP server).
+"""Cross-node rules of the networkd driver (interfaces, routes, DHCP server).
 
 Every problem names its configuration path. The helpers that compile and verify share
-(connected prefixes, next-hop resolution, the DHCP subnets) live in networkd.py.
+(connected prefixes, next-hop resolution, the DHCP subnets) live in links.py.
 """
 from __future__ import annotations
 
@@ -10,18 +10,27 @@ import ipaddress
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from .ifmodel import Interface, by_name, interfaces
-from .networkd import (IPAddr, _members, _unique, connected, dhcp_server_interface, dhcp_subnets,
-                       next_hop_groups, route_exit)
+from nos_shell.models.interfaces import Interface, by_name, interfaces
+
+from ..common.safety import unsafe_words
+from .links import (IPAddr, connected, dhcp_server_interface, dhcp_subnets, members, next_hop_groups,
+                    route_exit, unique)
+
 
 def verify(tree: ConfigTree) -> list[Problem]:
+    """Every problem, once every value is safe to write into a unit file."""
+    return unsafe_words(tree, ("interfaces",), ("protocols", "static"), ("service", "dhcp-server")) \
+        or _cross_node(tree)
+
+
+def _cross_node(tree: ConfigTree) -> list[Problem]:
     problems: list[Problem] = []
     all_ifaces = interfaces(tree)
     known = by_name(tree)
     problems += _verify_names(all_ifaces)
     problems += _verify_kinds(tree, all_ifaces, known)
     problems += _verify_members(tree, known)
-    problems += _verify_addresses(tree, _unique(all_ifaces))
+    problems += _verify_addresses(tree, unique(all_ifaces))
     problems += _verify_routes(tree, known)
     problems += _verify_dhcp_server(tree)
     return sorted(problems)
@@ -129,7 +138,7 @@ def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, In
 def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
     problems = []
     masters: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for member, master, kind, path in _members(tree):
+    for member, master, kind, path in members(tree):
         if member == master:
             problems.append(Problem(path, f"{master} cannot be a member of itself"))
             continue

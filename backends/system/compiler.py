@@ -1,4 +1,4 @@
-"""System identity and resolver: `system host-name`, `domain-name`, `name-server`.
+"""System compiler: identity and resolver, `system host-name`, `domain-name`, `name-server`.
 
 A router on plain Debian 12 with systemd-networkd has no systemd-resolved (it is a
 separate package there) and reads /etc/resolv.conf directly, as VyOS does. So:
@@ -12,7 +12,7 @@ separate package there) and reads /etc/resolv.conf directly, as VyOS does. So:
   whoever owns it). glibc reads at most three name servers.
 
 Name servers learned by DHCP are not merged into resolv.conf (that needs systemd-resolved
-or a hook; VyOS 1.4 also uses them only when told to). ``reload`` sets the running host
+or a hook; VyOS 1.4 also uses them only when told to). ``reload`` (control.py) sets the running host
 name (``hostname NAME`` in the router's context) when etc/hostname changed and the target
 allows it: the host name belongs to the UTS namespace, so a namespace lab whose exec prefix
 does not enter its own UTS namespace must not set it (target setting ``set-hostname``).
@@ -29,7 +29,8 @@ from pathlib import PurePosixPath
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from . import HEADER
+from ..common.safety import unsafe_words
+from ..contract import HEADER
 
 HOSTNAME = PurePosixPath("etc/hostname")
 HOSTS = PurePosixPath("etc/hosts")
@@ -37,7 +38,8 @@ RESOLV = PurePosixPath("etc/resolv.conf")
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*")
 
 
-def _name(value: str) -> str:
+def checked_name(value: str) -> str:
+    """A host or domain name as written into a file or a command line; ValueError if unsafe."""
     if len(value) > 253 or not _NAME.fullmatch(value):
         raise ValueError(f"invalid host or domain name {value!r}")
     return value
@@ -56,9 +58,9 @@ def _file(lines: list[str]) -> bytes:
 
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
-    host = _name(tree.value("system", "host-name") or "vyos")
+    host = checked_name(tree.value("system", "host-name") or "vyos")
     domain = tree.value("system", "domain-name")
-    names = f"{_name(host)}.{_name(domain)}\t{host}" if domain else host
+    names = f"{checked_name(host)}.{checked_name(domain)}\t{host}" if domain else host
     out = {
         HOSTNAME: _file([host]),
         HOSTS: _file([
@@ -76,8 +78,6 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    from .safety import unsafe_words
-
     problems = unsafe_words(tree, *(("system", n) for n in ("host-name", "domain-name", "name-server")))
     if problems:
         return problems
@@ -85,9 +85,3 @@ def verify(tree: ConfigTree) -> list[Problem]:
     if domain and len(host) + 1 + len(domain) > 253:
         problems.append(Problem(("system", "domain-name"), "host-name.domain-name is longer than 253 characters"))
     return problems
-
-
-def reload(ctx) -> None:
-    """Set the running host name when etc/hostname changed (and the target allows it)."""
-    if HOSTNAME in ctx.changed and ctx.target.sets_hostname:
-        ctx.run("hostname", _name(ctx.new.value("system", "host-name") or "vyos"))

@@ -1,4 +1,4 @@
-"""One interpretation of `protocols bgp` shared by the BIRD and GoBGP backends.
+"""The daemon-independent BGP model: one reading of `protocols bgp` for every BGP driver.
 
 Both backends compile from :func:`view`, a resolved, daemon-neutral picture of the tree:
 
@@ -15,8 +15,8 @@ Both backends compile from :func:`view`, a resolved, daemon-neutral picture of t
 - a neighbor's address families are its own `address-family` nodes, else its peer
   group's, else the family of its address.
 
-:func:`verify` holds every cross-node BGP rule; the backend whose daemon is selected
-(`protocols bgp backend`, default bird) reports them, the other stays silent.
+:func:`nos_shell.models.bgp_verify.verify` holds every cross-node BGP rule; the driver
+whose daemon is selected (`protocols bgp backend`, default bird) reports them.
 Pure: no I/O, no global state.
 """
 from __future__ import annotations
@@ -26,18 +26,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.problems import Problem
 
-from . import HEADER as _HEADER
-from . import ifmodel
+from . import interfaces as ifmodel
 
 BGP = ("protocols", "bgp")
 FAMILIES = ("ipv4-unicast", "ipv6-unicast")
 FAMILY_VERSION = {"ipv4-unicast": 4, "ipv6-unicast": 6}
 DEFAULT_HOLDTIME = 180
 DEFAULT_BACKEND = "bird"
-
-HEADER = _HEADER            # one header line for every generated file
+WRITTEN = (BGP, ("protocols", "static"), ("interfaces",))
+"""The areas whose values a BGP daemon's file holds (checked for unsafe words first)."""
 
 # Characters that cannot appear inside a quoted string of a daemon's configuration.
 # BIRD strings end at the next `"` and know no escapes (conf/cf-lex.l), so a `"` would let
@@ -142,7 +140,7 @@ def normalise_prefix(prefix: str) -> str:
     return ipaddress.ip_network(prefix, strict=False).compressed
 
 
-def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -158,7 +156,7 @@ def sort_prefixes(prefixes: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(prefixes), key=prefix_sort_key))
 
 
-def _int(text: str | None) -> int | None:
+def to_int(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
 
@@ -192,14 +190,14 @@ def interface_names(tree: ConfigTree) -> set[str]:
     return set(ifmodel.by_name(tree))
 
 
-def _usable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def usable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast)
 
 
 def derived_router_id(tree: ConfigTree) -> str | None:
     """The lowest IPv4 loopback address, else the lowest IPv4 address of an enabled interface."""
     v4 = [a for a in interface_addresses(tree)
-          if a.address.version == 4 and a.enabled and _usable(a.address.ip)]
+          if a.address.version == 4 and a.enabled and usable(a.address.ip)]
     for group in ([a for a in v4 if a.kind == "loopback"], v4):
         if group:
             return str(min(a.address.ip for a in group))
@@ -211,7 +209,7 @@ def connected_prefixes(tree: ConfigTree) -> dict[str, tuple[str, ...]]:
     ranges left out): what `redistribute connected` announces."""
     out: dict[str, list[str]] = {f: [] for f in FAMILIES}
     for a in interface_addresses(tree):
-        if a.enabled and _usable(a.address.ip):
+        if a.enabled and usable(a.address.ip):
             out[f"ipv{a.address.version}-unicast"].append(str(a.address.network))
     return {f: sort_prefixes(p) for f, p in out.items()}
 
@@ -243,11 +241,11 @@ def static_routes(tree: ConfigTree) -> dict[str, tuple[StaticRoute, ...]]:
 def _resolve_source(tree: ConfigTree, value: str | None, version: int) -> str | None:
     if value is None:
         return None
-    ip = _ip(value)
+    ip = parse_ip(value)
     if ip is not None:
         return normalise(value)
     for a in interface_addresses(tree):
-        if a.interface == value and a.address.version == version and _usable(a.address.ip):
+        if a.interface == value and a.address.version == version and usable(a.address.ip):
             return str(a.address.ip)
     return None
 
@@ -273,9 +271,9 @@ def neighbor(tree: ConfigTree, key: str) -> Neighbor:
         families = tuple(f for f in FAMILIES if tree.exists(*group_path, "address-family", f))
     if not families:
         families = (f"ipv{ip.version}-unicast",)
-    holdtime = _int(get("timers", "holdtime"))
+    holdtime = to_int(get("timers", "holdtime"))
     holdtime = DEFAULT_HOLDTIME if holdtime is None else holdtime
-    keepalive = _int(get("timers", "keepalive"))
+    keepalive = to_int(get("timers", "keepalive"))
     update_source = get("update-source")
     return Neighbor(
         key=key, address=normalise(key), version=ip.version,
@@ -283,13 +281,13 @@ def neighbor(tree: ConfigTree, key: str) -> Neighbor:
         description=get("description"),
         update_source=update_source,
         source_address=_resolve_source(tree, update_source, ip.version),
-        ebgp_multihop=_int(get("ebgp-multihop")),
+        ebgp_multihop=to_int(get("ebgp-multihop")),
         password=get("password"),
         shutdown=flag("shutdown"),
-        port=_int(get("port")),
+        port=to_int(get("port")),
         holdtime=holdtime,
         keepalive=keepalive if keepalive is not None else holdtime // 3,
-        connect=_int(get("timers", "connect")),
+        connect=to_int(get("timers", "connect")),
         families=families,
         keepalive_set=keepalive is not None,
     )
@@ -310,7 +308,7 @@ def view(tree: ConfigTree) -> Bgp:
                              key=lambda n: (n.version, int(ipaddress.ip_address(n.address)), n.key)))
     return Bgp(
         backend=backend(tree),
-        system_as=_int(tree.value(*BGP, "system-as", default=False)),
+        system_as=to_int(tree.value(*BGP, "system-as", default=False)),
         router_id=tree.value(*BGP, "parameters", "router-id", default=False) or derived_router_id(tree),
         neighbors=neighbors,
         networks=networks,
@@ -332,111 +330,3 @@ def announcements(bgp: Bgp) -> dict[str, tuple[str, ...]]:
             prefixes += [r.prefix for r in bgp.static.get(family, ())]
         out[family] = sort_prefixes(prefixes)
     return out
-
-
-# -- verify ------------------------------------------------------------------------------
-def verify(tree: ConfigTree) -> list[Problem]:
-    """Every cross-node BGP problem, each with the configuration path it is about."""
-    if not configured(tree):
-        return []
-    from .safety import unsafe_words
-
-    problems: list[Problem] = unsafe_words(tree, BGP, ("protocols", "static"), ("interfaces",))
-    if problems:
-        return problems
-
-    def problem(path: tuple[str, ...], message: str) -> None:
-        problems.append(Problem(path, message))
-
-    system_as = tree.value(*BGP, "system-as", default=False)
-    if system_as is None:
-        problem(BGP, "BGP needs the AS number of this router: set protocols bgp system-as")
-
-    router_id = tree.value(*BGP, "parameters", "router-id", default=False)
-    if router_id is not None:
-        if ipaddress.IPv4Address(router_id) == ipaddress.IPv4Address(0):
-            problem(BGP + ("parameters", "router-id"), "Router id 0.0.0.0 is not valid")
-    elif derived_router_id(tree) is None:
-        problem(BGP, "BGP needs a router id: set protocols bgp parameters router-id, "
-                     "or give an interface (preferably a loopback) an IPv4 address")
-
-    local_addresses = {normalise(str(a.address.ip)) for a in interface_addresses(tree)}
-    interfaces = interface_names(tree)
-
-    # Values set on neighbors and peer groups, checked where they are written.
-    nodes = [BGP + ("neighbor", k) for k in tree.keys(*BGP, "neighbor")] + \
-            [BGP + ("peer-group", k) for k in tree.keys(*BGP, "peer-group")]
-    for path in nodes:
-        for leaf in ("description", "password"):
-            value = tree.value(*path, leaf, default=False)
-            if value is not None and any(c in value for c in UNSAFE_IN_STRING):
-                problem(path + (leaf,), f"The {leaf} must not contain a double quote (\")")
-        password = tree.value(*path, "password", default=False)
-        if password is not None and len(password.encode()) > TCP_MD5_MAX_KEY:
-            problem(path + ("password",),
-                    f"The password is longer than the {TCP_MD5_MAX_KEY} bytes TCP MD5 allows (UTF-8)")
-        source = tree.value(*path, "update-source", default=False)
-        if source is not None:
-            ip = _ip(source)
-            if ip is not None and normalise(source) not in local_addresses:
-                problem(path + ("update-source",),
-                        f"update-source {source} is not an address of any interface in the configuration")
-            elif ip is None and source not in interfaces:
-                problem(path + ("update-source",),
-                        f"update-source {source} is not an interface in the configuration")
-
-    # Peer groups.
-    for key in tree.keys(*BGP, "neighbor"):
-        group = tree.value(*BGP, "neighbor", key, "peer-group", default=False)
-        if group is not None and not tree.exists(*BGP, "peer-group", group):
-            problem(BGP + ("neighbor", key, "peer-group"),
-                    f"Peer group {group} does not exist: set protocols bgp peer-group {group}")
-
-    # Resolved neighbors.
-    seen: dict[str, str] = {}
-    asn = _int(system_as)
-    for key in tree.keys(*BGP, "neighbor"):
-        n = neighbor(tree, key)
-        path = n.path
-        ip = ipaddress.ip_address(key)
-        if n.address in seen:
-            problem(path, f"Neighbor {key} is the same address as neighbor {seen[n.address]}")
-        else:
-            seen[n.address] = key
-        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255")):
-            problem(path, f"{key} cannot be a BGP neighbor address")
-        elif ip.version == 6 and ip.is_link_local:
-            problem(path, f"Link-local neighbor {key} is not supported: use a global address")
-        if n.address in local_addresses:
-            problem(path, f"Neighbor {key} is an address of this router")
-        if n.remote_as is None:
-            where = f" or on its peer group {n.peer_group}" if n.peer_group else ""
-            problem(path, f"Neighbor {key} has no remote-as: set it on the neighbor{where}")
-        if n.ebgp_multihop is not None and n.is_internal(asn):
-            problem(path + ("ebgp-multihop",) if tree.exists(*path, "ebgp-multihop") else path,
-                    f"ebgp-multihop applies to external neighbors only; {key} is internal")
-        if n.update_source is not None and _ip(n.update_source) is not None \
-                and ipaddress.ip_address(n.update_source).version != n.version:
-            problem(path, f"update-source {n.update_source} is not an IPv{n.version} address "
-                          f"like the neighbor {key}")
-        elif n.update_source is not None and n.update_source in interfaces and n.source_address is None:
-            problem(path, f"update-source interface {n.update_source} has no IPv{n.version} address "
-                          f"in the configuration to reach neighbor {key} from")
-        if n.holdtime == 0 and n.keepalive_set:
-            problem(path + ("timers",), "A keepalive interval needs a hold time other than 0")
-        elif n.holdtime and n.keepalive > n.holdtime:
-            problem(path + ("timers",),
-                    f"Keepalive interval {n.keepalive} is longer than the hold time {n.holdtime}")
-
-    # Networks to announce.
-    for family in FAMILIES:
-        for prefix in tree.keys(*BGP, "address-family", family, "network"):
-            try:
-                net = ipaddress.ip_network(prefix, strict=True)
-                ok = "/" in prefix and net.version == FAMILY_VERSION[family]
-            except ValueError:
-                ok = False
-            if not ok:
-                problem(BGP + ("address-family", family, "network", prefix),
-                        f"{prefix} is not an IPv{FAMILY_VERSION[family]} prefix")
-    return sorted(set(problems), key=problems.index)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import HEADER
+from ..contract import HEADER
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -1,4 +1,4 @@
-"""NTP client: `service ntp server` -> a drop-in for systemd-timesyncd.
+"""NTP client compiler: `service ntp server` -> a drop-in for systemd-timesyncd.
 
     etc/systemd/timesyncd.conf.d/10-nos-shell.conf
     [Time]
@@ -9,17 +9,18 @@ order `show configuration` lists them. `pool` needs nothing more: timesyncd reso
 runs chrony and can also serve time (`allow-client`, `listen-address`); timesyncd is a
 client only, so the schema does not offer those paths.
 
-timesyncd is a host service, not one per network namespace, so a commit restarts it only
-when the target is the live root without an exec prefix.
+timesyncd is a host service, not one per network namespace, so a commit restarts it
+(control.py) only when the target is the live root without an exec prefix.
 """
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from .unitfile import Unit
+from ..common.safety import unsafe_words
+from ..common.unitfile import Unit
 
 DROP_IN = PurePosixPath("etc/systemd/timesyncd.conf.d/10-nos-shell.conf")
 BASE = ("service", "ntp", "server")
@@ -41,14 +42,4 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    from .safety import unsafe_words
-
     return unsafe_words(tree, BASE)
-
-
-def reload(ctx) -> None:
-    """Restart timesyncd on the live host when its drop-in changed."""
-    if DROP_IN not in ctx.changed and DROP_IN not in ctx.removed:
-        return
-    if ctx.target.root == Path("/") and not ctx.target.exec_prefix:
-        ctx.run("systemctl", "try-restart", "systemd-timesyncd.service", check=False)

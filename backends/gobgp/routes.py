@@ -1,4 +1,4 @@
-"""Install the routes gobgpd learned into the kernel: ``python -m nos_shell.live.gobgp_routes``.
+"""Install the routes gobgpd learned into the kernel: ``python -m nos_shell.backends.gobgp.routes``.
 
 GoBGP has no kernel protocol (BIRD's ``protocol kernel``); this small process plays that
 part. The apply layer starts it next to gobgpd, in the router's context, and stops it with
@@ -24,7 +24,9 @@ What it does:
   read, so no change falls between the two (replaying an event is harmless).
 - On SIGTERM or SIGINT it removes every route it owns and exits.
 
-It logs one line per change to stderr (the daemon helper sends that to a log file).
+It runs inside the router's context already (started through the target's exec prefix),
+so it runs ``gobgp`` through :func:`nos_shell.host.run.run` with a target that adds no
+prefix. It logs one line per change to stderr (the daemon helper sends that to a log file).
 Limitations: one next hop per prefix (no ECMP), main table only, whole-RIB reads at
 (re)connection (fine for lab and edge tables, slow for a full Internet table).
 """
@@ -41,11 +43,17 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
+
+from nos_shell.apply.target import Target
+from nos_shell.errors import NosError
+from nos_shell.host.run import run
 
 PROTO = 186          # RTPROT "bgp" in /etc/iproute2/rt_protos
 METRIC = 32          # BIRD's default kernel route metric
 FAMILIES = {"ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}
 RETRY = 1.0          # seconds between attempts to reach gobgpd
+HERE = Target(Path("/"))    # this process already runs in the router's context: no prefix
 
 
 class Stop(Exception):
@@ -160,15 +168,17 @@ class Gobgp:
         self.base = [gobgp, "-u", host.strip("[]") or "127.0.0.1", "-p", port]
 
     def rib(self, family: str) -> dict:
-        result = subprocess.run([*self.base, "global", "rib", "-a", family, "-j"],
-                                capture_output=True, text=True, timeout=30)
-        if result.returncode != 0:
-            raise ConnectionError(result.stderr.strip() or result.stdout.strip())
+        try:
+            result = run(HERE, [*self.base, "global", "rib", "-a", family, "-j"], timeout=30)
+        except NosError as exc:
+            raise ConnectionError(exc.summary) from None
         return json.loads(result.stdout or "{}")
 
     def monitor(self, family: str) -> subprocess.Popen:
-        return subprocess.Popen([*self.base, "monitor", "global", "rib", "-a", family, "-j"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        """A streaming reader (one JSON list per line), started like every program here."""
+        return subprocess.Popen(HERE.argv(*self.base, "monitor", "global", "rib", "-a", family, "-j"),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
 
 
 def _reader(proc: subprocess.Popen, events: queue.Queue) -> None:
@@ -221,7 +231,7 @@ def follow(kernel: Kernel, gobgp: Gobgp) -> None:
 
 
 def main(args: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nos_shell.live.gobgp_routes",
+    parser = argparse.ArgumentParser(prog="python -m nos_shell.backends.gobgp.routes",
                                      description="Install gobgpd's learned best paths into the kernel.")
     parser.add_argument("--api", default="127.0.0.1:50051", help="gobgpd's API address HOST:PORT")
     parser.add_argument("--gobgp", default="gobgp", help="the gobgp CLI program")

@@ -1,4 +1,4 @@
-"""systemd-networkd backend: interfaces, static routes and the DHCP server -> etc/systemd/network/.
+"""systemd-networkd compiler: interfaces, static routes and the DHCP server -> etc/systemd/network/.
 
 Target: systemd 252 (Debian 12). docs/backends-networkd.md maps every configuration path to
 its networkd key and lists what changed in later systemd releases.
@@ -24,11 +24,12 @@ next hop that is neither). Blackhole routes go into lo's .network. IP forwarding
 NATs: in v252 that key turns the global sysctl on (IPv4) and the per-link one (IPv6).
 
 The live half (``reload``: networkctl reload, deleting links whose .netdev went away,
-restarting networkd when it must) is in networkd_control.py; this module stays pure.
+restarting networkd when it must) is in control.py; this module is pure. The .netdev units
+are built in netdev.py, the lookups shared with verify.py are in links.py.
 
 Free text (descriptions) is not written at all (a changed description must not reconfigure
 a link); comment lines hold only names the schema restricts. Every ``Key=Value`` value comes
-from a strict schema type and passes :func:`unitfile.check_value` (see unitfile.py).
+from a strict schema type and passes :func:`unitfile.check_value` (see backends/common/unitfile.py).
 """
 from __future__ import annotations
 
@@ -38,25 +39,18 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.problems import Problem
+from nos_shell.models.interfaces import Interface, interfaces, static_addresses
 
-from . import GeneratedFile
-from .ifmodel import Interface, interfaces, static_addresses
-from .unitfile import Unit, comment
+from ..common.unitfile import Unit
+from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups, unique
+from .links import members as member_links
+from .links import connected as connected_prefixes
+from .netdev import NETDEV_KINDS, netdev
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
 PREFIX = "10-nos-"
 CONF_DROPIN = PurePosixPath("etc/systemd/networkd.conf.d/10-nos-shell.conf")
-KEY_GROUP = "systemd-network"
 
-BOND_MODES = {
-    "802.3ad": "802.3ad", "active-backup": "active-backup", "broadcast": "broadcast",
-    "round-robin": "balance-rr", "transmit-load-balance": "balance-tlb",
-    "adaptive-load-balance": "balance-alb", "xor-hash": "balance-xor",
-}
-HASH_POLICY_MODES = ("802.3ad", "xor-hash", "transmit-load-balance")
-NETDEV_KINDS = {"vlan": "vlan", "bridge": "bridge", "bonding": "bond", "dummy": "dummy",
-                "pseudo-ethernet": "macvlan", "vxlan": "vxlan", "wireguard": "wireguard"}
 
 # Order of sections in a .network, and of keys in its [Network] section.
 SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
@@ -67,63 +61,6 @@ NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressi
 
 def unit_path(name: str, suffix: str) -> PurePosixPath:
     return UNIT_DIR / f"{PREFIX}{name}.{suffix}"
-
-
-# -- shared helpers (also used by verify) --------------------------------------------------
-
-IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNet = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-class Connected:
-    """Connected prefixes with their interfaces, indexed for longest-prefix lookups.
-
-    Iterating gives (prefix, interface) in interface order; :meth:`holders` answers which
-    prefixes hold an address in time proportional to the number of distinct prefix
-    lengths, not the number of addresses (a router with thousands of VLANs and routes)."""
-
-    def __init__(self, pairs: list[tuple[IPNet, str]]):
-        self.pairs = pairs
-        self._index: dict[tuple[int, int], dict[int, list[tuple[IPNet, str]]]] = defaultdict(dict)
-        for net, name in pairs:
-            bucket = self._index[(net.version, net.prefixlen)]
-            bucket.setdefault(int(net.network_address), []).append((net, name))
-        self._lengths = sorted(self._index, key=lambda vl: -vl[1])
-
-    def __iter__(self):
-        return iter(self.pairs)
-
-    def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
-        """Prefixes holding ``address``, longest first (interface order among equals)."""
-        value, bits = int(address), address.max_prefixlen
-        out: list[tuple[IPNet, str]] = []
-        for version, length in self._lengths:
-            if version == address.version:
-                masked = value & ~((1 << (bits - length)) - 1) if length < bits else value
-                out.extend(self._index[(version, length)].get(masked, ()))
-        return out
-
-
-def connected(tree: ConfigTree) -> Connected:
-    """(prefix, interface) for every static address, in interface order."""
-    out = []
-    for iface in _unique(interfaces(tree)):
-        for addr in static_addresses(tree, iface):
-            out.append((addr.network, iface.name))
-    return Connected(out)
-
-
-def route_exit(tree: ConfigTree, gateway: IPAddr, explicit: str | None,
-               conn: Connected | None = None) -> tuple[str | None, bool]:
-    """(interface, on-link) for a next hop: the named interface, or the one whose connected
-    prefix holds the gateway (longest prefix first). On-link is needed when the named
-    interface has no prefix holding the gateway (and it is not IPv6 link-local)."""
-    conn = connected(tree) if conn is None else conn
-    holders = conn.holders(gateway)
-    if explicit:
-        onlink = not gateway.is_link_local and not any(name == explicit for _, name in holders)
-        return explicit, onlink
-    return (holders[0][1], False) if holders else (None, False)
 
 
 def forwarding(tree: ConfigTree) -> str | None:
@@ -141,47 +78,6 @@ def forwarding(tree: ConfigTree) -> str | None:
         v4 |= tree.exists("protocols", "bgp", "address-family", "ipv4-unicast")
         v6 |= tree.exists("protocols", "bgp", "address-family", "ipv6-unicast")
     return "yes" if v4 and v6 else "ipv4" if v4 else "ipv6" if v6 else None
-
-
-def dhcp_server_interface(tree: ConfigTree, subnet: ipaddress.IPv4Network,
-                          conn: Connected | None = None) -> str | None:
-    """The interface with an address in exactly this subnet (its DHCP server serves it)."""
-    conn = connected(tree) if conn is None else conn
-    return next((name for net, name in conn if net == subnet), None)
-
-
-def _unique(ifaces: list[Interface]) -> list[Interface]:
-    seen: set[str] = set()
-    out = []
-    for iface in ifaces:
-        if iface.name not in seen:
-            seen.add(iface.name)
-            out.append(iface)
-    return out
-
-
-def _members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(member, master, master kind, config path) for bridge and bond members."""
-    out = []
-    for kind in ("bridge", "bonding"):
-        for master in tree.keys("interfaces", kind):
-            base = ("interfaces", kind, master, "member", "interface")
-            names = tree.keys(*base) if kind == "bridge" else tree.values(*base)
-            for member in names:
-                out.append((member, master, kind, base + (member,)))
-    return out
-
-
-# -- live ----------------------------------------------------------------------------------
-
-def reload(ctx) -> None:
-    """Make the running networkd follow the written files (live mode; backends/networkd_control.py).
-
-    No ``checks``: networkd has no offline checker short of starting a throwaway networkd
-    (tests/test_realparsers.py does that for every golden case)."""
-    from . import networkd_control
-
-    networkd_control.reload(ctx)
 
 
 # -- compile -------------------------------------------------------------------------------
@@ -218,9 +114,9 @@ class _Net:
 
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
-    ifaces = _unique(interfaces(tree))
+    ifaces = unique(interfaces(tree))
     known = {i.name: i for i in ifaces}
-    conn = connected(tree)
+    conn = connected_prefixes(tree)
     forward = forwarding(tree)
     nets: dict[str, _Net] = {}
     devs: dict[str, bytes] = {}
@@ -231,14 +127,14 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
             nets[name].add("Match", "Name", name)
         return nets[name]
 
-    members = {m: (master, kind, path) for m, master, kind, path in reversed(_members(tree))}
+    members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
 
     for iface in ifaces:
         n = _Net(iface.name)
         nets[iface.name] = n
         _interface(tree, iface, n, iface.name in members)
         if iface.kind in NETDEV_KINDS:
-            devs[iface.name] = _netdev(tree, iface)
+            devs[iface.name] = netdev(tree, iface)
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
     for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
@@ -333,83 +229,6 @@ def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> 
         n.add("DHCPv6", "WithoutRA", "solicit")
 
 
-def _netdev(tree: ConfigTree, iface: Interface) -> bytes:
-    unit = Unit()
-    unit.add("NetDev", "Name", iface.name)
-    unit.add("NetDev", "Kind", NETDEV_KINDS[iface.kind])
-    mac = tree.value(*iface.at("mac"))
-    if mac:
-        unit.add("NetDev", "MACAddress", mac.lower())
-    at = iface.at
-    if iface.kind == "vlan":
-        unit.add("VLAN", "Id", iface.vlan_id)
-        if iface.protocol:
-            unit.add("VLAN", "Protocol", iface.protocol)
-    elif iface.kind == "bridge":
-        unit.add("Bridge", "STP", "yes" if tree.exists(*at("stp")) else "no")
-        priority = tree.value(*at("priority"), default=False)
-        if priority is not None:
-            unit.add("Bridge", "Priority", priority)
-        aging = tree.value(*at("aging"), default=False)
-        if aging is not None:
-            unit.add("Bridge", "AgeingTimeSec", aging)
-    elif iface.kind == "bonding":
-        mode = tree.value(*at("mode"))
-        unit.add("Bond", "Mode", BOND_MODES[mode])
-        if mode in HASH_POLICY_MODES:
-            unit.add("Bond", "TransmitHashPolicy", tree.value(*at("hash-policy")))
-        unit.add("Bond", "MIIMonitorSec", "100ms")   # VyOS's default mii-mon-interval
-    elif iface.kind == "pseudo-ethernet":
-        unit.add("MACVLAN", "Mode", tree.value(*at("mode")))
-    elif iface.kind == "vxlan":
-        vni = tree.value(*at("vni"))
-        if vni:
-            unit.add("VXLAN", "VNI", vni)
-        for opt, key in (("remote", "Remote"), ("source-address", "Local"), ("group", "Group")):
-            value = tree.value(*at(opt))
-            if value:
-                unit.add("VXLAN", key, ipaddress.ip_address(value))
-        unit.add("VXLAN", "DestinationPort", tree.value(*at("port")))
-        if not tree.value(*at("source-interface")):
-            unit.add("VXLAN", "Independent", "yes")
-    elif iface.kind == "wireguard":
-        return _wireguard(tree, iface, unit)
-    return unit.render()
-
-
-def _wireguard(tree: ConfigTree, iface: Interface, unit: Unit) -> bytes:
-    at = iface.at
-    key = tree.value(*at("private-key"))
-    if key:
-        unit.add("WireGuard", "PrivateKey", key)
-    port = tree.value(*at("port"))
-    if port:
-        unit.add("WireGuard", "ListenPort", port)
-    mark = tree.value(*at("fwmark"))
-    if mark:
-        unit.add("WireGuard", "FirewallMark", mark)
-    for peer in tree.keys(*at("peer")):
-        p = at("peer", peer)
-        if tree.exists(*p, "disable"):
-            continue
-        lines = unit.new("WireGuardPeer")
-        lines.append(comment(f"peer {peer}"))
-        for opt, name in (("public-key", "PublicKey"), ("preshared-key", "PresharedKey")):
-            value = tree.value(*p, opt)
-            if value:
-                Unit.add_line(lines, name, value)
-        for prefix in tree.values(*p, "allowed-ips"):
-            Unit.add_line(lines, "AllowedIPs", ipaddress.ip_network(prefix))
-        address, port = tree.value(*p, "address"), tree.value(*p, "port")
-        if address and port:
-            ip = ipaddress.ip_address(address)
-            Unit.add_line(lines, "Endpoint", f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}")
-        keepalive = tree.value(*p, "persistent-keepalive")
-        if keepalive:
-            Unit.add_line(lines, "PersistentKeepalive", keepalive)
-    return GeneratedFile(unit.render(), mode=0o640, owner="root", group=KEY_GROUP)
-
-
 def _static_routes(tree: ConfigTree, net, conn) -> None:
     for family in ("route", "route6"):
         base = ("protocols", "static", family)
@@ -439,36 +258,9 @@ def _static_routes(tree: ConfigTree, net, conn) -> None:
                 _metric(route, tree.value(*at, "blackhole", "distance"))
 
 
-def next_hop_groups(tree: ConfigTree, at: tuple[str, ...], conn) -> list[list[tuple[IPAddr, str, bool, str | None]]]:
-    """A static route's usable next hops as (gateway, interface, on-link, distance), grouped
-    by distance in configuration order: a group of several is an equal-cost multipath route."""
-    groups: dict[str | None, list] = {}
-    for hop in tree.keys(*at, "next-hop"):
-        h = at + ("next-hop", hop)
-        if tree.exists(*h, "disable"):
-            continue
-        gateway = ipaddress.ip_address(hop)
-        name, onlink = route_exit(tree, gateway, tree.value(*h, "interface"), conn)
-        if name is None:
-            continue   # verify refuses it
-        distance = tree.value(*h, "distance")
-        groups.setdefault(distance, []).append((gateway, name, onlink, distance))
-    return list(groups.values())
-
-
 def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
     if distance:
         route.append(("Metric", distance))
-
-
-def dhcp_subnets(tree: ConfigTree):
-    """(shared-network name, config path, subnet) of every subnet of an enabled shared network."""
-    base = ("service", "dhcp-server", "shared-network-name")
-    for shared in tree.keys(*base):
-        if tree.exists(*base, shared, "disable"):
-            continue
-        for prefix in tree.keys(*base, shared, "subnet"):
-            yield shared, base + (shared, "subnet", prefix), ipaddress.IPv4Network(prefix)
 
 
 def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
@@ -513,12 +305,3 @@ def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> N
             lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
 
 
-# -- verify --------------------------------------------------------------------------------
-
-def verify(tree: ConfigTree) -> list[Problem]:
-    """The backend's cross-node rules (networkd_verify.py)."""
-    from .networkd_verify import verify as verify_tree
-    from .safety import unsafe_words
-
-    return unsafe_words(tree, ("interfaces",), ("protocols", "static"), ("service", "dhcp-server")) \
-        or verify_tree(tree)

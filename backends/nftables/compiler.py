@@ -1,4 +1,4 @@
-"""nftables backend: `nat source` and `nat destination` -> etc/nftables.d/nos-shell.nft.
+"""nftables compiler: `nat source` and `nat destination` -> etc/nftables.d/nos-shell.nft.
 
 The file replaces nos-shell's own table, and nothing else, in one atomic ``nft -f``
 transaction: it declares the table (so the next line cannot fail), deletes it, and defines
@@ -18,8 +18,8 @@ only as ``#`` comment lines, which nothing can end early (newlines never pass th
 Each rule has a ``counter`` and the comment ``"source rule N"``, which is how
 `show nat source|destination rules` finds its packet and byte counts.
 
-Live (apply): ``checks`` runs ``nft -c -f`` on the staged file, ``reload`` loads it with
-``nft -f ROOT/etc/nftables.d/nos-shell.nft`` when it changed. At boot something must load it
+Live (apply, control.py): ``checks`` runs ``nft -c -f`` on the staged file, ``reload`` loads
+it with ``nft -f ROOT/etc/nftables.d/nos-shell.nft`` when it changed. At boot something must load it
 after nftables.service's ``flush ruleset`` (docs/apply.md).
 """
 from __future__ import annotations
@@ -31,8 +31,10 @@ from pathlib import PurePosixPath
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from . import HEADER
-from .ifmodel import by_name
+from nos_shell.models.interfaces import by_name
+
+from ..common.safety import unsafe_words
+from ..contract import HEADER
 
 PATH = PurePosixPath("etc/nftables.d/nos-shell.nft")
 TABLE = "ip nos_shell_nat"
@@ -174,8 +176,6 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 # -- verify ----------------------------------------------------------------------------------
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    from .safety import unsafe_words
-
     problems: list[Problem] = unsafe_words(tree, ("nat",))
     if problems:
         return problems
@@ -211,18 +211,3 @@ def verify(tree: ConfigTree) -> list[Problem]:
                 problems.append(Problem(at + ("translation",), "translation address or port is required, "
                                                                "or set exclude"))
     return sorted(problems)
-
-
-# -- live ------------------------------------------------------------------------------------
-
-def checks(staged) -> list[list[str]]:
-    """``nft -c -f`` on the staged file, in the router's context (it checks against its kernel)."""
-    return [["nft", "-c", "-f", str(staged[PATH])]] if PATH in staged else []
-
-
-def reload(ctx) -> None:
-    """Load the file: one ``nft -f`` transaction replaces nos-shell's table and nothing else."""
-    if PATH in ctx.changed:
-        ctx.run("nft", "-f", str(ctx.file(PATH)))
-    elif PATH in ctx.removed:
-        ctx.run("nft", "delete", "table", *TABLE.split(), check=False)

@@ -1,10 +1,10 @@
-"""GoBGP backend: `protocols bgp` -> etc/gobgp/gobgpd.toml (written with tomli-w).
+"""GoBGP compiler: `protocols bgp` -> etc/gobgp/gobgpd.toml (written with tomli-w).
 
 Active when the tree holds BGP configuration and `protocols bgp backend` is `gobgp`;
 otherwise :func:`compile` returns no file and :func:`verify` no problem.
 
 The file holds the global AS and router id, one ``[[neighbors]]`` table per neighbor
-(peer groups already folded in by :mod:`bgp_common`; GoBGP's own ``[[peer-groups]]`` are
+(peer groups already folded in by :mod:`nos_shell.models.bgp`; GoBGP's own ``[[peer-groups]]`` are
 not used because they force the group's peer-as onto every member) and a global export
 policy that announces locally originated routes only (``route-type = "local"``;
 ``default-export-policy = "reject-route"``), the same as BIRD's ``bgp_export`` filters:
@@ -21,7 +21,7 @@ CLI or API (``gobgp global rib add|del -a ipv4|ipv6 PREFIX``):
   blackhole. GoBGP announces them unconditionally, with this router as next hop
   (BIRD withdraws a connected or static prefix while its interface or gateway is down).
 - installing learned routes into the kernel: GoBGP has no kernel protocol (no zebra
-  here); ``nos_shell.live.gobgp_routes``, started by :func:`reload`, follows the RIB
+  here); the route installer (``routes.py``), started by ``control.reload``, follows the RIB
   and programs them.
 
 Changes under ``[global.config]`` (AS, router id) need a restart of gobgpd; neighbor
@@ -29,7 +29,7 @@ changes apply with SIGHUP.
 """
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import tomli_w
@@ -37,8 +37,12 @@ import tomli_w
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from . import bgp_common
-from .bgp_common import FAMILIES, Bgp, Neighbor
+from nos_shell.models import bgp as bgp_model
+from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor
+from nos_shell.models.bgp_verify import verify as verify_bgp
+
+from ..common.safety import unsafe_words
+from ..contract import HEADER
 
 NAME = "gobgp"
 CONF = PurePosixPath("etc/gobgp/gobgpd.toml")
@@ -46,16 +50,16 @@ EXPORT_POLICY = "nos-announce-local"
 
 
 def active(tree: ConfigTree) -> bool:
-    return bgp_common.active(tree, NAME)
+    return bgp_model.active(tree, NAME)
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
     """The shared BGP rules, plus what GoBGP cannot do."""
     if not active(tree):
         return []
-    problems = bgp_common.verify(tree)
-    for key in tree.keys(*bgp_common.BGP, "neighbor"):
-        n = bgp_common.neighbor(tree, key)
+    problems = unsafe_words(tree, *bgp_model.WRITTEN) or verify_bgp(tree)
+    for key in tree.keys(*bgp_model.BGP, "neighbor"):
+        n = bgp_model.neighbor(tree, key)
         if n.holdtime == 0:
             # GoBGP 3.10 sets its socket write deadline to now + negotiated hold time: with
             # 0 the session drops at the first UPDATE it sends (seen here against BIRD).
@@ -68,20 +72,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     if not active(tree):
         return {}
-    return {CONF: render(bgp_common.view(tree)).encode()}
-
-
-def checks(staged: dict[PurePosixPath, Path]) -> list[list[str]]:
-    """gobgpd's dry run on the new file (run in the router's namespace, like the daemon)."""
-    return [["gobgpd", "-d", "-p", "-f", str(staged[CONF])]] if CONF in staged else []
-
-
-def reload(ctx) -> None:
-    """Start, reload (SIGHUP), restart or stop gobgpd, sync the announcements and keep the
-    route installer running: see :mod:`.gobgp_control`."""
-    from . import gobgp_control
-
-    gobgp_control.reload(ctx)
+    return {CONF: render(bgp_model.view(tree)).encode()}
 
 
 def announcements(tree: ConfigTree) -> dict[str, list[str]]:
@@ -90,7 +81,7 @@ def announcements(tree: ConfigTree) -> dict[str, list[str]]:
     backend, so apply withdraws everything it added before."""
     if not active(tree):
         return {family: [] for family in FAMILIES}
-    return {family: list(p) for family, p in bgp_common.announcements(bgp_common.view(tree)).items()}
+    return {family: list(p) for family, p in bgp_model.announcements(bgp_model.view(tree)).items()}
 
 
 def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
@@ -148,4 +139,4 @@ def document(bgp: Bgp) -> dict[str, Any]:
 
 
 def render(bgp: Bgp) -> str:
-    return f"# {bgp_common.HEADER}\n\n" + tomli_w.dumps(document(bgp))
+    return f"# {HEADER}\n\n" + tomli_w.dumps(document(bgp))

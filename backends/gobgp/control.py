@@ -1,4 +1,4 @@
-"""Running gobgpd for the apply layer: start, reload, restart, announcements, route installer.
+"""Running gobgpd for the apply layer: check, start, reload, restart, stop, announcements, installer.
 
 Every program runs through ``ctx.run`` (the target's exec prefix), never directly; that
 includes signals (``kill -HUP PID``) and looking at a process (``cat /proc/PID/cmdline``).
@@ -9,22 +9,24 @@ Paths under the target's root (the router's view of the file system is the same)
 - logs ``ROOT/var/log/nos-shell/gobgpd.log`` and ``ROOT/var/log/nos-shell/gobgp-routes.log``;
 - the API address: the target's ``gobgp-api`` (default ``127.0.0.1:50051``).
 
-:func:`reload` makes gobgpd follow the committed tree:
+:func:`reload` (called while GoBGP is the chosen BGP driver; the apply layer has already
+stopped the other one, so port 179 is free) makes gobgpd follow the committed tree:
 
-1. GoBGP not the active backend: stop the route installer (it removes the routes it
-   installed), stop gobgpd, and flush any kernel route of protocol 186 left behind.
-2. A BIRD that ran the previous configuration is stopped first (port 179).
-3. gobgpd not running: start it (``gobgpd -f CONF -p --api-hosts API --pprof-disable``,
+1. gobgpd not running: start it (``gobgpd -f CONF -p --api-hosts API --pprof-disable``,
    detached by :mod:`nos_shell.live.daemon`) and wait for its API.
    Running with another AS or router id than the file's (GoBGP ignores changes under
    ``[global.config]`` on reload): restart it, and say so in the commit output, since
    that resets every session. Otherwise, when the file changed: SIGHUP, which adds,
    removes and updates neighbors without touching the others.
-4. Announcements: the locally originated paths in gobgpd's RIB (``gobgp global rib -j``,
-   paths without ``neighbor-ip``) are made equal to :func:`backends.gobgp.announcements`
+2. Announcements: the locally originated paths in gobgpd's RIB (``gobgp global rib -j``,
+   paths without ``neighbor-ip``) are made equal to :func:`.compiler.announcements`
    with ``gobgp global rib add|del``. Added without a next hop (0.0.0.0 / ::), GoBGP sends
    them with the session's local address as next hop, which is what the peer needs.
-5. The route installer (:mod:`nos_shell.live.gobgp_routes`) is started if it does not run.
+3. The route installer (:mod:`.routes`) is started if it does not run.
+
+:func:`stop_all` (the driver's ``stop``, when GoBGP stopped being the chosen driver) stops
+the route installer (it removes the routes it installed), stops gobgpd, and flushes any
+kernel route of protocol 186 left behind.
 """
 from __future__ import annotations
 
@@ -33,17 +35,23 @@ import sys
 import time
 
 from nos_shell.errors import CommitError
+from nos_shell.models import bgp as bgp_model
 
-from . import bgp_common
-from .gobgp import CONF, NAME, announcements
+from ..contract import Context, Staged
+from .compiler import CONF, announcements
 
 PIDFILE = "run/nos-shell/gobgpd.pid"
 LOGFILE = "var/log/nos-shell/gobgpd.log"
 ROUTES_PIDFILE = "run/nos-shell/gobgp-routes.pid"
 ROUTES_LOGFILE = "var/log/nos-shell/gobgp-routes.log"
-ROUTES_MODULE = "nos_shell.live.gobgp_routes"
+ROUTES_MODULE = "nos_shell.backends.gobgp.routes"
 ROUTE_PROTO = "186"
 AFI = {"ipv4-unicast": "ipv4", "ipv6-unicast": "ipv6"}
+
+
+def checks(staged: Staged) -> list[list[str]]:
+    """gobgpd's dry run on the new file (run in the router's namespace, like the daemon)."""
+    return [["gobgpd", "-d", "-p", "-f", str(staged[CONF])]] if CONF in staged else []
 
 
 def api_host_port(target) -> tuple[str, str]:
@@ -160,32 +168,25 @@ def local_prefixes(ctx, family: str) -> set[str]:
     """Prefixes of the paths gobgpd originates itself (no ``neighbor-ip``)."""
     result = ctx.run(*gobgp(ctx.target, "global", "rib", "-a", AFI[family], "-j"))
     rib = json.loads(result.stdout or "{}")
-    return {bgp_common.normalise_prefix(prefix) for prefix, paths in rib.items()
+    return {bgp_model.normalise_prefix(prefix) for prefix, paths in rib.items()
             if any(not p.get("neighbor-ip") for p in paths)}
 
 
 def sync_announcements(ctx) -> None:
     wanted = announcements(ctx.new)
     for family, prefixes in wanted.items():
-        want = {bgp_common.normalise_prefix(p) for p in prefixes}
+        want = {bgp_model.normalise_prefix(p) for p in prefixes}
         have = local_prefixes(ctx, family)
-        for prefix in sorted(have - want, key=bgp_common.prefix_sort_key):
+        for prefix in sorted(have - want, key=bgp_model.prefix_sort_key):
             ctx.run(*gobgp(ctx.target, "global", "rib", "del", "-a", AFI[family], prefix))
-        for prefix in sorted(want - have, key=bgp_common.prefix_sort_key):
+        for prefix in sorted(want - have, key=bgp_model.prefix_sort_key):
             ctx.run(*gobgp(ctx.target, "global", "rib", "add", "-a", AFI[family], prefix, "origin", "igp"))
 
 
 # -- reload -------------------------------------------------------------------------------
-def reload(ctx) -> None:
-    if not bgp_common.active(ctx.new, NAME):
-        if CONF in ctx.removed or bgp_common.active(ctx.old, NAME):
-            stop_all(ctx)
-        return
-    if bgp_common.active(ctx.old, "bird"):
-        from . import bird_control
-
-        bird_control.stop(ctx)
-    bgp = bgp_common.view(ctx.new)
+def reload(ctx: Context) -> None:
+    """Start, reload (SIGHUP) or restart gobgpd; announcements; installer (module docstring)."""
+    bgp = bgp_model.view(ctx.new)
     pid = gobgpd_pid(ctx)
     if pid is not None:
         now = _global(ctx)
