@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from lab import netns, require_netns, require_tool, run, unique_name
-from nos_shell.backends.bird_state import BirdState
-from nos_shell.backends.gobgp_state import GobgpState
+from nos_shell.backends.bird.state import BirdState
+from nos_shell.backends.gobgp.state import GobgpState
 from nos_shell.models.bgp_state import Peer
 from nos_shell.session import Session
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 
 from nos_shell.ops.route_line import CODES
-from nos_shell.backends.bird_state import (bird_time, estimate_messages, parse_bird_protocols, parse_bird_routes,
+from nos_shell.backends.bird.state import (bird_time, estimate_messages, parse_bird_protocols, parse_bird_routes,
                                           parse_bird_started, parse_bird_status)
-from nos_shell.backends.gobgp_state import parse_gobgp_neighbor, parse_gobgp_rib
+from nos_shell.backends.gobgp.state import parse_gobgp_neighbor, parse_gobgp_rib
 from nos_shell.models.bgp_state import Peer, frr_state
 from nos_shell.ops.bgp.summary import duration, neighbor_block, route_lines, summary_table, up_down
 

@@ -169,7 +169,7 @@ VIEWS = ("show ip bgp summary", "show bgp neighbors", "show ip bgp", "show ip ro
 
 def _use(monkeypatch, state) -> None:
     """The BGP views read ``state`` (instead of the running daemon's reader)."""
-    from nos_shell.backends import bgp_common
+    from nos_shell.models import bgp as bgp_common
     from nos_shell.ops.bgp import rib, summary
 
     def reader(s):
@@ -207,7 +207,7 @@ def test_bgp_views_render_the_same_table_from_either_readers_values(bgp_session,
 
 
 def test_bird_protocol_names_become_neighbor_addresses():
-    from nos_shell.backends.bird_state import peer_address
+    from nos_shell.backends.bird.state import peer_address
 
     assert peer_address("bgp_192_0_2_3") == "192.0.2.3"
     assert peer_address("bgp_2001_db8__1") == "2001:db8::1"
@@ -220,7 +220,16 @@ def test_the_ops_package_never_names_a_bgp_daemon_class():
     import nos_shell.ops as ops
 
     for path in pathlib.Path(ops.__file__).parent.rglob("*.py"):
-        if path.name == "source.py":    # picks the reader until backends/ has the driver registry
-            continue
         text = path.read_text()
         assert "isinstance(state" not in text and "BirdState" not in text and "GobgpState" not in text, path
+
+
+def test_each_bgp_driver_gives_its_state_reader(tmp_path):
+    from nos_shell.apply.target import Target
+    from nos_shell.backends.registry import in_area
+
+    readers = {driver.name: driver.state(Target(tmp_path)) for driver in in_area("bgp")}
+    assert set(readers) >= {"bird", "gobgp"}
+    for state in readers.values():
+        assert all(callable(getattr(state, m)) for m in ("router_id", "peers", "routes", "local_routes",
+                                                         "received", "advertised", "installed", "reset"))

@@ -11,7 +11,9 @@ from ..contract import BaseDriver, Context, Files, Staged
 from . import compiler, control
 
 if TYPE_CHECKING:
+    from nos_shell.apply.target import Target
     from nos_shell.config.tree import ConfigTree
+    from nos_shell.models.bgp_state import BgpState
     from nos_shell.problems import Problem
 
 
@@ -36,6 +38,11 @@ class Bird(BaseDriver):
 
     def stop(self, ctx: Context) -> None:
         control.stop(ctx)
+
+    def state(self, target: Target) -> BgpState:
+        from .state import BirdState
+
+        return BirdState(target)
 
 
 DRIVER = Bird()

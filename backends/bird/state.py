@@ -2,7 +2,7 @@
 nos_shell/models/bgp_state.py (``show status``, ``show protocols all``, ``show route ...
 all``). The parsers are plain functions of the text, tested on recorded output.
 
-BIRD names each neighbor's session by protocol (backends/bird.py ``protocol_name``); the
+BIRD names each neighbor's session by protocol (``compiler.protocol_name``); the
 reader turns those names into neighbor addresses, as the views expect.
 """
 from __future__ import annotations
@@ -167,7 +167,7 @@ def parse_bird_routes(text: str) -> list[Route]:
 
 def peer_address(protocol: str) -> str | None:
     """The neighbor address a BGP protocol name stands for (None for another name)."""
-    from .bird import protocol_name
+    from .compiler import protocol_name
 
     body = protocol[len("bgp_"):] if protocol.startswith("bgp_") else ""
     for separator in (".", ":"):
@@ -199,7 +199,7 @@ class BirdState:
     def _birdc(self, *args: str) -> str:
         from nos_shell.live.daemon_query import ask
 
-        from .bird_control import birdc
+        from .control import birdc
 
         return ask(self.target, "BIRD", birdc(self.target, *args))
 
@@ -250,6 +250,6 @@ class BirdState:
 
 
 def _protocol(address: str) -> str:
-    from .bird import protocol_name
+    from .compiler import protocol_name
 
     return protocol_name(_Neighbor(address))

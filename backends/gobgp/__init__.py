@@ -12,7 +12,9 @@ from ..contract import BaseDriver, Context, Files, Staged
 from . import compiler, control
 
 if TYPE_CHECKING:
+    from nos_shell.apply.target import Target
     from nos_shell.config.tree import ConfigTree
+    from nos_shell.models.bgp_state import BgpState
     from nos_shell.problems import Problem
 
 
@@ -37,6 +39,11 @@ class Gobgp(BaseDriver):
 
     def stop(self, ctx: Context) -> None:
         control.stop_all(ctx)
+
+    def state(self, target: Target) -> BgpState:
+        from .state import GobgpState
+
+        return GobgpState(target)
 
 
 DRIVER = Gobgp()

@@ -101,7 +101,7 @@ class GobgpState:
     def _gobgp(self, *args: str) -> str:
         from nos_shell.live.daemon_query import ask
 
-        from .gobgp_control import gobgp
+        from .control import gobgp
 
         return ask(self.target, "gobgpd", gobgp(self.target, *args))
 

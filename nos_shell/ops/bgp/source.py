@@ -24,15 +24,13 @@ def reader(session: "Session") -> tuple["BgpState", object]:
         from ..sandbox import not_live_lines
 
         raise NosError(*not_live_lines(target, "BGP state"))
-    return _state_reader(bgp_common.backend(tree), target), bgp_common.view(tree)
+    from ...backends.registry import active
 
-
-def _state_reader(backend: str, target) -> "BgpState":
-    # until the driver registry (backends/) answers active("bgp", tree).state(target)
-    from ...backends import bird_state, gobgp_state
-
-    readers = {"bird": bird_state.BirdState, "gobgp": gobgp_state.GobgpState}
-    return readers[backend](target)
+    driver = active("bgp", tree)
+    state = driver.state(target) if driver is not None else None
+    if state is None:
+        raise NosError("The BGP daemon of this configuration has no state reader")
+    return state, bgp_common.view(tree)
 
 
 def internal_addresses(bgp) -> set[str]:
