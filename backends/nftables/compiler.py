@@ -137,7 +137,7 @@ def _rule(tree: ConfigTree, side: str, number: str) -> list[str]:
         port = tree.value(*at, direction, "port")
         if port:
             parts.append(f"th {key} {_port_match(port)}")
-    # a counter and the rule's number, for `show nat source|destination rules` (nos_shell/ops_nat.py)
+    # a counter and the rule's number, for `show nat source|destination rules` (nos_shell/ops/nat.py)
     parts += ["counter", _action(tree, side, at), f'comment "{side} rule {int(number)}"']
     lines.append(" ".join(parts))
     return lines

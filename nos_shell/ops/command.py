@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..commands import Command
@@ -16,7 +16,7 @@ Handler = Callable[["Session", "Command"], "str | Stream"]
 
 #: the help of keywords in the `?` list: "word" wherever it comes, ("before", "word") right
 #: after the keyword "before", (None, "word") as the first word of a line
-KeywordHelp = Mapping[Union[str, tuple[Union[str, None], str]], str]
+KeywordHelp = Mapping[str | tuple[str | None, str], str]
 
 
 @dataclass(frozen=True)

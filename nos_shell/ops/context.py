@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import NosError
-from .sandbox import sandboxed
 from ..tables import TableData, TableText
+from .sandbox import sandboxed
 
 if TYPE_CHECKING:
     from ..apply.target import Target

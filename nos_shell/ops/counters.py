@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..config.tree import natural_key
 from ..errors import NosError
-from .context import bounded, router, simple_table
 from ..tables import TableText
 from .command import KeywordHelp, OpCommand
+from .context import bounded, router, simple_table
 
 if TYPE_CHECKING:
     from ..apply.target import Target

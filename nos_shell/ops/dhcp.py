@@ -17,9 +17,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NosError
+from .command import KeywordHelp, OpCommand
 from .context import router, run, simple_table
 from .counters import read_links
-from .command import KeywordHelp, OpCommand
 
 if TYPE_CHECKING:
     from ..commands import Command

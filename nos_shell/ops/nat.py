@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import NosError
-from .context import has_router, router, run, simple_table
 from ..tables import TableText
 from .command import KeywordHelp, OpCommand
+from .context import has_router, router, run, simple_table
 
 if TYPE_CHECKING:
     from ..apply.target import Target

@@ -56,7 +56,7 @@ def show_neighbors(session: "Session", command: "Command", version: int) -> str:
     from .sandbox import sandboxed, with_note
 
     target = session.target
-    if sandboxed(target):     # a sandbox has no neighbours (nos_shell/ops_sandbox.py)
+    if sandboxed(target):     # a sandbox has no neighbours (nos_shell/ops/sandbox.py)
         return with_note(target.root, render([]))
     try:
         rows = read_neighbors(target, version)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import NosError
-from .context import bounded, router, run
 from .command import KeywordHelp, OpCommand
+from .context import bounded, router, run
 
 if TYPE_CHECKING:
     from ..commands import Command

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from ...errors import NosError
 
 if TYPE_CHECKING:
+    from ...models.bgp import Bgp
     from ...models.bgp_state import BgpState
     from ...session import Session
 
 
-def reader(session: "Session") -> tuple["BgpState", object]:
+def reader(session: "Session") -> tuple["BgpState", "Bgp"]:
     """The running daemon's state reader and the BGP view of the running configuration."""
     from ...models import bgp as bgp_common
 
@@ -33,7 +34,7 @@ def reader(session: "Session") -> tuple["BgpState", object]:
     return state, bgp_common.view(tree)
 
 
-def internal_addresses(bgp) -> set[str]:
+def internal_addresses(bgp: "Bgp") -> set[str]:
     """The addresses of the configured internal (same AS) neighbors."""
     return {ipaddress.ip_address(n.address).compressed for n in bgp.neighbors if n.is_internal(bgp.system_as)}
 
