@@ -31,27 +31,27 @@ def _rules() -> dict[str, list[Any]]:
     return by_origin
 
 
-def _symbol(name: str, rules: dict[str, list[Any]], keywords: dict[str, str]) -> str:
-    if name in keywords:
-        return keywords[name]
+def _symbol(name: str, rules: dict[str, list[Any]], literals: dict[str, str]) -> str:
+    if name in literals:
+        return literals[name]
     if name in PLACEHOLDERS:
         return PLACEHOLDERS[name]
     alternatives = rules.get(name, [])
     if name.startswith("__") and alternatives:          # a repeated item (`option*`)
         inner = [s.name for s in alternatives[0].expansion if not s.name.startswith("__")]
-        return "[" + " ".join(_symbol(n, rules, keywords) for n in inner) + " ...]"
-    if alternatives and all(len(r.expansion) == 1 and r.expansion[0].name in keywords for r in alternatives):
-        return "|".join(keywords[r.expansion[0].name] for r in alternatives)
+        return "[" + " ".join(_symbol(n, rules, literals) for n in inner) + " ...]"
+    if alternatives and all(len(r.expansion) == 1 and r.expansion[0].name in literals for r in alternatives):
+        return "|".join(literals[r.expansion[0].name] for r in alternatives)
     if alternatives:
-        return " | ".join(_expansion(r, alternatives, rules, keywords)
+        return " | ".join(_expansion(r, alternatives, rules, literals)
                           for r in alternatives if not r.options.empty_indices)
     return f"<{name}>"
 
 
-def _expansion(rule: Any, alternatives: list[Any], rules: dict[str, list[Any]], keywords: dict[str, str]) -> str:
+def _expansion(rule: Any, alternatives: list[Any], rules: dict[str, list[Any]], literals: dict[str, str]) -> str:
     """One alternative, the parts its shorter forms leave out in brackets."""
     optional = _optional_positions(rule, alternatives)
-    parts = [_symbol(s.name, rules, keywords) for s in rule.expansion]
+    parts = [_symbol(s.name, rules, literals) for s in rule.expansion]
     return " ".join(f"[{text}]" if i in optional else text for i, text in enumerate(parts))
 
 

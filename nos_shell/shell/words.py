@@ -63,9 +63,10 @@ def keyword_help(word: str, mode: str, previous: str | None) -> str:
         table = _CONF if mode == "conf" else first
         if word in table:
             return table[word]
-    pair = (previous, word)
-    if pair in _AFTER or pair in after:
-        return _AFTER.get(pair) or after[pair]   # type: ignore[index]
+    if previous is not None:
+        text = _AFTER.get((previous, word)) or after.get((previous, word))
+        if text:
+            return text
     if previous == "run" and word in first:
         return first[word]
     return _ANY.get(word) or anywhere.get(word, "")
