@@ -218,7 +218,7 @@ _FLAGS = {"commands": ("format", "commands"), "json": ("format", "json"), "show_
           "length": ("setting", "length"), "width": ("setting", "width"), "discard": ("discard", True),
           "saved": ("saved", True), "ignore_unknown": ("ignore_unknown", True),
           "private": ("private", True), "exclusive": ("exclusive", True)}
-# everyday operational views: grammar alias prefix -> option key (nos_shell/ops_everyday.py)
+# everyday operational views: grammar alias prefix -> option key (nos_shell/ops/)
 _CHOICES = {"if_": "type", "view_": "view", "nat_": "side", "sys_": "view", "svc_": "service"}
 
 

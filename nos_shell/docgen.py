@@ -1,5 +1,5 @@
 """Generate docs/command-reference.md from the schema (configuration paths) and the grammar
-(operational commands, nos_shell/docgen_ops.py).
+(operational commands, nos_shell/ops/docgen.py).
 
     python3 -m nos_shell.docgen            # print the reference
     python3 -m nos_shell.docgen --write    # rewrite docs/command-reference.md
@@ -65,7 +65,7 @@ def reference() -> str:
                 "| Path | Kind | Accepts | Default | Help |", "| --- | --- | --- | --- | --- |"]
         out += [f"| `{_cell(p)}` | {k} | {_cell(v)} | {d} | {_cell(h)} |" for p, k, v, d, h in rows(area, name)]
         out.append("")
-    from .docgen_ops import section
+    from .ops.docgen import section
 
     out += section()
     return "\n".join(out)

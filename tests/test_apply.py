@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import json
-import types
 from pathlib import PurePosixPath
 
 import pytest
 
-import nos_shell.apply as apply_mod
 from nos_shell.api import tree_from_commands
 from nos_shell.apply import Target, apply, load_target
 from nos_shell.apply.files import MANIFEST, owned
+from nos_shell.backends.registry import registered
 from nos_shell.errors import CommitError, NosError
 from nos_shell.session import Session
+
+from drivers import fake_driver
 
 BASE = "set interfaces ethernet eth0 address 192.0.2.1/24\nset system host-name r1\n"
 
@@ -64,26 +65,26 @@ def test_failed_reload_restores_files_and_reloads_them_again(tmp_path, monkeypat
         if ctx.new.value("system", "host-name") == "broken":
             raise CommitError("daemon refused the file")
 
-    fake = types.SimpleNamespace(compile=lambda tree: {
+    fake = fake_driver(compile=lambda tree: {
         PurePosixPath("etc/fake.conf"): tree.value("system", "host-name").encode()}, reload=reload)
-    monkeypatch.setattr(apply_mod, "_backends", lambda: {"fake": fake})
-    target = Target(tmp_path, live=True)
-    good, bad = tree_from_commands("set system host-name good"), tree_from_commands("set system host-name broken")
-    apply(target, good, good)
-    with pytest.raises(CommitError) as exc:
-        apply(target, good, bad)
-    assert "The previous configuration was restored." in exc.value.lines
-    assert (tmp_path / "etc/fake.conf").read_text() == "good"
-    assert calls == ["good", "broken", "good"]
+    with registered(fake, alone=True):
+        target = Target(tmp_path, live=True)
+        good, bad = tree_from_commands("set system host-name good"), tree_from_commands("set system host-name broken")
+        apply(target, good, good)
+        with pytest.raises(CommitError) as exc:
+            apply(target, good, bad)
+        assert "The previous configuration was restored." in exc.value.lines
+        assert (tmp_path / "etc/fake.conf").read_text() == "good"
+        assert calls == ["good", "broken", "good"]
 
 
 def test_failed_check_writes_nothing(tmp_path, monkeypatch):
-    fake = types.SimpleNamespace(compile=lambda tree: {PurePosixPath("etc/fake.conf"): b"x"},
+    fake = fake_driver(compile=lambda tree: {PurePosixPath("etc/fake.conf"): b"x"},
                                  checks=lambda staged: [["false"]])
-    monkeypatch.setattr(apply_mod, "_backends", lambda: {"fake": fake})
-    with pytest.raises(CommitError, match="false failed"):
-        apply(Target(tmp_path, live=True), tree_from_commands(""), tree_from_commands(""))
-    assert not (tmp_path / "etc/fake.conf").exists()
+    with registered(fake, alone=True):
+        with pytest.raises(CommitError, match="false failed"):
+            apply(Target(tmp_path, live=True), tree_from_commands(""), tree_from_commands(""))
+        assert not (tmp_path / "etc/fake.conf").exists()
 
 
 def test_target_settings(tmp_path):

@@ -15,7 +15,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import bgp_common, bird, gobgp
+from nos_shell.backends.bird import compiler as bird
+from nos_shell.backends.gobgp import compiler as gobgp
+from nos_shell.models import bgp as bgp_common
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.glob("bgp-*") if (p / "commands").is_file())

@@ -25,7 +25,9 @@ from pathlib import Path
 import pytest
 
 from lab import netns, require_netns, require_tool, run, unique_name
-from nos_shell.ops_bgp import BirdDaemon, GobgpDaemon, Peer
+from nos_shell.backends.bird.state import BirdState
+from nos_shell.backends.gobgp.state import GobgpState
+from nos_shell.models.bgp_state import Peer
 from nos_shell.session import Session
 
 A_ADDR, B_ADDR = "192.0.2.1", "192.0.2.2"
@@ -97,7 +99,7 @@ class Router:
     def peers(self) -> dict[str, Peer]:
         from nos_shell.apply import load_target
 
-        cls = GobgpDaemon if self.backend == "gobgp" else BirdDaemon
+        cls = GobgpState if self.backend == "gobgp" else BirdState
         return {p.address: p for p in cls(load_target(self.root)).peers()}
 
     def established(self, address: str | None = None) -> Peer | None:

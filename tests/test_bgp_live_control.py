@@ -2,7 +2,8 @@
 
 The real thing runs in tests/test_bgp_live.py; here each decision is pinned down by the
 commands it runs: start vs. configure vs. stop for BIRD, SIGHUP vs. restart for gobgpd, the
-announcement diff, and which daemon stops first when the backend is switched.
+announcement diff, and which daemon stops first when the backend is switched (decided by the
+apply layer, :func:`nos_shell.apply.reload_all`, for the "bgp" area: no driver knows the other).
 """
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.apply import Target
-from nos_shell.backends import bird, bird_control, gobgp, gobgp_control
+from nos_shell.apply import Target, files, reload_all
+from nos_shell.backends.bird import DRIVER as BIRD_DRIVER
+from nos_shell.backends.bird import compiler as bird
+from nos_shell.backends.bird import control as bird_control
+from nos_shell.backends.gobgp import DRIVER as GOBGP_DRIVER
+from nos_shell.backends.gobgp import compiler as gobgp
+from nos_shell.backends.gobgp import control as gobgp_control
 from nos_shell.errors import CommitError
 
 BASE = """set protocols bgp system-as 65001
@@ -51,11 +57,33 @@ class FakeCtx:
         return [c for c in self.calls if c[:len(prefix)] == prefix]
 
 
+class Engine:
+    """The apply layer's reloads (every registered driver) with recording FakeCtx contexts."""
+
+    def __init__(self, root: Path, respond):
+        self.root, self.respond = root, respond
+        self.calls: list[tuple[str, ...]] = []
+
+    def reload(self, old, new, changed=(), removed=()) -> list[str]:
+        owners = {bird.CONF: "bird", gobgp.CONF: "gobgp"}
+        change = files.Plan(changed={rel: b"" for rel in changed}, removed=set(removed), owners=owners)
+
+        def context(target, old, new, changed, removed):
+            ctx = FakeCtx(self.root, old, new, changed, removed, respond=self.respond)
+            ctx.calls = self.calls
+            return ctx
+        target = Target(self.root, live=True, bird_socket=str(self.root / "run/bird.ctl"))
+        return reload_all(target, old, new, change, context=context)
+
+    def ran(self, *prefix: str) -> list[tuple[str, ...]]:
+        return [c for c in self.calls if c[:len(prefix)] == prefix]
+
+
 def test_checks_run_the_daemons_own_checkers(tmp_path):
     staged = {bird.CONF: tmp_path / "b.conf", gobgp.CONF: tmp_path / "g.toml"}
-    assert bird.checks(staged) == [["bird", "-p", "-c", str(tmp_path / "b.conf")]]
-    assert gobgp.checks(staged) == [["gobgpd", "-d", "-p", "-f", str(tmp_path / "g.toml")]]
-    assert bird.checks({}) == gobgp.checks({}) == []
+    assert BIRD_DRIVER.checks(staged) == [["bird", "-p", "-c", str(tmp_path / "b.conf")]]
+    assert GOBGP_DRIVER.checks(staged) == [["gobgpd", "-d", "-p", "-f", str(tmp_path / "g.toml")]]
+    assert BIRD_DRIVER.checks({}) == GOBGP_DRIVER.checks({}) == []
 
 
 # -- BIRD ---------------------------------------------------------------------------------
@@ -75,7 +103,7 @@ def _bird(running: bool):
 
 def test_bird_is_started_when_it_does_not_answer(tmp_path):
     ctx = FakeCtx(tmp_path, EMPTY, tree_from_commands(BASE), changed={bird.CONF}, respond=_bird(False))
-    bird.reload(ctx)
+    BIRD_DRIVER.reload(ctx)
     sock = str(tmp_path / "run/bird.ctl")
     assert ctx.ran("bird") == [("bird", "-c", str(tmp_path / "etc/bird/bird.conf"), "-s", sock,
                                 "-P", str(tmp_path / "run/bird.pid"))]
@@ -85,14 +113,14 @@ def test_bird_is_started_when_it_does_not_answer(tmp_path):
 def test_a_running_bird_is_checked_then_reconfigured(tmp_path):
     tree = tree_from_commands(BASE)
     ctx = FakeCtx(tmp_path, tree, tree, changed={bird.CONF}, respond=_bird(True))
-    bird.reload(ctx)
+    BIRD_DRIVER.reload(ctx)
     conf = f'"{tmp_path}/etc/bird/bird.conf"'
     assert [c[3:] for c in ctx.ran("birdc") if c[3] == "configure"] == [
         ("configure", "check", conf), ("configure", conf)]
     assert ctx.ran("bird") == [] and ctx.notes == []
     # nothing changed: nothing to do
     ctx = FakeCtx(tmp_path, tree, tree, respond=_bird(True))
-    bird.reload(ctx)
+    BIRD_DRIVER.reload(ctx)
     assert [c for c in ctx.calls if "configure" in c] == []
 
 
@@ -101,17 +129,17 @@ def test_a_refused_configuration_fails_the_commit(tmp_path):
         return (1, "bird.conf:3:1 syntax error") if "configure" in argv else (0, "")
     tree = tree_from_commands(BASE)
     with pytest.raises(CommitError):
-        bird.reload(FakeCtx(tmp_path, tree, tree, changed={bird.CONF}, respond=respond))
+        BIRD_DRIVER.reload(FakeCtx(tmp_path, tree, tree, changed={bird.CONF}, respond=respond))
 
 
 def test_bird_stops_when_bgp_goes_away_and_is_left_alone_when_it_never_ran(tmp_path):
-    ctx = FakeCtx(tmp_path, tree_from_commands(BASE), EMPTY, removed={bird.CONF}, respond=_bird(True))
-    bird.reload(ctx)
-    assert [c[3:] for c in ctx.ran("birdc")][-2:] == [("down",), ("show", "status")]
-    assert ctx.notes == ["BGP: stopped BIRD"]
-    ctx = FakeCtx(tmp_path, EMPTY, EMPTY)
-    bird.reload(ctx)
-    assert ctx.calls == []          # no BGP before or after: not even birdc is asked
+    engine = Engine(tmp_path, _bird(True))
+    notes = engine.reload(tree_from_commands(BASE), EMPTY, removed={bird.CONF})
+    assert [c[3:] for c in engine.ran("birdc")][-2:] == [("down",), ("show", "status")]
+    assert notes == ["BGP: stopped BIRD"]
+    engine = Engine(tmp_path, _bird(True))
+    assert engine.reload(EMPTY, EMPTY) == []
+    assert engine.calls == []          # no BGP before or after: not even birdc is asked
 
 
 # -- GoBGP ---------------------------------------------------------------------------------
@@ -133,7 +161,7 @@ def _gobgpd(tmp_path: Path, running: bool, asn=65001, router_id="192.0.2.1", rib
         if argv[:2] == ("cat", "/proc/4242/cmdline"):
             return (0, "gobgpd\0-f\0x") if state["up"] else (1, "")
         if argv[:2] == ("cat", "/proc/4343/cmdline"):
-            return (0, "python\0-m\0nos_shell.live.gobgp_routes") if state["routes"] else (1, "")
+            return (0, "python\0-m\0nos_shell.backends.gobgp.routes") if state["routes"] else (1, "")
         if argv[0] == "cat":
             return 1, ""
         if "nos_shell.live.daemon" in argv and "gobgpd" in argv:
@@ -158,7 +186,7 @@ def test_gobgpd_gets_sighup_and_announcements_are_synced(tmp_path):
     old, new = tree_from_commands(GOBGP), tree_from_commands(
         GOBGP.replace("198.51.100.0/24", "192.0.2.128/25") + "set protocols bgp neighbor 192.0.2.3 remote-as 65003\n")
     ctx = FakeCtx(tmp_path, old, new, changed={gobgp.CONF}, respond=_gobgpd(tmp_path, True, rib=RIB))
-    gobgp.reload(ctx)
+    GOBGP_DRIVER.reload(ctx)
     assert ctx.ran("kill") == [("kill", "-HUP", "4242")]
     rib_changes = [c[5:] for c in ctx.ran("gobgp") if c[7:8] in (("add",), ("del",))]
     # the locally originated paths follow the tree; the learned 203.0.113.0/24 is not touched
@@ -173,7 +201,7 @@ def test_a_new_router_id_restarts_gobgpd_and_says_so(tmp_path):
     new = tree_from_commands(GOBGP.replace("router-id 192.0.2.1", "router-id 192.0.2.9"))
     ctx = FakeCtx(tmp_path, old, new, changed={gobgp.CONF},
                   respond=_gobgpd(tmp_path, True, router_id="192.0.2.1", rib={}))
-    gobgp.reload(ctx)
+    GOBGP_DRIVER.reload(ctx)
     assert ("kill", "-TERM", "4242") in ctx.calls
     assert not ctx.ran("kill", "-HUP")
     started = [c for c in ctx.calls if "nos_shell.live.daemon" in c]
@@ -189,16 +217,31 @@ def test_switching_to_bird_stops_gobgp_first(tmp_path):
 
     def respond(argv):
         return birdd(argv) if argv[0] in ("bird", "birdc") else gob(argv)
-    ctx = FakeCtx(tmp_path, old, new, changed={bird.CONF}, respond=respond)
-    bird.reload(ctx)
-    names = [c[0] if c[0] != "kill" else " ".join(c) for c in ctx.calls if c[0] in ("kill", "bird")]
+    engine = Engine(tmp_path, respond)
+    notes = engine.reload(old, new, changed={bird.CONF}, removed={gobgp.CONF})
+    names = [c[0] if c[0] != "kill" else " ".join(c) for c in engine.calls if c[0] in ("kill", "bird")]
     assert names == ["kill -TERM 4343", "kill -TERM 4242", "bird"]     # installer, gobgpd, then BIRD
-    assert ctx.ran("ip", "-4", "route", "flush", "proto", "186")
-    assert ctx.notes == ["BGP: stopped gobgpd", "BGP: started BIRD"]
-    # gobgp's own reload afterwards finds nothing left to stop
+    assert engine.ran("ip", "-4", "route", "flush", "proto", "186")
+    assert notes == ["BGP: stopped gobgpd", "BGP: started BIRD"]
+    # stopping gobgp again (a later reload) finds nothing left to stop
     ctx2 = FakeCtx(tmp_path, old, new, removed={gobgp.CONF}, respond=respond)
-    gobgp.reload(ctx2)
+    GOBGP_DRIVER.stop(ctx2)
     assert ctx2.notes == [] and not ctx2.ran("kill")
+
+
+def test_switching_to_gobgp_stops_bird_before_gobgpd_starts(tmp_path):
+    old, new = tree_from_commands(BASE), tree_from_commands(GOBGP)
+    gob = _gobgpd(tmp_path, False, rib={})
+    birdd = _bird(True)
+
+    def respond(argv):
+        return birdd(argv) if argv[0] in ("bird", "birdc") else gob(argv)
+    engine = Engine(tmp_path, respond)
+    notes = engine.reload(old, new, changed={gobgp.CONF}, removed={bird.CONF})
+    down = engine.calls.index(("birdc", "-s", str(tmp_path / "run/bird.ctl"), "down"))
+    started = next(i for i, c in enumerate(engine.calls) if "nos_shell.live.daemon" in c and "gobgpd" in c)
+    assert down < started
+    assert notes[:2] == ["BGP: stopped BIRD", "BGP: started gobgpd"]
 
 
 def test_api_address_forms():

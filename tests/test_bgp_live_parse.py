@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 
-from nos_shell.ops_routes import CODES
-from nos_shell.ops_bgp import (Peer, bird_time, duration, estimate_messages, frr_state, neighbor_block,
-                               parse_bird_protocols, parse_bird_routes, parse_bird_started,
-                               parse_bird_status, parse_gobgp_neighbor, parse_gobgp_rib, route_lines,
-                               summary_table, up_down)
+from nos_shell.ops.route_line import CODES
+from nos_shell.backends.bird.state import (bird_time, estimate_messages, parse_bird_protocols, parse_bird_routes,
+                                          parse_bird_started, parse_bird_status)
+from nos_shell.backends.gobgp.state import parse_gobgp_neighbor, parse_gobgp_rib
+from nos_shell.models.bgp_state import Peer, frr_state
+from nos_shell.ops.bgp.summary import duration, neighbor_block, route_lines, summary_table, up_down
 
 BIRD_PROTOCOLS = """\
 BIRD 2.0.12 ready.
@@ -507,7 +508,7 @@ def test_durations_like_frr():
 
 
 def test_bgp_table_lines_are_the_same_for_both_daemons():
-    from nos_shell.ops_bgp_rib import HEADER, table
+    from nos_shell.ops.bgp.rib import HEADER, table
 
     bird = parse_bird_routes(BIRD_ROUTES)
     gobgp = parse_gobgp_rib(GOBGP_RIB, local=True)

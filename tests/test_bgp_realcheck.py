@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from lab import netns, require_tool, run
-from nos_shell.backends import bird, gobgp
+from nos_shell.backends.bird import compiler as bird
+from nos_shell.backends.gobgp import compiler as gobgp
 from test_bgp_compile import CASES
 
 

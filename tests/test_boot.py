@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
 from pathlib import PurePosixPath
 
-import nos_shell.apply as apply_mod
 from nos_shell.api import tree_from_commands
 from nos_shell.apply import Target, apply
+from nos_shell.backends.registry import registered
 from nos_shell.session import Session
+
+from drivers import fake_driver
 
 
 def nos(root, *args: str) -> subprocess.CompletedProcess:
@@ -45,11 +46,11 @@ def test_boot_with_nothing_to_load_only_applies(tmp_path):
 
 def test_everything_reloads_files_that_did_not_change(tmp_path, monkeypatch):
     seen = []
-    fake = types.SimpleNamespace(compile=lambda tree: {PurePosixPath("etc/fake.conf"): b"x"},
+    fake = fake_driver(compile=lambda tree: {PurePosixPath("etc/fake.conf"): b"x"},
                                  reload=lambda ctx: seen.append(sorted(map(str, ctx.changed))))
-    monkeypatch.setattr(apply_mod, "_backends", lambda: {"fake": fake})
-    target, tree = Target(tmp_path, live=True), tree_from_commands("")
-    apply(target, tree, tree)
-    apply(target, tree, tree)
-    apply(target, tree, tree, everything=True)
-    assert seen == [["etc/fake.conf"], [], ["etc/fake.conf"]]
+    with registered(fake, alone=True):
+        target, tree = Target(tmp_path, live=True), tree_from_commands("")
+        apply(target, tree, tree)
+        apply(target, tree, tree)
+        apply(target, tree, tree, everything=True)
+        assert seen == [["etc/fake.conf"], [], ["etc/fake.conf"]]

@@ -76,7 +76,7 @@ def agree(root) -> None:
     """The generated files, the manifest and the archive agree exactly; no journal and no
     temporary file is left anywhere under the root."""
     from nos_shell.engine.journal import JOURNAL
-    from nos_shell.backends import file_mode
+    from nos_shell.backends.contract import file_mode
 
     running = Session(root, apply=False).running
     wanted = {p: data for files in compile_by_backend(running).values() for p, data in files.items()}

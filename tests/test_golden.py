@@ -26,7 +26,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import BACKENDS, HEADER, file_mode, load
+from nos_shell.backends.contract import HEADER, file_mode
+from nos_shell.backends.registry import driver, names
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("NOS_GOLDEN_UPDATE") == "1"
@@ -71,15 +72,15 @@ class Result:
 def run_case(case: Path, expected: dict[str, bytes] | None = None) -> Result:
     tree = tree_from_commands((case / "commands").read_text())
     expected = expected_files(case) if expected is None else expected
-    by_backend = {name: {str(PurePosixPath(p)): d for p, d in load(name).compile(tree).items()}
-                  for name in BACKENDS}
+    by_backend = {name: {str(PurePosixPath(p)): d for p, d in driver(name).compile(tree).items()}
+                  for name in names()}
     scope = [name for name, files in by_backend.items() if not expected or set(files) & set(expected)]
     compared: dict[str, bytes] = {}
     for name in scope:
         for path, data in by_backend[name].items():
             assert path not in compared, f"two backends generate {path}"
             compared[path] = data
-    problems = sorted(p for name in scope for p in load(name).verify(tree))
+    problems = sorted(p for name in scope for p in driver(name).verify(tree))
     return Result(compared, by_backend, problems)
 
 

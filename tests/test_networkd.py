@@ -6,8 +6,10 @@ from pathlib import PurePosixPath
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import GeneratedFile, file_mode, networkd
-from nos_shell.backends.unitfile import Unit, check_value
+from nos_shell.backends.common.unitfile import Unit, check_value
+from nos_shell.backends.contract import GeneratedFile, file_mode
+from nos_shell.backends.networkd import DRIVER as networkd
+from nos_shell.backends.networkd.compiler import CONF_DROPIN
 
 UNITS = PurePosixPath("etc/systemd/network")
 
@@ -243,8 +245,8 @@ def test_forwarding_when_routing_or_nat(extra: str, expected: str | None) -> Non
 
 def test_empty_configuration_generates_no_units_only_global_settings() -> None:
     out = networkd.compile(tree_from_commands(""))
-    assert list(out) == [networkd.CONF_DROPIN]
-    assert "ManageForeignRoutes=no\n" in out[networkd.CONF_DROPIN].decode()
+    assert list(out) == [CONF_DROPIN]
+    assert "ManageForeignRoutes=no\n" in out[CONF_DROPIN].decode()
 
 
 def test_every_file_name_shares_the_prefix() -> None:
@@ -252,7 +254,7 @@ def test_every_file_name_shares_the_prefix() -> None:
 
     for case in case_dirs():
         for rel in run_case(case).by_backend["networkd"]:
-            assert rel.startswith("etc/systemd/network/10-nos-") or rel == str(networkd.CONF_DROPIN), rel
+            assert rel.startswith("etc/systemd/network/10-nos-") or rel == str(CONF_DROPIN), rel
 
 
 # -- unit writer ---------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def test_unit_writer_comments_and_keys() -> None:
 
 
 def test_compile_all_merges_backends_and_verify_all_collects() -> None:
-    from nos_shell.backends import compile_all, verify_all
+    from nos_shell.backends.registry import compile_all, verify_all
 
     tree = tree_from_commands("set interfaces ethernet eth0 address 192.0.2.1/24\n"
                               "set nat source rule 1 outbound-interface name eth9\n"
@@ -286,7 +288,7 @@ def test_compile_all_merges_backends_and_verify_all_collects() -> None:
 
 def test_qinq_names_and_their_length_limit():
     from nos_shell.api import tree_from_commands
-    from nos_shell.backends import networkd
+    from nos_shell.backends.networkd import DRIVER as networkd
 
     tree = tree_from_commands("set interfaces ethernet enp3s0f0 vif-s 4000 vif-c 4000 address 192.0.2.1/24\n")
     problems = networkd.verify(tree)

@@ -11,7 +11,12 @@ import pytest
 from nos_shell.api import tree_from_commands
 from nos_shell.apply import Context, Target
 from nos_shell.apply.target import load_target
-from nos_shell.backends import networkd, networkd_control, nftables, system
+from nos_shell.backends.networkd import DRIVER as networkd
+from nos_shell.backends.networkd import control as networkd_control
+from nos_shell.backends.networkd.compiler import CONF_DROPIN
+from nos_shell.backends.nftables import DRIVER as nftables
+from nos_shell.backends.nftables.compiler import PATH as NFT_PATH
+from nos_shell.backends.system import DRIVER as system
 
 UNITS = PurePosixPath("etc/systemd/network")
 BASE = """set interfaces ethernet eth1
@@ -129,7 +134,7 @@ def test_changed_netdev_is_deleted_and_networkd_restarted() -> None:
 def test_changed_drop_in_restarts_networkd_with_the_targets_command() -> None:
     target = Target(Path("/x"), live=True, networkd_restart=("/lab/restart",))
     ctx = Recorder("", BASE, target)
-    ctx.changed.add(networkd.CONF_DROPIN)
+    ctx.changed.add(CONF_DROPIN)
     assert reload(ctx) == [["/lab/restart"]]
     assert ctx.notes == ["systemd-networkd restarted: its networkd.conf drop-in changed"]
 
@@ -160,7 +165,7 @@ NAT = "set interfaces ethernet eth0 address 192.0.2.1/24\nset nat source rule 1 
 
 
 def test_nft_check_and_load_the_file_under_the_root() -> None:
-    staged = {nftables.PATH: Path("/tmp/scratch/x.nft")}
+    staged = {NFT_PATH: Path("/tmp/scratch/x.nft")}
     assert nftables.checks(staged) == [["nft", "-c", "-f", "/tmp/scratch/x.nft"]]
     assert nftables.checks({}) == []
     ctx = Recorder("", NAT, Target(Path("/srv/r1"), live=True))

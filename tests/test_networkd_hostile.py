@@ -12,7 +12,9 @@ from __future__ import annotations
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import networkd, nftables, system
+from nos_shell.backends.networkd import DRIVER as networkd
+from nos_shell.backends.nftables import DRIVER as nftables
+from nos_shell.backends.system import DRIVER as system
 from nos_shell.errors import NosError
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import nftables
+from nos_shell.backends.nftables import compiler as nftables
 from nos_shell.errors import PathError
 
 

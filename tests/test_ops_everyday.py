@@ -88,7 +88,7 @@ def test_show_users_lists_live_sessions_and_forgets_dead_ones(s, tmp_path):
 def test_generate_ssh_server_key_replaces_the_key_the_server_loads(s, tmp_path):
     import asyncssh
 
-    from nos_shell.shell.ssh import host_key_path, load_host_key
+    from nos_shell.shell.hostkey import host_key_path, load_host_key
 
     path = host_key_path(tmp_path)
     old = load_host_key(path)
@@ -121,7 +121,7 @@ def test_uptime_memory_cpu_and_date_read_the_kernel(s):
                                         ("generate ssh server-key", "generate keys"),
                                         ("clear interfaces counters", "clear counters")])
 def test_operators_may_look_but_not_change(tmp_path, line, what):
-    from nos_shell.shell.ssh import host_key_path
+    from nos_shell.shell.hostkey import host_key_path
 
     operator = Session(tmp_path, user="olga", via="ssh", level="operator")
     with pytest.raises(NosError, match=f"Permission denied: operator-level users cannot {what}"):
@@ -182,7 +182,7 @@ def test_monitor_log_streams_and_cancel_stops_it(tmp_path):
 
 
 def test_monitor_log_keeps_its_bounds_when_collected(tmp_path, monkeypatch):
-    from nos_shell import ops_log
+    from nos_shell.ops import log as ops_log
     from test_streams import processes_with
 
     stub = stub_journal(tmp_path)
@@ -268,15 +268,15 @@ def test_help_offers_configured_interfaces_of_the_type(s):
 
 def test_command_reference_lists_every_operational_command():
     from nos_shell.docgen import reference
-    from nos_shell.docgen_ops import DESCRIPTIONS, command_lines
-    from nos_shell.ops_everyday import MODULES
+    from nos_shell.ops.docgen import command_lines
+    from nos_shell.ops.registry import table
 
     text = reference()
     for syntax in ("`show interfaces counters`", "`monitor traffic interface <word> [count <N> \\| filter <word> ...]`",
                    "`show nat source\\|destination rules`", "`restart networkd\\|bgp\\|ntp\\|ssh`",
                    "`show log [tail [<N>]]`", "`ping <word> [count <N> \\| source-address <word> \\| interval <word> ...]`"):
         assert syntax in text
-    assert set(MODULES) <= set(DESCRIPTIONS)
+    assert all(command.help for command in table().values())
     assert len({line for line, _ in command_lines()}) == len(command_lines())
 
 
@@ -292,7 +292,7 @@ def test_monitor_traffic_says_when_tcpdump_is_missing(tmp_path):
 def test_link_types_follow_config_then_kernel_kind_then_name():
     """Kinds this kernel cannot create (vlan, bond, wireguard, dummy) are classified the same way."""
     from nos_shell.config.tree import ConfigTree
-    from nos_shell.ops_counters import LinkState, configured_types, link_type
+    from nos_shell.ops.counters import LinkState, configured_types, link_type
 
     tree = ConfigTree()
     for words in (["interfaces", "ethernet", "eth1", "vif", "100"], ["interfaces", "vlan", "200", "source-interface",

@@ -5,7 +5,7 @@ import pytest
 
 from lab import netns, run
 from nos_shell.errors import NosError
-from nos_shell.ops_routes import CODES
+from nos_shell.ops.route_line import CODES
 from nos_shell.session import Session
 
 
@@ -89,7 +89,8 @@ def test_show_arp_and_ipv6_neighbors(router):
 
 
 def test_bgp_routes_show_the_daemons_distance_and_med_not_the_kernel_metric():
-    from nos_shell.ops_routes import BgpPath, KernelRoute, render
+    from nos_shell.ops.route_line import BgpPath
+    from nos_shell.ops.routes import KernelRoute, render
 
     routes = [KernelRoute("203.0.113.0/24", "B", 32, (("192.0.2.2", "eth0"),))]   # BIRD installs metric 32
     paths = {"203.0.113.0/24": BgpPath(200, 50, "00:01:00")}

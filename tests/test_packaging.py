@@ -34,7 +34,8 @@ def test_wheel_contents(wheel):
 def test_every_source_module_is_in_the_wheel(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     sources = {f"nos_shell/{p.relative_to(ROOT / 'nos_shell').as_posix()}" for p in (ROOT / "nos_shell").rglob("*.py")}
-    sources |= {f"nos_shell/backends/{p.name}" for p in (ROOT / "backends").glob("*.py")}
+    sources |= {f"nos_shell/backends/{p.relative_to(ROOT / 'backends').as_posix()}"
+                for p in (ROOT / "backends").rglob("*.py")}
     assert sources - names == set()
 
 

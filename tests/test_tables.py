@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from nos_shell.ops_bgp import Peer, summary_table
-from nos_shell.ops_interfaces import Link, table
+from nos_shell.models.bgp_state import Peer
+from nos_shell.ops.bgp.summary import summary_table
+from nos_shell.ops.interfaces import Link, table
 from nos_shell.session import Session
 from nos_shell.shell.tables import render
 from nos_shell.tables import TableText

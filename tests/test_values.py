@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import compile_all, verify_all
+from nos_shell.backends.registry import compile_all, verify_all
 from nos_shell.cli import read_lines
 from nos_shell.config.bootfile import dump_boot, load_boot
 from nos_shell.config.tree import ConfigTree, Node

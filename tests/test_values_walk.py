@@ -4,7 +4,7 @@
    from the type, plus hostile near-misses of valid values) round-trips through
    config.boot, `set` commands and JSON to the same tree, is archivable, has no control
    character or line separator, and -- for every type but free text and crypt hashes --
-   is a plain word (backends/safety.py), so the backends' last check never fires on a
+   is a plain word (backends/common/safety.py), so the backends' last check never fires on a
    value the schema let in. Derandomised under CI=true.
 2. Walk: every tag key and leaf of the schema with each hostile string: either `set`
    refuses it with one short line, or (free text only) it round-trips, and every file
@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from lab import IN_CI, netns, require_tool, run
 from nos_shell.api import tree_from_commands
-from nos_shell.backends import compile_all, verify_all
-from nos_shell.backends.safety import PLAIN
+from nos_shell.backends.common.safety import PLAIN
+from nos_shell.backends.registry import compile_all, verify_all
 from nos_shell.commands import CONF, parse
 from nos_shell.config.bootfile import dump_boot, load_boot
 from nos_shell.config.data import tree_from_json
@@ -286,7 +286,7 @@ def test_accepted_hostile_text_passes_networkd(tmp_path):
     import shutil
 
     from lab import run_networkd
-    from nos_shell.backends import file_mode
+    from nos_shell.backends.contract import file_mode
 
     dirs = {}
     for number, value in enumerate(ACCEPTABLE):

@@ -15,13 +15,11 @@ import pwd
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..backends.contract import Files, file_mode
 from ..errors import NosError
 from ..fsutil import atomic_write, atomic_write_many
 
 MANIFEST = Path("var/lib/nos-shell/manifest.json")
-
-Files = dict[PurePosixPath, bytes]
-"""One backend's generated files: relative path -> content (bytes or GeneratedFile)."""
 
 
 @dataclass
@@ -79,8 +77,6 @@ def _read(path: Path) -> OnDisk | None:
 
 def plan(root: Path, new: dict[str, Files]) -> Plan:
     """Compare each backend's wanted files with the disk; only differing bytes or modes count."""
-    from ..backends import file_mode
-
     mine = owned(root)
     result = Plan(owners=dict(mine))
     wanted: set[PurePosixPath] = set()
@@ -104,8 +100,6 @@ def plan(root: Path, new: dict[str, Files]) -> Plan:
 
 
 def _owner_ids(data: bytes) -> tuple[int, int] | None:
-    from ..backends import file_mode
-
     _, owner, group = file_mode(data)
     if os.geteuid() != 0:
         return None
@@ -117,8 +111,6 @@ def _owner_ids(data: bytes) -> tuple[int, int] | None:
 
 def write(root: Path, new: dict[str, Files], change: Plan) -> None:
     """Make the plan real: atomic writes and removals, then the manifest."""
-    from ..backends import file_mode
-
     # Claim every path first (old and new): after a crash in the middle, the manifest still
     # names each file that may be on disk, so the next commit can remove what is not wanted.
     _write_manifest(root, change.owners)

@@ -24,7 +24,7 @@ Verifier = Callable[["ConfigTree"], "list[Problem]"]
 
 def verify_backends(tree: ConfigTree) -> list[Problem]:
     """Cross-node rules of every backend (imported only when something is committed)."""
-    from ..backends import verify_all
+    from ..backends.registry import verify_all
 
     return verify_all(tree)
 

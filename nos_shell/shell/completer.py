@@ -195,7 +195,7 @@ class OpInterfaceCompleter(ShellCompleter):
     def complete(self, analysis, slot, prefix):
         if slot.free != "interface":
             return
-        from ..ops_counters import configured_types
+        from ..ops.counters import configured_types
 
         kind = slot.previous if slot.previous != "interface" else None
         for name, found in sorted(configured_types(self.state.session.running).items()):

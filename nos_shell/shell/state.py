@@ -78,8 +78,8 @@ class ShellState:
 
     def configured_interfaces(self) -> list[str]:
         """Link names of the interfaces in the working tree, as the backends name them
-        (backends/ifmodel.py: `eth0`, `eth0.100` for a vif, `eth1.200` for `interfaces vlan`)."""
-        from ..backends import ifmodel
+        (nos_shell/models/interfaces.py: `eth0`, `eth0.100` for a vif, `eth1.200` for `interfaces vlan`)."""
+        from ..models import interfaces as ifmodel
 
         with self._lock:
             tree = self.session.working

@@ -1,22 +1,6 @@
 """Help texts of the command keywords (the grammar has no place for them; the schema
-carries the help of configuration paths)."""
+carries the help of configuration paths, each operational area the help of its keywords)."""
 from __future__ import annotations
-
-_OP = {
-    "compare": "Compare two configuration revisions",
-    "configure": "Enter configuration mode",
-    "exit": "Exit from this shell",
-    "ping": "Send ICMP echo requests",
-    "reset": "Reset a service or session",
-    "set": "Set terminal options",
-    "show": "Show system information",
-    "stty": "Set terminal options",
-    "traceroute": "Trace the path to a host",
-    "clear": "Clear counters and tables",
-    "monitor": "Monitor system information as it changes",
-    "restart": "Restart a service",
-    "generate": "Generate an object",
-}
 
 _CONF = {
     "comment": "Add a comment to a configuration node",
@@ -43,128 +27,46 @@ _CONF = {
     "up": "Exit one level of configuration",
 }
 
-# keyword after another keyword
+# keyword after another keyword (configuration mode and pipes; operational commands bring
+# their own, nos_shell/ops/registry.py)
 _AFTER = {
     ("exit", "discard"): "Discard the changes and exit",
     ("quit", "discard"): "Discard the changes and exit",
     ("commit", "comment"): "Comment for the commit log",
     ("commit-confirm", "comment"): "Comment for the commit log",
-    ("show", "system"): "Show system information",
-    ("system", "commit"): "Show the commit revision log",
-    ("ping", "count"): "Number of packets to send",
-    ("ping", "interval"): "Seconds between packets (0.2-60, default 1)",
     ("|", "count"): "Count the lines of the output",
     ("|", "commands"): "Show as set commands",
     ("|", "strip-private"): "Hide secrets, host names and addresses",
-    ("commit", "diff"): "Show what a commit changed (revision N+1 -> N)",
-    ("route", "summary"): "Show a summary of the routing table",
-    ("bgp", "summary"): "Show a BGP summary",
-    ("reset", "ip"): "Reset IPv4 routing sessions",
-    ("bgp", "all"): "Reset every BGP neighbor",
-    ("ip", "bgp"): "Show the BGP table (or reset BGP sessions)",
-    ("system", "uptime"): "Show how long the system has been up and its load",
-    ("interfaces", "counters"): "Show interface counters",
-    ("monitor", "interfaces"): "Monitor interface counters",
-    ("clear", "interfaces"): "Clear interface information",
-    ("monitor", "traffic"): "Monitor the packets on an interface (tcpdump)",
-    ("traffic", "interface"): "Interface to capture on",
-    ("restart", "ssh"): "Restart the nos-shell SSH server",
-    ("restart", "ntp"): "Restart the NTP client (systemd-timesyncd)",
-    ("restart", "bgp"): "Restart the BGP daemon (BIRD or GoBGP)",
-    ("restart", "networkd"): "Restart systemd-networkd",
-    ("generate", "ssh"): "Generate SSH keys",
-    ("show", "log"): "Show the log of the router's services",
-    ("monitor", "log"): "Follow the log of the router's services",
-    ("show", "version"): "Show the version",
 }
 
 _ANY = {
     "|": "Pipe the output through a filter",
-    "arp": "Show the IPv4 neighbour (ARP) table",
-    "bgp": "Show BGP information",
     "commands": "Show as set commands",
-    "configuration": "Show the running configuration",
-    "cols": "Terminal width in columns",
-    "count": "Number of packets to send",
-    "detail": "Show detailed information",
     "except": "Only lines not matching a regular expression",
     "grep": "Only lines matching a regular expression (same as match)",
-    "host": "Show host information",
-    "interval": "Seconds between packets (0.2-60, default 1)",
     "ignore-unknown": "Skip configuration paths the schema does not know",
-    "interfaces": "Show network interfaces",
-    "ip": "Show IPv4 information",
-    "ipv6": "Show IPv6 information",
     "json": "Show as JSON",
-    "length": "Lines per page",
-    "lldp": "Show Link Layer Discovery Protocol information",
     "match": "Only lines matching a regular expression",
     "more": "Paginate the output",
-    "name": "Show the host name",
-    "neighbors": "Show neighbors (BGP, LLDP, IPv6 neighbour table)",
     "no-more": "Do not paginate the output",
-    "private": "Enter configuration mode with a private candidate (the default)",
-    "exclusive": "Enter configuration mode; other sessions cannot commit until you exit",
-    "sessions": "Show the sessions in configuration mode",
-    "route": "Show the routing table",
     "saved": "Compare with the saved configuration",
-    "source-address": "Source address of the packets",
-    "summary": "Show a BGP summary",
-    "advertised-routes": "Show the routes sent to the neighbor",
-    "received-routes": "Show the routes the neighbor sent, before import policy",
-    "routes": "Show the routes accepted from the neighbor",
-    "soft": "Send and request the routes again, keeping the session",
-    "system": "Show system information",
-    "terminal": "Terminal settings",
     "to": "Name of the copy",
-    "version": "Show the version",
-    "width": "Columns per line",
-    "all": "Show the versions of all components",
-    "bonding": "Bonding interfaces",
-    "brief": "Show a summary",
-    "bridge": "Bridge interfaces",
-    "client": "DHCP client information",
-    "conntrack": "Show connection tracking information",
-    "counters": "Show interface counters",
-    "cpu": "Show the processors",
-    "date": "Show the system date and time",
-    "destination": "Destination NAT",
-    "dhcp": "Show DHCP information",
-    "dummy": "Dummy interfaces",
-    "ethernet": "Ethernet interfaces",
-    "filter": "Only packets matching a tcpdump filter expression",
-    "ipv4": "IPv4 connections",
-    "leases": "Show the leases",
-    "log": "Show the log of the router's services",
-    "loopback": "Loopback interface",
-    "memory": "Show memory use",
-    "nat": "Show Network Address Translation information",
-    "ntp": "Show the NTP client's state",
-    "pseudo-ethernet": "Pseudo-ethernet (macvlan) interfaces",
-    "rules": "Show the rules and their counters",
-    "server": "DHCP server information",
-    "server-key": "Regenerate the SSH server's host key",
-    "source": "Source NAT",
-    "storage": "Show file system use",
-    "table": "Show the connection tracking table",
-    "tail": "Show the last lines (10, or the number given)",
-    "translations": "Show translated connections",
-    "uptime": "Show how long the system has been up and its load",
-    "users": "Show who is logged in to nos-shell",
-    "vlan": "VLAN interfaces",
-    "vxlan": "VXLAN interfaces",
-    "wireguard": "WireGuard interfaces",
 }
 
 
 def keyword_help(word: str, mode: str, previous: str | None) -> str:
     """The help of keyword ``word`` after keyword ``previous`` (None at the start)."""
+    from ..ops.registry import keyword_help as op_help
+
+    first, after, anywhere = op_help()
     if previous is None:
-        table = _CONF if mode == "conf" else _OP
+        table = _CONF if mode == "conf" else first
         if word in table:
             return table[word]
-    if (previous, word) in _AFTER:
-        return _AFTER[(previous, word)]
-    if previous == "run" and word in _OP:
-        return _OP[word]
-    return _ANY.get(word, "")
+    if previous is not None:
+        text = _AFTER.get((previous, word)) or after.get((previous, word))
+        if text:
+            return text
+    if previous == "run" and word in first:
+        return first[word]
+    return _ANY.get(word) or anywhere.get(word, "")

@@ -1,0 +1,142 @@
+"""GoBGP compiler: `protocols bgp` -> etc/gobgp/gobgpd.toml (written with tomli-w).
+
+Active when the tree holds BGP configuration and `protocols bgp backend` is `gobgp`;
+otherwise :func:`compile` returns no file and :func:`verify` no problem.
+
+The file holds the global AS and router id, one ``[[neighbors]]`` table per neighbor
+(peer groups already folded in by :mod:`nos_shell.models.bgp`; GoBGP's own ``[[peer-groups]]`` are
+not used because they force the group's peer-as onto every member) and a global export
+policy that announces locally originated routes only (``route-type = "local"``;
+``default-export-policy = "reject-route"``), the same as BIRD's ``bgp_export`` filters:
+routes learned from one neighbor are not passed on to another.
+
+What the file cannot hold, and the apply layer therefore has to sync through the
+CLI or API (``gobgp global rib add|del -a ipv4|ipv6 PREFIX``):
+
+- the routes to announce. :func:`announcements` gives them per family from the tree
+  alone: the `network` prefixes, plus, where `redistribute connected` is set, the
+  prefixes of the interface addresses in the tree (enabled interfaces; loopback and
+  link-local ranges left out), and, where `redistribute static` is set, the prefixes of
+  the `protocols static` routes that still have an enabled next hop, interface or
+  blackhole. GoBGP announces them unconditionally, with this router as next hop
+  (BIRD withdraws a connected or static prefix while its interface or gateway is down).
+- installing learned routes into the kernel: GoBGP has no kernel protocol (no zebra
+  here); the route installer (``routes.py``), started by ``control.reload``, follows the RIB
+  and programs them.
+
+Changes under ``[global.config]`` (AS, router id) need a restart of gobgpd; neighbor
+changes apply with SIGHUP.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+import tomli_w
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.problems import Problem
+
+from nos_shell.models import bgp as bgp_model
+from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor
+from nos_shell.models.bgp_verify import verify as verify_bgp
+
+from ..common.safety import unsafe_words
+from ..contract import HEADER
+
+NAME = "gobgp"
+CONF = PurePosixPath("etc/gobgp/gobgpd.toml")
+EXPORT_POLICY = "nos-announce-local"
+
+
+def active(tree: ConfigTree) -> bool:
+    return bgp_model.active(tree, NAME)
+
+
+def verify(tree: ConfigTree) -> list[Problem]:
+    """The shared BGP rules, plus what GoBGP cannot do."""
+    if not active(tree):
+        return []
+    problems = unsafe_words(tree, *bgp_model.WRITTEN) or verify_bgp(tree)
+    for key in tree.keys(*bgp_model.BGP, "neighbor"):
+        n = bgp_model.neighbor(tree, key)
+        if n.holdtime == 0:
+            # GoBGP 3.10 sets its socket write deadline to now + negotiated hold time: with
+            # 0 the session drops at the first UPDATE it sends (seen here against BIRD).
+            problems.append(Problem(n.path + ("timers", "holdtime"),
+                                    "GoBGP cannot run a session with hold time 0 (it drops the "
+                                    "session when it sends its first update): use 3 or more"))
+    return problems
+
+
+def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
+    if not active(tree):
+        return {}
+    return {CONF: render(bgp_model.view(tree)).encode()}
+
+
+def announcements(tree: ConfigTree) -> dict[str, list[str]]:
+    """The prefixes gobgpd must originate, per family (``ipv4-unicast``, ``ipv6-unicast``;
+    both keys always present), sorted and unique. Empty when GoBGP is not the active
+    backend, so apply withdraws everything it added before."""
+    if not active(tree):
+        return {family: [] for family in FAMILIES}
+    return {family: list(p) for family, p in bgp_model.announcements(bgp_model.view(tree)).items()}
+
+
+def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
+    config: dict[str, Any] = {"neighbor-address": n.address}
+    peer_as = n.peer_as(bgp.system_as)
+    if peer_as is not None:        # `external`: no peer-as, GoBGP takes the AS from the OPEN
+        config["peer-as"] = peer_as
+    if n.description is not None:
+        config["description"] = n.description
+    if n.password is not None:
+        config["auth-password"] = n.password
+    if n.shutdown:
+        config["admin-down"] = True
+    out: dict[str, Any] = {"config": config}
+    timers: dict[str, Any] = {"hold-time": n.holdtime, "keepalive-interval": n.keepalive}
+    if n.connect is not None:
+        timers["connect-retry"] = n.connect
+    out["timers"] = {"config": timers}
+    transport: dict[str, Any] = {}
+    if n.source_address is not None:
+        transport["local-address"] = n.source_address
+    if n.port is not None:
+        transport["remote-port"] = n.port
+    if transport:
+        out["transport"] = {"config": transport}
+    if n.ebgp_multihop is not None and not n.is_internal(bgp.system_as):
+        out["ebgp-multihop"] = {"config": {"enabled": True, "multihop-ttl": n.ebgp_multihop}}
+    out["afi-safis"] = [{"config": {"afi-safi-name": family}} for family in n.families]
+    return out
+
+
+def document(bgp: Bgp) -> dict[str, Any]:
+    """The gobgpd configuration as a TOML-ready dict (key order is output order)."""
+    doc: dict[str, Any] = {
+        "global": {
+            "config": {"as": bgp.system_as, "router-id": bgp.router_id},
+            "apply-policy": {"config": {
+                "export-policy-list": [EXPORT_POLICY],
+                "default-export-policy": "reject-route",
+                "default-import-policy": "accept-route",
+            }},
+        },
+    }
+    if bgp.neighbors:
+        doc["neighbors"] = [_neighbor(bgp, n) for n in bgp.neighbors]
+    doc["policy-definitions"] = [{
+        "name": EXPORT_POLICY,
+        "statements": [{
+            "name": "locally-originated",
+            "conditions": {"bgp-conditions": {"route-type": "local"}},
+            "actions": {"route-disposition": "accept-route"},
+        }],
+    }]
+    return doc
+
+
+def render(bgp: Bgp) -> str:
+    return f"# {HEADER}\n\n" + tomli_w.dumps(document(bgp))

@@ -1,0 +1,307 @@
+"""systemd-networkd compiler: interfaces, static routes and the DHCP server -> etc/systemd/network/.
+
+Target: systemd 252 (Debian 12). docs/backends-networkd.md maps every configuration path to
+its networkd key and lists what changed in later systemd releases.
+
+Files (in etc/systemd/network/, all named ``10-nos-IFNAME.SUFFIX`` so nos-shell's files
+sort together and before distribution defaults such as 99-default.link):
+
+- ``10-nos-IF.netdev`` for each virtual interface (vlan, bridge, bond, dummy, macvlan,
+  vxlan, wireguard). A WireGuard netdev holds key material and is written 0640
+  root:systemd-network (a :class:`GeneratedFile`); networkd refuses a world-readable one.
+- ``10-nos-IF.network`` for each interface the configuration names, including bridge and
+  bond members and VLAN/macvlan/vxlan parents (they carry ``Bridge=``, ``Bond=``, ``VLAN=``,
+  ``MACVLAN=``, ``VXLAN=``), and for ``lo`` when there are loopback addresses or blackhole
+  routes.
+- ``etc/systemd/networkd.conf.d/10-nos-shell.conf``, always: ``ManageForeignRoutes=no`` and
+  ``ManageForeignRoutingPolicyRules=no``, so networkd leaves BIRD's kernel routes alone
+  (networkd reads it only when it starts).
+
+Static routes go into the .network of the interface they leave through: the one named
+by `interface`, or the one whose connected prefix holds the next hop (verify refuses a
+next hop that is neither). Blackhole routes go into lo's .network. IP forwarding is
+``IPForward=`` in every .network when the configuration routes (static routes, BGP) or
+NATs: in v252 that key turns the global sysctl on (IPv4) and the per-link one (IPv6).
+
+The live half (``reload``: networkctl reload, deleting links whose .netdev went away,
+restarting networkd when it must) is in control.py; this module is pure. The .netdev units
+are built in netdev.py, the lookups shared with verify.py are in links.py.
+
+Free text (descriptions) is not written at all (a changed description must not reconfigure
+a link); comment lines hold only names the schema restricts. Every ``Key=Value`` value comes
+from a strict schema type and passes :func:`unitfile.check_value` (see backends/common/unitfile.py).
+"""
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.models.interfaces import Interface, interfaces, static_addresses
+
+from ..common.unitfile import Unit
+from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups, unique
+from .links import members as member_links
+from .links import connected as connected_prefixes
+from .netdev import NETDEV_KINDS, netdev
+
+UNIT_DIR = PurePosixPath("etc/systemd/network")
+PREFIX = "10-nos-"
+CONF_DROPIN = PurePosixPath("etc/systemd/networkd.conf.d/10-nos-shell.conf")
+
+
+# Order of sections in a .network, and of keys in its [Network] section.
+SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
+            "DHCPServerStaticLease", "Route")
+NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressing", "IPForward",
+                "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
+
+
+def unit_path(name: str, suffix: str) -> PurePosixPath:
+    return UNIT_DIR / f"{PREFIX}{name}.{suffix}"
+
+
+def forwarding(tree: ConfigTree) -> str | None:
+    """``IPForward=`` value: IPv4 when routing or NATing IPv4, IPv6 when routing IPv6."""
+    v4 = bool(tree.keys("protocols", "static", "route"))
+    v6 = bool(tree.keys("protocols", "static", "route6"))
+    for side in ("source", "destination"):
+        v4 |= any(not tree.exists("nat", side, "rule", n, "disable") for n in tree.keys("nat", side, "rule"))
+    if tree.exists("protocols", "bgp"):
+        for addr in tree.keys("protocols", "bgp", "neighbor"):
+            if ipaddress.ip_address(addr).version == 4:
+                v4 = True
+            else:
+                v6 = True
+        v4 |= tree.exists("protocols", "bgp", "address-family", "ipv4-unicast")
+        v6 |= tree.exists("protocols", "bgp", "address-family", "ipv6-unicast")
+    return "yes" if v4 and v6 else "ipv4" if v4 else "ipv6" if v6 else None
+
+
+# -- compile -------------------------------------------------------------------------------
+
+@dataclass
+class _Net:
+    """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
+
+    name: str
+    comments: list[str] = field(default_factory=list)
+    sections: dict[str, list[list[tuple[str, str]]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, section: str, key: str, value) -> None:
+        instances = self.sections[section]
+        if not instances:
+            instances.append([])
+        instances[0].append((key, str(value)))
+
+    def new(self, section: str) -> list[tuple[str, str]]:
+        self.sections[section].append([])
+        return self.sections[section][-1]
+
+    def render(self) -> bytes:
+        unit = Unit()
+        unit.comments = self.comments
+        for name in SECTIONS:
+            for pairs in self.sections.get(name, []):
+                if name == "Network":
+                    pairs = sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0]))
+                lines = unit.new(name)
+                for key, value in pairs:
+                    Unit.add_line(lines, key, value)
+        return unit.render()
+
+
+def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
+    ifaces = unique(interfaces(tree))
+    known = {i.name: i for i in ifaces}
+    conn = connected_prefixes(tree)
+    forward = forwarding(tree)
+    nets: dict[str, _Net] = {}
+    devs: dict[str, bytes] = {}
+
+    def net(name: str) -> _Net:
+        if name not in nets:
+            nets[name] = _Net(name)
+            nets[name].add("Match", "Name", name)
+        return nets[name]
+
+    members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
+
+    for iface in ifaces:
+        n = _Net(iface.name)
+        nets[iface.name] = n
+        _interface(tree, iface, n, iface.name in members)
+        if iface.kind in NETDEV_KINDS:
+            devs[iface.name] = netdev(tree, iface)
+
+    # Links to parents and masters. VLANs by id, so both spellings give the same units.
+    for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
+        if iface.kind == "vlan" and iface.parent:
+            net(iface.parent).add("Network", "VLAN", iface.name)
+        elif iface.kind == "pseudo-ethernet":
+            source = tree.value(*iface.at("source-interface"))
+            if source:
+                net(source).add("Network", "MACVLAN", iface.name)
+        elif iface.kind == "vxlan":
+            source = tree.value(*iface.at("source-interface"))
+            if source:
+                net(source).add("Network", "VXLAN", iface.name)
+    for member, (master, kind, path) in members.items():
+        n = net(member)
+        n.add("Network", "Bridge" if kind == "bridge" else "Bond", master)
+        n.add("Network", "LinkLocalAddressing", "no")
+        if kind == "bridge":
+            for key, opt in (("Cost", "cost"), ("Priority", "priority")):
+                value = tree.value(*path, opt, default=False)
+                if value is not None:
+                    n.add("Bridge", key, value)
+
+    _static_routes(tree, net, conn)
+    _dhcp_servers(tree, net, known, conn)
+
+    for n in nets.values():
+        if n.name in members:
+            continue
+        if forward:
+            n.add("Network", "IPForward", forward)
+
+    out: dict[PurePosixPath, bytes] = {CONF_DROPIN: _global_settings()}
+    for name, data in devs.items():
+        out[unit_path(name, "netdev")] = data
+    for name, n in nets.items():
+        out[unit_path(name, "network")] = n.render()
+    return dict(sorted(out.items()))
+
+
+def _global_settings() -> bytes:
+    """networkd.conf drop-in (read when networkd starts). By default networkd deletes routes
+    and rules it did not configure itself, which includes the routes BIRD exports to the
+    kernel; on a router those belong to the routing daemons."""
+    unit = Unit()
+    unit.comments.append("Routes and rules networkd did not configure belong to routing daemons (BIRD) or the kernel.")
+    unit.add("Network", "ManageForeignRoutingPolicyRules", "no")
+    unit.add("Network", "ManageForeignRoutes", "no")
+    return unit.render()
+
+
+def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> None:
+    # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
+    # addresses and the routes through it for a moment) whenever its .network changes, and
+    # restarts are needed for a changed .netdev; a new description must not cause either.
+    hw_id = tree.value(*iface.at("hw-id")) if iface.kind == "ethernet" else None
+    if hw_id:
+        n.add("Match", "PermanentMACAddress", hw_id.lower())
+    else:
+        n.add("Match", "Name", iface.name)
+    mac = tree.value(*iface.at("mac"))
+    if mac and iface.kind == "ethernet":
+        n.add("Link", "MACAddress", mac.lower())
+    mtu = tree.value(*iface.at("mtu"))
+    if mtu:
+        n.add("Link", "MTUBytes", mtu)
+    if tree.exists(*iface.at("disable")):
+        n.add("Link", "ActivationPolicy", "down")
+
+    words = tree.values(*iface.at("address"))
+    dhcp4, dhcp6 = "dhcp" in words, "dhcpv6" in words
+    if dhcp4 or dhcp6:
+        n.add("Network", "DHCP", "yes" if dhcp4 and dhcp6 else "ipv4" if dhcp4 else "ipv6")
+    for addr in static_addresses(tree, iface):
+        n.add("Network", "Address", str(addr))
+    if not (dhcp4 or dhcp6 or is_member or iface.kind == "loopback"):
+        # A router's static addresses and routes stay configured without a carrier
+        # (bridges without ports, unplugged ports), as on VyOS.
+        n.add("Network", "ConfigureWithoutCarrier", "yes")
+    if dhcp4:
+        opts = iface.at("dhcp-options")
+        if tree.exists(*opts, "no-default-route"):
+            n.add("DHCPv4", "UseGateway", "no")
+        distance = tree.value(*opts, "default-route-distance")
+        if distance:
+            n.add("DHCPv4", "RouteMetric", distance)
+        host = tree.value(*opts, "host-name")
+        if host:
+            n.add("DHCPv4", "Hostname", host)
+    if dhcp6:
+        # VyOS solicits DHCPv6 at once instead of waiting for a router advertisement.
+        n.add("DHCPv6", "WithoutRA", "solicit")
+
+
+def _static_routes(tree: ConfigTree, net, conn) -> None:
+    for family in ("route", "route6"):
+        base = ("protocols", "static", family)
+        for prefix in tree.keys(*base):
+            dest = ipaddress.ip_network(prefix)
+            at = base + (prefix,)
+            for hops in next_hop_groups(tree, at, conn):
+                gateway, name, onlink, distance = hops[0]
+                route = net(name).new("Route")
+                route.append(("Destination", str(dest)))
+                if len(hops) == 1:
+                    route.append(("Gateway", str(gateway)))
+                    if onlink:
+                        route.append(("GatewayOnLink", "yes"))
+                else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
+                    route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
+                _metric(route, distance)
+            for name in tree.keys(*at, "interface"):
+                if tree.exists(*at, "interface", name, "disable"):
+                    continue
+                route = net(name).new("Route")
+                route.append(("Destination", str(dest)))
+                _metric(route, tree.value(*at, "interface", name, "distance"))
+            if tree.exists(*at, "blackhole"):
+                route = net("lo").new("Route")
+                route += [("Type", "blackhole"), ("Destination", str(dest))]
+                _metric(route, tree.value(*at, "blackhole", "distance"))
+
+
+def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
+    if distance:
+        route.append(("Metric", distance))
+
+
+def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
+    for shared, at, subnet in dhcp_subnets(tree):
+        prefix = at[-1]
+        name = dhcp_server_interface(tree, subnet, conn)
+        if name is None:
+            continue   # verify refuses it
+        n = net(name)
+        n.add("Network", "DHCPServer", "yes")
+        n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
+        iface = known[name]
+        v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
+        if len(v4) > 1:
+            n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
+        ranges = tree.keys(*at, "range")
+        if ranges:
+            start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
+            stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
+            n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
+            n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
+        router = tree.value(*at, "option", "default-router")
+        n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
+        if router:
+            n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
+        dns = tree.values(*at, "option", "name-server")
+        n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
+        if dns:
+            n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
+        lease = tree.value(*at, "lease")
+        n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
+        n.add("DHCPServer", "MaxLeaseTimeSec", lease)
+        domain = tree.value(*at, "option", "domain-name")
+        if domain:
+            n.add("DHCPServer", "SendOption", f"15:string:{domain}")
+        for host in tree.keys(*at, "static-mapping"):
+            m = at + ("static-mapping", host)
+            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+            if tree.exists(*m, "disable") or not mac or not ip:
+                continue
+            lease_pairs = n.new("DHCPServerStaticLease")
+            lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
+
+

@@ -1,0 +1,132 @@
+"""What the networkd compiler and its verify share: connected prefixes, next hops, members.
+
+Pure functions of the tree (through the interfaces model); nothing here writes a unit.
+"""
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.models.interfaces import Interface, interfaces, static_addresses
+
+IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+IPNet = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+
+class Connected:
+    """Connected prefixes with their interfaces, indexed for longest-prefix lookups.
+
+    Iterating gives (prefix, interface) in interface order; :meth:`holders` answers which
+    prefixes hold an address in time proportional to the number of distinct prefix
+    lengths, not the number of addresses (a router with thousands of VLANs and routes)."""
+
+    def __init__(self, pairs: list[tuple[IPNet, str]]):
+        self.pairs = pairs
+        self._index: dict[tuple[int, int], dict[int, list[tuple[IPNet, str]]]] = defaultdict(dict)
+        for net, name in pairs:
+            bucket = self._index[(net.version, net.prefixlen)]
+            bucket.setdefault(int(net.network_address), []).append((net, name))
+        self._lengths = sorted(self._index, key=lambda vl: -vl[1])
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
+        """Prefixes holding ``address``, longest first (interface order among equals)."""
+        value, bits = int(address), address.max_prefixlen
+        out: list[tuple[IPNet, str]] = []
+        for version, length in self._lengths:
+            if version == address.version:
+                masked = value & ~((1 << (bits - length)) - 1) if length < bits else value
+                out.extend(self._index[(version, length)].get(masked, ()))
+        return out
+
+
+
+def connected(tree: ConfigTree) -> Connected:
+    """(prefix, interface) for every static address, in interface order."""
+    out = []
+    for iface in unique(interfaces(tree)):
+        for addr in static_addresses(tree, iface):
+            out.append((addr.network, iface.name))
+    return Connected(out)
+
+
+
+def route_exit(tree: ConfigTree, gateway: IPAddr, explicit: str | None,
+               conn: Connected | None = None) -> tuple[str | None, bool]:
+    """(interface, on-link) for a next hop: the named interface, or the one whose connected
+    prefix holds the gateway (longest prefix first). On-link is needed when the named
+    interface has no prefix holding the gateway (and it is not IPv6 link-local)."""
+    conn = connected(tree) if conn is None else conn
+    holders = conn.holders(gateway)
+    if explicit:
+        onlink = not gateway.is_link_local and not any(name == explicit for _, name in holders)
+        return explicit, onlink
+    return (holders[0][1], False) if holders else (None, False)
+
+
+
+def dhcp_server_interface(tree: ConfigTree, subnet: ipaddress.IPv4Network,
+                          conn: Connected | None = None) -> str | None:
+    """The interface with an address in exactly this subnet (its DHCP server serves it)."""
+    conn = connected(tree) if conn is None else conn
+    return next((name for net, name in conn if net == subnet), None)
+
+
+
+def unique(ifaces: list[Interface]) -> list[Interface]:
+    seen: set[str] = set()
+    out = []
+    for iface in ifaces:
+        if iface.name not in seen:
+            seen.add(iface.name)
+            out.append(iface)
+    return out
+
+
+
+def members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(member, master, master kind, config path) for bridge and bond members."""
+    out = []
+    for kind in ("bridge", "bonding"):
+        for master in tree.keys("interfaces", kind):
+            base = ("interfaces", kind, master, "member", "interface")
+            names = tree.keys(*base) if kind == "bridge" else tree.values(*base)
+            for member in names:
+                out.append((member, master, kind, base + (member,)))
+    return out
+
+
+
+def next_hop_groups(tree: ConfigTree, at: tuple[str, ...], conn) -> list[list[tuple[IPAddr, str, bool, str | None]]]:
+    """A static route's usable next hops as (gateway, interface, on-link, distance), grouped
+    by distance in configuration order: a group of several is an equal-cost multipath route."""
+    groups: dict[str | None, list] = {}
+    for hop in tree.keys(*at, "next-hop"):
+        h = at + ("next-hop", hop)
+        if tree.exists(*h, "disable"):
+            continue
+        gateway = ipaddress.ip_address(hop)
+        name, onlink = route_exit(tree, gateway, tree.value(*h, "interface"), conn)
+        if name is None:
+            continue   # verify refuses it
+        distance = tree.value(*h, "distance")
+        groups.setdefault(distance, []).append((gateway, name, onlink, distance))
+    return list(groups.values())
+
+
+
+def dhcp_subnets(tree: ConfigTree):
+    """(shared-network name, config path, subnet) of every subnet of an enabled shared network."""
+    base = ("service", "dhcp-server", "shared-network-name")
+    for shared in tree.keys(*base):
+        if tree.exists(*base, shared, "disable"):
+            continue
+        for prefix in tree.keys(*base, shared, "subnet"):
+            yield shared, base + (shared, "subnet", prefix), ipaddress.IPv4Network(prefix)
+

@@ -1,0 +1,110 @@
+"""The .netdev units of the networkd compiler: one per virtual interface.
+
+A WireGuard netdev holds key material: it is a :class:`GeneratedFile` written 0640
+root:systemd-network, since networkd refuses a world-readable one.
+"""
+from __future__ import annotations
+
+import ipaddress
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.models.interfaces import Interface
+
+from ..common.unitfile import Unit, comment
+from ..contract import GeneratedFile
+
+BOND_MODES = {
+    "802.3ad": "802.3ad", "active-backup": "active-backup", "broadcast": "broadcast",
+    "round-robin": "balance-rr", "transmit-load-balance": "balance-tlb",
+    "adaptive-load-balance": "balance-alb", "xor-hash": "balance-xor",
+}
+
+
+HASH_POLICY_MODES = ("802.3ad", "xor-hash", "transmit-load-balance")
+
+
+NETDEV_KINDS = {"vlan": "vlan", "bridge": "bridge", "bonding": "bond", "dummy": "dummy",
+                "pseudo-ethernet": "macvlan", "vxlan": "vxlan", "wireguard": "wireguard"}
+
+
+KEY_GROUP = "systemd-network"
+
+
+
+def netdev(tree: ConfigTree, iface: Interface) -> bytes:
+    unit = Unit()
+    unit.add("NetDev", "Name", iface.name)
+    unit.add("NetDev", "Kind", NETDEV_KINDS[iface.kind])
+    mac = tree.value(*iface.at("mac"))
+    if mac:
+        unit.add("NetDev", "MACAddress", mac.lower())
+    at = iface.at
+    if iface.kind == "vlan":
+        unit.add("VLAN", "Id", iface.vlan_id)
+        if iface.protocol:
+            unit.add("VLAN", "Protocol", iface.protocol)
+    elif iface.kind == "bridge":
+        unit.add("Bridge", "STP", "yes" if tree.exists(*at("stp")) else "no")
+        priority = tree.value(*at("priority"), default=False)
+        if priority is not None:
+            unit.add("Bridge", "Priority", priority)
+        aging = tree.value(*at("aging"), default=False)
+        if aging is not None:
+            unit.add("Bridge", "AgeingTimeSec", aging)
+    elif iface.kind == "bonding":
+        mode = tree.value(*at("mode"))
+        unit.add("Bond", "Mode", BOND_MODES[mode])
+        if mode in HASH_POLICY_MODES:
+            unit.add("Bond", "TransmitHashPolicy", tree.value(*at("hash-policy")))
+        unit.add("Bond", "MIIMonitorSec", "100ms")   # VyOS's default mii-mon-interval
+    elif iface.kind == "pseudo-ethernet":
+        unit.add("MACVLAN", "Mode", tree.value(*at("mode")))
+    elif iface.kind == "vxlan":
+        vni = tree.value(*at("vni"))
+        if vni:
+            unit.add("VXLAN", "VNI", vni)
+        for opt, key in (("remote", "Remote"), ("source-address", "Local"), ("group", "Group")):
+            value = tree.value(*at(opt))
+            if value:
+                unit.add("VXLAN", key, ipaddress.ip_address(value))
+        unit.add("VXLAN", "DestinationPort", tree.value(*at("port")))
+        if not tree.value(*at("source-interface")):
+            unit.add("VXLAN", "Independent", "yes")
+    elif iface.kind == "wireguard":
+        return wireguard(tree, iface, unit)
+    return unit.render()
+
+
+
+def wireguard(tree: ConfigTree, iface: Interface, unit: Unit) -> bytes:
+    at = iface.at
+    key = tree.value(*at("private-key"))
+    if key:
+        unit.add("WireGuard", "PrivateKey", key)
+    port = tree.value(*at("port"))
+    if port:
+        unit.add("WireGuard", "ListenPort", port)
+    mark = tree.value(*at("fwmark"))
+    if mark:
+        unit.add("WireGuard", "FirewallMark", mark)
+    for peer in tree.keys(*at("peer")):
+        p = at("peer", peer)
+        if tree.exists(*p, "disable"):
+            continue
+        lines = unit.new("WireGuardPeer")
+        lines.append(comment(f"peer {peer}"))
+        for opt, name in (("public-key", "PublicKey"), ("preshared-key", "PresharedKey")):
+            value = tree.value(*p, opt)
+            if value:
+                Unit.add_line(lines, name, value)
+        for prefix in tree.values(*p, "allowed-ips"):
+            Unit.add_line(lines, "AllowedIPs", ipaddress.ip_network(prefix))
+        address, port = tree.value(*p, "address"), tree.value(*p, "port")
+        if address and port:
+            ip = ipaddress.ip_address(address)
+            Unit.add_line(lines, "Endpoint", f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}")
+        keepalive = tree.value(*p, "persistent-keepalive")
+        if keepalive:
+            Unit.add_line(lines, "PersistentKeepalive", keepalive)
+    return GeneratedFile(unit.render(), mode=0o640, owner="root", group=KEY_GROUP)
+

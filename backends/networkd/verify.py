@@ -1,0 +1,288 @@
+"""Cross-node rules of the networkd driver (interfaces, routes, DHCP server).
+
+Every problem names its configuration path. The helpers that compile and verify share
+(connected prefixes, next-hop resolution, the DHCP subnets) live in links.py.
+"""
+from __future__ import annotations
+
+import ipaddress
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.problems import Problem
+
+from nos_shell.models.interfaces import Interface, by_name, interfaces
+
+from ..common.safety import unsafe_words
+from .links import (IPAddr, connected, dhcp_server_interface, dhcp_subnets, members, next_hop_groups,
+                    route_exit, unique)
+
+
+def verify(tree: ConfigTree) -> list[Problem]:
+    """Every problem, once every value is safe to write into a unit file."""
+    return unsafe_words(tree, ("interfaces",), ("protocols", "static"), ("service", "dhcp-server")) \
+        or _cross_node(tree)
+
+
+def _cross_node(tree: ConfigTree) -> list[Problem]:
+    problems: list[Problem] = []
+    all_ifaces = interfaces(tree)
+    known = by_name(tree)
+    problems += _verify_names(all_ifaces)
+    problems += _verify_kinds(tree, all_ifaces, known)
+    problems += _verify_members(tree, known)
+    problems += _verify_addresses(tree, unique(all_ifaces))
+    problems += _verify_routes(tree, known)
+    problems += _verify_dhcp_server(tree)
+    return sorted(problems)
+
+
+def _where(path: tuple[str, ...]) -> str:
+    return f"[{' '.join(path)}]"
+
+
+def _verify_names(ifaces: list[Interface]) -> list[Problem]:
+    problems = []
+    first: dict[str, Interface] = {}
+    for iface in ifaces:
+        if len(iface.name) > 15 and iface.kind == "vlan":
+            problems.append(Problem(iface.path, f"VLAN interface name {iface.name} is longer than 15 characters"))
+        if iface.name not in first:
+            first[iface.name] = iface
+            continue
+        other = first[iface.name]
+        if iface.kind == "vlan" and other.kind == "vlan":
+            problems.append(Problem(iface.path, f"VLAN {iface.vlan_id} on {iface.parent} is already defined by "
+                                                f"{_where(other.path)}; a VLAN id must be unique per parent"))
+        else:
+            problems.append(Problem(iface.path, f"interface {iface.name} is already defined by {_where(other.path)}"))
+    return problems
+
+
+def _not_configured(name: str) -> str:
+    return (f"interface {name} is not configured (add it first, e.g. "
+            f"'set interfaces ethernet {name}')")
+
+
+def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, Interface]) -> list[Problem]:
+    problems = []
+    hw_ids: dict[str, tuple[str, ...]] = {}
+    for iface in ifaces:
+        at = iface.at
+        if iface.kind == "vlan" and iface.path[1] == "vlan":
+            if not iface.parent:
+                problems.append(Problem(iface.path, f"VLAN {iface.vlan_id} needs source-interface: "
+                                                    "the parent interface that carries it"))
+            elif iface.parent not in known:
+                problems.append(Problem(at("source-interface"), f"parent of VLAN {iface.vlan_id}: "
+                                                                  + _not_configured(iface.parent)))
+        if iface.kind == "vlan" and iface.parent in known and known[iface.parent].kind in ("loopback", "wireguard"):
+            problems.append(Problem(iface.path, f"VLAN {iface.vlan_id} cannot sit on {iface.parent}: "
+                                                f"a {known[iface.parent].kind} interface carries no Ethernet frames"))
+        if iface.kind == "ethernet":
+            hw_id = tree.value(*at("hw-id"))
+            if hw_id:
+                key = hw_id.lower()
+                if key in hw_ids:
+                    problems.append(Problem(at("hw-id"), f"hw-id {hw_id} is already used by {_where(hw_ids[key])}"))
+                hw_ids.setdefault(key, at("hw-id"))
+        elif iface.kind == "loopback" and iface.name != "lo":
+            problems.append(Problem(iface.path, "the loopback interface is called lo"))
+        elif iface.kind == "pseudo-ethernet":
+            source = tree.value(*at("source-interface"))
+            if not source:
+                problems.append(Problem(iface.path, "source-interface is required: the interface the "
+                                                    "pseudo-ethernet (macvlan) sits on"))
+            elif source not in known:
+                problems.append(Problem(at("source-interface"), _not_configured(source)))
+            elif known[source].kind in ("loopback", "wireguard", "pseudo-ethernet"):
+                problems.append(Problem(at("source-interface"), f"a pseudo-ethernet cannot sit on {source} "
+                                                                f"({known[source].kind})"))
+        elif iface.kind == "vxlan":
+            if not tree.value(*at("vni")):
+                problems.append(Problem(iface.path, "vni is required"))
+            remote, group = tree.value(*at("remote")), tree.value(*at("group"))
+            source = tree.value(*at("source-interface"))
+            if remote and group:
+                problems.append(Problem(at("group"), "remote and group exclude each other"))
+            if not remote and not group:
+                problems.append(Problem(iface.path, "remote (unicast) or group (multicast) is required"))
+            if group and not ipaddress.ip_address(group).is_multicast:
+                problems.append(Problem(at("group"), f"group {group} is not a multicast address"))
+            if group and not source:
+                problems.append(Problem(at("group"), "a multicast group needs source-interface"))
+            if source and source not in known:
+                problems.append(Problem(at("source-interface"), _not_configured(source)))
+            local = tree.value(*at("source-address"))
+            peer = remote or group
+            if local and peer and ipaddress.ip_address(local).version != ipaddress.ip_address(peer).version:
+                problems.append(Problem(at("source-address"), "source-address and remote/group must be "
+                                                              "of the same IP version"))
+        elif iface.kind == "wireguard":
+            if not tree.value(*at("private-key")):
+                problems.append(Problem(iface.path, "private-key is required"))
+            for peer in tree.keys(*at("peer")):
+                p = at("peer", peer)
+                if tree.exists(*p, "disable"):
+                    continue
+                if not tree.value(*p, "public-key"):
+                    problems.append(Problem(p, "public-key is required"))
+                if not tree.values(*p, "allowed-ips"):
+                    problems.append(Problem(p, "allowed-ips is required"))
+                if tree.value(*p, "address") and not tree.value(*p, "port"):
+                    problems.append(Problem(p, "port is required with address (the peer's endpoint)"))
+                if tree.value(*p, "port") and not tree.value(*p, "address"):
+                    problems.append(Problem(p, "address is required with port (the peer's endpoint)"))
+    return problems
+
+
+def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+    problems = []
+    masters: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for member, master, kind, path in members(tree):
+        if member == master:
+            problems.append(Problem(path, f"{master} cannot be a member of itself"))
+            continue
+        if member in masters:
+            other, other_path = masters[member]
+            problems.append(Problem(path, f"{member} is already a member of {other} ({_where(other_path)}); "
+                                          "an interface can have one master only"))
+            continue
+        masters[member] = (master, path)
+        iface = known.get(member)
+        if iface is None:
+            problems.append(Problem(path, f"member of {master}: " + _not_configured(member)))
+            continue
+        if kind == "bonding" and iface.kind != "ethernet":
+            problems.append(Problem(path, f"bond members must be ethernet interfaces; {member} is {iface.kind}"))
+        if kind == "bridge" and iface.kind in ("loopback", "bridge"):
+            problems.append(Problem(path, f"{member} ({iface.kind}) cannot be a bridge member"))
+        if iface.kind != "loopback" and tree.values(*iface.at("address")):
+            problems.append(Problem(iface.at("address"), f"{member} is a member of {master} and cannot have "
+                                                         "an address of its own (configure it on the "
+                                                         f"{'bridge' if kind == 'bridge' else 'bond'})"))
+    return problems
+
+
+def _verify_addresses(tree: ConfigTree, ifaces: list[Interface]) -> list[Problem]:
+    problems = []
+    seen: dict[IPAddr, tuple[str, tuple[str, ...]]] = {}
+    for iface in ifaces:
+        for word in tree.values(*iface.at("address")):
+            if word in ("dhcp", "dhcpv6"):
+                continue
+            ip = ipaddress.ip_interface(word).ip
+            path = iface.at("address", word)
+            if ip in seen:
+                other, other_path = seen[ip]
+                where = "this interface" if other == iface.name else other
+                problems.append(Problem(path, f"address {ip} is already configured on {where} "
+                                              f"({_where(other_path)})"))
+                continue
+            seen[ip] = (iface.name, path)
+    return problems
+
+
+def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+    problems = []
+    conn = connected(tree)
+    for family in ("route", "route6"):
+        base = ("protocols", "static", family)
+        for prefix in tree.keys(*base):
+            at = base + (prefix,)
+            hops, ifs = tree.keys(*at, "next-hop"), tree.keys(*at, "interface")
+            if not hops and not ifs and not tree.exists(*at, "blackhole"):
+                problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
+            for group in next_hop_groups(tree, at, conn):
+                if len(group) > 1 and any(onlink for _, _, onlink, _ in group):
+                    problems.append(Problem(at, "equal-cost next hops (same distance) must each lie in a "
+                                                "connected prefix of their interface: networkd has no on-link "
+                                                "flag per multipath next hop"))
+            for hop in hops:
+                h = at + ("next-hop", hop)
+                explicit = tree.value(*h, "interface")
+                gateway = ipaddress.ip_address(hop)
+                if explicit and explicit not in known:
+                    problems.append(Problem(h + ("interface",), _not_configured(explicit)))
+                    continue
+                if gateway.is_link_local and not explicit:
+                    problems.append(Problem(h, f"link-local next hop {hop} needs 'interface IF'"))
+                    continue
+                name, _ = route_exit(tree, gateway, explicit, conn)
+                if name is None:
+                    problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
+                                               "add an address in its subnet, or 'interface IF' to name the "
+                                               "interface it is reached through"))
+            for name in ifs:
+                if name not in known:
+                    problems.append(Problem(at + ("interface", name), _not_configured(name)))
+    return problems
+
+
+def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
+    problems = []
+    conn = connected(tree)
+    served: dict[str, tuple[str, ...]] = {}
+    subnets: dict[str, tuple[str, ...]] = {}
+    for _, at, subnet in dhcp_subnets(tree):
+        prefix = at[-1]
+        if prefix in subnets:
+            problems.append(Problem(at, f"subnet {prefix} is already served by {_where(subnets[prefix])}"))
+            continue
+        subnets[prefix] = at
+        name = dhcp_server_interface(tree, subnet, conn)
+        if name is None:
+            hosts = subnet.hosts()
+            example = next(hosts, subnet.network_address)
+            problems.append(Problem(at, f"subnet {prefix} is not on any interface: configure an address in it "
+                                        f"(e.g. {example}/{subnet.prefixlen}) on the interface that serves it"))
+        elif name in served:
+            problems.append(Problem(at, f"interface {name} already runs a DHCP server for "
+                                        f"{_where(served[name])}; networkd serves one subnet per interface"))
+        else:
+            served[name] = at
+        ranges = tree.keys(*at, "range")
+        pool = None
+        if len(ranges) > 1:
+            problems.append(Problem(at + ("range",), "networkd's DHCP server hands out one contiguous pool: "
+                                                     "define a single range"))
+        for r in ranges[:1]:
+            start, stop = tree.value(*at, "range", r, "start"), tree.value(*at, "range", r, "stop")
+            rp = at + ("range", r)
+            if not start or not stop:
+                problems.append(Problem(rp, "range needs start and stop"))
+                continue
+            low, high = ipaddress.IPv4Address(start), ipaddress.IPv4Address(stop)
+            usable = subnet.num_addresses <= 2 or (low != subnet.network_address
+                                                   and high != subnet.broadcast_address)
+            if low not in subnet or high not in subnet or not usable:
+                problems.append(Problem(rp, f"range {start}-{stop} must lie inside {prefix} (without its "
+                                            "network and broadcast addresses)"))
+            elif low > high:
+                problems.append(Problem(rp, f"range start {start} is above stop {stop}"))
+            else:
+                pool = (low, high)
+        for ex in tree.values(*at, "exclude"):
+            addr = ipaddress.IPv4Address(ex)
+            if pool is None or pool[0] <= addr <= pool[1]:
+                problems.append(Problem(at + ("exclude",), f"exclude {ex}: networkd's DHCP server cannot "
+                                                           "skip addresses inside its pool; shrink the range "
+                                                           "instead"))
+        if tree.values(*at, "option", "domain-search"):
+            problems.append(Problem(at + ("option", "domain-search"),
+                                    "domain-search is not supported by networkd's DHCP server"))
+        macs: dict[str, str] = {}
+        ips: dict[str, str] = {}
+        for host in tree.keys(*at, "static-mapping"):
+            m = at + ("static-mapping", host)
+            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+            if not mac or not ip:
+                problems.append(Problem(m, "static-mapping needs mac and ip-address"))
+                continue
+            if ipaddress.IPv4Address(ip) not in subnet:
+                problems.append(Problem(m + ("ip-address",), f"{ip} is outside subnet {prefix}"))
+            for table, value, what in ((macs, mac.lower(), "MAC address"), (ips, ip, "address")):
+                if value in table:
+                    problems.append(Problem(m, f"{what} {value} is already mapped by static-mapping "
+                                               f"{table[value]}"))
+                table.setdefault(value, host)
+    return problems

@@ -1,0 +1,113 @@
+"""The one list of backend drivers, in reload order, and the questions asked of it.
+
+Each entry maps a driver's name to its folder under ``backends/`` (imported lazily; the
+folder's ``__init__`` exports ``DRIVER``). Adding a backend is one line here. Tests may add
+a throwaway driver for a while, or run with only throwaway drivers, with :func:`registered`.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from .contract import Driver, Files
+
+if TYPE_CHECKING:
+    from nos_shell.config.tree import ConfigTree
+    from nos_shell.problems import Problem
+
+DRIVERS: dict[str, str] = {
+    "networkd": "networkd",
+    "nftables": "nftables",
+    "system": "system",
+    "timesync": "timesyncd",
+    "bird": "bird",
+    "gobgp": "gobgp",
+}
+"""Driver name -> folder under nos_shell.backends, in the order drivers are reloaded."""
+
+_extra: dict[str, Driver] = {}      # registered for a while (tests), after the built-in ones
+_alone: list[bool] = [False]        # True: only the drivers in _extra are registered
+
+
+def names() -> list[str]:
+    """Every registered driver's name, in order."""
+    if _alone[0]:
+        return list(_extra)
+    return [*DRIVERS, *(name for name in _extra if name not in DRIVERS)]
+
+
+def driver(name: str) -> Driver:
+    """The driver registered under ``name`` (KeyError when there is none)."""
+    if name in _extra:
+        return _extra[name]
+    found = importlib.import_module(f"{__package__}.{DRIVERS[name]}").DRIVER
+    if not isinstance(found, Driver):
+        raise TypeError(f"backends/{DRIVERS[name]}: DRIVER does not satisfy the driver contract")
+    return found
+
+
+def drivers() -> list[Driver]:
+    """Every registered driver, in order."""
+    return [driver(name) for name in names()]
+
+
+def in_area(area: str) -> list[Driver]:
+    """The drivers that can serve ``area``, in order."""
+    return [d for d in drivers() if d.area == area]
+
+
+def active(area: str, tree: ConfigTree) -> Driver | None:
+    """The driver serving ``area`` for ``tree``, or None when the area is not configured."""
+    return next((d for d in in_area(area) if d.active(tree)), None)
+
+
+@contextmanager
+def registered(*added: Driver, alone: bool = False) -> Iterator[None]:
+    """Register ``added`` drivers (after the built-in ones, or in place of one of the same
+    name) until the block ends; with ``alone``, they are the only drivers meanwhile."""
+    before, was_alone = dict(_extra), _alone[0]
+    _extra.update({d.name: d for d in added})
+    _alone[0] = alone or was_alone
+    try:
+        yield
+    finally:
+        _extra.clear()
+        _extra.update(before)
+        _alone[0] = was_alone
+
+
+def clash(by_driver: Mapping[str, Files]) -> tuple[PurePosixPath, str, str] | None:
+    """The first path two drivers both generate, with both names; None when each path has
+    one owner."""
+    owner: dict[PurePosixPath, str] = {}
+    for name, files in by_driver.items():
+        for path in files:
+            if path in owner:
+                return path, owner[path], name
+            owner[path] = name
+    return None
+
+
+def compile_each(tree: ConfigTree, only: list[str] | None = None) -> dict[str, Files]:
+    """Each driver's files (none for a driver its area did not choose)."""
+    chosen = [driver(n) for n in only] if only is not None else drivers()
+    return {d.name: d.compile(tree) if d.active(tree) else {} for d in chosen}
+
+
+def compile_all(tree: ConfigTree, only: list[str] | None = None) -> Files:
+    """Every driver's files merged; ValueError when two drivers claim one path."""
+    by_driver = compile_each(tree, only)
+    found = clash(by_driver)
+    if found is not None:
+        path, first, second = found
+        raise ValueError(f"backends {first} and {second} both generate {path}")
+    return {path: data for files in by_driver.values() for path, data in files.items()}
+
+
+def verify_all(tree: ConfigTree, only: list[str] | None = None) -> list[Problem]:
+    """Every active driver's problems, sorted by path, each once."""
+    chosen = [driver(n) for n in only] if only is not None else drivers()
+    return sorted({p for d in chosen if d.active(tree) for p in d.verify(tree)})

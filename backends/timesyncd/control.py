@@ -1,0 +1,15 @@
+"""The live half of the timesyncd driver: restart the host's timesyncd for a new drop-in."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..contract import Context
+from .compiler import DROP_IN
+
+
+def reload(ctx: Context) -> None:
+    """Restart timesyncd on the live host when its drop-in changed."""
+    if DROP_IN not in ctx.changed and DROP_IN not in ctx.removed:
+        return
+    if ctx.target.root == Path("/") and not ctx.target.exec_prefix:
+        ctx.run("systemctl", "try-restart", "systemd-timesyncd.service", check=False)

@@ -1,0 +1,98 @@
+"""The apply layer's side of the driver contract: compile, check, stop and reload in order.
+
+Every call goes through :class:`nos_shell.backends.contract.Driver` (no getattr). Two
+rules live here and nowhere else:
+
+- one owner per generated path: two drivers generating one path fail the commit before
+  anything is written (:func:`compile_by_backend`);
+- alternatives: of the drivers serving one area (``bgp``: bird, gobgp) only the active one
+  compiles and reloads; one that ran the old tree, or whose files are being removed, is
+  stopped first, before the area's first reload (port 179 is free when the new daemon
+  starts). No driver knows another.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from ..config.tree import ConfigTree
+from ..errors import CommitError
+from . import files
+from .context import Context
+from .target import Target
+
+ContextFactory = Callable[[Target, ConfigTree, ConfigTree, set[PurePosixPath], set[PurePosixPath]], Context]
+"""How :func:`reload_all` makes each driver's context (tests pass a recording one)."""
+
+
+def compile_by_backend(tree: ConfigTree) -> dict[str, files.Files]:
+    """Each registered driver's files (none for an inactive alternative); CommitError when
+    two drivers claim one path."""
+    from ..backends import registry
+
+    by_driver = registry.compile_each(tree)
+    found = registry.clash(by_driver)
+    if found is not None:
+        path, first, second = found
+        raise CommitError(f"Backends {first} and {second} both generate {path}; "
+                          "a generated file must have one owner", "Nothing was written.")
+    return by_driver
+
+
+def reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.Plan, *,
+               only: set[str] | None = None, started: Callable[[str], None] | None = None,
+               context: ContextFactory = Context) -> list[str]:
+    """Stop the alternatives that are no longer chosen and reload every active driver (or
+    those in ``only``) for ``change``; their notes. ``started(name)`` is called before each
+    stop or reload."""
+    from ..backends import registry
+
+    notes: list[str] = []
+    areas_done: set[str] = set()
+    everyone = registry.drivers()
+
+    def call(driver, action: Callable[[Context], None]) -> None:
+        if driver.name in target.skip_reload or (only is not None and driver.name not in only):
+            return
+        if started is not None:
+            started(driver.name)
+        mine = {rel for rel, owner in change.owners.items() if owner == driver.name}
+        ctx = context(target, old, new, set(change.changed) & mine, change.removed & mine)
+        action(ctx)
+        notes.extend(ctx.notes)
+
+    for driver in everyone:
+        area = driver.area
+        if area is not None and area not in areas_done:
+            areas_done.add(area)
+            for other in everyone:
+                if other.area == area and not other.active(new) and _ran(other, old, change):
+                    call(other, other.stop)
+        if driver.active(new):
+            call(driver, driver.reload)
+    return notes
+
+
+def _ran(driver, old: ConfigTree, change: files.Plan) -> bool:
+    """Whether an inactive alternative may still be running: it served the old tree, or
+    files it generated are being removed."""
+    return driver.active(old) or any(change.owners.get(rel) == driver.name for rel in change.removed)
+
+
+def check(target: Target, change: files.Plan) -> None:
+    """Run the drivers' checks on the changed files, staged outside the live paths."""
+    from ..backends import registry
+
+    with tempfile.TemporaryDirectory(prefix="nos-check-") as scratch:
+        staged: dict[PurePosixPath, Path] = {}
+        for rel, data in change.changed.items():
+            path = Path(scratch) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(bytes(data))
+            staged[rel] = path
+        ctx = Context(target, ConfigTree(), ConfigTree())
+        for driver in registry.drivers():
+            mine = {rel: path for rel, path in staged.items() if change.owners.get(rel) == driver.name}
+            for argv in driver.checks(mine) if mine else ():
+                ctx.run(*argv)

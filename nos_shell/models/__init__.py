@@ -1,0 +1,1 @@
+"""Daemon-independent models of the tree that several drivers share (pure)."""
