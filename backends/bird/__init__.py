@@ -5,37 +5,8 @@ with ``bird -p`` and starts, reconfigures or stops the daemon.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..contract import BaseDriver, Context, Files, Staged
+from ..contract import FunctionDriver
 from . import compiler, control
 
-if TYPE_CHECKING:
-    from nos_shell.config.tree import ConfigTree
-    from nos_shell.problems import Problem
-
-
-class Bird(BaseDriver):
-    name = compiler.NAME
-    area = "bgp"
-
-    def active(self, tree: ConfigTree) -> bool:
-        return compiler.active(tree)
-
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        return compiler.verify(tree)
-
-    def compile(self, tree: ConfigTree) -> Files:
-        return compiler.compile(tree)
-
-    def checks(self, staged: Staged) -> list[list[str]]:
-        return control.checks(staged)
-
-    def reload(self, ctx: Context) -> None:
-        control.reload(ctx)
-
-    def stop(self, ctx: Context) -> None:
-        control.stop(ctx)
-
-
-DRIVER = Bird()
+DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
+                        checks=control.checks, reload=control.reload, stop=control.stop)
