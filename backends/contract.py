@@ -2,7 +2,8 @@
 
 A driver turns a verified tree into files for one daemon and, in live mode, makes that
 daemon follow them. Every driver folder under ``backends/`` exports one ``DRIVER`` object
-satisfying :class:`Driver`; most subclass :class:`BaseDriver` and override what they need.
+satisfying :class:`Driver`: a :class:`FunctionDriver` assembled from its modules'
+functions, or an instance of a :class:`BaseDriver` subclass.
 
 - ``name``: the registry key, also written into the manifest as the owner of its files;
 - ``area``: None for a driver that always runs, or the name of an area several drivers can
@@ -22,7 +23,8 @@ group of files that need them (WireGuard key material: 0640 root:systemd-network
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -133,6 +135,44 @@ class BaseDriver:
 
     def state(self, target: Target) -> object | None:
         return None
+
+    def __repr__(self) -> str:
+        return f"<driver {self.name}>"
+
+
+def _always(tree: ConfigTree) -> bool:
+    return True
+
+
+def _no_problems(tree: ConfigTree) -> list[Problem]:
+    return []
+
+
+def _no_checks(staged: Staged) -> list[list[str]]:
+    return []
+
+
+def _nothing(ctx: Context) -> None:
+    return None
+
+
+def _no_state(target: Target) -> object | None:
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionDriver:
+    """A driver assembled from its folder's functions; what it leaves out does nothing."""
+
+    name: str
+    compile: Callable[[ConfigTree], Files]
+    verify: Callable[[ConfigTree], list[Problem]] = _no_problems
+    area: str | None = None
+    active: Callable[[ConfigTree], bool] = _always
+    checks: Callable[[Staged], list[list[str]]] = _no_checks
+    reload: Callable[[Context], None] = _nothing
+    stop: Callable[[Context], None] = _nothing
+    state: Callable[[Target], object | None] = _no_state
 
     def __repr__(self) -> str:
         return f"<driver {self.name}>"

@@ -20,7 +20,7 @@ import pytest
 from nos_shell.api import tree_from_commands
 from nos_shell.apply.files import MANIFEST, owned
 from nos_shell.backends import registry
-from nos_shell.backends.contract import HEADER, BaseDriver, Context, Driver, Files, Staged
+from nos_shell.backends.contract import HEADER, Context, Driver, Files, FunctionDriver, Staged
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import CommitError
 from nos_shell.problems import Problem
@@ -58,10 +58,14 @@ def test_each_folder_is_one_registered_driver_and_imports_no_other():
         for source in (BACKENDS / folder).glob("*.py"):
             for node in ast.walk(ast.parse(source.read_text())):
                 if isinstance(node, ast.ImportFrom):
-                    module = ("." * node.level) + (node.module or "")
-                    named = {module.split(".")[-1]} | {a.name for a in node.names} if node.level == 2 else set()
-                    named |= set(module.split(".")) if "backends" in module else set()
+                    module = node.module or ""
+                    outside = node.level == 2 or (node.level == 0 and module.startswith("nos_shell.backends"))
+                    named = set(module.split(".")) | {a.name for a in node.names} if outside else set()
                     assert not named & (folders - {folder}), f"{source} imports another driver: {module}"
+                elif isinstance(node, ast.Import):
+                    for alias in node.names:
+                        parts = set(alias.name.split(".")) if alias.name.startswith("nos_shell.backends") else set()
+                        assert not parts & (folders - {folder}), f"{source} imports another driver: {alias.name}"
 
 
 def test_an_area_has_at_most_one_active_driver():
@@ -108,32 +112,29 @@ def test_two_drivers_claiming_one_path_fail_the_commit_and_write_nothing(tmp_pat
 MOTD = PurePosixPath("etc/motd.d/10-nos-shell")
 
 
-class Motd(BaseDriver):
-    """The walkthrough's new backend: a login banner naming the host (a driver folder's
-    __init__.py would hold exactly this class and ``DRIVER = Motd()``)."""
+def motd(check: str = "true") -> tuple[FunctionDriver, list]:
+    """The walkthrough's new backend, a login banner naming the host: its compiler's and
+    control's functions, assembled as a folder's __init__.py would; and what it saw."""
+    events: list = []
 
-    name = "motd"
-
-    def __init__(self, check: str = "true"):
-        self.check, self.events = check, []
-
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        host = tree.value("system", "host-name") or "vyos"
-        if host.startswith("x"):
-            return [Problem(("system", "host-name"), "The banner refuses host names starting with x")]
-        return []
-
-    def compile(self, tree: ConfigTree) -> Files:
+    def compile(tree: ConfigTree) -> Files:
         host = tree.value("system", "host-name") or "vyos"
         return {MOTD: f"# {HEADER}\nWelcome to {host}\n".encode()}
 
-    def checks(self, staged: Staged) -> list[list[str]]:
-        self.events.append(("checks", sorted(map(str, staged))))
-        return [[self.check, str(staged[MOTD])]] if MOTD in staged else []
+    def verify(tree: ConfigTree) -> list[Problem]:
+        if (tree.value("system", "host-name") or "").startswith("x"):
+            return [Problem(("system", "host-name"), "The banner refuses host names starting with x")]
+        return []
 
-    def reload(self, ctx: Context) -> None:
-        self.events.append(("reload", sorted(map(str, ctx.changed))))
+    def checks(staged: Staged) -> list[list[str]]:
+        events.append(("checks", sorted(map(str, staged))))
+        return [[check, str(staged[MOTD])]] if MOTD in staged else []
+
+    def reload(ctx: Context) -> None:
+        events.append(("reload", sorted(map(str, ctx.changed))))
         ctx.notes.append(f"motd: now welcomes {ctx.new.value('system', 'host-name')}")
+
+    return FunctionDriver("motd", compile, verify, checks=checks, reload=reload), events
 
 
 def _commit(s: Session, *lines: str) -> str:
@@ -147,8 +148,8 @@ def _commit(s: Session, *lines: str) -> str:
 
 
 def test_a_new_backend_on_a_sandbox_root_writes_its_files_next_to_the_others(tmp_path):
-    motd = Motd()
-    with registry.registered(motd):
+    driver, events = motd()
+    with registry.registered(driver):
         s = Session(tmp_path)
         _commit(s, "set system host-name r1")
         assert (tmp_path / MOTD).read_text() == f"# {HEADER}\nWelcome to r1\n"
@@ -157,24 +158,24 @@ def test_a_new_backend_on_a_sandbox_root_writes_its_files_next_to_the_others(tmp
         with pytest.raises(CommitError) as refused:             # its verify takes part in commit
             _commit(s, "set system host-name xr1")
         assert refused.value.lines[:2] == ["[ system host-name ]", "The banner refuses host names starting with x"]
-    assert motd.events == []                                    # sandbox: no check, no reload
+    assert events == []                                         # sandbox: no check, no reload
     assert "motd" not in registry.names()
 
 
 def test_a_new_backend_on_a_live_target_is_checked_and_reloaded(tmp_path):
     (tmp_path / "etc/nos-shell").mkdir(parents=True)
     (tmp_path / "etc/nos-shell/apply.toml").write_text("live = true\n")
-    motd = Motd()
-    with registry.registered(motd, alone=True):                # nothing else touches this host
+    driver, events = motd()
+    with registry.registered(driver, alone=True):              # nothing else touches this host
         s = Session(tmp_path)
         out = _commit(s, "set system host-name r1")
         assert "motd: now welcomes r1" in out
-        assert motd.events == [("checks", [str(MOTD)]), ("reload", [str(MOTD)])]
-        failing = Motd(check="false")
+        assert events == [("checks", [str(MOTD)]), ("reload", [str(MOTD)])]
+        failing, failing_events = motd(check="false")
         with registry.registered(failing, alone=True):
             with pytest.raises(CommitError, match="false .* failed"):
                 _commit(s, "set system host-name r2")
-        assert failing.events == [("checks", [str(MOTD)])]    # refused before any write or reload
+        assert failing_events == [("checks", [str(MOTD)])]   # refused before any write or reload
         assert (tmp_path / MOTD).read_text().endswith("Welcome to r1\n")
 
 

@@ -1,48 +1,28 @@
 """The BIRD 2 driver: one of the two drivers of the "bgp" area (the default one).
 
 ``compiler.py`` writes etc/bird/bird.conf from the BGP model; ``control.py`` checks it
-with ``bird -p`` and starts, reconfigures or stops the daemon.
+with ``bird -p`` and starts, reconfigures or stops the daemon; ``state.py`` reads its
+sessions and routes for the `show` views.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..contract import BaseDriver, Context, Files, Staged
+from ..contract import FunctionDriver
 from . import compiler, control
 
 if TYPE_CHECKING:
     from nos_shell.apply.target import Target
-    from nos_shell.config.tree import ConfigTree
     from nos_shell.models.bgp_state import BgpState
-    from nos_shell.problems import Problem
 
 
-class Bird(BaseDriver):
-    name = compiler.NAME
-    area = "bgp"
+def state_reader(target: "Target") -> "BgpState":
+    """The reader of the running daemon's sessions and routes (imported when first shown)."""
+    from .state import BirdState
 
-    def active(self, tree: ConfigTree) -> bool:
-        return compiler.active(tree)
-
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        return compiler.verify(tree)
-
-    def compile(self, tree: ConfigTree) -> Files:
-        return compiler.compile(tree)
-
-    def checks(self, staged: Staged) -> list[list[str]]:
-        return control.checks(staged)
-
-    def reload(self, ctx: Context) -> None:
-        control.reload(ctx)
-
-    def stop(self, ctx: Context) -> None:
-        control.stop(ctx)
-
-    def state(self, target: Target) -> BgpState:
-        from .state import BirdState
-
-        return BirdState(target)
+    return BirdState(target)
 
 
-DRIVER = Bird()
+DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
+                        checks=control.checks, reload=control.reload, stop=control.stop,
+                        state=state_reader)

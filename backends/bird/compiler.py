@@ -32,13 +32,11 @@ import ipaddress
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.problems import Problem
-
 from nos_shell.models import bgp as bgp_model
 from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor, StaticRoute
-from nos_shell.models.bgp_verify import verify as verify_bgp
+from nos_shell.problems import Problem
 
-from ..common.safety import unsafe_words
+from ..common import bgp_rules
 from ..contract import HEADER
 
 NAME = "bird"
@@ -55,9 +53,7 @@ def active(tree: ConfigTree) -> bool:
 
 def verify(tree: ConfigTree) -> list[Problem]:
     """The shared BGP rules (once every value is safe to write into the file)."""
-    if not active(tree):
-        return []
-    return unsafe_words(tree, *bgp_model.WRITTEN) or verify_bgp(tree)
+    return bgp_rules.verify(tree) if active(tree) else []
 
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:

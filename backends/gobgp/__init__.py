@@ -2,48 +2,28 @@
 
 ``compiler.py`` writes etc/gobgp/gobgpd.toml from the BGP model; ``control.py`` checks it
 with ``gobgpd -d``, runs gobgpd, syncs its announcements and keeps the route installer
-(``routes.py``, a process of its own) running.
+(``routes.py``, a process of its own) running; ``state.py`` reads its sessions and
+routes for the `show` views.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..contract import BaseDriver, Context, Files, Staged
+from ..contract import FunctionDriver
 from . import compiler, control
 
 if TYPE_CHECKING:
     from nos_shell.apply.target import Target
-    from nos_shell.config.tree import ConfigTree
     from nos_shell.models.bgp_state import BgpState
-    from nos_shell.problems import Problem
 
 
-class Gobgp(BaseDriver):
-    name = compiler.NAME
-    area = "bgp"
+def state_reader(target: "Target") -> "BgpState":
+    """The reader of the running daemon's sessions and routes (imported when first shown)."""
+    from .state import GobgpState
 
-    def active(self, tree: ConfigTree) -> bool:
-        return compiler.active(tree)
-
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        return compiler.verify(tree)
-
-    def compile(self, tree: ConfigTree) -> Files:
-        return compiler.compile(tree)
-
-    def checks(self, staged: Staged) -> list[list[str]]:
-        return control.checks(staged)
-
-    def reload(self, ctx: Context) -> None:
-        control.reload(ctx)
-
-    def stop(self, ctx: Context) -> None:
-        control.stop_all(ctx)
-
-    def state(self, target: Target) -> BgpState:
-        from .state import GobgpState
-
-        return GobgpState(target)
+    return GobgpState(target)
 
 
-DRIVER = Gobgp()
+DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
+                        checks=control.checks, reload=control.reload, stop=control.stop_all,
+                        state=state_reader)

@@ -35,13 +35,11 @@ from typing import Any
 import tomli_w
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.problems import Problem
-
 from nos_shell.models import bgp as bgp_model
 from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor
-from nos_shell.models.bgp_verify import verify as verify_bgp
+from nos_shell.problems import Problem
 
-from ..common.safety import unsafe_words
+from ..common import bgp_rules
 from ..contract import HEADER
 
 NAME = "gobgp"
@@ -57,7 +55,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     """The shared BGP rules, plus what GoBGP cannot do."""
     if not active(tree):
         return []
-    problems = unsafe_words(tree, *bgp_model.WRITTEN) or verify_bgp(tree)
+    problems = bgp_rules.verify(tree)
     for key in tree.keys(*bgp_model.BGP, "neighbor"):
         n = bgp_model.neighbor(tree, key)
         if n.holdtime == 0:

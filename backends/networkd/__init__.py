@@ -7,27 +7,7 @@ offline check: networkd has none short of starting a throwaway networkd
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..contract import BaseDriver, Context, Files
+from ..contract import FunctionDriver
 from . import compiler, control, verify
 
-if TYPE_CHECKING:
-    from nos_shell.config.tree import ConfigTree
-    from nos_shell.problems import Problem
-
-
-class Networkd(BaseDriver):
-    name = "networkd"
-
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        return verify.verify(tree)
-
-    def compile(self, tree: ConfigTree) -> Files:
-        return compiler.compile(tree)
-
-    def reload(self, ctx: Context) -> None:
-        control.reload(ctx)
-
-
-DRIVER = Networkd()
+DRIVER = FunctionDriver("networkd", compiler.compile, verify.verify, reload=control.reload)

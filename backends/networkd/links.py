@@ -92,7 +92,7 @@ def unique(ifaces: list[Interface]) -> list[Interface]:
 
 def members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(member, master, master kind, config path) for bridge and bond members."""
-    out = []
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
     for kind in ("bridge", "bonding"):
         for master in tree.keys("interfaces", kind):
             base = ("interfaces", kind, master, "member", "interface")

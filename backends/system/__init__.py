@@ -1,27 +1,7 @@
 """The system driver: host name, hosts and resolver files (compiler.py); the running host name (control.py)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..contract import BaseDriver, Context, Files
+from ..contract import FunctionDriver
 from . import compiler, control
 
-if TYPE_CHECKING:
-    from nos_shell.config.tree import ConfigTree
-    from nos_shell.problems import Problem
-
-
-class System(BaseDriver):
-    name = "system"
-
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        return compiler.verify(tree)
-
-    def compile(self, tree: ConfigTree) -> Files:
-        return compiler.compile(tree)
-
-    def reload(self, ctx: Context) -> None:
-        control.reload(ctx)
-
-
-DRIVER = System()
+DRIVER = FunctionDriver("system", compiler.compile, compiler.verify, reload=control.reload)

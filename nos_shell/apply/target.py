@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..errors import NosError
 
@@ -73,7 +73,7 @@ class Target:
         """A command line run in the router's context (never through a shell)."""
         return [*self.exec_prefix, *argv]
 
-    def path(self, relative: str | Path) -> Path:
+    def path(self, relative: str | PurePath) -> Path:
         return self.root / relative
 
 

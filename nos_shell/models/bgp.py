@@ -34,8 +34,6 @@ FAMILIES = ("ipv4-unicast", "ipv6-unicast")
 FAMILY_VERSION = {"ipv4-unicast": 4, "ipv6-unicast": 6}
 DEFAULT_HOLDTIME = 180
 DEFAULT_BACKEND = "bird"
-WRITTEN = (BGP, ("protocols", "static"), ("interfaces",))
-"""The areas whose values a BGP daemon's file holds (checked for unsafe words first)."""
 
 # Characters that cannot appear inside a quoted string of a daemon's configuration.
 # BIRD strings end at the next `"` and know no escapes (conf/cf-lex.l), so a `"` would let

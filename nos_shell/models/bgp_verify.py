@@ -40,7 +40,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     interfaces = interface_names(tree)
 
     # Values set on neighbors and peer groups, checked where they are written.
-    nodes = [BGP + ("neighbor", k) for k in tree.keys(*BGP, "neighbor")] + \
+    nodes: list[tuple[str, ...]] = [BGP + ("neighbor", k) for k in tree.keys(*BGP, "neighbor")] + \
             [BGP + ("peer-group", k) for k in tree.keys(*BGP, "peer-group")]
     for path in nodes:
         for leaf in ("description", "password"):

@@ -1,4 +1,4 @@
-"""The interfaces a configuration defines, as one flat list (shared by the backends' verify).
+"""The interfaces a configuration defines, as one flat list (shared by drivers, the BGP model and views).
 
 `interfaces ethernet eth0 vif 100` and `interfaces vlan 100 source-interface eth0` both
 define the VLAN interface ``eth0.100``; both appear here with kind ``vlan``, their parent
