@@ -12,7 +12,7 @@ put back and every driver is reloaded again with them, and the commit fails.
 
 A crash cannot be undone in-process: :func:`apply` tells a :class:`Journal` what it is about
 to do (before the first file is written, and before each driver's stop or reload), so the
-next process can finish or undo it (``nos_shell/journal.py``).
+next process can finish or undo it (``nos_shell/engine/journal.py``).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def sandbox_note(root: Path) -> str:
 
 
 class Journal(Protocol):
-    """Where :func:`apply` records its intent before acting (see nos_shell/journal.py)."""
+    """Where :func:`apply` records its intent before acting (see nos_shell/engine/journal.py)."""
 
     def begin(self, change: files.Plan) -> None:
         """Called once, before any file is written."""
