@@ -3,8 +3,9 @@
 - no import cycle among the project's modules, counting imports made inside functions
   (imports under ``if TYPE_CHECKING:`` never run, so they do not count);
 - no module imports a private name (``_x``) of another, or reaches ``module._x``;
-- no driver under backends/ imports another driver;
-- every module stays small (under 420 lines);
+- every module stays small (under 420 lines; the issue asks for about 400);
+
+(tests/test_drivers.py checks that no driver imports another.)
 - every package directory is listed in pyproject.toml, so a plain install ships it.
 """
 from __future__ import annotations
@@ -179,23 +180,6 @@ def test_no_import_cycles():
 
 def test_no_private_names_cross_modules():
     assert GRAPH.private == []
-
-
-def test_no_driver_imports_another_driver():
-    drivers = {path.name for path in (PROJECT / "backends").iterdir()
-               if (path / "__init__.py").exists() and path.name != "common"}
-    assert {"networkd", "nftables", "bird", "gobgp", "system", "timesyncd"} <= drivers
-    crossing = []
-    for module in GRAPH.modules.values():
-        parts = module.name.split(".")
-        if parts[:2] != ["nos_shell", "backends"] or len(parts) < 3 or parts[2] not in drivers:
-            continue
-        for target in module.imports:
-            other = target.split(".")
-            if other[:2] == ["nos_shell", "backends"] and len(other) > 2 and other[2] in drivers \
-                    and other[2] != parts[2]:
-                crossing.append(f"{module.name} -> {target}")
-    assert crossing == []
 
 
 def test_modules_stay_small():
