@@ -14,7 +14,11 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   directory; run in live mode before anything is written;
 - ``reload(ctx)``: make the running daemon follow the written files (live mode only);
 - ``stop(ctx)``: stop the daemon, called when the driver stopped being its area's choice;
-- ``state(target)``: a reader of the daemon's live state for `show` commands, or None.
+- ``state(target)``: a reader of the daemon's live state for `show` commands, or None;
+- ``settings``: the keys of ROOT/etc/nos-shell/apply.toml the driver reads, with their
+  defaults (``bird-socket``); the target accepts them and the driver reads them with
+  ``target.setting(key, default)``, so no other module names them;
+- ``unit``: the systemd unit `restart` restarts for the driver's daemon, or None.
 
 Generated files: a value of the compile mapping is plain ``bytes`` (mode 0644,
 root:root) or a :class:`GeneratedFile`, a ``bytes`` subclass carrying the mode, owner and
@@ -24,8 +28,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -92,6 +97,11 @@ class Driver(Protocol):
 
     name: str
     area: str | None
+    settings: Mapping[str, object]
+    """apply.toml keys this driver reads, with their defaults (the type of each default is
+    the type the key must have); read with ``target.setting(key, default)``."""
+    unit: str | None
+    """The systemd unit `restart` restarts for this driver's daemon (None: none)."""
 
     def active(self, tree: ConfigTree) -> bool: ...
 
@@ -113,6 +123,8 @@ class BaseDriver:
 
     name: str = ""
     area: str | None = None
+    settings: Mapping[str, object] = MappingProxyType({})
+    unit: str | None = None
 
     def active(self, tree: ConfigTree) -> bool:
         """Always on, unless the driver serves an area and another driver was chosen."""
@@ -173,6 +185,8 @@ class FunctionDriver:
     reload: Callable[[Context], None] = _nothing
     stop: Callable[[Context], None] = _nothing
     state: Callable[[Target], object | None] = _no_state
+    settings: Mapping[str, object] = field(default_factory=dict)
+    unit: str | None = None
 
     def __repr__(self) -> str:
         return f"<driver {self.name}>"

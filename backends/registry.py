@@ -79,6 +79,14 @@ def registered(*added: Driver, alone: bool = False) -> Iterator[None]:
         _alone[0] = was_alone
 
 
+def settings() -> dict[str, object]:
+    """Every apply.toml key a registered driver reads, with its default."""
+    found: dict[str, object] = {}
+    for each in drivers():
+        found.update(each.settings)
+    return found
+
+
 def clash(by_driver: Mapping[str, Files]) -> tuple[PurePosixPath, str, str] | None:
     """The first path two drivers both generate, with both names; None when each path has
     one owner."""

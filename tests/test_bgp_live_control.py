@@ -36,7 +36,7 @@ class FakeCtx:
     """A Context whose ``run`` answers from ``respond(argv) -> (rc, stdout)`` and records argv."""
 
     def __init__(self, root: Path, old, new, changed=(), removed=(), respond=None):
-        self.target = Target(root, live=True, bird_socket=str(root / "run/bird.ctl"))
+        self.target = Target(root, live=True, settings=(("bird-socket", str(root / "run/bird.ctl")),))
         self.old, self.new = old, new
         self.changed, self.removed = set(changed), set(removed)
         self.notes: list[str] = []
@@ -72,7 +72,7 @@ class Engine:
             ctx = FakeCtx(self.root, old, new, changed, removed, respond=self.respond)
             ctx.calls = self.calls
             return ctx
-        target = Target(self.root, live=True, bird_socket=str(self.root / "run/bird.ctl"))
+        target = Target(self.root, live=True, settings=(("bird-socket", str(self.root / "run/bird.ctl")),))
         return reload_all(target, old, new, change, context=context)
 
     def ran(self, *prefix: str) -> list[tuple[str, ...]]:
@@ -245,7 +245,7 @@ def test_switching_to_gobgp_stops_bird_before_gobgpd_starts(tmp_path):
 
 
 def test_api_address_forms():
-    assert gobgp_control.gobgp(Target(Path("/"), gobgp_api="[::1]:50052"), "neighbor") == \
+    assert gobgp_control.gobgp(Target(Path("/"), settings=(("gobgp-api", "[::1]:50052"),)), "neighbor") == \
         ("gobgp", "-u", "::1", "-p", "50052", "neighbor")
     assert bird_control.pid_path(Target(Path("/"))) == "/run/bird/bird.pid"
     assert PurePosixPath(gobgp_control.PIDFILE).is_absolute() is False

@@ -20,6 +20,7 @@ import pytest
 from nos_shell.api import tree_from_commands
 from nos_shell.apply.files import MANIFEST, owned
 from nos_shell.backends import registry
+from nos_shell.backends.registry import registered
 from nos_shell.backends.contract import HEADER, Context, Driver, Files, FunctionDriver, Staged
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import CommitError
@@ -202,3 +203,39 @@ def test_an_area_stops_the_driver_it_no_longer_chooses_before_the_new_one_reload
         assert events[3:] == ["stop beta"]
         _commit(s, "set system host-name c2")                 # nothing ran: nothing to stop
         assert events[4:] == []
+
+
+def test_a_driver_brings_its_own_apply_toml_keys(tmp_path):
+    """Driver settings: apply.toml accepts a key only while a driver declares it, checks
+    its type against the declared default, and the driver reads it back from the target."""
+    from nos_shell.apply.target import SETTINGS, load_target
+    from nos_shell.errors import NosError
+
+    motd = fake_driver("motd", settings={"motd-banner": "hello"})
+    (tmp_path / SETTINGS).parent.mkdir(parents=True)
+    (tmp_path / SETTINGS).write_text('motd-banner = "welcome"\n')
+    with pytest.raises(NosError, match="unknown setting 'motd-banner'"):
+        load_target(tmp_path)
+    with registered(motd):
+        assert load_target(tmp_path).setting("motd-banner", "hello") == "welcome"
+        (tmp_path / SETTINGS).write_text('motd-banner = 7\n')
+        with pytest.raises(NosError, match="'motd-banner' must be a str"):
+            load_target(tmp_path)
+        (tmp_path / SETTINGS).write_text('live = false\n')
+        assert load_target(tmp_path).setting("motd-banner", "hello") == "hello"
+
+
+def test_the_bgp_drivers_read_their_own_keys(tmp_path):
+    from nos_shell.apply.target import SETTINGS, load_target
+
+    (tmp_path / SETTINGS).parent.mkdir(parents=True)
+    (tmp_path / SETTINGS).write_text('bird-socket = "/run/lab/bird.ctl"\ngobgp-api = "[::1]:50052"\n')
+    target = load_target(tmp_path)
+    bird, gobgp = registry.driver("bird"), registry.driver("gobgp")
+    assert bird.state(target) is not None and bird.unit == "bird.service"
+    from nos_shell.backends.bird import control as bird_control
+    from nos_shell.backends.gobgp import control as gobgp_control
+
+    assert bird_control.birdc(target, "show", "status")[:3] == ("birdc", "-s", "/run/lab/bird.ctl")
+    assert gobgp_control.api_host_port(target) == ("::1", "50052")
+    assert gobgp.unit == "gobgpd.service"

@@ -25,4 +25,5 @@ def state_reader(target: "Target") -> "BgpState":
 
 DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
                         checks=control.checks, reload=control.reload, stop=control.stop,
-                        state=state_reader)
+                        state=state_reader,
+                        settings={control.SOCKET_KEY: control.SOCKET}, unit="bird.service")

@@ -35,12 +35,17 @@ def checks(staged: Staged) -> list[list[str]]:
     return [["bird", "-p", "-c", str(staged[CONF])]] if CONF in staged else []
 
 
+SOCKET_KEY = "bird-socket"
+SOCKET = "/run/bird/bird.ctl"
+"""BIRD's control socket, unless the target's apply.toml sets ``bird-socket``."""
+
+
 def socket_path(target) -> str:
-    return target.bird_socket
+    return target.setting(SOCKET_KEY, SOCKET)
 
 
 def pid_path(target) -> str:
-    return str(PurePosixPath(target.bird_socket).with_suffix(".pid"))
+    return str(PurePosixPath(socket_path(target)).with_suffix(".pid"))
 
 
 def birdc(target, *args: str) -> tuple[str, ...]:

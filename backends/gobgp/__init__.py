@@ -26,4 +26,5 @@ def state_reader(target: "Target") -> "BgpState":
 
 DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
                         checks=control.checks, reload=control.reload, stop=control.stop_all,
-                        state=state_reader)
+                        state=state_reader,
+                        settings={control.API_KEY: control.API}, unit="gobgpd.service")

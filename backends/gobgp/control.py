@@ -54,8 +54,17 @@ def checks(staged: Staged) -> list[list[str]]:
     return [["gobgpd", "-d", "-p", "-f", str(staged[CONF])]] if CONF in staged else []
 
 
+API_KEY = "gobgp-api"
+API = "127.0.0.1:50051"
+"""gobgpd's gRPC address, unless the target's apply.toml sets ``gobgp-api``."""
+
+
+def api(target) -> str:
+    return target.setting(API_KEY, API)
+
+
 def api_host_port(target) -> tuple[str, str]:
-    host, _, port = target.gobgp_api.rpartition(":")
+    host, _, port = api(target).rpartition(":")
     return host.strip("[]") or "127.0.0.1", port or "50051"
 
 
@@ -129,13 +138,13 @@ def _global(ctx) -> dict | None:
 
 def start_gobgpd(ctx) -> None:
     _detached(ctx, PIDFILE, LOGFILE, "gobgpd", "-f", str(ctx.file(CONF)), "-p",
-              "--api-hosts", ctx.target.gobgp_api, "--pprof-disable")
+              "--api-hosts", api(ctx.target), "--pprof-disable")
     deadline = time.monotonic() + 15
     while _global(ctx) is None:
         if gobgpd_pid(ctx) is None:
             raise CommitError("gobgpd exited at start", *_log_tail(ctx, LOGFILE))
         if time.monotonic() > deadline:
-            raise CommitError(f"gobgpd does not answer on {ctx.target.gobgp_api}", *_log_tail(ctx, LOGFILE))
+            raise CommitError(f"gobgpd does not answer on {api(ctx.target)}", *_log_tail(ctx, LOGFILE))
         time.sleep(0.1)
 
 
@@ -160,7 +169,7 @@ def stop_all(ctx) -> None:
 def ensure_installer(ctx) -> None:
     if _pid(ctx, ROUTES_PIDFILE, ROUTES_MODULE) is None:
         _detached(ctx, ROUTES_PIDFILE, ROUTES_LOGFILE, sys.executable, "-m", ROUTES_MODULE,
-                  "--api", ctx.target.gobgp_api, "--gobgp", "gobgp")
+                  "--api", api(ctx.target), "--gobgp", "gobgp")
 
 
 # -- announcements ------------------------------------------------------------------------

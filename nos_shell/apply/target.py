@@ -10,8 +10,7 @@ gets files, and the live root ``/`` gets the defaults below::
 
     live = true
     exec-prefix = ["nsenter", "-t", "4242", "-n", "-m"]
-    bird-socket = "/run/bird/bird.ctl"
-    gobgp-api = "127.0.0.1:50051"
+    bird-socket = "/run/bird/bird.ctl"   # a driver's own key (below)
     skip-reload = ["networkd"]      # e.g. a lab router without its own networkd
     networkd-restart = ["systemctl", "restart", "systemd-networkd.service"]
     set-hostname = false            # set the running host name (default: only for / without a prefix)
@@ -25,17 +24,25 @@ per network namespace: the UTS host name. With an exec prefix that has no UTS na
 (``nsenter -u``) it would rename the machine running the lab, so it is off unless the root
 is ``/`` without a prefix, or the target says so.
 
+Drivers add keys of their own: each declares the keys it reads with their defaults (its
+``settings``, backends/contract.py: ``bird-socket`` for BIRD, ``gobgp-api`` for GoBGP), a
+value must have its default's type, and the driver reads it with :meth:`Target.setting`.
+Only a file that uses such a key loads the drivers to check it.
+
 ``restart`` overrides how the operational command `restart networkd|bgp|ntp|ssh` restarts a
 service in the router's context; by default networkd uses ``networkd-restart`` and the others
-``systemctl restart UNIT`` (:data:`RESTART_UNITS`; `bgp` is the configured BGP daemon's unit).
+``systemctl restart UNIT`` (:data:`RESTART_UNITS`; `bgp` is the ``unit`` of the active BGP driver).
 """
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
+from typing import TypeVar
 
 from ..errors import NosError
+
+T = TypeVar("T")
 
 SETTINGS = Path("etc/nos-shell/apply.toml")
 
@@ -45,13 +52,16 @@ class Target:
     root: Path
     live: bool = False
     exec_prefix: tuple[str, ...] = ()
-    bird_socket: str = "/run/bird/bird.ctl"
-    gobgp_api: str = "127.0.0.1:50051"
     skip_reload: frozenset[str] = frozenset()   # backends whose files are written but not reloaded
     netns: str | None = None    # the router's network namespace for netlink readers (name or path)
     networkd_restart: tuple[str, ...] = ("systemctl", "restart", "systemd-networkd.service")
     set_hostname: bool | None = None            # None: only for root / without an exec prefix
     restart: tuple[tuple[str, tuple[str, ...]], ...] = ()   # service -> command (`restart SERVICE`)
+    settings: tuple[tuple[str, object], ...] = ()   # keys the drivers declare (bird-socket, ...)
+
+    def setting(self, key: str, default: T) -> T:
+        """A driver's setting from apply.toml, else ``default`` (load_target checked its type)."""
+        return dict(self.settings).get(key, default)  # type: ignore[return-value]
 
     def restart_command(self, service: str, unit: str) -> list[str]:
         """How `restart SERVICE` restarts ``service`` (its systemd ``unit`` by default)."""
@@ -77,10 +87,18 @@ class Target:
         return self.root / relative
 
 
-_KEYS = {"live": bool, "exec-prefix": list, "bird-socket": str, "gobgp-api": str, "skip-reload": list,
+_KEYS = {"live": bool, "exec-prefix": list, "skip-reload": list,
          "networkd-restart": list, "set-hostname": bool, "netns": str, "restart": dict}
 RESTART_UNITS = {"networkd": "systemd-networkd.service", "ntp": "systemd-timesyncd.service",
-                 "ssh": "nos-shell-ssh.service", "bird": "bird.service", "gobgp": "gobgpd.service"}
+                 "ssh": "nos-shell-ssh.service"}
+"""Units of the services `restart` knows by name; `bgp` is the unit of the area's active driver."""
+
+
+def _driver_settings() -> dict[str, object]:
+    """The apply.toml keys the registered drivers read, with their defaults."""
+    from ..backends.registry import settings
+
+    return settings()
 
 
 def load_target(root: Path | str) -> Target:
@@ -94,10 +112,13 @@ def load_target(root: Path | str) -> Target:
         data = tomllib.loads(settings.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise NosError(f"{settings}: {exc}") from None
+    extra = {key: data[key] for key in data if key not in _KEYS}
+    drivers = _driver_settings() if extra else {}
     for key, value in data.items():
-        expected = _KEYS.get(key)
+        expected = _KEYS.get(key) or (type(drivers[key]) if key in drivers else None)
         if expected is None:
-            raise NosError(f"{settings}: unknown setting '{key}' (known: {', '.join(_KEYS)})")
+            known = ", ".join([*_KEYS, *drivers])
+            raise NosError(f"{settings}: unknown setting '{key}' (known: {known})")
         if not isinstance(value, expected) or (expected is list and
                                                not all(isinstance(v, str) for v in value)):
             raise NosError(f"{settings}: '{key}' must be a {expected.__name__}")
@@ -107,10 +128,9 @@ def load_target(root: Path | str) -> Target:
             raise NosError(f"{settings}: 'restart' maps networkd, bgp, ntp or ssh to a command (a list)")
     return replace(target, live=data.get("live", target.live),
                    exec_prefix=tuple(data.get("exec-prefix", ())),
-                   bird_socket=data.get("bird-socket", target.bird_socket),
-                   gobgp_api=data.get("gobgp-api", target.gobgp_api),
                    skip_reload=frozenset(data.get("skip-reload", ())),
                    networkd_restart=tuple(data.get("networkd-restart", target.networkd_restart)),
                    set_hostname=data.get("set-hostname", target.set_hostname),
                    netns=data.get("netns"),
-                   restart=tuple(sorted((k, tuple(v)) for k, v in data.get("restart", {}).items())))
+                   restart=tuple(sorted((k, tuple(v)) for k, v in data.get("restart", {}).items())),
+                   settings=tuple(sorted(extra.items())))

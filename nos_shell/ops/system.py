@@ -170,13 +170,23 @@ def restart_service(session: "Session", command: "Command") -> str:
     target = router(session, f"{service} service", "restart")
     if not target.live:
         raise NosError(f"{session.store.root} is not live (apply.toml: live = false): nothing to restart")
-    unit = RESTART_UNITS[session.running.value("protocols", "bgp", "backend") or "bird"] \
-        if service == "bgp" else RESTART_UNITS[service]
+    unit = _bgp_unit(session) if service == "bgp" else RESTART_UNITS[service]
     argv = target.restart_command(service, unit)
     if not argv:
         raise NosError(f"Restarting {service} is switched off for this root (apply.toml: networkd-restart = [])")
     run(target, argv, timeout=60)
     return f"Restarted {service} ({' '.join(argv)})\n"
+
+
+def _bgp_unit(session: "Session") -> str:
+    """The unit of the BGP driver the running configuration chooses (the area's first, the
+    default, when BGP is not configured)."""
+    from ..backends import registry
+
+    chosen = registry.active("bgp", session.running) or registry.in_area("bgp")[0]
+    if chosen.unit is None:
+        raise NosError(f"The {chosen.name} driver names no service to restart")
+    return chosen.unit
 
 
 def generate_ssh_server_key(session: "Session", command: "Command") -> str:
