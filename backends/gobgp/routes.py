@@ -47,7 +47,7 @@ from pathlib import Path
 
 from nos_shell.apply.target import Target
 from nos_shell.errors import NosError
-from nos_shell.host.run import run
+from nos_shell.host.run import run, spawn
 
 PROTO = 186          # RTPROT "bgp" in /etc/iproute2/rt_protos
 METRIC = 32          # BIRD's default kernel route metric
@@ -176,9 +176,8 @@ class Gobgp:
 
     def monitor(self, family: str) -> subprocess.Popen:
         """A streaming reader (one JSON list per line), started like every program here."""
-        return subprocess.Popen(HERE.argv(*self.base, "monitor", "global", "rib", "-a", family, "-j"),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True)
+        return spawn(HERE, [*self.base, "monitor", "global", "rib", "-a", family, "-j"],
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
 def _reader(proc: subprocess.Popen, events: queue.Queue) -> None:

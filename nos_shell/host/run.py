@@ -27,15 +27,15 @@ def command_line(target: "Target | None", argv: Sequence[str]) -> list[str]:
 
 def spawn(target: "Target | None", argv: Sequence[str], *, stdout: Any = None, stderr: Any = None,
           process_group: int | None = None, new_session: bool = False,
-          cwd: str | None = None) -> subprocess.Popen:
+          cwd: str | None = None, text: bool = False) -> subprocess.Popen:
     """Start ``argv`` in the router's context without waiting for it; stdin is /dev/null.
 
     ``process_group=0`` gives it a process group of its own (signalled as one);
-    ``new_session`` detaches it from any terminal. Raises ``OSError`` as ``Popen`` does
+    ``new_session`` detaches it from any terminal; ``text`` decodes its output. Raises ``OSError`` as ``Popen`` does
     (``FileNotFoundError``: not installed); the caller words it."""
     return subprocess.Popen(command_line(target, argv), stdin=subprocess.DEVNULL, stdout=stdout,
                             stderr=stderr, process_group=process_group, start_new_session=new_session,
-                            close_fds=True, cwd=cwd)
+                            close_fds=True, cwd=cwd, text=text)
 
 
 def run(target: "Target | None", argv: Sequence[str], *, timeout: float = 15, check: bool = True,
