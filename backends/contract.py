@@ -26,6 +26,7 @@ group of files that need them (WireGuard key material: 0640 root:systemd-network
 """
 from __future__ import annotations
 
+import importlib
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -170,6 +171,16 @@ def _nothing(ctx: Context) -> None:
 
 def _no_state(target: Target) -> object | None:
     return None
+
+
+def state_on_demand(module: str, reader: str) -> Callable[[Target], object]:
+    """A ``state`` function that imports ``module`` (absolute) when a view first asks and
+    builds its ``reader`` class for the target: readers stay off the commit path."""
+    def state(target: Target) -> object:
+        return getattr(importlib.import_module(module), reader)(target)
+
+    state.__qualname__ = f"state<{module}.{reader}>"
+    return state
 
 
 @dataclass(frozen=True, eq=False)
