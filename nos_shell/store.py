@@ -8,6 +8,11 @@ Layout (mirroring system paths below ``root``):
   running configuration, so a commit is a single atomic file creation: a crash leaves
   either the old or the new running configuration, never a mix.
 
+Beside the archive, ``var/lib/nos-shell/running.snapshot`` holds the running tree in a
+form that loads without the grammar (nos_shell/config/snapshot.py), written after each
+archived revision. It is only a cache: used when its digest matches the newest archive
+file, else the text is parsed and the snapshot rewritten when this process may.
+
 Writes can be deferred (:meth:`Store.deferred`) so a command file commits nothing
 unless every line succeeds.
 """
@@ -25,12 +30,14 @@ from pathlib import Path
 
 from .config.tree import ConfigTree
 from .errors import CommitError, NosError
+from .fault import point
 from .fsutil import atomic_write
 from .schema.types import shown
 
 SAVED = Path("etc/nos-shell/config.boot")
 ARCHIVE = Path("var/lib/nos-shell/archive")
 LOCK = Path("var/lib/nos-shell/lock")
+SNAPSHOT = Path("var/lib/nos-shell/running.snapshot")
 HEADER = "// nos-shell revision "
 DEFAULT_REVISIONS = 100
 _HELD: set[tuple[str, int]] = set()     # (root, thread) pairs holding the commit lock
@@ -136,6 +143,8 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         else:
+            if path == self.path(SNAPSHOT):
+                point("snapshot")       # a crash test's kill point: archived, snapshot not yet
             # configurations hold password hashes and WireGuard private keys: owner only
             atomic_write(path, data, mode=PRIVATE)
 
@@ -246,13 +255,59 @@ class Store:
         return self._load(self._files()[0])
 
     def _load(self, path: Path) -> ConfigTree:
+        if path not in self._cache:
+            data = self._read(path) or b""
+            self._cache[path] = self._from_snapshot(path, data) or self._parse(path, data)
+        return self._cache[path]
+
+    def _from_snapshot(self, path: Path, data: bytes) -> ConfigTree | None:
+        """The tree of archive file ``path`` (bytes ``data``) from the snapshot, or None
+        when the snapshot is absent or cannot stand for that file."""
+        from .config import snapshot
+
+        saved = self._read(self.path(SNAPSHOT))
+        if saved is None:
+            return None
+        try:
+            if snapshot.header(saved).serial != int(path.stem[1:]):
+                return None
+            return snapshot.decode(saved, data)
+        except snapshot.Stale:
+            return None
+
+    def _parse(self, path: Path, data: bytes) -> ConfigTree:
+        """Archive file ``path`` parsed as config.boot text; the snapshot is brought up to
+        date when ``path`` is the running revision and this process may write it."""
         from .config.bootfile import load_boot
 
-        if path not in self._cache:
-            data = self._read(path)
-            tree, _ = load_boot((data or b"").decode(), str(path))
-            self._cache[path] = tree
-        return self._cache[path]
+        tree, _ = load_boot(data.decode(), str(path))
+        if self._pending is None and path.parent == self.path(ARCHIVE):
+            with self._maybe_locked() as locked:
+                if locked and path.name == self.newest_on_disk():
+                    self._refresh_snapshot(path, data, tree)
+        return tree
+
+    def _refresh_snapshot(self, path: Path, data: bytes, tree: ConfigTree) -> None:
+        from .config.snapshot import encode
+
+        # a cache: a read-only root, another user's or a full disk only leave it stale
+        with contextlib.suppress(OSError):
+            self._write_now(self.path(SNAPSHOT), encode(tree, data, int(path.stem[1:])))
+
+    @contextlib.contextmanager
+    def _maybe_locked(self) -> Iterator[bool]:
+        """The commit lock when it is free right now (True), without waiting; False when
+        another process holds it or this process cannot open it (a read-only root)."""
+        if self.holds_lock:
+            yield True
+            return
+        with contextlib.ExitStack() as stack:
+            got = False
+            with contextlib.suppress(OSError):
+                handle = stack.enter_context(open(self.path(LOCK), "a"))
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)      # released by the close
+                got = True
+            yield got
 
     def commit(self, tree: ConfigTree, *, user: str, via: str, comment: str = "",
                text: str | None = None) -> Revision:
@@ -262,14 +317,18 @@ class Store:
         over and must not change it afterwards. A tree whose config.boot text would not
         read back as the same tree is refused (:func:`archive_text`) before anything is
         written; ``text`` is that proven text when the caller already has it."""
+        from .config import snapshot
+
         if text is None:
             text = archive_text(tree)
         files = self._archive_files()
         serial = int(files[0].stem[1:]) + 1 if files else 1
         info = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "user": user, "via": via, "comment": comment}
         path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
-        self._write(path, (HEADER + json.dumps(info) + "\n" + text).encode())
+        data = (HEADER + json.dumps(info) + "\n" + text).encode()
+        self._write(path, data)
         self._cache[path] = tree
+        self._write(self.path(SNAPSHOT), snapshot.encode(tree, data, serial))
         if self._pending is None:
             self._make_private(path.parent, files)
         keep = int(tree.value("system", "config-management", "commit-revisions") or DEFAULT_REVISIONS)
