@@ -38,6 +38,7 @@ SAVED = Path("etc/nos-shell/config.boot")
 ARCHIVE = Path("var/lib/nos-shell/archive")
 LOCK = Path("var/lib/nos-shell/lock")
 SNAPSHOT = Path("var/lib/nos-shell/running.snapshot")
+SAVED_SNAPSHOT = Path("var/lib/nos-shell/saved.snapshot")
 HEADER = "// nos-shell revision "
 DEFAULT_REVISIONS = 100
 _HELD: set[tuple[str, int]] = set()     # (root, thread) pairs holding the commit lock
@@ -143,8 +144,8 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         else:
-            if path == self.path(SNAPSHOT):
-                point("snapshot")       # a crash test's kill point: archived, snapshot not yet
+            if path in (self.path(SNAPSHOT), self.path(SAVED_SNAPSHOT)):
+                point("snapshot")       # a crash test's kill point: file written, snapshot not yet
             # configurations hold password hashes and WireGuard private keys: owner only
             atomic_write(path, data, mode=PRIVATE)
 
@@ -257,42 +258,44 @@ class Store:
     def _load(self, path: Path) -> ConfigTree:
         if path not in self._cache:
             data = self._read(path) or b""
-            self._cache[path] = self._from_snapshot(path, data) or self._parse(path, data)
+            serial = int(path.stem[1:])
+            self._cache[path] = (self._from_snapshot(SNAPSHOT, data, serial)
+                                 or self._parse(SNAPSHOT, path, data, serial))
         return self._cache[path]
 
-    def _from_snapshot(self, path: Path, data: bytes) -> ConfigTree | None:
-        """The tree of archive file ``path`` (bytes ``data``) from the snapshot, or None
-        when the snapshot is absent or cannot stand for that file."""
+    def _from_snapshot(self, snap: Path, data: bytes, serial: int | None) -> ConfigTree | None:
+        """The tree of the file bytes ``data`` from snapshot ``snap``, or None when that is
+        absent or cannot stand for them (nos_shell/config/snapshot.py)."""
         from .config import snapshot
 
-        saved = self._read(self.path(SNAPSHOT))
-        if saved is None:
+        found = self._read(self.path(snap))
+        if found is None:
             return None
         try:
-            if snapshot.header(saved).serial != int(path.stem[1:]):
+            if snapshot.header(found).serial != serial:
                 return None
-            return snapshot.decode(saved, data)
+            return snapshot.decode(found, data)
         except snapshot.Stale:
             return None
 
-    def _parse(self, path: Path, data: bytes) -> ConfigTree:
-        """Archive file ``path`` parsed as config.boot text; the snapshot is brought up to
-        date when ``path`` is the running revision and this process may write it."""
+    def _parse(self, snap: Path, source: Path, data: bytes, serial: int | None, *,
+               ignore_unknown: bool = False) -> ConfigTree:
+        """``source`` (bytes ``data``) parsed as config.boot text; snapshot ``snap`` is brought
+        up to date when ``source`` is still current (the newest revision, the saved file as
+        read) and this process may write it."""
         from .config.bootfile import load_boot
-
-        tree, _ = load_boot(data.decode(), str(path))
-        if self._pending is None and path.parent == self.path(ARCHIVE):
-            with self._maybe_locked() as locked:
-                if locked and path.name == self.newest_on_disk():
-                    self._refresh_snapshot(path, data, tree)
-        return tree
-
-    def _refresh_snapshot(self, path: Path, data: bytes, tree: ConfigTree) -> None:
         from .config.snapshot import encode
 
-        # a cache: a read-only root, another user's or a full disk only leave it stale
-        with contextlib.suppress(OSError):
-            self._write_now(self.path(SNAPSHOT), encode(tree, data, int(path.stem[1:])))
+        tree, _ = load_boot(data.decode(), str(source), ignore_unknown=ignore_unknown)
+        if self._pending is None:
+            with self._maybe_locked() as locked:
+                current = (source.name == self.newest_on_disk() if source.parent == self.path(ARCHIVE)
+                           else self._read(source) == data)
+                # a cache: a read-only root, another user's or a full disk only leave it stale
+                with contextlib.suppress(OSError):
+                    if locked and current:
+                        self._write_now(self.path(snap), encode(tree, data, serial))
+        return tree
 
     @contextlib.contextmanager
     def _maybe_locked(self) -> Iterator[bool]:
@@ -359,22 +362,29 @@ class Store:
 
     # -- saved configuration -----------------------------------------------------------------
     def saved(self) -> ConfigTree | None:
-        from .config.bootfile import load_boot
-
         data = self._read(self.saved_path)
         if data is None:
             return None
-        return load_boot(data.decode(), str(self.saved_path), ignore_unknown=True)[0]
+        return (self._from_snapshot(SAVED_SNAPSHOT, data, None)
+                or self._parse(SAVED_SNAPSHOT, self.saved_path, data, None, ignore_unknown=True))
 
     def save(self, tree: ConfigTree, target: Path | None = None) -> Path:
         from .config.bootfile import dump_boot
+        from .config.snapshot import encode
 
         path = target or self.saved_path
+        data = dump_boot(tree).encode()
+        writes = [(path, data)]
+        if path == self.saved_path and any(tree is kept for kept in self._cache.values()):
+            # an archived tree: its text is proven to read back as the tree itself
+            writes.append((self.path(SAVED_SNAPSHOT), encode(tree, data)))
         if self.deferring or self.holds_lock:
-            self._write(path, dump_boot(tree).encode())
+            for write in writes:
+                self._write(*write)
         else:
             # under the commit lock: a commit's clean-up of temporary files in the
             # configuration folder then never meets this write's own (nos_shell/engine/journal.py)
             with self.locked():
-                self._write(path, dump_boot(tree).encode())
+                for write in writes:
+                    self._write(*write)
         return path

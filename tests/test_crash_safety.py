@@ -123,6 +123,7 @@ def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
         saved = after.store.saved()
         assert running in (OLD_NAME, NEW_NAME), f"step {step}"
         assert saved is not None and saved.value("system", "host-name") in (OLD_NAME, NEW_NAME), f"step {step}"
+        assert saved_snapshot_agrees(root) == saved, f"step {step}"
         for number in range(len(after.store.revisions())):
             after.store.revision(number)          # every archived revision still loads
         # and the next commit works normally from whatever state the crash left
@@ -136,6 +137,15 @@ def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
         on_disk = {str(p.relative_to(root)) for p in (root / "etc").rglob("*") if p.is_file()
                    and not p.name.startswith(".")} - {"etc/nos-shell/config.boot"}
         assert on_disk == wanted, f"step {step}"
+
+
+def saved_snapshot_agrees(root):
+    """The saved configuration's snapshot, brought up to date by the load before, decoded
+    (it must match the saved file)."""
+    from nos_shell.config import snapshot
+    from nos_shell.store import SAVED, SAVED_SNAPSHOT
+
+    return snapshot.decode((root / SAVED_SNAPSHOT).read_bytes(), (root / SAVED).read_bytes())
 
 
 # -- a real process killed (SIGKILL) at every step, then the next process recovers ------------------

@@ -20,7 +20,7 @@ from nos_shell.config.bootfile import dump_boot, load_boot
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import PathError
 from nos_shell.session import Session
-from nos_shell.store import ARCHIVE, LOCK, SNAPSHOT, Store
+from nos_shell.store import ARCHIVE, LOCK, SAVED_SNAPSHOT, SNAPSHOT, Store
 from strategies import config_trees
 from test_values_unicode import HOSTILE
 
@@ -249,3 +249,33 @@ def test_a_user_who_cannot_write_the_root_still_loads_it(tmp_path):
         for path in [base, *base.rglob("*")]:
             os.chmod(path, 0o700)
         shutil.rmtree(base)
+
+
+# -- the saved configuration (etc/nos-shell/config.boot) has one too --------------------------
+
+def test_save_writes_a_snapshot_so_leaving_configuration_mode_parses_nothing(tmp_path):
+    committed(tmp_path, hostile_tree())
+    session = Session(tmp_path, apply=False)
+    session.execute("configure")
+    session.execute("save")
+    data = (tmp_path / SAVED_SNAPSHOT).read_bytes()
+    assert snapshot.decode(data, (tmp_path / "etc/nos-shell/config.boot").read_bytes()) == hostile_tree()
+    probe = ("import sys; from nos_shell.session import Session;"
+             f"s = Session({str(tmp_path)!r}, apply=False); s.execute('configure');"
+             "print(repr(s.execute('exit')), s.store.saved() == s.running,"
+             " sorted(m for m in sys.modules if m.endswith('bootfile')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out == "'' True []\n"        # no "changes have not been saved", and no parser loaded
+
+
+def test_a_hand_edited_saved_file_is_read_from_its_text(tmp_path):
+    committed(tmp_path, hostile_tree())
+    session = Session(tmp_path, apply=False)
+    session.execute("configure")
+    session.execute("save")
+    saved = tmp_path / "etc/nos-shell/config.boot"
+    saved.write_text(saved.read_text().replace("192.0.2.1/24", "192.0.2.7/24"))
+    tree = Store(tmp_path).saved()
+    assert tree is not None and tree.values("interfaces", "ethernet", "eth0", "address")[0] == "192.0.2.7/24"
+    assert snapshot.decode((tmp_path / SAVED_SNAPSHOT).read_bytes(), saved.read_bytes()) == tree
+    assert Store(tmp_path).saved() == tree
