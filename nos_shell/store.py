@@ -11,7 +11,8 @@ Layout (mirroring system paths below ``root``):
 Beside the archive, ``var/lib/nos-shell/running.snapshot`` holds the running tree in a
 form that loads without the grammar (nos_shell/config/snapshot.py), written after each
 archived revision. It is only a cache: used when its digest matches the newest archive
-file, else the text is parsed and the snapshot rewritten when this process may.
+file, else the text is parsed and the snapshot rewritten when this process may;
+``saved.snapshot`` does the same for the saved configuration.
 
 Writes can be deferred (:meth:`Store.deferred`) so a command file commits nothing
 unless every line succeeds.
