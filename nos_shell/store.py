@@ -144,10 +144,13 @@ class Store:
         if data is None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-        else:
-            if path in (self.path(SNAPSHOT), self.path(SAVED_SNAPSHOT)):
-                point("snapshot")       # a crash test's kill point: file written, snapshot not yet
-            # configurations hold password hashes and WireGuard private keys: owner only
+            return
+        cache = path in (self.path(SNAPSHOT), self.path(SAVED_SNAPSHOT))
+        if cache:
+            point("snapshot")       # a crash test's kill point: file written, snapshot not yet
+        # owner only: configurations hold password hashes and WireGuard private keys; a
+        # snapshot is a cache: a read-only root or a full disk leave it stale, never fail a commit
+        with contextlib.suppress(OSError) if cache else contextlib.nullcontext():
             atomic_write(path, data, mode=PRIVATE)
 
     def _read(self, path: Path) -> bytes | None:
@@ -260,8 +263,8 @@ class Store:
         if path not in self._cache:
             data = self._read(path) or b""
             serial = int(path.stem[1:])
-            self._cache[path] = (self._from_snapshot(SNAPSHOT, data, serial)
-                                 or self._parse(SNAPSHOT, path, data, serial))
+            tree = self._from_snapshot(SNAPSHOT, data, serial)
+            self._cache[path] = tree if tree is not None else self._parse(SNAPSHOT, path, data, serial)
         return self._cache[path]
 
     def _from_snapshot(self, snap: Path, data: bytes, serial: int | None) -> ConfigTree | None:
@@ -269,14 +272,12 @@ class Store:
         absent or cannot stand for them (nos_shell/config/snapshot.py)."""
         from .config import snapshot
 
-        found = self._read(self.path(snap))
-        if found is None:
-            return None
         try:
-            if snapshot.header(found).serial != serial:
+            found = self._read(self.path(snap))
+            if found is None or snapshot.header(found).serial != serial:
                 return None
             return snapshot.decode(found, data)
-        except snapshot.Stale:
+        except (snapshot.Stale, OSError):      # (OSError: e.g. not a file, not readable)
             return None
 
     def _parse(self, snap: Path, source: Path, data: bytes, serial: int | None, *,
@@ -288,15 +289,17 @@ class Store:
         from .config.snapshot import encode
 
         tree, _ = load_boot(data.decode(), str(source), ignore_unknown=ignore_unknown)
-        if self._pending is None:
+        if self._pending is None and self._current(source, data):
             with self._maybe_locked() as locked:
-                current = (source.name == self.newest_on_disk() if source.parent == self.path(ARCHIVE)
-                           else self._read(source) == data)
-                # a cache: a read-only root, another user's or a full disk only leave it stale
-                with contextlib.suppress(OSError):
-                    if locked and current:
-                        self._write_now(self.path(snap), encode(tree, data, serial))
+                if locked and self._current(source, data):     # again, now that nobody commits
+                    self._write_now(self.path(snap), encode(tree, data, serial))
         return tree
+
+    def _current(self, source: Path, data: bytes) -> bool:
+        """True when ``source`` holds ``data`` and, in the archive, is the newest revision."""
+        if source.parent == self.path(ARCHIVE):
+            return source.name == self.newest_on_disk()     # (the digest pins ``data``)
+        return self._read(source) == data
 
     @contextlib.contextmanager
     def _maybe_locked(self) -> Iterator[bool]:
@@ -366,8 +369,9 @@ class Store:
         data = self._read(self.saved_path)
         if data is None:
             return None
-        return (self._from_snapshot(SAVED_SNAPSHOT, data, None)
-                or self._parse(SAVED_SNAPSHOT, self.saved_path, data, None, ignore_unknown=True))
+        tree = self._from_snapshot(SAVED_SNAPSHOT, data, None)
+        return tree if tree is not None else \
+            self._parse(SAVED_SNAPSHOT, self.saved_path, data, None, ignore_unknown=True)
 
     def save(self, tree: ConfigTree, target: Path | None = None) -> Path:
         from .config.bootfile import dump_boot

@@ -161,6 +161,19 @@ def test_an_old_archive_without_a_snapshot_loads_and_gains_one(tmp_path):
     assert snapshot.header((tmp_path / SNAPSHOT).read_bytes()).serial == int(newest(tmp_path).stem[1:])
 
 
+def test_a_snapshot_that_cannot_be_written_or_read_never_fails_a_commit(tmp_path):
+    committed(tmp_path, hostile_tree())
+    (tmp_path / SNAPSHOT).unlink()
+    (tmp_path / SNAPSHOT).mkdir()                  # neither a rename nor a read can use it
+    session = Session(tmp_path, apply=False)
+    session.execute("configure")
+    session.execute("set system host-name written")
+    assert "Commit failed" not in session.execute("commit")
+    assert Store(tmp_path).running().value("system", "host-name") == "written"
+    assert Store(tmp_path).running() == parsed(tmp_path)
+    assert not [p for p in (tmp_path / SNAPSHOT).parent.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_a_reader_never_waits_for_the_lock_nor_writes_under_another_holder(tmp_path):
     committed(tmp_path, hostile_tree())
     (tmp_path / SNAPSHOT).unlink()
