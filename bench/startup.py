@@ -6,9 +6,10 @@ Builds two roots: an empty one (the default configuration) and a scale one with
 ``--vlans`` VLAN interfaces (`set interfaces ethernet eth0 vif N address 10.A.B.1/24`,
 committed once with `nos-shell --root R -f FILE`). Then it times `nos-shell -c 'show
 version'` and `-c 'show configuration commands'` on each as separate processes (wall
-time, median of ``--runs`` after one warm-up run) and prints a table with the ratio to the
-empty root. A third row per command removes the running snapshot before every run, so
-the configuration is parsed from its config.boot text as before the snapshot existed.
+time, median and fastest of ``--runs`` rounds after a warm-up round, the cases interleaved
+in each round) and prints a table with the ratio of the medians to the empty root. A third
+column per command removes the running snapshot before every run, so the configuration is
+parsed from its config.boot text as before the snapshot existed.
 Byte-code is cached (in a temporary PYTHONPYCACHEPREFIX), as on an installed system.
 docs/benchmarks.md records results.
 """
@@ -43,16 +44,19 @@ def nos(root: Path, env: dict[str, str], *args: str) -> float:
     return time.perf_counter() - start
 
 
-def timed(runs: int, root: Path, env: dict[str, str], command: str, before=None) -> tuple[float, float]:
-    """(median, fastest) seconds of ``runs`` runs of `-c COMMAND` after one warm-up run;
-    ``before`` runs before each timed one."""
-    nos(root, env, "-c", command)          # warm-up: byte-code, lark's grammar cache
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        times.append(nos(root, env, "-c", command))
-    return statistics.median(times), min(times)
+def timed(runs: int, env: dict[str, str], cases: list[tuple[Path, str, object]]) -> list[tuple[float, float]]:
+    """(median, fastest) seconds of `-c COMMAND` on ROOT for each (ROOT, COMMAND, BEFORE) case,
+    ``runs`` rounds after one warm-up round; each round runs every case once (interleaved,
+    so a busy moment of the machine hits all of them alike). BEFORE runs before each run."""
+    times: list[list[float]] = [[] for _ in cases]
+    for round_ in range(runs + 1):
+        for index, (root, command, before) in enumerate(cases):
+            if before:
+                before()
+            seconds = nos(root, env, "-c", command)
+            if round_:          # round 0 warms up: byte-code, lark's grammar cache
+                times[index].append(seconds)
+    return [(statistics.median(t), min(t)) for t in times]
 
 
 def cell(figures: tuple[float, float], zero: tuple[float, float]) -> str:
@@ -81,12 +85,11 @@ def main() -> None:
         print(f"| command | empty root | {args.vlans} VLANs | ratio | {args.vlans} VLANs, text parse | ratio |")
         print("| --- | --- | --- | --- | --- | --- |")
         for command in COMMANDS:
-            zero = timed(args.runs, empty, env, command)
-            fast = timed(args.runs, scale, env, command)
-            slow = timed(args.runs, scale, env, command, before=lambda: snapshot.unlink(missing_ok=True))
+            unlink = lambda: snapshot.unlink(missing_ok=True)      # noqa: E731
+            zero, fast, slow = timed(args.runs, env, [(empty, command, None), (scale, command, None),
+                                                      (scale, command, unlink)])
             print(f"| `-c '{command}'` | {zero[0] * 1000:.0f} ms ({zero[1] * 1000:.0f}) "
                   f"| {cell(fast, zero)} | {cell(slow, zero)} |")
-
 
 if __name__ == "__main__":
     main()
