@@ -289,7 +289,9 @@ class Store:
         from .config.snapshot import encode
 
         tree, _ = load_boot(data.decode(), str(source), ignore_unknown=ignore_unknown)
-        if self._pending is None and self._current(source, data):
+        # inside deferred() too: a cache of files already on disk, not a held-back write
+        held = {path for path, _ in self._pending or ()}
+        if not held & {source, self.path(snap)} and self._current(source, data):
             with self._maybe_locked() as locked:
                 if locked and self._current(source, data):     # again, now that nobody commits
                     self._write_now(self.path(snap), encode(tree, data, serial))

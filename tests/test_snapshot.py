@@ -229,6 +229,25 @@ def _load_as(root: Path, uid: int | None, gid: int | None) -> str:
     return out
 
 
+def test_a_failing_command_file_writes_nothing_but_the_caches_of_what_is_on_disk(tmp_path):
+    committed(tmp_path, hostile_tree())
+    session = Session(tmp_path, apply=False)
+    session.execute("configure")
+    session.execute("save")
+    archive = sorted(p.name for p in (tmp_path / ARCHIVE).iterdir())
+    for snap in (SNAPSHOT, SAVED_SNAPSHOT):
+        (tmp_path / snap).unlink()
+    script = tmp_path / "script"
+    script.write_text("configure\nset system host-name changed\ncommit\nexit\nbogus line\n")
+    run = subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(tmp_path), "-f", str(script)],
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert sorted(p.name for p in (tmp_path / ARCHIVE).iterdir()) == archive     # nothing committed
+    assert snapshot.decode((tmp_path / SNAPSHOT).read_bytes(), newest(tmp_path).read_bytes()) == hostile_tree()
+    saved = (tmp_path / "etc/nos-shell/config.boot").read_bytes()
+    assert snapshot.decode((tmp_path / SAVED_SNAPSHOT).read_bytes(), saved) == hostile_tree()
+
+
 def test_a_user_who_cannot_write_the_root_still_loads_it(tmp_path):
     """A root another process wrote, readable but not writable (as root: a real unprivileged
     user; otherwise the owner without write permission): the text is parsed, nothing written."""
