@@ -13,6 +13,10 @@ refused (:class:`Stale`) and the caller parses the text instead. Decoding checks
 structure against the schema (every name known, values only on leaves, text only) but
 does not validate values again: they were validated when the revision was committed, and
 the digests tie them to that revision. Pure: no I/O.
+
+JSON rather than marshal or pickle: on 4094 VLANs ``json.loads`` takes 2.5-4.5 ms against
+3 ms for ``marshal.loads`` of the same lists (building the nodes, 7 ms, costs the same
+either way), and unlike those it is safe on bytes someone else may have written.
 """
 from __future__ import annotations
 
