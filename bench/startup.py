@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 COMMANDS = ("show version", "show configuration commands")
@@ -44,7 +45,8 @@ def nos(root: Path, env: dict[str, str], *args: str) -> float:
     return time.perf_counter() - start
 
 
-def timed(runs: int, env: dict[str, str], cases: list[tuple[Path, str, object]]) -> list[tuple[float, float]]:
+def timed(runs: int, env: dict[str, str],
+          cases: list[tuple[Path, str, Callable[[], object] | None]]) -> list[tuple[float, float]]:
     """(median, fastest) seconds of `-c COMMAND` on ROOT for each (ROOT, COMMAND, BEFORE) case,
     ``runs`` rounds after one warm-up round; each round runs every case once (interleaved,
     so a busy moment of the machine hits all of them alike). BEFORE runs before each run."""
@@ -85,9 +87,8 @@ def main() -> None:
         print(f"| command | empty root | {args.vlans} VLANs | ratio | {args.vlans} VLANs, text parse | ratio |")
         print("| --- | --- | --- | --- | --- | --- |")
         for command in COMMANDS:
-            unlink = lambda: snapshot.unlink(missing_ok=True)      # noqa: E731
             zero, fast, slow = timed(args.runs, env, [(empty, command, None), (scale, command, None),
-                                                      (scale, command, unlink)])
+                                                      (scale, command, lambda: snapshot.unlink(missing_ok=True))])
             print(f"| `-c '{command}'` | {zero[0] * 1000:.0f} ms ({zero[1] * 1000:.0f}) "
                   f"| {cell(fast, zero)} | {cell(slow, zero)} |")
 
