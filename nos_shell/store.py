@@ -8,6 +8,12 @@ Layout (mirroring system paths below ``root``):
   running configuration, so a commit is a single atomic file creation: a crash leaves
   either the old or the new running configuration, never a mix.
 
+Beside the archive, ``var/lib/nos-shell/running.snapshot`` holds the running tree in a
+form that loads without the grammar (nos_shell/config/snapshot.py), written after each
+archived revision. It is only a cache: used when its digest matches the newest archive
+file, else the text is parsed and the snapshot rewritten when this process may;
+``saved.snapshot`` does the same for the saved configuration.
+
 Writes can be deferred (:meth:`Store.deferred`) so a command file commits nothing
 unless every line succeeds.
 """
@@ -25,12 +31,15 @@ from pathlib import Path
 
 from .config.tree import ConfigTree
 from .errors import CommitError, NosError
+from .fault import point
 from .fsutil import atomic_write
 from .schema.types import shown
 
 SAVED = Path("etc/nos-shell/config.boot")
 ARCHIVE = Path("var/lib/nos-shell/archive")
 LOCK = Path("var/lib/nos-shell/lock")
+SNAPSHOT = Path("var/lib/nos-shell/running.snapshot")
+SAVED_SNAPSHOT = Path("var/lib/nos-shell/saved.snapshot")
 HEADER = "// nos-shell revision "
 DEFAULT_REVISIONS = 100
 _HELD: set[tuple[str, int]] = set()     # (root, thread) pairs holding the commit lock
@@ -135,8 +144,13 @@ class Store:
         if data is None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-        else:
-            # configurations hold password hashes and WireGuard private keys: owner only
+            return
+        cache = path in (self.path(SNAPSHOT), self.path(SAVED_SNAPSHOT))
+        if cache:
+            point("snapshot")       # a crash test's kill point: file written, snapshot not yet
+        # owner only: configurations hold password hashes and WireGuard private keys; a
+        # snapshot is a cache: a read-only root or a full disk leave it stale, never fail a commit
+        with contextlib.suppress(OSError) if cache else contextlib.nullcontext():
             atomic_write(path, data, mode=PRIVATE)
 
     def _read(self, path: Path) -> bytes | None:
@@ -246,13 +260,63 @@ class Store:
         return self._load(self._files()[0])
 
     def _load(self, path: Path) -> ConfigTree:
-        from .config.bootfile import load_boot
-
         if path not in self._cache:
-            data = self._read(path)
-            tree, _ = load_boot((data or b"").decode(), str(path))
-            self._cache[path] = tree
+            data = self._read(path) or b""
+            serial = int(path.stem[1:])
+            tree = self._from_snapshot(SNAPSHOT, data, serial)
+            self._cache[path] = tree if tree is not None else self._parse(SNAPSHOT, path, data, serial)
         return self._cache[path]
+
+    def _from_snapshot(self, snap: Path, data: bytes, serial: int | None) -> ConfigTree | None:
+        """The tree of the file bytes ``data`` from snapshot ``snap``, or None when that is
+        absent or cannot stand for them (nos_shell/config/snapshot.py)."""
+        from .config import snapshot
+
+        try:
+            found = self._read(self.path(snap))
+            if found is None or snapshot.header(found).serial != serial:
+                return None
+            return snapshot.decode(found, data)
+        except (snapshot.Stale, OSError):      # (OSError: e.g. not a file, not readable)
+            return None
+
+    def _parse(self, snap: Path, source: Path, data: bytes, serial: int | None, *,
+               ignore_unknown: bool = False) -> ConfigTree:
+        """``source`` (bytes ``data``) parsed as config.boot text; snapshot ``snap`` is brought
+        up to date when ``source`` is still current (the newest revision, the saved file as
+        read) and this process may write it."""
+        from .config.bootfile import load_boot
+        from .config.snapshot import encode
+
+        tree, _ = load_boot(data.decode(), str(source), ignore_unknown=ignore_unknown)
+        # inside deferred() too: a cache of files already on disk, not a held-back write
+        held = {path for path, _ in self._pending or ()}
+        if not held & {source, self.path(snap)} and self._current(source, data):
+            with self._maybe_locked() as locked:
+                if locked and self._current(source, data):     # again, now that nobody commits
+                    self._write_now(self.path(snap), encode(tree, data, serial))
+        return tree
+
+    def _current(self, source: Path, data: bytes) -> bool:
+        """True when ``source`` holds ``data`` and, in the archive, is the newest revision."""
+        if source.parent == self.path(ARCHIVE):
+            return source.name == self.newest_on_disk()     # (the digest pins ``data``)
+        return self._read(source) == data
+
+    @contextlib.contextmanager
+    def _maybe_locked(self) -> Iterator[bool]:
+        """The commit lock when it is free right now (True), without waiting; False when
+        another process holds it or this process cannot open it (a read-only root)."""
+        if self.holds_lock:
+            yield True
+            return
+        with contextlib.ExitStack() as stack:
+            got = False
+            with contextlib.suppress(OSError):
+                handle = stack.enter_context(open(self.path(LOCK), "a"))
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)      # released by the close
+                got = True
+            yield got
 
     def commit(self, tree: ConfigTree, *, user: str, via: str, comment: str = "",
                text: str | None = None) -> Revision:
@@ -262,14 +326,18 @@ class Store:
         over and must not change it afterwards. A tree whose config.boot text would not
         read back as the same tree is refused (:func:`archive_text`) before anything is
         written; ``text`` is that proven text when the caller already has it."""
+        from .config import snapshot
+
         if text is None:
             text = archive_text(tree)
         files = self._archive_files()
         serial = int(files[0].stem[1:]) + 1 if files else 1
         info = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "user": user, "via": via, "comment": comment}
         path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
-        self._write(path, (HEADER + json.dumps(info) + "\n" + text).encode())
+        data = (HEADER + json.dumps(info) + "\n" + text).encode()
+        self._write(path, data)
         self._cache[path] = tree
+        self._write(self.path(SNAPSHOT), snapshot.encode(tree, data, serial))
         if self._pending is None:
             self._make_private(path.parent, files)
         keep = int(tree.value("system", "config-management", "commit-revisions") or DEFAULT_REVISIONS)
@@ -300,22 +368,30 @@ class Store:
 
     # -- saved configuration -----------------------------------------------------------------
     def saved(self) -> ConfigTree | None:
-        from .config.bootfile import load_boot
-
         data = self._read(self.saved_path)
         if data is None:
             return None
-        return load_boot(data.decode(), str(self.saved_path), ignore_unknown=True)[0]
+        tree = self._from_snapshot(SAVED_SNAPSHOT, data, None)
+        return tree if tree is not None else \
+            self._parse(SAVED_SNAPSHOT, self.saved_path, data, None, ignore_unknown=True)
 
     def save(self, tree: ConfigTree, target: Path | None = None) -> Path:
         from .config.bootfile import dump_boot
+        from .config.snapshot import encode
 
         path = target or self.saved_path
+        data = dump_boot(tree).encode()
+        writes = [(path, data)]
+        if path == self.saved_path and any(tree is kept for kept in self._cache.values()):
+            # an archived tree: its text is proven to read back as the tree itself
+            writes.append((self.path(SAVED_SNAPSHOT), encode(tree, data)))
         if self.deferring or self.holds_lock:
-            self._write(path, dump_boot(tree).encode())
+            for write in writes:
+                self._write(*write)
         else:
             # under the commit lock: a commit's clean-up of temporary files in the
             # configuration folder then never meets this write's own (nos_shell/engine/journal.py)
             with self.locked():
-                self._write(path, dump_boot(tree).encode())
+                for write in writes:
+                    self._write(*write)
         return path

@@ -91,6 +91,19 @@ def agree(root) -> None:
     assert not (root / JOURNAL).exists()
     leftovers = [str(p) for p in root.rglob("*") if fsutil.TEMP_NAME.fullmatch(p.name)]
     assert leftovers == []
+    snapshot_agrees(root, running)
+
+
+def snapshot_agrees(root, running) -> None:
+    """The running configuration a process loaded is the newest archive file's text, and the
+    snapshot beside the archive (a cache) was brought up to date by that load."""
+    from nos_shell.config import snapshot
+    from nos_shell.config.bootfile import load_boot
+    from nos_shell.store import ARCHIVE, SNAPSHOT
+
+    newest = max((root / ARCHIVE).glob("r*.boot"))
+    assert running == load_boot(newest.read_text().split("\n", 1)[1])[0]
+    assert snapshot.decode((root / SNAPSHOT).read_bytes(), newest.read_bytes()) == running
 
 
 def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
@@ -110,6 +123,7 @@ def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
         saved = after.store.saved()
         assert running in (OLD_NAME, NEW_NAME), f"step {step}"
         assert saved is not None and saved.value("system", "host-name") in (OLD_NAME, NEW_NAME), f"step {step}"
+        assert saved_snapshot_agrees(root) == saved, f"step {step}"
         for number in range(len(after.store.revisions())):
             after.store.revision(number)          # every archived revision still loads
         # and the next commit works normally from whatever state the crash left
@@ -123,6 +137,15 @@ def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
         on_disk = {str(p.relative_to(root)) for p in (root / "etc").rglob("*") if p.is_file()
                    and not p.name.startswith(".")} - {"etc/nos-shell/config.boot"}
         assert on_disk == wanted, f"step {step}"
+
+
+def saved_snapshot_agrees(root):
+    """The saved configuration's snapshot, brought up to date by the load before, decoded
+    (it must match the saved file)."""
+    from nos_shell.config import snapshot
+    from nos_shell.store import SAVED, SAVED_SNAPSHOT
+
+    return snapshot.decode((root / SAVED_SNAPSHOT).read_bytes(), (root / SAVED).read_bytes())
 
 
 # -- a real process killed (SIGKILL) at every step, then the next process recovers ------------------
@@ -154,7 +177,7 @@ def test_a_killed_commit_process_is_rolled_back_or_forward_by_the_next_start(tmp
     shutil.copytree(template, probe)
     assert nos(probe, "-f", str(script), env={"NOS_SHELL_FAULT_LOG": str(log)}).returncode == 0
     steps = log.read_text().split()
-    assert {"fsync", "rename"} <= set(steps) and len(steps) >= 15
+    assert {"fsync", "rename", "snapshot"} <= set(steps) and len(steps) >= 15
     outcomes = set()
     for step in range(1, len(steps) + 1):
         root = tmp_path / f"kill{step}"
@@ -175,3 +198,24 @@ def test_a_killed_commit_process_is_rolled_back_or_forward_by_the_next_start(tmp
     # every kind of outcome happened: nothing to do (both ends), rolled back, rolled forward
     assert {running for running, _ in outcomes} == {OLD_NAME, NEW_NAME}
     assert {"Recovery"} < {said for _, said in outcomes}
+
+
+def test_a_kill_between_archiving_and_writing_the_snapshot_is_harmless(tmp_path):
+    """The snapshot is written after the archive file; killed in between, the archive holds
+    the new revision and the snapshot the old one: the next start sees the mismatch, loads
+    the new revision from its text and writes the snapshot again."""
+    from nos_shell.config import snapshot
+    from nos_shell.store import ARCHIVE, SNAPSHOT
+
+    root = tmp_path / "root"
+    baseline(root)
+    script = tmp_path / "change"
+    script.write_text(f"configure\nset system host-name {NEW_NAME}\ncommit\nexit\n")
+    kill_commit(root, script, "snapshot:1")
+    newest = max((root / ARCHIVE).glob("r*.boot"))
+    stale = (root / SNAPSHOT).read_bytes()
+    assert snapshot.header(stale).serial == int(newest.stem[1:]) - 1      # killed in between
+    after = nos(root, "-c", "show configuration commands")
+    assert after.returncode == 0 and f"host-name '{NEW_NAME}'" in after.stdout, after.stderr
+    assert "rolled forward" in after.stderr
+    agree(root)

@@ -1,0 +1,129 @@
+"""A machine snapshot of a tree: loads without the config.boot grammar, checked before use.
+
+The snapshot is a cache of a configuration file (an archived revision), never a source of
+truth. Its bytes are one JSON header line, then the tree as compact JSON:
+
+    {"format": 1, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256}\\n
+    [{"interfaces": [{...}, null, null]}, null, null]
+
+Each node is ``[children, values, comment]``. ``source`` is the digest of the file the
+snapshot mirrors and ``tree`` the digest of the JSON after the header, so a snapshot of
+another file, a torn or edited one, or one written by another version of nos-shell is
+refused (:class:`Stale`) and the caller parses the text instead. Decoding checks the
+structure against the schema (every name known, values only on leaves, text only) but
+does not validate values again: they were validated when the revision was committed, and
+the digests tie them to that revision. Pure: no I/O.
+
+JSON rather than marshal or pickle: on 4094 VLANs ``json.loads`` takes 2.5-4.5 ms against
+3 ms for ``marshal.loads`` of the same lists (building the nodes, 7 ms, costs the same
+either way), and unlike those it is safe on bytes someone else may have written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from ..schema import SCHEMA, Kind, SchemaNode
+from ..version import __version__
+from .tree import ConfigTree, Node
+
+FORMAT = 1
+
+
+class Stale(ValueError):
+    """The snapshot cannot stand for the file: damaged, edited, or of another file or version."""
+
+
+@dataclass(frozen=True)
+class Header:
+    serial: int | None      # the archive serial it mirrors (None for a file outside the archive)
+    source: str             # sha256 of that file's bytes
+
+
+def digest(data: bytes) -> str:
+    """The digest a snapshot records of its source file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode(tree: ConfigTree, source: bytes, serial: int | None = None) -> bytes:
+    """The snapshot of ``tree``, read from (or written as) the file bytes ``source``."""
+    body = json.dumps(_plain(tree.root), separators=(",", ":")).encode()
+    header = {"format": FORMAT, "version": __version__, "serial": serial,
+              "source": digest(source), "tree": digest(body)}
+    return json.dumps(header).encode() + b"\n" + body
+
+
+def _plain(node: Node) -> list:
+    children = {k: _plain(v) for k, v in node.children.items()} if node.children else {}
+    return [children, node.values, node.comment]
+
+
+def header(data: bytes) -> Header:
+    """The header of snapshot bytes; :class:`Stale` when it is not one this version wrote."""
+    line = data.split(b"\n", 1)[0]
+    try:
+        info = json.loads(line)
+    except ValueError:
+        raise Stale("the header is not JSON") from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT or info.get("version") != __version__:
+        raise Stale("written by another format or version")
+    serial, source = info.get("serial"), info.get("source")
+    if not (serial is None or type(serial) is int) or not isinstance(source, str):
+        raise Stale("the header is damaged")
+    return Header(serial, source)
+
+
+def decode(data: bytes, source: bytes, schema: SchemaNode = SCHEMA) -> ConfigTree:
+    """The tree in snapshot ``data`` when it mirrors the file bytes ``source``; else
+    :class:`Stale` (the caller then parses ``source`` as config.boot text)."""
+    if header(data).source != digest(source):
+        raise Stale("it mirrors another file")
+    line, _, body = data.partition(b"\n")
+    if json.loads(line).get("tree") != digest(body):
+        raise Stale("the tree does not match its digest")
+    try:
+        plain = json.loads(body)
+    except (ValueError, RecursionError):
+        raise Stale("the tree is not JSON") from None
+    try:
+        return ConfigTree(_node(plain, schema, False), schema)
+    except RecursionError:
+        raise Stale("the tree is nested too deep") from None
+
+
+_VALUED = (Kind.LEAF, Kind.MULTI)
+
+
+def _node(plain: object, schema: SchemaNode, holder: bool) -> Node:
+    """The node for ``plain`` at ``schema``; ``holder``: a tag node keyed by tag values."""
+    if type(plain) is not list or len(plain) != 3:
+        raise Stale("a node is not [children, values, comment]")
+    children, values, comment = plain
+    if type(children) is not dict:
+        raise Stale("a node's children are not an object")
+    node = Node.__new__(Node)
+    node.children = {}
+    if values is not None:
+        if (holder or schema.kind not in _VALUED or type(values) is not list or not values
+                or (schema.kind is Kind.LEAF and len(values) != 1)
+                or any(type(v) is not str for v in values)):
+            raise Stale("values where the schema has none, or not text")
+    node.values = values
+    if comment is not None and type(comment) is not str:
+        raise Stale("a comment is not text")
+    node.comment = comment
+    if holder:
+        for key, child in children.items():
+            node.children[key] = _node(child, schema, False)
+    else:
+        known = schema.children
+        for name, child in children.items():
+            spec = known.get(name)
+            if spec is None:
+                raise Stale(f"unknown name {name!r}")
+            node.children[name] = _node(child, spec, spec.kind is Kind.TAG)
+    return node
+
+
+__all__ = ["FORMAT", "Header", "Stale", "decode", "digest", "encode", "header"]
