@@ -10,6 +10,12 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   serve (``"bgp"``: bird or gobgp). Of an area's drivers at most one is ``active(tree)``;
   the apply layer stops the others (``stop``) before the active one reloads;
 - ``verify(tree)`` and ``compile(tree)``: pure (no I/O), the problems and the files;
+- ``compile_delta(old, new)``: pure, what ``compile(new)`` changes against ``compile(old)``
+  (a :class:`Delta`); a driver that renders per unit compares the units' inputs and
+  renders only those that differ, the default compiles both trees and compares bytes;
+- ``stale(old, new)``: whether the running daemon must be reloaded although none of its
+  files changed (GoBGP: announcements live in its RIB, not its file); by default never.
+  A driver whose files did not change and that is not stale is not reloaded at all;
 - ``checks(staged)``: command lines checking its changed files, staged in a scratch
   directory; run in live mode before anything is written;
 - ``reload(ctx)``: make the running daemon follow the written files (live mode only);
@@ -47,6 +53,29 @@ Files = dict[PurePosixPath, bytes]
 
 Staged = Mapping[PurePosixPath, Path]
 """A driver's changed files as staged for checking: relative path -> scratch file."""
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What one driver's files become between two trees: the files whose bytes (or mode)
+    differ or are new, and the paths generated before and after. Applying it to
+    ``compile(old)`` gives ``compile(new)`` exactly."""
+
+    changed: Files
+    before: frozenset[PurePosixPath]
+    after: frozenset[PurePosixPath]
+
+    @property
+    def removed(self) -> frozenset[PurePosixPath]:
+        return self.before - self.after
+
+
+def full_delta(compile: Callable[[ConfigTree], Files], old: ConfigTree, new: ConfigTree) -> Delta:
+    """The delta by compiling both trees and comparing bytes and modes."""
+    before, after = compile(old), compile(new)
+    changed = {path: data for path, data in after.items()
+               if path not in before or before[path] != data or file_mode(before[path]) != file_mode(data)}
+    return Delta(changed, frozenset(before), frozenset(after))
 
 
 class GeneratedFile(bytes):
@@ -110,6 +139,10 @@ class Driver(Protocol):
 
     def compile(self, tree: ConfigTree) -> Files: ...
 
+    def compile_delta(self, old: ConfigTree, new: ConfigTree) -> Delta: ...
+
+    def stale(self, old: ConfigTree, new: ConfigTree) -> bool: ...
+
     def checks(self, staged: Staged) -> list[list[str]]: ...
 
     def reload(self, ctx: Context) -> None: ...
@@ -136,6 +169,12 @@ class BaseDriver:
 
     def compile(self, tree: ConfigTree) -> Files:
         return {}
+
+    def compile_delta(self, old: ConfigTree, new: ConfigTree) -> Delta:
+        return full_delta(self.compile, old, new)
+
+    def stale(self, old: ConfigTree, new: ConfigTree) -> bool:
+        return False
 
     def checks(self, staged: Staged) -> list[list[str]]:
         return []
@@ -169,6 +208,10 @@ def _nothing(ctx: Context) -> None:
     return None
 
 
+def _never(old: ConfigTree, new: ConfigTree) -> bool:
+    return False
+
+
 def _no_state(target: Target) -> object | None:
     return None
 
@@ -198,6 +241,15 @@ class FunctionDriver:
     state: Callable[[Target], object | None] = _no_state
     settings: Mapping[str, object] = field(default_factory=dict)
     unit: str | None = None
+    delta: Callable[[ConfigTree, ConfigTree], Delta] | None = None
+    """compile_delta's implementation; None: :func:`full_delta` over ``compile``."""
+    stale: Callable[[ConfigTree, ConfigTree], bool] = _never
+
+    def compile_delta(self, old: ConfigTree, new: ConfigTree) -> Delta:
+        """What compile(new) changes against compile(old)."""
+        if self.delta is not None:
+            return self.delta(old, new)
+        return full_delta(self.compile, old, new)
 
     def __repr__(self) -> str:
         return f"<driver {self.name}>"

@@ -10,4 +10,5 @@ from __future__ import annotations
 from ..contract import FunctionDriver
 from . import compiler, control, verify
 
-DRIVER = FunctionDriver("networkd", compiler.compile, verify.verify, reload=control.reload)
+DRIVER = FunctionDriver("networkd", compiler.compile, verify.verify, reload=control.reload,
+                        delta=compiler.compile_delta)

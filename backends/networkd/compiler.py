@@ -38,11 +38,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from nos_shell.config.tree import ConfigTree
-from nos_shell.models.interfaces import Interface, interfaces, static_addresses
+from nos_shell.config.tree import ConfigTree, Node
+from nos_shell.models import shared
+from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit
-from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups, unique
+from ..contract import Delta, file_mode
+from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups
 from .links import members as member_links
 from .links import connected as connected_prefixes
 from .netdev import NETDEV_KINDS, netdev
@@ -100,26 +102,86 @@ class _Net:
         self.sections[section].append([])
         return self.sections[section][-1]
 
+    def spec(self) -> NetworkSpec:
+        """Everything the file's bytes depend on, as a comparable value."""
+        return NetworkSpec(tuple(self.comments),
+                           tuple((name, tuple(tuple(pairs) for pairs in self.sections[name]))
+                                 for name in SECTIONS if self.sections.get(name)))
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """The inputs of one .network: equal specs render equal bytes."""
+
+    comments: tuple[str, ...]
+    sections: tuple[tuple[str, tuple[tuple[tuple[str, str], ...], ...]], ...]
+
     def render(self) -> bytes:
         unit = Unit()
-        unit.comments = self.comments
-        for name in SECTIONS:
-            for pairs in self.sections.get(name, []):
+        unit.comments = list(self.comments)
+        for name, instances in self.sections:
+            for pairs in instances:
                 if name == "Network":
-                    pairs = sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0]))
+                    pairs = tuple(sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0])))
                 lines = unit.new(name)
                 for key, value in pairs:
                     Unit.add_line(lines, key, value)
         return unit.render()
 
 
+@dataclass(frozen=True)
+class NetdevSpec:
+    """The inputs of one .netdev: the interface and its configuration subtree (netdev.py
+    reads nothing else)."""
+
+    iface: Interface
+    node: Node | None
+    tree: ConfigTree = field(compare=False)
+
+    def render(self) -> bytes:
+        return netdev(self.tree, self.iface)
+
+
+@dataclass(frozen=True)
+class FixedSpec:
+    data: bytes
+
+    def render(self) -> bytes:
+        return self.data
+
+
+Spec = NetworkSpec | NetdevSpec | FixedSpec
+
+
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
-    ifaces = unique(interfaces(tree))
-    known = {i.name: i for i in ifaces}
+    """Every unit file of the tree."""
+    return {path: spec.render() for path, spec in units(tree).items()}
+
+
+def compile_delta(old: ConfigTree, new: ConfigTree) -> Delta:
+    """What compile(new) changes against compile(old), rendering only the units whose
+    inputs differ (and of those, keeping only the ones whose bytes differ)."""
+    before, after = units(old), units(new)
+    changed: dict[PurePosixPath, bytes] = {}
+    for path, spec in after.items():
+        was = before.get(path)
+        if was != spec:
+            data = spec.render()
+            previous = None if was is None else was.render()
+            if previous is None or previous != data or file_mode(previous) != file_mode(data):
+                changed[path] = data
+    return Delta(changed, frozenset(before), frozenset(after))
+
+
+def units(tree: ConfigTree) -> dict[PurePosixPath, Spec]:
+    """The inputs of every unit file, by path, in path order (nothing rendered yet)."""
+    model = shared.of(tree)
+    ifaces = model.unique
+    known = model.by_name
     conn = connected_prefixes(tree)
     forward = forwarding(tree)
     nets: dict[str, _Net] = {}
-    devs: dict[str, bytes] = {}
+    devs: dict[str, Spec] = {}
 
     def net(name: str) -> _Net:
         if name not in nets:
@@ -132,9 +194,9 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     for iface in ifaces:
         n = _Net(iface.name)
         nets[iface.name] = n
-        _interface(tree, iface, n, iface.name in members)
+        _interface(model, iface, n, iface.name in members)
         if iface.kind in NETDEV_KINDS:
-            devs[iface.name] = netdev(tree, iface)
+            devs[iface.name] = NetdevSpec(iface, tree.node(*iface.path), tree)
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
     for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
@@ -167,11 +229,11 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
         if forward:
             n.add("Network", "IPForward", forward)
 
-    out: dict[PurePosixPath, bytes] = {CONF_DROPIN: _global_settings()}
-    for name, data in devs.items():
-        out[unit_path(name, "netdev")] = data
+    out: dict[PurePosixPath, Spec] = {CONF_DROPIN: FixedSpec(_global_settings())}
+    for name, spec in devs.items():
+        out[unit_path(name, "netdev")] = spec
     for name, n in nets.items():
-        out[unit_path(name, "network")] = n.render()
+        out[unit_path(name, "network")] = n.spec()
     return dict(sorted(out.items()))
 
 
@@ -186,7 +248,8 @@ def _global_settings() -> bytes:
     return unit.render()
 
 
-def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> None:
+def _interface(model: shared.Model, iface: Interface, n: _Net, is_member: bool) -> None:
+    tree = model.tree
     # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
     # addresses and the routes through it for a moment) whenever its .network changes, and
     # restarts are needed for a changed .netdev; a new description must not cause either.
@@ -208,7 +271,7 @@ def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> 
     dhcp4, dhcp6 = "dhcp" in words, "dhcpv6" in words
     if dhcp4 or dhcp6:
         n.add("Network", "DHCP", "yes" if dhcp4 and dhcp6 else "ipv4" if dhcp4 else "ipv6")
-    for addr in static_addresses(tree, iface):
+    for addr in model.addresses(iface):
         n.add("Network", "Address", str(addr))
     if not (dhcp4 or dhcp6 or is_member or iface.kind == "loopback"):
         # A router's static addresses and routes stay configured without a carrier
@@ -264,16 +327,17 @@ def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
 
 
 def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
-    for shared, at, subnet in dhcp_subnets(tree):
+    addresses = shared.of(tree).addresses
+    for network_name, at, subnet in dhcp_subnets(tree):
         prefix = at[-1]
         name = dhcp_server_interface(tree, subnet, conn)
         if name is None:
             continue   # verify refuses it
         n = net(name)
         n.add("Network", "DHCPServer", "yes")
-        n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
+        n.comments.append(f"DHCP server: shared-network-name {network_name} subnet {prefix}")
         iface = known[name]
-        v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
+        v4 = [a for a in addresses(iface) if a.version == 4]
         if len(v4) > 1:
             n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
         ranges = tree.keys(*at, "range")

@@ -8,7 +8,8 @@ import ipaddress
 from collections import defaultdict
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.models.interfaces import Interface, interfaces, static_addresses
+from nos_shell.models import shared
+from nos_shell.models.interfaces import Interface
 
 IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -48,12 +49,13 @@ class Connected:
 
 
 def connected(tree: ConfigTree) -> Connected:
-    """(prefix, interface) for every static address, in interface order."""
-    out = []
-    for iface in unique(interfaces(tree)):
-        for addr in static_addresses(tree, iface):
-            out.append((addr.network, iface.name))
-    return Connected(out)
+    """(prefix, interface) for every static address, in interface order; built once per
+    shared model (nos_shell/models/shared.py)."""
+    return shared.of(tree).derived("networkd.connected", _connected)
+
+
+def _connected(model: shared.Model) -> Connected:
+    return Connected([(addr.network, iface.name) for iface in model.unique for addr in model.addresses(iface)])
 
 
 
