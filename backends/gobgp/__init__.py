@@ -13,4 +13,5 @@ from . import compiler, control
 DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
                         checks=control.checks, reload=control.reload, stop=control.stop_all,
                         state=state_on_demand(f"{__name__}.state", "GobgpState"),
-                        settings={control.API_KEY: control.API}, unit="gobgpd.service")
+                        settings={control.API_KEY: control.API}, unit="gobgpd.service",
+                        stale=compiler.stale)
