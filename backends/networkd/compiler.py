@@ -36,6 +36,7 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree, Node
@@ -61,7 +62,9 @@ NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressi
                 "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
 
 
+@lru_cache(maxsize=1 << 16)
 def unit_path(name: str, suffix: str) -> PurePosixPath:
+    """The path of an interface's unit (cached: building paths is a large part of a compile)."""
     return UNIT_DIR / f"{PREFIX}{name}.{suffix}"
 
 
@@ -234,7 +237,7 @@ def units(tree: ConfigTree) -> dict[PurePosixPath, Spec]:
         out[unit_path(name, "netdev")] = spec
     for name, n in nets.items():
         out[unit_path(name, "network")] = n.spec()
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items(), key=lambda item: item[0].parts))
 
 
 def _global_settings() -> bytes:
@@ -248,26 +251,35 @@ def _global_settings() -> bytes:
     return unit.render()
 
 
+def _leaf(node: Node, name: str) -> str | None:
+    """A leaf's value under ``node`` (no schema default)."""
+    child = node.children.get(name)
+    return child.values[0] if child is not None and child.values else None
+
+
 def _interface(model: shared.Model, iface: Interface, n: _Net, is_member: bool) -> None:
     tree = model.tree
+    node = tree.node(*iface.path) or Node()
     # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
     # addresses and the routes through it for a moment) whenever its .network changes, and
     # restarts are needed for a changed .netdev; a new description must not cause either.
-    hw_id = tree.value(*iface.at("hw-id")) if iface.kind == "ethernet" else None
+    # hw-id, mac, mtu and address have no schema default: read from the node directly.
+    hw_id = _leaf(node, "hw-id") if iface.kind == "ethernet" else None
     if hw_id:
         n.add("Match", "PermanentMACAddress", hw_id.lower())
     else:
         n.add("Match", "Name", iface.name)
-    mac = tree.value(*iface.at("mac"))
+    mac = _leaf(node, "mac")
     if mac and iface.kind == "ethernet":
         n.add("Link", "MACAddress", mac.lower())
-    mtu = tree.value(*iface.at("mtu"))
+    mtu = _leaf(node, "mtu")
     if mtu:
         n.add("Link", "MTUBytes", mtu)
-    if tree.exists(*iface.at("disable")):
+    if "disable" in node.children:
         n.add("Link", "ActivationPolicy", "down")
 
-    words = tree.values(*iface.at("address"))
+    child = node.children.get("address")
+    words = child.values or [] if child is not None else []
     dhcp4, dhcp6 = "dhcp" in words, "dhcpv6" in words
     if dhcp4 or dhcp6:
         n.add("Network", "DHCP", "yes" if dhcp4 and dhcp6 else "ipv4" if dhcp4 else "ipv6")
