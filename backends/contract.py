@@ -10,9 +10,13 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   serve (``"bgp"``: bird or gobgp). Of an area's drivers at most one is ``active(tree)``;
   the apply layer stops the others (``stop``) before the active one reloads;
 - ``verify(tree)`` and ``compile(tree)``: pure (no I/O), the problems and the files;
-- ``compile_delta(old, new)``: pure, what ``compile(new)`` changes against ``compile(old)``
-  (a :class:`Delta`); a driver that renders per unit compares the units' inputs and
-  renders only those that differ, the default compiles both trees and compares bytes;
+- ``compile_delta(old, new, changes)``: pure, what ``compile(new)`` changes against
+  ``compile(old)`` (a :class:`Delta`), given the configuration paths that differ
+  (``changes``, from nos_shell/models/changes.py; None: unknown). A driver that renders per
+  unit builds only the units those paths reach (networkd); the default compiles both trees
+  and compares bytes;
+- ``reads``: the configuration areas compile reads (None: unknown). When no changed path
+  reaches them, the apply layer takes the driver's files as unchanged without compiling;
 - ``stale(old, new)``: whether the running daemon must be reloaded although none of its
   files changed (GoBGP: announcements live in its RIB, not its file); by default never.
   A driver whose files did not change and that is not stale is not reloaded at all;
@@ -53,6 +57,9 @@ Files = dict[PurePosixPath, bytes]
 
 Staged = Mapping[PurePosixPath, Path]
 """A driver's changed files as staged for checking: relative path -> scratch file."""
+
+Changes = list[tuple[str, ...]] | None
+"""The configuration paths that differ between two trees (None: unknown, anything may)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,8 @@ class Driver(Protocol):
     the type the key must have); read with ``target.setting(key, default)``."""
     unit: str | None
     """The systemd unit `restart` restarts for this driver's daemon (None: none)."""
+    reads: tuple[tuple[str, ...], ...] | None
+    """The configuration areas compile reads (None: unknown, any change may matter)."""
 
     def active(self, tree: ConfigTree) -> bool: ...
 
@@ -139,7 +148,7 @@ class Driver(Protocol):
 
     def compile(self, tree: ConfigTree) -> Files: ...
 
-    def compile_delta(self, old: ConfigTree, new: ConfigTree) -> Delta: ...
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta: ...
 
     def stale(self, old: ConfigTree, new: ConfigTree) -> bool: ...
 
@@ -159,6 +168,7 @@ class BaseDriver:
     area: str | None = None
     settings: Mapping[str, object] = MappingProxyType({})
     unit: str | None = None
+    reads: tuple[tuple[str, ...], ...] | None = None
 
     def active(self, tree: ConfigTree) -> bool:
         """Always on, unless the driver serves an area and another driver was chosen."""
@@ -170,7 +180,7 @@ class BaseDriver:
     def compile(self, tree: ConfigTree) -> Files:
         return {}
 
-    def compile_delta(self, old: ConfigTree, new: ConfigTree) -> Delta:
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
         return full_delta(self.compile, old, new)
 
     def stale(self, old: ConfigTree, new: ConfigTree) -> bool:
@@ -241,14 +251,15 @@ class FunctionDriver:
     state: Callable[[Target], object | None] = _no_state
     settings: Mapping[str, object] = field(default_factory=dict)
     unit: str | None = None
-    delta: Callable[[ConfigTree, ConfigTree], Delta] | None = None
+    delta: Callable[[ConfigTree, ConfigTree, Changes], Delta] | None = None
     """compile_delta's implementation; None: :func:`full_delta` over ``compile``."""
     stale: Callable[[ConfigTree, ConfigTree], bool] = _never
+    reads: tuple[tuple[str, ...], ...] | None = None
 
-    def compile_delta(self, old: ConfigTree, new: ConfigTree) -> Delta:
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
         """What compile(new) changes against compile(old)."""
         if self.delta is not None:
-            return self.delta(old, new)
+            return self.delta(old, new, changes)
         return full_delta(self.compile, old, new)
 
     def __repr__(self) -> str:

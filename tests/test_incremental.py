@@ -25,7 +25,9 @@ from nos_shell.apply.files import owned
 from nos_shell.backends import registry
 from nos_shell.backends.contract import file_mode
 from nos_shell.backends.networkd import compiler as networkd
+from nos_shell.backends.networkd import delta as networkd_delta
 from nos_shell.backends.networkd.links import connected
+from nos_shell.models.changes import changed_paths
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import NosError
 from nos_shell.models import shared
@@ -91,7 +93,7 @@ def test_every_drivers_delta_turns_the_old_files_into_the_new(first, second):
             continue
         before, failed_old = _outcome(driver.compile, old)
         after, failed_new = _outcome(driver.compile, new)
-        delta, failed_delta = _outcome(driver.compile_delta, old, new)
+        delta, failed_delta = _outcome(driver.compile_delta, old, new, changed_paths(old, new))
         if failed_old or failed_new:
             assert failed_delta is not None, driver.name
             continue
@@ -102,6 +104,37 @@ def test_every_drivers_delta_turns_the_old_files_into_the_new(first, second):
         assert {p: file_mode(d) for p, d in patched.items()} == {p: file_mode(d) for p, d in after.items()}
         for path, data in delta.changed.items():       # only files whose bytes or mode change
             assert path not in before or (before[path], file_mode(before[path])) != (data, file_mode(data))
+
+
+ONE_LINERS = ["interfaces ethernet eth0 mtu 1400", "interfaces ethernet eth0 vif 10 mtu 1400",
+              "interfaces ethernet eth0 disable", "interfaces ethernet eth1 mac 02:00:00:00:00:01",
+              "interfaces ethernet eth1 hw-id 02:00:00:00:00:02", "interfaces ethernet eth0 vif 10 description x",
+              "interfaces ethernet eth0 vif 10 address 198.51.100.129/25",       # moves nothing, but not own
+              "interfaces ethernet eth0 vif 11 address 192.0.2.130/25",          # a new VLAN, a new prefix
+              "protocols static route 10.1.0.0/16 next-hop 198.51.100.2"]
+
+
+@pytest.mark.parametrize("line", ONE_LINERS)
+def test_networkd_delta_of_one_line_equals_two_full_compiles(line):
+    old = tree_from_commands(BASE)
+    new = tree_from_commands(BASE + "set " + line + "\n")
+    with shared.sharing():
+        delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
+    before, after = networkd.compile(old), networkd.compile(new)
+    assert _patched(before, delta) == after
+    assert set(delta.changed) == {p for p in after if before.get(p) != after[p]}
+
+
+def test_changed_paths_name_each_difference_once():
+    old = tree_from_commands(BASE)
+    new = old.copy()
+    new.set(["interfaces", "ethernet", "eth0", "mtu", "1400"])
+    new.delete(["protocols", "static"])
+    new.comment(["interfaces", "ethernet", "eth1"], "uplink")
+    assert sorted(changed_paths(old, new)) == [("interfaces", "ethernet", "eth0", "mtu"),
+                                               ("interfaces", "ethernet", "eth1"), ("protocols", "static")]
+    assert changed_paths(old, old.copy()) == []
+    assert changed_paths(old, new, limit=1) is None
 
 
 def _vlans(count: int) -> str:
@@ -116,7 +149,7 @@ def test_one_line_change_on_4094_vlans_renders_only_that_vlans_units(monkeypatch
     rendered: list[object] = []
     real = networkd.NetworkSpec.render
     monkeypatch.setattr(networkd.NetworkSpec, "render", lambda spec: rendered.append(spec) or real(spec))
-    delta = networkd.compile_delta(old, new)
+    delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
     assert set(delta.changed) == {networkd.unit_path("eth0.5", "network")}
     assert len(rendered) == 2                   # eth0.5's .network, old and new; none of the 4093 others
     assert b"MTUBytes=1400" in delta.changed[networkd.unit_path("eth0.5", "network")]

@@ -7,6 +7,8 @@ routes for the `show` views.
 """
 from __future__ import annotations
 
+from nos_shell.models import bgp as bgp_model
+
 from ..contract import FunctionDriver, state_on_demand
 from . import compiler, control
 
@@ -14,4 +16,4 @@ DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="
                         checks=control.checks, reload=control.reload, stop=control.stop_all,
                         state=state_on_demand(f"{__name__}.state", "GobgpState"),
                         settings={control.API_KEY: control.API}, unit="gobgpd.service",
-                        stale=compiler.stale)
+                        stale=compiler.stale, reads=bgp_model.READS)

@@ -44,7 +44,6 @@ from nos_shell.models import shared
 from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit
-from ..contract import Delta, file_mode
 from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups
 from .links import members as member_links
 from .links import connected as connected_prefixes
@@ -158,33 +157,29 @@ Spec = NetworkSpec | NetdevSpec | FixedSpec
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     """Every unit file of the tree."""
-    return {path: spec.render() for path, spec in units(tree).items()}
+    return {path: spec.render() for path, spec in units(tree).items() if spec is not None}
 
 
-def compile_delta(old: ConfigTree, new: ConfigTree) -> Delta:
-    """What compile(new) changes against compile(old), rendering only the units whose
-    inputs differ (and of those, keeping only the ones whose bytes differ)."""
-    before, after = units(old), units(new)
-    changed: dict[PurePosixPath, bytes] = {}
-    for path, spec in after.items():
-        was = before.get(path)
-        if was != spec:
-            data = spec.render()
-            previous = None if was is None else was.render()
-            if previous is None or previous != data or file_mode(previous) != file_mode(data):
-                changed[path] = data
-    return Delta(changed, frozenset(before), frozenset(after))
+def units(tree: ConfigTree, only: set[str] | None = None,
+          own: ConfigTree | None = None) -> dict[PurePosixPath, Spec | None]:
+    """The inputs of every unit file, by path, in path order (nothing rendered yet).
 
-
-def units(tree: ConfigTree) -> dict[PurePosixPath, Spec]:
-    """The inputs of every unit file, by path, in path order (nothing rendered yet)."""
+    With ``only``, the units of other interfaces are listed with None instead of their
+    inputs (what is built for them is what other units need: the cheap part), and ``own``,
+    a tree defining the same interfaces, supplies the named interfaces' own settings (their
+    node: addresses, MTU, netdev settings), while everything else comes from ``tree``."""
     model = shared.of(tree)
+    own_model = shared.of(own) if own is not None else model
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
     ifaces = model.unique
     known = model.by_name
     conn = connected_prefixes(tree)
     forward = forwarding(tree)
     nets: dict[str, _Net] = {}
-    devs: dict[str, Spec] = {}
+    devs: dict[str, Spec | None] = {}
 
     def net(name: str) -> _Net:
         if name not in nets:
@@ -197,9 +192,11 @@ def units(tree: ConfigTree) -> dict[PurePosixPath, Spec]:
     for iface in ifaces:
         n = _Net(iface.name)
         nets[iface.name] = n
-        _interface(model, iface, n, iface.name in members)
+        if wanted(iface.name):
+            _interface(own_model, iface, n, iface.name in members)
         if iface.kind in NETDEV_KINDS:
-            devs[iface.name] = NetdevSpec(iface, tree.node(*iface.path), tree)
+            devs[iface.name] = NetdevSpec(iface, own_model.tree.node(*iface.path), own_model.tree) \
+                if wanted(iface.name) else None
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
     for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
@@ -232,11 +229,11 @@ def units(tree: ConfigTree) -> dict[PurePosixPath, Spec]:
         if forward:
             n.add("Network", "IPForward", forward)
 
-    out: dict[PurePosixPath, Spec] = {CONF_DROPIN: FixedSpec(_global_settings())}
+    out: dict[PurePosixPath, Spec | None] = {CONF_DROPIN: FixedSpec(_global_settings())}
     for name, spec in devs.items():
         out[unit_path(name, "netdev")] = spec
     for name, n in nets.items():
-        out[unit_path(name, "network")] = n.spec()
+        out[unit_path(name, "network")] = n.spec() if wanted(name) else None
     return dict(sorted(out.items(), key=lambda item: item[0].parts))
 
 

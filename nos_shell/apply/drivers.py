@@ -23,6 +23,9 @@ from . import files
 from .context import Context
 from .target import Target
 
+CHANGES_LIMIT = 10_000
+"""More changed paths than this: drivers are told the changes are unknown (compare all)."""
+
 ContextFactory = Callable[[Target, ConfigTree, ConfigTree, set[PurePosixPath], set[PurePosixPath]], Context]
 """How :func:`reload_all` makes each driver's context (tests pass a recording one)."""
 
@@ -90,6 +93,9 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: dict[PurePosixPath, str]) ->
     and plan is safe). CommitError when two drivers claim one path."""
     from ..backends import registry
 
+    from ..models.changes import changed_paths, touches
+
+    changes = changed_paths(old, new, limit=CHANGES_LIMIT)
     out: dict[str, Delta] = {}
     for driver in registry.drivers():
         mine = frozenset(rel for rel, owner in owned.items() if owner == driver.name)
@@ -98,8 +104,10 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: dict[PurePosixPath, str]) ->
         elif not driver.active(old):
             generated = driver.compile(new)
             out[driver.name] = Delta(generated, mine, frozenset(generated))
+        elif changes is not None and driver.reads is not None and not touches(changes, driver.reads):
+            out[driver.name] = Delta({}, mine, mine)       # nothing it reads changed
         else:
-            out[driver.name] = driver.compile_delta(old, new)
+            out[driver.name] = driver.compile_delta(old, new, changes)
             if out[driver.name].before != mine:
                 return None
     _refuse_clash({name: delta.after for name, delta in out.items()})

@@ -31,6 +31,8 @@ from . import interfaces as ifmodel
 from . import shared
 
 BGP = ("protocols", "bgp")
+READS = (BGP, ("protocols", "static"), ("interfaces",))
+"""The areas :func:`view` reads: a change elsewhere leaves every BGP daemon's file alone."""
 FAMILIES = ("ipv4-unicast", "ipv6-unicast")
 FAMILY_VERSION = {"ipv4-unicast": 4, "ipv6-unicast": 6}
 DEFAULT_HOLDTIME = 180
