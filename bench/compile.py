@@ -49,16 +49,9 @@ def scale_lines() -> list[str]:
     return lines
 
 
-def median_of(repeat: int, run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def in_process(repeat: int) -> list[tuple[str, float]]:
+    """Medians of: verify, full compile, and the deltas of each one-line change (verify
+    done first in the same sharing block, as a commit does, but not counted)."""
     from nos_shell.api import tree_from_commands
     from nos_shell.apply.drivers import deltas
     from nos_shell.backends import registry
@@ -67,25 +60,26 @@ def in_process(repeat: int) -> list[tuple[str, float]]:
     old = tree_from_commands("\n".join(scale_lines()))
     gc.freeze()         # as the shell does between commands: collections skip the big tree
     owned = {path: name for name, files in registry.compile_each(old).items() for path in files}
+    times: dict[str, list[float]] = {}
 
-    def full() -> None:
+    def timed(label: str, run: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        run()
+        times.setdefault(label, []).append(time.perf_counter() - start)
+
+    for _ in range(repeat):
         tree = old.copy()
         with sharing():
-            registry.verify_all(tree)
-            registry.compile_each(tree)
-
-    rows = [("verify + full compile (every driver)", median_of(repeat, full))]
-    for label, words in ONE_LINERS.items():
-        new = old.copy()
-        new.set(words)
-
-        def incremental(new=new) -> None:
-            tree = new.copy()
+            timed("verify (every driver)", lambda: registry.verify_all(tree))
+            timed("full compile (every driver), after verify", lambda: registry.compile_each(tree))
+        for label, words in ONE_LINERS.items():
+            new = old.copy()
+            new.set(words)
             with sharing():
-                registry.verify_all(tree)
-                assert deltas(old, tree, owned) is not None
-        rows.append((f"verify + deltas, {label}", median_of(repeat, incremental)))
-    return rows
+                registry.verify_all(new)
+                timed(f"incremental compile, {label}, after verify",
+                      lambda: deltas(old, new, owned))
+    return [(label, statistics.median(values)) for label, values in times.items()]
 
 
 def end_to_end(python: str, repeat: int) -> list[tuple[str, float]]:

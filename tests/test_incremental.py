@@ -27,6 +27,7 @@ from nos_shell.backends.contract import file_mode
 from nos_shell.backends.networkd import compiler as networkd
 from nos_shell.backends.networkd import delta as networkd_delta
 from nos_shell.backends.networkd.links import connected
+from nos_shell.backends.networkd.spec import NetworkSpec
 from nos_shell.models.changes import changed_paths
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import NosError
@@ -147,8 +148,8 @@ def test_one_line_change_on_4094_vlans_renders_only_that_vlans_units(monkeypatch
     new = old.copy()
     new.set(["interfaces", "ethernet", "eth0", "vif", "5", "mtu", "1400"])
     rendered: list[object] = []
-    real = networkd.NetworkSpec.render
-    monkeypatch.setattr(networkd.NetworkSpec, "render", lambda spec: rendered.append(spec) or real(spec))
+    real = NetworkSpec.render
+    monkeypatch.setattr(NetworkSpec, "render", lambda spec: rendered.append(spec) or real(spec))
     delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
     assert set(delta.changed) == {networkd.unit_path("eth0.5", "network")}
     assert len(rendered) == 2                   # eth0.5's .network, old and new; none of the 4093 others

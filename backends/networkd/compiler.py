@@ -34,8 +34,6 @@ from a strict schema type and passes :func:`unitfile.check_value` (see backends/
 from __future__ import annotations
 
 import ipaddress
-from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -44,21 +42,14 @@ from nos_shell.models import shared
 from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit
-from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups
 from .links import members as member_links
-from .links import connected as connected_prefixes
-from .netdev import NETDEV_KINDS, netdev
+from .netdev import NETDEV_KINDS
+from .routed import merge, routed
+from .spec import FixedSpec, Net, NetdevSpec, Spec
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
 PREFIX = "10-nos-"
 CONF_DROPIN = PurePosixPath("etc/systemd/networkd.conf.d/10-nos-shell.conf")
-
-
-# Order of sections in a .network, and of keys in its [Network] section.
-SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
-            "DHCPServerStaticLease", "Route")
-NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressing", "IPForward",
-                "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -86,75 +77,6 @@ def forwarding(tree: ConfigTree) -> str | None:
 
 # -- compile -------------------------------------------------------------------------------
 
-@dataclass
-class _Net:
-    """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
-
-    name: str
-    comments: list[str] = field(default_factory=list)
-    sections: dict[str, list[list[tuple[str, str]]]] = field(default_factory=lambda: defaultdict(list))
-
-    def add(self, section: str, key: str, value) -> None:
-        instances = self.sections[section]
-        if not instances:
-            instances.append([])
-        instances[0].append((key, str(value)))
-
-    def new(self, section: str) -> list[tuple[str, str]]:
-        self.sections[section].append([])
-        return self.sections[section][-1]
-
-    def spec(self) -> NetworkSpec:
-        """Everything the file's bytes depend on, as a comparable value."""
-        return NetworkSpec(tuple(self.comments),
-                           tuple((name, tuple(tuple(pairs) for pairs in self.sections[name]))
-                                 for name in SECTIONS if self.sections.get(name)))
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """The inputs of one .network: equal specs render equal bytes."""
-
-    comments: tuple[str, ...]
-    sections: tuple[tuple[str, tuple[tuple[tuple[str, str], ...], ...]], ...]
-
-    def render(self) -> bytes:
-        unit = Unit()
-        unit.comments = list(self.comments)
-        for name, instances in self.sections:
-            for pairs in instances:
-                if name == "Network":
-                    pairs = tuple(sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0])))
-                lines = unit.new(name)
-                for key, value in pairs:
-                    Unit.add_line(lines, key, value)
-        return unit.render()
-
-
-@dataclass(frozen=True)
-class NetdevSpec:
-    """The inputs of one .netdev: the interface and its configuration subtree (netdev.py
-    reads nothing else)."""
-
-    iface: Interface
-    node: Node | None
-    tree: ConfigTree = field(compare=False)
-
-    def render(self) -> bytes:
-        return netdev(self.tree, self.iface)
-
-
-@dataclass(frozen=True)
-class FixedSpec:
-    data: bytes
-
-    def render(self) -> bytes:
-        return self.data
-
-
-Spec = NetworkSpec | NetdevSpec | FixedSpec
-
-
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     """Every unit file of the tree."""
     return {path: spec.render() for path, spec in units(tree).items() if spec is not None}
@@ -176,21 +98,20 @@ def units(tree: ConfigTree, only: set[str] | None = None,
 
     ifaces = model.unique
     known = model.by_name
-    conn = connected_prefixes(tree)
-    forward = forwarding(tree)
-    nets: dict[str, _Net] = {}
+    forward = model.derived("networkd.forwarding", lambda m: forwarding(m.tree))
+    nets: dict[str, Net] = {}
     devs: dict[str, Spec | None] = {}
 
-    def net(name: str) -> _Net:
+    def net(name: str) -> Net:
         if name not in nets:
-            nets[name] = _Net(name)
+            nets[name] = Net(name)
             nets[name].add("Match", "Name", name)
         return nets[name]
 
     members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
 
     for iface in ifaces:
-        n = _Net(iface.name)
+        n = Net(iface.name)
         nets[iface.name] = n
         if wanted(iface.name):
             _interface(own_model, iface, n, iface.name in members)
@@ -220,8 +141,8 @@ def units(tree: ConfigTree, only: set[str] | None = None,
                 if value is not None:
                     n.add("Bridge", key, value)
 
-    _static_routes(tree, net, conn)
-    _dhcp_servers(tree, net, known, conn)
+    for name, extra in model.derived("networkd.routed", routed).items():
+        merge(net(name), extra)
 
     for n in nets.values():
         if n.name in members:
@@ -254,7 +175,7 @@ def _leaf(node: Node, name: str) -> str | None:
     return child.values[0] if child is not None and child.values else None
 
 
-def _interface(model: shared.Model, iface: Interface, n: _Net, is_member: bool) -> None:
+def _interface(model: shared.Model, iface: Interface, n: Net, is_member: bool) -> None:
     tree = model.tree
     node = tree.node(*iface.path) or Node()
     # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
@@ -299,82 +220,5 @@ def _interface(model: shared.Model, iface: Interface, n: _Net, is_member: bool) 
     if dhcp6:
         # VyOS solicits DHCPv6 at once instead of waiting for a router advertisement.
         n.add("DHCPv6", "WithoutRA", "solicit")
-
-
-def _static_routes(tree: ConfigTree, net, conn) -> None:
-    for family in ("route", "route6"):
-        base = ("protocols", "static", family)
-        for prefix in tree.keys(*base):
-            dest = ipaddress.ip_network(prefix)
-            at = base + (prefix,)
-            for hops in next_hop_groups(tree, at, conn):
-                gateway, name, onlink, distance = hops[0]
-                route = net(name).new("Route")
-                route.append(("Destination", str(dest)))
-                if len(hops) == 1:
-                    route.append(("Gateway", str(gateway)))
-                    if onlink:
-                        route.append(("GatewayOnLink", "yes"))
-                else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
-                    route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
-                _metric(route, distance)
-            for name in tree.keys(*at, "interface"):
-                if tree.exists(*at, "interface", name, "disable"):
-                    continue
-                route = net(name).new("Route")
-                route.append(("Destination", str(dest)))
-                _metric(route, tree.value(*at, "interface", name, "distance"))
-            if tree.exists(*at, "blackhole"):
-                route = net("lo").new("Route")
-                route += [("Type", "blackhole"), ("Destination", str(dest))]
-                _metric(route, tree.value(*at, "blackhole", "distance"))
-
-
-def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
-    if distance:
-        route.append(("Metric", distance))
-
-
-def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
-    addresses = shared.of(tree).addresses
-    for network_name, at, subnet in dhcp_subnets(tree):
-        prefix = at[-1]
-        name = dhcp_server_interface(tree, subnet, conn)
-        if name is None:
-            continue   # verify refuses it
-        n = net(name)
-        n.add("Network", "DHCPServer", "yes")
-        n.comments.append(f"DHCP server: shared-network-name {network_name} subnet {prefix}")
-        iface = known[name]
-        v4 = [a for a in addresses(iface) if a.version == 4]
-        if len(v4) > 1:
-            n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
-        ranges = tree.keys(*at, "range")
-        if ranges:
-            start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
-            stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
-            n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
-            n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
-        router = tree.value(*at, "option", "default-router")
-        n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
-        if router:
-            n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
-        dns = tree.values(*at, "option", "name-server")
-        n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
-        if dns:
-            n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
-        lease = tree.value(*at, "lease")
-        n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
-        n.add("DHCPServer", "MaxLeaseTimeSec", lease)
-        domain = tree.value(*at, "option", "domain-name")
-        if domain:
-            n.add("DHCPServer", "SendOption", f"15:string:{domain}")
-        for host in tree.keys(*at, "static-mapping"):
-            m = at + ("static-mapping", host)
-            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
-            if tree.exists(*m, "disable") or not mac or not ip:
-                continue
-            lease_pairs = n.new("DHCPServerStaticLease")
-            lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
 
 

@@ -136,6 +136,13 @@ def normalise(address: str) -> str:
     return ip.compressed
 
 
+def normalise_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """:func:`normalise` of an address already parsed."""
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return normalise(str(ip))
+    return ip.compressed
+
+
 def normalise_prefix(prefix: str) -> str:
     """The canonical text of a prefix (``2001:DB8::/32`` -> ``2001:db8::/32``)."""
     return ipaddress.ip_network(prefix, strict=False).compressed
