@@ -92,7 +92,6 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: dict[PurePosixPath, str]) ->
     exactly what ``old`` compiles to for a driver active in both (then only a full compile
     and plan is safe). CommitError when two drivers claim one path."""
     from ..backends import registry
-
     from ..models.changes import changed_paths, touches
 
     changes = changed_paths(old, new, limit=CHANGES_LIMIT)
@@ -104,7 +103,7 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: dict[PurePosixPath, str]) ->
         elif not driver.active(old):
             generated = driver.compile(new)
             out[driver.name] = Delta(generated, mine, frozenset(generated))
-        elif changes is not None and driver.reads is not None and not touches(changes, driver.reads):
+        elif mine and changes is not None and driver.reads is not None and not touches(changes, driver.reads):
             out[driver.name] = Delta({}, mine, mine)       # nothing it reads changed
         else:
             out[driver.name] = driver.compile_delta(old, new, changes)
