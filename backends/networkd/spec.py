@@ -23,7 +23,6 @@ NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressi
                 "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
 
 
-
 @dataclass
 class Net:
     """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
