@@ -1,6 +1,6 @@
 """Benchmark: verify and compile of the scale configuration, full and after a one-line change.
 
-    python3 bench/compile.py [--repeat 5] [--python OTHER/.venv/bin/python]
+    python3 bench/compile.py [--repeat 5] [--python OTHER/.venv/bin/python] [--no-commits]
 
 The scale configuration: 4094 `interfaces ethernet eth0 vif N address`, 1000 `protocols
 static route` (next hops in the VLANs' prefixes) and 1000 `protocols bgp neighbor`
@@ -116,13 +116,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--python", action="append", default=[],
                         help="another checkout's interpreter to run the end-to-end part with")
+    parser.add_argument("--no-commits", action="store_true", help="only the in-process part")
     args = parser.parse_args()
     print(f"scale: {VLANS} VLANs with addresses, {ROUTES} static routes, {NEIGHBORS} BGP neighbors; "
           f"medians of {args.repeat}")
     print(f"{'what':58} {'seconds':>8}")
     for label, seconds in in_process(args.repeat):
         print(f"{label:58} {seconds:8.3f}")
-    for python in [sys.executable, *args.python]:
+    for python in [] if args.no_commits else [sys.executable, *args.python]:
         for label, seconds in end_to_end(python, args.repeat):
             print(f"{label + ' [' + python + ']':58} {seconds:8.3f}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nos_shell.models import bgp as bgp_model
 
+from ..common import bgp_delta
 from ..contract import FunctionDriver, state_on_demand
 from . import compiler, control
 
@@ -16,4 +17,5 @@ DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="
                         checks=control.checks, reload=control.reload, stop=control.stop_all,
                         state=state_on_demand(f"{__name__}.state", "GobgpState"),
                         settings={control.API_KEY: control.API}, unit="gobgpd.service",
-                        stale=compiler.stale, reads=bgp_model.READS)
+                        stale=compiler.stale, reads=bgp_model.READS,
+                        delta=bgp_delta.delta_of(compiler.compile, compiler.CONF))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.models import shared
+from nos_shell.models.changes import interface_settings
 
 from ..contract import Changes, Delta, file_mode
 from .compiler import Spec, units
@@ -57,19 +57,7 @@ def _render(spec: Spec | None) -> bytes | None:
 
 def _own_changes(old: ConfigTree, new: ConfigTree, changes: Changes) -> set[str] | None:
     """The interfaces whose own settings are all that changed; None when anything else did."""
-    if changes is None:
+    settings = interface_settings(old, new, changes, areas=((),))
+    if settings is None or any(names - OWN for names in settings.values()):
         return None
-    model = shared.of(new)
-    if len(model.interfaces) != len(model.by_name):     # a name defined twice: compare all
-        return None
-    by_path = {iface.path: iface for iface in model.interfaces}
-    depths = sorted({len(path) for path in by_path}, reverse=True)
-    names: set[str] = set()
-    for path in changes:
-        if path[:1] != ("interfaces",):
-            return None
-        iface = next((by_path[path[:d]] for d in depths if d < len(path) and path[:d] in by_path), None)
-        if iface is None or path[len(iface.path)] not in OWN or old.node(*iface.path) is None:
-            return None
-        names.add(iface.name)
-    return names
+    return set(settings)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import shared
+
 if TYPE_CHECKING:
     from nos_shell.config.tree import ConfigTree, Node
 
 Path = tuple[str, ...]
+DEFINING = frozenset({"vif", "vif-s", "vif-c"})
+"""Children of an interface that define other interfaces (not settings of its own)."""
 
 
 def changed_paths(old: ConfigTree, new: ConfigTree, limit: int | None = None) -> list[Path] | None:
@@ -44,3 +48,29 @@ def touches(changes: list[Path], areas: tuple[Path, ...]) -> bool:
             if path[:n] == area[:n]:
                 return True
     return False
+
+
+def interface_settings(old: ConfigTree, new: ConfigTree, changes: list[Path] | None,
+                       areas: tuple[Path, ...] = (("interfaces",),)) -> dict[str, set[str]] | None:
+    """For changes (among those reaching ``areas``) made only of settings inside interfaces
+    that exist in both trees: interface name -> the names of its settings that changed
+    (`mtu`, `address`, ...). None when some change is anything else (an interface added or
+    removed, a comment on one, a change outside the interfaces) or the changes are unknown."""
+    if changes is None:
+        return None
+    model = shared.of(new)
+    if len(model.interfaces) != len(model.by_name):     # a name defined twice: say nothing
+        return None
+    by_path = {iface.path: iface for iface in model.interfaces}
+    depths = sorted({len(path) for path in by_path}, reverse=True)
+    out: dict[str, set[str]] = {}
+    for path in changes:
+        if not touches([path], areas):
+            continue
+        if path[:1] != ("interfaces",):
+            return None
+        iface = next((by_path[path[:d]] for d in depths if d < len(path) and path[:d] in by_path), None)
+        if iface is None or old.node(*iface.path) is None or path[len(iface.path)] in DEFINING:
+            return None
+        out.setdefault(iface.name, set()).add(path[len(iface.path)])
+    return out
