@@ -36,6 +36,11 @@ class Connected:
     def __iter__(self):
         return iter(self.pairs)
 
+    def exact(self, prefix: IPNet) -> str | None:
+        """The first interface (in interface order) with an address in exactly ``prefix``."""
+        found = self._index.get((prefix.version, prefix.prefixlen), {}).get(int(prefix.network_address))
+        return next((name for net, name in found or () if net == prefix), None)
+
     def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
         """Prefixes holding ``address``, longest first (interface order among equals)."""
         value, bits = int(address), address.max_prefixlen
@@ -77,7 +82,7 @@ def dhcp_server_interface(tree: ConfigTree, subnet: ipaddress.IPv4Network,
                           conn: Connected | None = None) -> str | None:
     """The interface with an address in exactly this subnet (its DHCP server serves it)."""
     conn = connected(tree) if conn is None else conn
-    return next((name for net, name in conn if net == subnet), None)
+    return conn.exact(subnet)
 
 
 

@@ -115,4 +115,4 @@ def verify(tree: ConfigTree) -> list[Problem]:
             if not ok:
                 problem(BGP + ("address-family", family, "network", prefix),
                         f"{prefix} is not an IPv{FAMILY_VERSION[family]} prefix")
-    return sorted(set(problems), key=problems.index)
+    return list(dict.fromkeys(problems))    # each once, in the order found (linear)
