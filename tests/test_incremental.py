@@ -262,3 +262,18 @@ def test_a_driver_with_unchanged_files_is_not_reloaded_unless_stale(tmp_path):
         _run(session, "set system domain-name example.org")
         _run(session, "commit")
         assert events == ["reload ['etc/banner']", "reload []"]
+
+
+def test_a_command_file_models_its_committed_tree_once(tmp_path, monkeypatch):
+    """Verify at the file's `commit` and apply at its end share the one model."""
+    built: list[int] = []
+    real = shared.Model.__init__
+
+    def counting(self, tree):
+        built.append(id(tree))
+        real(self, tree)
+    monkeypatch.setattr(shared.Model, "__init__", counting)
+    session = Session(tmp_path)
+    result = session.run_script(["configure", *BASE.strip().splitlines(), "commit"])
+    assert result.ok, result.output
+    assert built.count(id(session.running)) == 1

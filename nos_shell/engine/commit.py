@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 Verifier = Callable[["ConfigTree"], "list[Problem]"]
 
 
-def _shared_models():
-    """The block within which verify and the drivers share one model per tree."""
+def _shared_models(keep: bool = False, resume: bool = False):
+    """The block within which verify and the drivers share one model per tree (``keep`` /
+    ``resume``: carry them to a later block, models.shared.sharing)."""
     from ..models.shared import sharing
 
-    return sharing()
+    return sharing(keep=keep, resume=resume)
 
 
 def verify_backends(tree: ConfigTree) -> list[Problem]:
@@ -114,7 +115,9 @@ class Engine:
                                  "No configuration changes to commit\n" + self._confirm_pending(confirms)
                                  + (self._extend(confirm_minutes) if confirm_minutes is not None else ""))
             snapshot = candidate.copy()
-            with _shared_models():     # one model per tree for verify and every driver's compile
+            # one model per tree for verify and every driver's compile; a command file keeps it
+            # for the apply at its end (keep_script)
+            with _shared_models(keep=self.store.deferring):
                 self.refuse_problems(snapshot)
                 # commit-confirm: the revert is on disk before anything is applied (a crash from
                 # here on still reverts); put back as it was if the commit fails
@@ -215,5 +218,5 @@ class Engine:
             if final == base:
                 keep()
                 return []
-            with _shared_models():
+            with _shared_models(resume=True):    # the model the file's last commit verified
                 return run(self.store, self.target, base, final, keep)[1]

@@ -69,20 +69,30 @@ class Model:
 _local = threading.local()
 
 
-def _memo() -> dict[int, tuple[ConfigTree, Model]] | None:
+def _memo() -> Memo | None:
     return getattr(_local, "memo", None)
 
 
+Memo = dict[int, tuple["ConfigTree", Model]]
+
+
 @contextmanager
-def sharing() -> Iterator[None]:
-    """Share one model per tree object until the block ends (nested blocks join the outer one)."""
+def sharing(keep: bool = False, resume: bool = False) -> Iterator[None]:
+    """Share one model per tree object until the block ends (nested blocks join the outer
+    one). ``keep``: the models stay for the next block opened with ``resume`` in this thread
+    (the commit engine carries the model verify built at a command file's `commit` to the
+    apply at the file's end); that block starts from them and drops them when it ends."""
     if _memo() is not None:
         yield
         return
-    _local.memo = {}
+    kept: Memo = getattr(_local, "kept", None) or {}
+    _local.kept = None
+    _local.memo = kept if resume else {}
     try:
         yield
     finally:
+        if keep:
+            _local.kept = _local.memo
         _local.memo = None
 
 
