@@ -45,7 +45,7 @@ from ..common.unitfile import Unit
 from .links import members as member_links
 from .netdev import NETDEV_KINDS
 from .routed import merge, routed
-from .spec import FixedSpec, Net, NetdevSpec, Spec
+from .spec import FixedSpec, Net, NetdevSpec, Skipped, Spec
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
 PREFIX = "10-nos-"
@@ -97,22 +97,22 @@ def units(tree: ConfigTree, only: set[str] | None = None,
         return only is None or name in only
 
     ifaces = model.unique
-    known = model.by_name
     forward = model.derived("networkd.forwarding", lambda m: forwarding(m.tree))
     nets: dict[str, Net] = {}
     devs: dict[str, Spec | None] = {}
 
+    skipped = Skipped("")      # what the units of interfaces not in ``only`` are built into
+
     def net(name: str) -> Net:
         if name not in nets:
-            nets[name] = Net(name)
+            nets[name] = Net(name) if wanted(name) else skipped
             nets[name].add("Match", "Name", name)
         return nets[name]
 
     members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
 
     for iface in ifaces:
-        n = Net(iface.name)
-        nets[iface.name] = n
+        nets[iface.name] = n = Net(iface.name) if wanted(iface.name) else skipped
         if wanted(iface.name):
             _interface(own_model, iface, n, iface.name in members)
         if iface.kind in NETDEV_KINDS:
@@ -135,19 +135,19 @@ def units(tree: ConfigTree, only: set[str] | None = None,
         n = net(member)
         n.add("Network", "Bridge" if kind == "bridge" else "Bond", master)
         n.add("Network", "LinkLocalAddressing", "no")
-        if kind == "bridge":
+        if kind == "bridge" and wanted(member):
             for key, opt in (("Cost", "cost"), ("Priority", "priority")):
                 value = tree.value(*path, opt, default=False)
                 if value is not None:
                     n.add("Bridge", key, value)
 
     for name, extra in model.derived("networkd.routed", routed).items():
-        merge(net(name), extra)
+        target = net(name)
+        if wanted(name):
+            merge(target, extra)
 
-    for n in nets.values():
-        if n.name in members:
-            continue
-        if forward:
+    for name, n in nets.items():
+        if forward and wanted(name) and name not in members:
             n.add("Network", "IPForward", forward)
 
     out: dict[PurePosixPath, Spec | None] = {CONF_DROPIN: FixedSpec(_global_settings())}

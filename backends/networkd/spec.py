@@ -48,6 +48,17 @@ class Net:
                                  for name in SECTIONS if self.sections.get(name)))
 
 
+class Skipped(Net):
+    """A unit nobody asked for: what is added to it is dropped (networkd/delta.py builds
+    only the units of the interfaces a change reaches)."""
+
+    def add(self, section: str, key: str, value) -> None:
+        return None
+
+    def new(self, section: str) -> list[tuple[str, str]]:
+        return []
+
+
 @dataclass(frozen=True)
 class NetworkSpec:
     """The inputs of one .network: equal specs render equal bytes."""
