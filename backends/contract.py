@@ -10,6 +10,16 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   serve (``"bgp"``: bird or gobgp). Of an area's drivers at most one is ``active(tree)``;
   the apply layer stops the others (``stop``) before the active one reloads;
 - ``verify(tree)`` and ``compile(tree)``: pure (no I/O), the problems and the files;
+- ``compile_delta(old, new, changes)``: pure, what ``compile(new)`` changes against
+  ``compile(old)`` (a :class:`Delta`), given the configuration paths that differ
+  (``changes``, from nos_shell/models/changes.py; None: unknown). A driver that renders per
+  unit builds only the units those paths reach (networkd); the default compiles both trees
+  and compares bytes;
+- ``reads``: the configuration areas compile reads (None: unknown). When no changed path
+  reaches them, the apply layer takes the driver's files as unchanged without compiling;
+- ``stale(old, new)``: whether the running daemon must be reloaded although none of its
+  files changed (GoBGP: announcements live in its RIB, not its file); by default never.
+  A driver whose files did not change and that is not stale is not reloaded at all;
 - ``checks(staged)``: command lines checking its changed files, staged in a scratch
   directory; run in live mode before anything is written;
 - ``reload(ctx)``: make the running daemon follow the written files (live mode only);
@@ -47,6 +57,32 @@ Files = dict[PurePosixPath, bytes]
 
 Staged = Mapping[PurePosixPath, Path]
 """A driver's changed files as staged for checking: relative path -> scratch file."""
+
+Changes = list[tuple[str, ...]] | None
+"""The configuration paths that differ between two trees (None: unknown, anything may)."""
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What one driver's files become between two trees: the files whose bytes (or mode)
+    differ or are new, and the paths generated before and after. Applying it to
+    ``compile(old)`` gives ``compile(new)`` exactly."""
+
+    changed: Files
+    before: frozenset[PurePosixPath]
+    after: frozenset[PurePosixPath]
+
+    @property
+    def removed(self) -> frozenset[PurePosixPath]:
+        return self.before - self.after
+
+
+def full_delta(compile: Callable[[ConfigTree], Files], old: ConfigTree, new: ConfigTree) -> Delta:
+    """The delta by compiling both trees and comparing bytes and modes."""
+    before, after = compile(old), compile(new)
+    changed = {path: data for path, data in after.items()
+               if path not in before or before[path] != data or file_mode(before[path]) != file_mode(data)}
+    return Delta(changed, frozenset(before), frozenset(after))
 
 
 class GeneratedFile(bytes):
@@ -103,12 +139,18 @@ class Driver(Protocol):
     the type the key must have); read with ``target.setting(key, default)``."""
     unit: str | None
     """The systemd unit `restart` restarts for this driver's daemon (None: none)."""
+    reads: tuple[tuple[str, ...], ...] | None
+    """The configuration areas compile reads (None: unknown, any change may matter)."""
 
     def active(self, tree: ConfigTree) -> bool: ...
 
     def verify(self, tree: ConfigTree) -> list[Problem]: ...
 
     def compile(self, tree: ConfigTree) -> Files: ...
+
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta: ...
+
+    def stale(self, old: ConfigTree, new: ConfigTree) -> bool: ...
 
     def checks(self, staged: Staged) -> list[list[str]]: ...
 
@@ -126,6 +168,7 @@ class BaseDriver:
     area: str | None = None
     settings: Mapping[str, object] = MappingProxyType({})
     unit: str | None = None
+    reads: tuple[tuple[str, ...], ...] | None = None
 
     def active(self, tree: ConfigTree) -> bool:
         """Always on, unless the driver serves an area and another driver was chosen."""
@@ -136,6 +179,12 @@ class BaseDriver:
 
     def compile(self, tree: ConfigTree) -> Files:
         return {}
+
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
+        return full_delta(self.compile, old, new)
+
+    def stale(self, old: ConfigTree, new: ConfigTree) -> bool:
+        return False
 
     def checks(self, staged: Staged) -> list[list[str]]:
         return []
@@ -169,6 +218,10 @@ def _nothing(ctx: Context) -> None:
     return None
 
 
+def _never(old: ConfigTree, new: ConfigTree) -> bool:
+    return False
+
+
 def _no_state(target: Target) -> object | None:
     return None
 
@@ -198,6 +251,16 @@ class FunctionDriver:
     state: Callable[[Target], object | None] = _no_state
     settings: Mapping[str, object] = field(default_factory=dict)
     unit: str | None = None
+    delta: Callable[[ConfigTree, ConfigTree, Changes], Delta] | None = None
+    """compile_delta's implementation; None: :func:`full_delta` over ``compile``."""
+    stale: Callable[[ConfigTree, ConfigTree], bool] = _never
+    reads: tuple[tuple[str, ...], ...] | None = None
+
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
+        """What compile(new) changes against compile(old)."""
+        if self.delta is not None:
+            return self.delta(old, new, changes)
+        return full_delta(self.compile, old, new)
 
     def __repr__(self) -> str:
         return f"<driver {self.name}>"

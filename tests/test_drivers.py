@@ -30,7 +30,7 @@ from nos_shell.session import Session
 from drivers import fake_driver
 
 BACKENDS = Path(__file__).resolve().parent.parent / "backends"
-CONTRACT = ("active", "verify", "compile", "checks", "reload", "stop", "state")
+CONTRACT = ("active", "verify", "compile", "compile_delta", "stale", "checks", "reload", "stop", "state")
 
 
 # -- the contract ---------------------------------------------------------------------------

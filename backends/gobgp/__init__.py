@@ -7,10 +7,15 @@ routes for the `show` views.
 """
 from __future__ import annotations
 
+from nos_shell.models import bgp as bgp_model
+
+from ..common import bgp_delta
 from ..contract import FunctionDriver, state_on_demand
 from . import compiler, control
 
 DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="bgp", active=compiler.active,
                         checks=control.checks, reload=control.reload, stop=control.stop_all,
                         state=state_on_demand(f"{__name__}.state", "GobgpState"),
-                        settings={control.API_KEY: control.API}, unit="gobgpd.service")
+                        settings={control.API_KEY: control.API}, unit="gobgpd.service",
+                        stale=compiler.stale, reads=bgp_model.READS,
+                        delta=bgp_delta.delta_of(compiler.compile, compiler.CONF))

@@ -73,6 +73,12 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
     return {CONF: render(bgp_model.view(tree)).encode()}
 
 
+def stale(old: ConfigTree, new: ConfigTree) -> bool:
+    """gobgpd needs a reload without a changed file when its announcements changed (they
+    live in its RIB, synced through the API, not in the TOML file)."""
+    return announcements(old) != announcements(new)
+
+
 def announcements(tree: ConfigTree) -> dict[str, list[str]]:
     """The prefixes gobgpd must originate, per family (``ipv4-unicast``, ``ipv6-unicast``;
     both keys always present), sorted and unique. Empty when GoBGP is not the active

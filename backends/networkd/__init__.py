@@ -8,6 +8,7 @@ offline check: networkd has none short of starting a throwaway networkd
 from __future__ import annotations
 
 from ..contract import FunctionDriver
-from . import compiler, control, verify
+from . import compiler, control, delta, verify
 
-DRIVER = FunctionDriver("networkd", compiler.compile, verify.verify, reload=control.reload)
+DRIVER = FunctionDriver("networkd", compiler.compile, verify.verify, reload=control.reload,
+                        delta=delta.compile_delta)

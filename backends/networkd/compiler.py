@@ -34,32 +34,27 @@ from a strict schema type and passes :func:`unitfile.check_value` (see backends/
 from __future__ import annotations
 
 import ipaddress
-from collections import defaultdict
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
-from nos_shell.config.tree import ConfigTree
-from nos_shell.models.interfaces import Interface, interfaces, static_addresses
+from nos_shell.config.tree import ConfigTree, Node
+from nos_shell.models import shared
+from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit
-from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups, unique
 from .links import members as member_links
-from .links import connected as connected_prefixes
-from .netdev import NETDEV_KINDS, netdev
+from .netdev import NETDEV_KINDS
+from .routed import merge, routed
+from .spec import FixedSpec, Net, NetdevSpec, Skipped, Spec
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
 PREFIX = "10-nos-"
 CONF_DROPIN = PurePosixPath("etc/systemd/networkd.conf.d/10-nos-shell.conf")
 
 
-# Order of sections in a .network, and of keys in its [Network] section.
-SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
-            "DHCPServerStaticLease", "Route")
-NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressing", "IPForward",
-                "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
-
-
+@lru_cache(maxsize=1 << 16)
 def unit_path(name: str, suffix: str) -> PurePosixPath:
+    """The path of an interface's unit (cached: building paths is a large part of a compile)."""
     return UNIT_DIR / f"{PREFIX}{name}.{suffix}"
 
 
@@ -82,59 +77,47 @@ def forwarding(tree: ConfigTree) -> str | None:
 
 # -- compile -------------------------------------------------------------------------------
 
-@dataclass
-class _Net:
-    """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
-
-    name: str
-    comments: list[str] = field(default_factory=list)
-    sections: dict[str, list[list[tuple[str, str]]]] = field(default_factory=lambda: defaultdict(list))
-
-    def add(self, section: str, key: str, value) -> None:
-        instances = self.sections[section]
-        if not instances:
-            instances.append([])
-        instances[0].append((key, str(value)))
-
-    def new(self, section: str) -> list[tuple[str, str]]:
-        self.sections[section].append([])
-        return self.sections[section][-1]
-
-    def render(self) -> bytes:
-        unit = Unit()
-        unit.comments = self.comments
-        for name in SECTIONS:
-            for pairs in self.sections.get(name, []):
-                if name == "Network":
-                    pairs = sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0]))
-                lines = unit.new(name)
-                for key, value in pairs:
-                    Unit.add_line(lines, key, value)
-        return unit.render()
-
-
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
-    ifaces = unique(interfaces(tree))
-    known = {i.name: i for i in ifaces}
-    conn = connected_prefixes(tree)
-    forward = forwarding(tree)
-    nets: dict[str, _Net] = {}
-    devs: dict[str, bytes] = {}
+    """Every unit file of the tree."""
+    return {path: spec.render() for path, spec in units(tree).items() if spec is not None}
 
-    def net(name: str) -> _Net:
+
+def units(tree: ConfigTree, only: set[str] | None = None,
+          own: ConfigTree | None = None) -> dict[PurePosixPath, Spec | None]:
+    """The inputs of every unit file, by path, in path order (nothing rendered yet).
+
+    With ``only``, the units of other interfaces are listed with None instead of their
+    inputs (what is built for them is what other units need: the cheap part), and ``own``,
+    a tree defining the same interfaces, supplies the named interfaces' own settings (their
+    node: addresses, MTU, netdev settings), while everything else comes from ``tree``."""
+    model = shared.of(tree)
+    own_model = shared.of(own) if own is not None else model
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
+    ifaces = model.unique
+    forward = model.derived("networkd.forwarding", lambda m: forwarding(m.tree))
+    nets: dict[str, Net] = {}
+    devs: dict[str, Spec | None] = {}
+
+    skipped = Skipped("")      # what the units of interfaces not in ``only`` are built into
+
+    def net(name: str) -> Net:
         if name not in nets:
-            nets[name] = _Net(name)
+            nets[name] = Net(name) if wanted(name) else skipped
             nets[name].add("Match", "Name", name)
         return nets[name]
 
     members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
 
     for iface in ifaces:
-        n = _Net(iface.name)
-        nets[iface.name] = n
-        _interface(tree, iface, n, iface.name in members)
+        nets[iface.name] = n = Net(iface.name) if wanted(iface.name) else skipped
+        if wanted(iface.name):
+            _interface(own_model, iface, n, iface.name in members)
         if iface.kind in NETDEV_KINDS:
-            devs[iface.name] = netdev(tree, iface)
+            devs[iface.name] = NetdevSpec(iface, own_model.tree.node(*iface.path), own_model.tree) \
+                if wanted(iface.name) else None
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
     for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
@@ -152,27 +135,27 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
         n = net(member)
         n.add("Network", "Bridge" if kind == "bridge" else "Bond", master)
         n.add("Network", "LinkLocalAddressing", "no")
-        if kind == "bridge":
+        if kind == "bridge" and wanted(member):
             for key, opt in (("Cost", "cost"), ("Priority", "priority")):
                 value = tree.value(*path, opt, default=False)
                 if value is not None:
                     n.add("Bridge", key, value)
 
-    _static_routes(tree, net, conn)
-    _dhcp_servers(tree, net, known, conn)
+    for name, extra in model.derived("networkd.routed", routed).items():
+        target = net(name)
+        if wanted(name):
+            merge(target, extra)
 
-    for n in nets.values():
-        if n.name in members:
-            continue
-        if forward:
+    for name, n in nets.items():
+        if forward and wanted(name) and name not in members:
             n.add("Network", "IPForward", forward)
 
-    out: dict[PurePosixPath, bytes] = {CONF_DROPIN: _global_settings()}
-    for name, data in devs.items():
-        out[unit_path(name, "netdev")] = data
+    out: dict[PurePosixPath, Spec | None] = {CONF_DROPIN: FixedSpec(_global_settings())}
+    for name, spec in devs.items():
+        out[unit_path(name, "netdev")] = spec
     for name, n in nets.items():
-        out[unit_path(name, "network")] = n.render()
-    return dict(sorted(out.items()))
+        out[unit_path(name, "network")] = n.spec() if wanted(name) else None
+    return dict(sorted(out.items(), key=lambda item: item[0].parts))
 
 
 def _global_settings() -> bytes:
@@ -186,29 +169,39 @@ def _global_settings() -> bytes:
     return unit.render()
 
 
-def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> None:
+def _leaf(node: Node, name: str) -> str | None:
+    """A leaf's value under ``node`` (no schema default)."""
+    child = node.children.get(name)
+    return child.values[0] if child is not None and child.values else None
+
+
+def _interface(model: shared.Model, iface: Interface, n: Net, is_member: bool) -> None:
+    tree = model.tree
+    node = tree.node(*iface.path) or Node()
     # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
     # addresses and the routes through it for a moment) whenever its .network changes, and
     # restarts are needed for a changed .netdev; a new description must not cause either.
-    hw_id = tree.value(*iface.at("hw-id")) if iface.kind == "ethernet" else None
+    # hw-id, mac, mtu and address have no schema default: read from the node directly.
+    hw_id = _leaf(node, "hw-id") if iface.kind == "ethernet" else None
     if hw_id:
         n.add("Match", "PermanentMACAddress", hw_id.lower())
     else:
         n.add("Match", "Name", iface.name)
-    mac = tree.value(*iface.at("mac"))
+    mac = _leaf(node, "mac")
     if mac and iface.kind == "ethernet":
         n.add("Link", "MACAddress", mac.lower())
-    mtu = tree.value(*iface.at("mtu"))
+    mtu = _leaf(node, "mtu")
     if mtu:
         n.add("Link", "MTUBytes", mtu)
-    if tree.exists(*iface.at("disable")):
+    if "disable" in node.children:
         n.add("Link", "ActivationPolicy", "down")
 
-    words = tree.values(*iface.at("address"))
+    child = node.children.get("address")
+    words = child.values or [] if child is not None else []
     dhcp4, dhcp6 = "dhcp" in words, "dhcpv6" in words
     if dhcp4 or dhcp6:
         n.add("Network", "DHCP", "yes" if dhcp4 and dhcp6 else "ipv4" if dhcp4 else "ipv6")
-    for addr in static_addresses(tree, iface):
+    for addr in model.addresses(iface):
         n.add("Network", "Address", str(addr))
     if not (dhcp4 or dhcp6 or is_member or iface.kind == "loopback"):
         # A router's static addresses and routes stay configured without a carrier
@@ -227,81 +220,5 @@ def _interface(tree: ConfigTree, iface: Interface, n: _Net, is_member: bool) -> 
     if dhcp6:
         # VyOS solicits DHCPv6 at once instead of waiting for a router advertisement.
         n.add("DHCPv6", "WithoutRA", "solicit")
-
-
-def _static_routes(tree: ConfigTree, net, conn) -> None:
-    for family in ("route", "route6"):
-        base = ("protocols", "static", family)
-        for prefix in tree.keys(*base):
-            dest = ipaddress.ip_network(prefix)
-            at = base + (prefix,)
-            for hops in next_hop_groups(tree, at, conn):
-                gateway, name, onlink, distance = hops[0]
-                route = net(name).new("Route")
-                route.append(("Destination", str(dest)))
-                if len(hops) == 1:
-                    route.append(("Gateway", str(gateway)))
-                    if onlink:
-                        route.append(("GatewayOnLink", "yes"))
-                else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
-                    route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
-                _metric(route, distance)
-            for name in tree.keys(*at, "interface"):
-                if tree.exists(*at, "interface", name, "disable"):
-                    continue
-                route = net(name).new("Route")
-                route.append(("Destination", str(dest)))
-                _metric(route, tree.value(*at, "interface", name, "distance"))
-            if tree.exists(*at, "blackhole"):
-                route = net("lo").new("Route")
-                route += [("Type", "blackhole"), ("Destination", str(dest))]
-                _metric(route, tree.value(*at, "blackhole", "distance"))
-
-
-def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
-    if distance:
-        route.append(("Metric", distance))
-
-
-def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
-    for shared, at, subnet in dhcp_subnets(tree):
-        prefix = at[-1]
-        name = dhcp_server_interface(tree, subnet, conn)
-        if name is None:
-            continue   # verify refuses it
-        n = net(name)
-        n.add("Network", "DHCPServer", "yes")
-        n.comments.append(f"DHCP server: shared-network-name {shared} subnet {prefix}")
-        iface = known[name]
-        v4 = [a for a in static_addresses(tree, iface) if a.version == 4]
-        if len(v4) > 1:
-            n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
-        ranges = tree.keys(*at, "range")
-        if ranges:
-            start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
-            stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
-            n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
-            n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
-        router = tree.value(*at, "option", "default-router")
-        n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
-        if router:
-            n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
-        dns = tree.values(*at, "option", "name-server")
-        n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
-        if dns:
-            n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
-        lease = tree.value(*at, "lease")
-        n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
-        n.add("DHCPServer", "MaxLeaseTimeSec", lease)
-        domain = tree.value(*at, "option", "domain-name")
-        if domain:
-            n.add("DHCPServer", "SendOption", f"15:string:{domain}")
-        for host in tree.keys(*at, "static-mapping"):
-            m = at + ("static-mapping", host)
-            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
-            if tree.exists(*m, "disable") or not mac or not ip:
-                continue
-            lease_pairs = n.new("DHCPServerStaticLease")
-            lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
 
 

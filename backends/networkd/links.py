@@ -8,7 +8,8 @@ import ipaddress
 from collections import defaultdict
 
 from nos_shell.config.tree import ConfigTree
-from nos_shell.models.interfaces import Interface, interfaces, static_addresses
+from nos_shell.models import shared
+from nos_shell.models.interfaces import Interface
 
 IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -35,6 +36,11 @@ class Connected:
     def __iter__(self):
         return iter(self.pairs)
 
+    def exact(self, prefix: IPNet) -> str | None:
+        """The first interface (in interface order) with an address in exactly ``prefix``."""
+        found = self._index.get((prefix.version, prefix.prefixlen), {}).get(int(prefix.network_address))
+        return next((name for net, name in found or () if net == prefix), None)
+
     def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
         """Prefixes holding ``address``, longest first (interface order among equals)."""
         value, bits = int(address), address.max_prefixlen
@@ -48,12 +54,13 @@ class Connected:
 
 
 def connected(tree: ConfigTree) -> Connected:
-    """(prefix, interface) for every static address, in interface order."""
-    out = []
-    for iface in unique(interfaces(tree)):
-        for addr in static_addresses(tree, iface):
-            out.append((addr.network, iface.name))
-    return Connected(out)
+    """(prefix, interface) for every static address, in interface order; built once per
+    shared model (nos_shell/models/shared.py)."""
+    return shared.of(tree).derived("networkd.connected", _connected)
+
+
+def _connected(model: shared.Model) -> Connected:
+    return Connected([(addr.network, iface.name) for iface in model.unique for addr in model.addresses(iface)])
 
 
 
@@ -75,7 +82,7 @@ def dhcp_server_interface(tree: ConfigTree, subnet: ipaddress.IPv4Network,
                           conn: Connected | None = None) -> str | None:
     """The interface with an address in exactly this subnet (its DHCP server serves it)."""
     conn = connected(tree) if conn is None else conn
-    return next((name for net, name in conn if net == subnet), None)
+    return conn.exact(subnet)
 
 
 

@@ -10,11 +10,12 @@ import ipaddress
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from nos_shell.models.interfaces import Interface, by_name, interfaces
+from nos_shell.models import shared
+from nos_shell.models.interfaces import Interface
 
 from ..common.safety import unsafe_words
 from .links import (IPAddr, connected, dhcp_server_interface, dhcp_subnets, members, next_hop_groups,
-                    route_exit, unique)
+                    route_exit)
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
@@ -25,12 +26,12 @@ def verify(tree: ConfigTree) -> list[Problem]:
 
 def _cross_node(tree: ConfigTree) -> list[Problem]:
     problems: list[Problem] = []
-    all_ifaces = interfaces(tree)
-    known = by_name(tree)
+    model = shared.of(tree)
+    all_ifaces, known = model.interfaces, model.by_name
     problems += _verify_names(all_ifaces)
     problems += _verify_kinds(tree, all_ifaces, known)
     problems += _verify_members(tree, known)
-    problems += _verify_addresses(tree, unique(all_ifaces))
+    problems += _verify_addresses(model)
     problems += _verify_routes(tree, known)
     problems += _verify_dhcp_server(tree)
     return sorted(problems)
@@ -163,14 +164,14 @@ def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Probl
     return problems
 
 
-def _verify_addresses(tree: ConfigTree, ifaces: list[Interface]) -> list[Problem]:
+def _verify_addresses(model: shared.Model) -> list[Problem]:
+    """Each address on one interface only: one dict of the addresses seen, linear."""
     problems = []
     seen: dict[IPAddr, tuple[str, tuple[str, ...]]] = {}
-    for iface in ifaces:
-        for word in tree.values(*iface.at("address")):
-            if word in ("dhcp", "dhcpv6"):
-                continue
-            ip = ipaddress.ip_interface(word).ip
+    for iface in model.unique:
+        words = [w for w in model.tree.values(*iface.at("address")) if w not in ("dhcp", "dhcpv6")]
+        for word, parsed in zip(words, model.addresses(iface)):
+            ip = parsed.ip
             path = iface.at("address", word)
             if ip in seen:
                 other, other_path = seen[ip]

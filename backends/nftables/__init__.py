@@ -5,4 +5,4 @@ from ..contract import FunctionDriver
 from . import compiler, control
 
 DRIVER = FunctionDriver("nftables", compiler.compile, compiler.verify, checks=control.checks,
-                        reload=control.reload)
+                        reload=control.reload, reads=(("nat",),))

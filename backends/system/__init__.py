@@ -4,4 +4,5 @@ from __future__ import annotations
 from ..contract import FunctionDriver
 from . import compiler, control
 
-DRIVER = FunctionDriver("system", compiler.compile, compiler.verify, reload=control.reload)
+DRIVER = FunctionDriver("system", compiler.compile, compiler.verify, reload=control.reload,
+                        reads=(("system",),))

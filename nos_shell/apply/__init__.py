@@ -21,7 +21,8 @@ from typing import Protocol
 
 from ..config.tree import ConfigTree
 from ..errors import CommitError
-from . import files
+from ..models.shared import sharing
+from . import files, incremental
 from .context import Context
 from .drivers import check, compile_by_backend, reload_all
 from .target import Target, load_target
@@ -52,10 +53,19 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
     ``everything`` treats every generated file as changed, so each backend reloads as if all
     of it were new: what `nos-shell boot` needs after a restart (daemons to start, the NAT
     table to load), when the files on disk are already right. ``journal`` hears of every
-    step before it happens."""
-    wanted = compile_by_backend(new)
+    step before it happens.
+
+    Unless ``everything``, only what the change touches is compiled and compared
+    (:func:`incremental.plan`); a manifest that does not match ``old`` falls back to the
+    full compile and a plan against the files on disk."""
     previous_owned = files.owned(target.root)
-    change = files.plan(target.root, wanted)
+    with sharing():
+        quick = None if everything else incremental.plan(target.root, old, new, previous_owned)
+        if quick is not None:
+            wanted, change = quick
+        else:
+            wanted = compile_by_backend(new)
+            change = files.plan(target.root, wanted)
     if everything:
         for backend_files in wanted.values():
             for rel, data in backend_files.items():

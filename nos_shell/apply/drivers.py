@@ -16,11 +16,15 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from ..backends.contract import Delta
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from . import files
 from .context import Context
 from .target import Target
+
+CHANGES_LIMIT = 10_000
+"""More changed paths than this: drivers are told the changes are unknown (compare all)."""
 
 ContextFactory = Callable[[Target, ConfigTree, ConfigTree, set[PurePosixPath], set[PurePosixPath]], Context]
 """How :func:`reload_all` makes each driver's context (tests pass a recording one)."""
@@ -69,9 +73,54 @@ def reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.P
             for other in everyone:
                 if other.area == area and not other.active(new) and _ran(other, old, change):
                     call(other, other.stop)
-        if driver.active(new):
+        if driver.active(new) and _needs_reload(driver, old, new, change):
             call(driver, driver.reload)
     return notes
+
+
+def _needs_reload(driver, old: ConfigTree, new: ConfigTree, change: files.Plan) -> bool:
+    """Whether an active driver has anything to follow: changed or removed files of its own,
+    it was not active before (a daemon to start), or it says it is stale without them."""
+    if any(change.owners.get(rel) == driver.name for rel in change.touched):
+        return True
+    return not driver.active(old) or driver.stale(old, new)
+
+
+def deltas(old: ConfigTree, new: ConfigTree, owned: dict[PurePosixPath, str]) -> dict[str, Delta] | None:
+    """Each registered driver's :class:`Delta` from ``old`` to ``new``, taking what was
+    generated before from the manifest ``owned``; None when the manifest does not hold
+    exactly what ``old`` compiles to for a driver active in both (then only a full compile
+    and plan is safe). CommitError when two drivers claim one path."""
+    from ..backends import registry
+    from ..models.changes import changed_paths, touches
+
+    changes = changed_paths(old, new, limit=CHANGES_LIMIT)
+    out: dict[str, Delta] = {}
+    for driver in registry.drivers():
+        mine = frozenset(rel for rel, owner in owned.items() if owner == driver.name)
+        if not driver.active(new):
+            out[driver.name] = Delta({}, mine, frozenset())
+        elif not driver.active(old):
+            generated = driver.compile(new)
+            out[driver.name] = Delta(generated, mine, frozenset(generated))
+        elif mine and changes is not None and driver.reads is not None and not touches(changes, driver.reads):
+            out[driver.name] = Delta({}, mine, mine)       # nothing it reads changed
+        else:
+            out[driver.name] = driver.compile_delta(old, new, changes)
+            if out[driver.name].before != mine:
+                return None
+    _refuse_clash({name: delta.after for name, delta in out.items()})
+    return out
+
+
+def _refuse_clash(paths: dict[str, frozenset[PurePosixPath]]) -> None:
+    owner: dict[PurePosixPath, str] = {}
+    for name, generated in paths.items():
+        for path in generated:
+            if path in owner:
+                raise CommitError(f"Backends {owner[path]} and {name} both generate {path}; "
+                                  "a generated file must have one owner", "Nothing was written.")
+            owner[path] = name
 
 
 def _ran(driver, old: ConfigTree, change: files.Plan) -> bool:

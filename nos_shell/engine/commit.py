@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 Verifier = Callable[["ConfigTree"], "list[Problem]"]
 
 
+def _shared_models(keep: bool = False, resume: bool = False):
+    """The block within which verify and the drivers share one model per tree (``keep`` /
+    ``resume``: carry them to a later block, models.shared.sharing)."""
+    from ..models.shared import sharing
+
+    return sharing(keep=keep, resume=resume)
+
+
 def verify_backends(tree: ConfigTree) -> list[Problem]:
     """Cross-node rules of every backend (imported only when something is committed)."""
     from ..backends.registry import verify_all
@@ -106,25 +114,28 @@ class Engine:
                 return Committed(serial, running, candidate,
                                  "No configuration changes to commit\n" + self._confirm_pending(confirms)
                                  + (self._extend(confirm_minutes) if confirm_minutes is not None else ""))
-            self.refuse_problems(candidate)
             snapshot = candidate.copy()
-            # commit-confirm: the revert is on disk before anything is applied (a crash from
-            # here on still reverts); put back as it was if the commit fails
-            arming = None
-            if confirm_minutes is not None:
-                from . import confirm
+            # one model per tree for verify and every driver's compile; a command file keeps it
+            # for the apply at its end (keep_script)
+            with _shared_models(keep=self.store.deferring):
+                self.refuse_problems(snapshot)
+                # commit-confirm: the revert is on disk before anything is applied (a crash from
+                # here on still reverts); put back as it was if the commit fails
+                arming = None
+                if confirm_minutes is not None:
+                    from . import confirm
 
-                arming = confirm.begin(self.store, confirm_minutes, change.user, snapshot)
-            try:
-                if self.store.deferring:      # a command file: applied once, at its end
-                    notes: list[str] = []
-                    revision = self.store.commit(snapshot, user=change.user, via=change.via, comment=comment)
-                else:
-                    revision, notes = self.transact(running, snapshot, change.user, change.via, comment)
-            except BaseException:
-                if arming is not None:
-                    arming.cancel()
-                raise
+                    arming = confirm.begin(self.store, confirm_minutes, change.user, snapshot)
+                try:
+                    if self.store.deferring:      # a command file: applied once, at its end
+                        notes: list[str] = []
+                        revision = self.store.commit(snapshot, user=change.user, via=change.via, comment=comment)
+                    else:
+                        revision, notes = self.transact(running, snapshot, change.user, change.via, comment)
+                except BaseException:
+                    if arming is not None:
+                        arming.cancel()
+                    raise
             confirmed = self._confirm_pending(confirms)
             if arming is not None:
                 confirmed += arming.finish(revision.serial)
@@ -207,4 +218,5 @@ class Engine:
             if final == base:
                 keep()
                 return []
-            return run(self.store, self.target, base, final, keep)[1]
+            with _shared_models(resume=True):    # the model the file's last commit verified
+                return run(self.store, self.target, base, final, keep)[1]

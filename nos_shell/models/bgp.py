@@ -28,8 +28,11 @@ from dataclasses import dataclass, field
 from nos_shell.config.tree import ConfigTree
 
 from . import interfaces as ifmodel
+from . import shared
 
 BGP = ("protocols", "bgp")
+READS = (BGP, ("protocols", "static"), ("interfaces",))
+"""The areas :func:`view` reads: a change elsewhere leaves every BGP daemon's file alone."""
 FAMILIES = ("ipv4-unicast", "ipv6-unicast")
 FAMILY_VERSION = {"ipv4-unicast": 4, "ipv6-unicast": 6}
 DEFAULT_HOLDTIME = 180
@@ -133,6 +136,13 @@ def normalise(address: str) -> str:
     return ip.compressed
 
 
+def normalise_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """:func:`normalise` of an address already parsed."""
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return normalise(str(ip))
+    return ip.compressed
+
+
 def normalise_prefix(prefix: str) -> str:
     """The canonical text of a prefix (``2001:DB8::/32`` -> ``2001:db8::/32``)."""
     return ipaddress.ip_network(prefix, strict=False).compressed
@@ -170,22 +180,35 @@ class InterfaceAddress:
 def interface_addresses(tree: ConfigTree) -> list[InterfaceAddress]:
     """Static addresses of every interface in the tree (DHCP ones are unknown here), in
     :mod:`ifmodel` order, each interface's addresses in the order they were set. An
-    interface is enabled unless it, or the parent of a VLAN, has `disable`."""
-    ifaces = ifmodel.interfaces(tree)
-    first = ifmodel.by_name(tree)
+    interface is enabled unless it, or the parent of a VLAN, has `disable`. Built once
+    per shared model (nos_shell/models/shared.py)."""
+    return shared.of(tree).derived("bgp.interface_addresses", _interface_addresses)
 
-    def enabled(iface: ifmodel.Interface) -> bool:
-        if tree.exists(*iface.at("disable")):
-            return False
-        parent = first.get(iface.parent) if iface.parent else None
-        return parent is None or parent is iface or enabled(parent)
 
-    return [InterfaceAddress(iface.name, iface.kind, address, enabled(iface))
-            for iface in ifaces for address in ifmodel.static_addresses(tree, iface)]
+def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
+    tree, first = model.tree, model.by_name
+    memo: dict[ifmodel.Interface, bool] = {}
+
+    def is_enabled(iface: ifmodel.Interface) -> bool:
+        if iface not in memo:
+            parent = first.get(iface.parent) if iface.parent else None
+            memo[iface] = not tree.exists(*iface.at("disable")) and (
+                parent is None or parent is iface or is_enabled(parent))
+        return memo[iface]
+
+    return [InterfaceAddress(iface.name, iface.kind, address, is_enabled(iface))
+            for iface in model.interfaces for address in model.addresses(iface)]
+
+
+def _addresses_by_interface(model: shared.Model) -> dict[str, list[InterfaceAddress]]:
+    out: dict[str, list[InterfaceAddress]] = {}
+    for a in interface_addresses(model.tree):
+        out.setdefault(a.interface, []).append(a)
+    return out
 
 
 def interface_names(tree: ConfigTree) -> set[str]:
-    return set(ifmodel.by_name(tree))
+    return set(shared.of(tree).by_name)
 
 
 def usable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -242,8 +265,9 @@ def _resolve_source(tree: ConfigTree, value: str | None, version: int) -> str | 
     ip = parse_ip(value)
     if ip is not None:
         return normalise(value)
-    for a in interface_addresses(tree):
-        if a.interface == value and a.address.version == version and usable(a.address.ip):
+    by_interface = shared.of(tree).derived("bgp.addresses_by_interface", _addresses_by_interface)
+    for a in by_interface.get(value, ()):
+        if a.address.version == version and usable(a.address.ip):
             return str(a.address.ip)
     return None
 
@@ -292,7 +316,12 @@ def neighbor(tree: ConfigTree, key: str) -> Neighbor:
 
 
 def view(tree: ConfigTree) -> Bgp:
-    """The resolved BGP configuration (meaningful once :func:`verify` found no problem)."""
+    """The resolved BGP configuration (meaningful once :func:`verify` found no problem),
+    built once per shared model."""
+    return shared.of(tree).derived("bgp.view", lambda model: _view(model.tree))
+
+
+def _view(tree: ConfigTree) -> Bgp:
     redistribute: dict[str, frozenset[str]] = {}
     networks: dict[str, tuple[str, ...]] = {}
     for family in FAMILIES:

@@ -12,7 +12,7 @@ from nos_shell.problems import Problem
 
 from .bgp import (BGP, FAMILIES, FAMILY_VERSION, TCP_MD5_MAX_KEY, UNSAFE_IN_STRING, configured,
                   derived_router_id, interface_addresses, interface_names, neighbor, normalise,
-                  parse_ip, to_int)
+                  normalise_ip, parse_ip, to_int)
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
@@ -36,7 +36,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
         problem(BGP, "BGP needs a router id: set protocols bgp parameters router-id, "
                      "or give an interface (preferably a loopback) an IPv4 address")
 
-    local_addresses = {normalise(str(a.address.ip)) for a in interface_addresses(tree)}
+    local_addresses = {normalise_ip(a.address.ip) for a in interface_addresses(tree)}
     interfaces = interface_names(tree)
 
     # Values set on neighbors and peer groups, checked where they are written.
@@ -115,4 +115,4 @@ def verify(tree: ConfigTree) -> list[Problem]:
             if not ok:
                 problem(BGP + ("address-family", family, "network", prefix),
                         f"{prefix} is not an IPv{FAMILY_VERSION[family]} prefix")
-    return sorted(set(problems), key=problems.index)
+    return list(dict.fromkeys(problems))    # each once, in the order found (linear)

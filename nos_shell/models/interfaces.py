@@ -15,6 +15,7 @@ from nos_shell.config.tree import ConfigTree
 # Kinds in schema order; the ones that can carry `vif` children.
 KINDS = ("ethernet", "bridge", "bonding", "dummy", "loopback", "pseudo-ethernet", "vxlan", "wireguard")
 WITH_VIF = ("ethernet", "bridge", "bonding", "pseudo-ethernet")
+IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,6 @@ def by_name(tree: ConfigTree) -> dict[str, Interface]:
 parse_interface = lru_cache(maxsize=1 << 16)(ipaddress.ip_interface)
 
 
-def static_addresses(tree: ConfigTree, iface: Interface) -> list[ipaddress.IPv4Interface | ipaddress.IPv6Interface]:
+def static_addresses(tree: ConfigTree, iface: Interface) -> list[IPInterface]:
     """The interface's configured addresses (not `dhcp`/`dhcpv6`), in configuration order."""
     return [parse_interface(a) for a in tree.values(*iface.at("address")) if a not in ("dhcp", "dhcpv6")]

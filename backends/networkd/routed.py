@@ -1,0 +1,126 @@
+"""What static routes and DHCP servers add to the interfaces' .network units.
+
+Built once per model (:func:`routed`, kept on the shared model) and merged into the units
+by the compiler (:func:`merge`), so an incremental compile that builds a few units twice
+resolves every route's next hop once.
+"""
+from __future__ import annotations
+
+import ipaddress
+
+from nos_shell.config.tree import ConfigTree
+from nos_shell.models import shared
+from nos_shell.models.interfaces import Interface
+
+from .links import connected as connected_prefixes
+from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups
+from .spec import REPEATED, Net
+
+
+def routed(model: shared.Model) -> dict[str, Net]:
+    """What static routes and DHCP servers add to each interface's .network (without its
+    [Match]); built once per model, merged into the units by :func:`_merge`."""
+    tree, conn = model.tree, connected_prefixes(model.tree)
+    extra: dict[str, Net] = {}
+
+    def net(name: str) -> Net:
+        if name not in extra:
+            extra[name] = Net(name)
+        return extra[name]
+
+    _static_routes(tree, net, conn)
+    _dhcp_servers(tree, net, model.by_name, conn)
+    return extra
+
+
+def merge(n: Net, extra: Net) -> None:
+    """Add ``extra``'s sections to ``n``: single sections pair by pair, repeated ones
+    ([Route], static leases) as new instances."""
+    n.comments.extend(extra.comments)
+    for section, instances in extra.sections.items():
+        if section in REPEATED:
+            for pairs in instances:
+                n.new(section).extend(pairs)
+        else:
+            for pairs in instances:
+                for key, value in pairs:
+                    n.add(section, key, value)
+
+
+def _static_routes(tree: ConfigTree, net, conn) -> None:
+    for family in ("route", "route6"):
+        base = ("protocols", "static", family)
+        for prefix in tree.keys(*base):
+            dest = ipaddress.ip_network(prefix)
+            at = base + (prefix,)
+            for hops in next_hop_groups(tree, at, conn):
+                gateway, name, onlink, distance = hops[0]
+                route = net(name).new("Route")
+                route.append(("Destination", str(dest)))
+                if len(hops) == 1:
+                    route.append(("Gateway", str(gateway)))
+                    if onlink:
+                        route.append(("GatewayOnLink", "yes"))
+                else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
+                    route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
+                _metric(route, distance)
+            for name in tree.keys(*at, "interface"):
+                if tree.exists(*at, "interface", name, "disable"):
+                    continue
+                route = net(name).new("Route")
+                route.append(("Destination", str(dest)))
+                _metric(route, tree.value(*at, "interface", name, "distance"))
+            if tree.exists(*at, "blackhole"):
+                route = net("lo").new("Route")
+                route += [("Type", "blackhole"), ("Destination", str(dest))]
+                _metric(route, tree.value(*at, "blackhole", "distance"))
+
+
+def _metric(route: list[tuple[str, str]], distance: str | None) -> None:
+    if distance:
+        route.append(("Metric", distance))
+
+
+def _dhcp_servers(tree: ConfigTree, net, known: dict[str, Interface], conn) -> None:
+    addresses = shared.of(tree).addresses
+    for network_name, at, subnet in dhcp_subnets(tree):
+        prefix = at[-1]
+        name = dhcp_server_interface(tree, subnet, conn)
+        if name is None:
+            continue   # verify refuses it
+        n = net(name)
+        n.add("Network", "DHCPServer", "yes")
+        n.comments.append(f"DHCP server: shared-network-name {network_name} subnet {prefix}")
+        iface = known[name]
+        v4 = [a for a in addresses(iface) if a.version == 4]
+        if len(v4) > 1:
+            n.add("DHCPServer", "ServerAddress", next(a for a in v4 if a.network == subnet))
+        ranges = tree.keys(*at, "range")
+        if ranges:
+            start = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "start"))
+            stop = ipaddress.IPv4Address(tree.value(*at, "range", ranges[0], "stop"))
+            n.add("DHCPServer", "PoolOffset", int(start) - int(subnet.network_address))
+            n.add("DHCPServer", "PoolSize", int(stop) - int(start) + 1)
+        router = tree.value(*at, "option", "default-router")
+        n.add("DHCPServer", "EmitRouter", "yes" if router else "no")
+        if router:
+            n.add("DHCPServer", "Router", ipaddress.IPv4Address(router))
+        dns = tree.values(*at, "option", "name-server")
+        n.add("DHCPServer", "EmitDNS", "yes" if dns else "no")
+        if dns:
+            n.add("DHCPServer", "DNS", " ".join(str(ipaddress.IPv4Address(d)) for d in dns))
+        lease = tree.value(*at, "lease")
+        n.add("DHCPServer", "DefaultLeaseTimeSec", lease)
+        n.add("DHCPServer", "MaxLeaseTimeSec", lease)
+        domain = tree.value(*at, "option", "domain-name")
+        if domain:
+            n.add("DHCPServer", "SendOption", f"15:string:{domain}")
+        for host in tree.keys(*at, "static-mapping"):
+            m = at + ("static-mapping", host)
+            mac, ip = tree.value(*m, "mac"), tree.value(*m, "ip-address")
+            if tree.exists(*m, "disable") or not mac or not ip:
+                continue
+            lease_pairs = n.new("DHCPServerStaticLease")
+            lease_pairs += [("MACAddress", mac.lower()), ("Address", str(ipaddress.IPv4Address(ip)))]
+
+

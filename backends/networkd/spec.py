@@ -1,0 +1,105 @@
+"""The inputs of networkd's unit files ("specs") and how each renders: equal specs, equal bytes.
+
+:class:`Net` collects one .network's sections while the compiler builds it; its
+:meth:`Net.spec` is the comparable value (:class:`NetworkSpec`) that the incremental compile
+(delta.py) compares before rendering anything.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from nos_shell.config.tree import ConfigTree, Node
+from nos_shell.models.interfaces import Interface
+
+from ..common.unitfile import Unit
+from .netdev import netdev
+
+# Order of sections in a .network, and of keys in its [Network] section.
+SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
+            "DHCPServerStaticLease", "Route")
+REPEATED = ("Route", "DHCPServerStaticLease")
+NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressing", "IPForward",
+                "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
+
+
+@dataclass
+class Net:
+    """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
+
+    name: str
+    comments: list[str] = field(default_factory=list)
+    sections: dict[str, list[list[tuple[str, str]]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, section: str, key: str, value) -> None:
+        instances = self.sections[section]
+        if not instances:
+            instances.append([])
+        instances[0].append((key, str(value)))
+
+    def new(self, section: str) -> list[tuple[str, str]]:
+        self.sections[section].append([])
+        return self.sections[section][-1]
+
+    def spec(self) -> NetworkSpec:
+        """Everything the file's bytes depend on, as a comparable value."""
+        return NetworkSpec(tuple(self.comments),
+                           tuple((name, tuple(tuple(pairs) for pairs in self.sections[name]))
+                                 for name in SECTIONS if self.sections.get(name)))
+
+
+class Skipped(Net):
+    """A unit nobody asked for: what is added to it is dropped (networkd/delta.py builds
+    only the units of the interfaces a change reaches)."""
+
+    def add(self, section: str, key: str, value) -> None:
+        return None
+
+    def new(self, section: str) -> list[tuple[str, str]]:
+        return []
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """The inputs of one .network: equal specs render equal bytes."""
+
+    comments: tuple[str, ...]
+    sections: tuple[tuple[str, tuple[tuple[tuple[str, str], ...], ...]], ...]
+
+    def render(self) -> bytes:
+        unit = Unit()
+        unit.comments = list(self.comments)
+        for name, instances in self.sections:
+            for pairs in instances:
+                if name == "Network":
+                    pairs = tuple(sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0])))
+                lines = unit.new(name)
+                for key, value in pairs:
+                    Unit.add_line(lines, key, value)
+        return unit.render()
+
+
+@dataclass(frozen=True)
+class NetdevSpec:
+    """The inputs of one .netdev: the interface and its configuration subtree (netdev.py
+    reads nothing else)."""
+
+    iface: Interface
+    node: Node | None
+    tree: ConfigTree = field(compare=False)
+
+    def render(self) -> bytes:
+        return netdev(self.tree, self.iface)
+
+
+@dataclass(frozen=True)
+class FixedSpec:
+    data: bytes
+
+    def render(self) -> bytes:
+        return self.data
+
+
+Spec = NetworkSpec | NetdevSpec | FixedSpec
+
+
