@@ -120,13 +120,17 @@ def conflicts(mine: dict[Key, tuple[object, object]], theirs: dict[Key, tuple[ob
         if other is not None and other[1] != new:
             clash.add(key)
     for ours, others, mark_other in ((mine, theirs, False), (theirs, mine, True)):
-        for key, change in ours.items():
-            if not _removes_node(key, change):
+        removed = {key[0] for key, change in ours.items() if _removes_node(key, change)}
+        if not removed:
+            continue
+        for okey, ochange in others.items():
+            if ochange[1] is _MISSING:    # a removal inside a removed node agrees with it
                 continue
-            for okey, ochange in others.items():
-                # a removal inside a removed node agrees with it; anything else is lost
-                if _inside(okey, key[0]) and ochange[1] is not _MISSING:
-                    clash.add(okey if mark_other else key)
+            path, what, _ = okey
+            # the removed nodes this change is inside of: anything else there is lost
+            for n in range(1, len(path) + (what != NODE)):
+                if path[:n] in removed:
+                    clash.add(okey if mark_other else (path[:n], NODE, ""))
     return clash
 
 
@@ -156,17 +160,22 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     # removals first (deepest first), then additions (shallowest first)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
         _remove(result, key)
+    positions: dict[tuple[str, ...], dict[str, int]] = {}
+
     def in_order(key: Key) -> tuple:       # new values of a multi-value leaf keep my order
-        node = mine.node(*key[0]) if key[1] == VALUE else None
-        return _depth(key) + ((node.values or []).index(key[2]) if node is not None else 0,)
+        if key[1] != VALUE:
+            return _depth(key) + (0,)
+        if key[0] not in positions:
+            positions[key[0]] = {v: i for i, v in enumerate(_values(mine, key[0]))}
+        return _depth(key) + (positions[key[0]].get(key[2], 0),)
 
     for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
     for path in reordered:
         node = _walk_to(result, path, False)
         if not at_clash(path) and node is not None and node.values:
-            order = _values(mine, path)
-            node.values.sort(key=lambda v: order.index(v) if v in order else len(order))
+            order = {v: i for i, v in enumerate(_values(mine, path))}
+            node.values.sort(key=lambda v: order.get(v, len(order)))
     return Rebased(result, sorted({key[0] for key in clash}))
 
 
@@ -179,7 +188,8 @@ def _reordered(base: ConfigTree, other: ConfigTree, path: tuple[str, ...]) -> bo
     """True when the values of ``other`` at ``path`` are not those of ``base`` with some
     removed and others appended (what `set` and `delete` make): another order."""
     before, after = _values(base, path), _values(other, path)
-    return after != [v for v in before if v in after] + [v for v in after if v not in before]
+    had, has = set(before), set(after)
+    return after != [v for v in before if v in has] + [v for v in after if v not in had]
 
 
 def _depth(key: Key) -> tuple:
