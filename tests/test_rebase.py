@@ -6,7 +6,7 @@ from hypothesis import given
 
 from nos_shell.api import tree_from_commands
 from nos_shell.config import render
-from nos_shell.config.rebase import NODE, VALUE, changes, facts, rebase
+from nos_shell.config.rebase import NODE, VALUE, changes, facts, facts_apart, rebase
 from nos_shell.config.tree import ConfigTree
 from propsettings import examples
 from strategies import edited_trees
@@ -203,3 +203,13 @@ def test_a_leaf_only_one_side_changed_keeps_that_sides_order(case):
             if any(path[:len(c)] == c for c in result.conflicts):
                 continue
             assert got.get(path) == changed.get(path), path
+
+
+@SETTINGS
+@given(scenario())
+def test_changes_from_the_differing_subtrees_are_all_the_changes(case):
+    """rebase compares only where two trees differ (facts_apart): the same changes as
+    comparing every fact of both."""
+    base, mine, theirs = case
+    for a, b in ((base, mine), (mine, theirs), (theirs, base)):
+        assert changes(*facts_apart(a, b)) == changes(facts(a), facts(b))
