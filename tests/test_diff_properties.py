@@ -93,6 +93,10 @@ NS = "set system name-server '{}'\n"
               {("interfaces", "ethernet", "eth0"): "uplink"}),
          tree("set interfaces ethernet eth2 description 'up'\nset interfaces ethernet eth1\n",
               {("interfaces", "ethernet", "eth2"): "uplink"}))
+# keys that sort alike (bond0, bond00) stay in the order the renderer gives them
+@example(tree("set interfaces bonding bond0 address '::/0'\nset interfaces bonding bond00 mtu 1500\n"),
+         tree("set interfaces bonding bond00 mtu 1500\nset interfaces bonding bond0 address '::/0'\n",
+              {("interfaces", "bonding", "bond00"): "0"}))
 def test_compare_commands_turn_the_old_tree_into_the_new(old, new):
     check_exact(old, new)
 

@@ -29,7 +29,9 @@ def _single(name: str, child: Node, key: str | None = None) -> Node:
 
 
 def _names(old: Node, new: Node, is_tag: bool) -> list[str]:
-    names = set(old.children) | set(new.children)
+    """Child names of either node in output order. Tag keys that sort alike (`bond0`,
+    `bond00`) keep the order the renderer gives them: the new tree's, then the old one's."""
+    names = list(new.children) + [name for name in old.children if name not in new.children]
     return sorted(names, key=natural_key) if is_tag else sorted(names)
 
 
