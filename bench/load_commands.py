@@ -1,6 +1,6 @@
 """Benchmark: load a 50,000-line command file into a session (lines per second).
 
-    python3 bench/load_commands.py [--lines N] [--repeat R]
+    python3 bench/load_commands.py [--lines N] [--repeat R] [--no-commit]
 
 The timed part is every line before the final `commit` (parse, schema checks, tree
 changes). The commit (verify, compile, write the generated files to a scratch root) is
@@ -41,8 +41,8 @@ def command_lines(count: int) -> list[str]:
     return lines[:count]
 
 
-def run_once(lines: list[str]) -> tuple[float, float]:
-    """(seconds for the lines before commit, seconds for the commit)."""
+def run_once(lines: list[str], commit: bool = True) -> tuple[float, float]:
+    """(seconds for the lines before commit, seconds for the commit or 0.0 without it)."""
     from nos_shell.session import Session
 
     with tempfile.TemporaryDirectory() as root:
@@ -52,6 +52,8 @@ def run_once(lines: list[str]) -> tuple[float, float]:
         for line in lines[:-1]:
             _run(session, line)
         loaded = time.perf_counter()
+        if not commit:
+            return loaded - start, 0.0
         _run(session, lines[-1])
         return loaded - start, time.perf_counter() - loaded
 
@@ -66,11 +68,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-commit", action="store_true", help="time the loading only")
     args = parser.parse_args()
     lines = command_lines(args.lines)
     best = 0.0
     for run in range(args.repeat):
-        seconds, commit = run_once(lines)
+        seconds, commit = run_once(lines, not args.no_commit)
         rate = (len(lines) - 1) / seconds
         best = max(best, rate)
         print(f"run {run + 1}: {len(lines) - 1} lines in {seconds:.2f} s = {rate:,.0f} lines/s; "

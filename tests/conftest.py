@@ -2,7 +2,8 @@
 
 Under CI=true every hypothesis test runs derandomised (a fixed, repeatable set of
 examples), so a random find never decides whether a change lands; a longer randomised run
-is `python3 bench/properties.py`. Tests that set their own ``derandomize`` keep it.
+is `python3 bench/properties.py`. Tests take their settings from tests/propsettings.py
+and set no ``derandomize`` or seed of their own (tests/test_property_settings.py).
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Hypothesis strategies that generate valid configuration from the schema.
 
 ``set_lines()`` draws lists of `set` word lists (without the `set`), each accepted by
-``ConfigTree.set``; ``config_trees()`` applies them and puts comments on some nodes.
+``ConfigTree.set``; ``config_trees()`` applies them, gives multi-value leaves more values
+and puts comments on some nodes; ``edited_trees()`` edits such a tree (for diff and
+rebase properties).
 Values come from the schema's own types and are re-checked by them, so a strategy can
 never drift from what the validators accept.
 """
@@ -123,6 +125,34 @@ def set_lines(schema: SchemaNode = SCHEMA, max_size: int = 12) -> st.SearchStrat
     return st.lists(set_line(schema), min_size=0, max_size=max_size)
 
 
+@lru_cache(maxsize=None)
+def _multi_paths(schema: SchemaNode) -> tuple[tuple[SchemaNode, ...], ...]:
+    """Schema nodes from the root's child down to each multi-value leaf."""
+    out: list[tuple[SchemaNode, ...]] = []
+
+    def walk(node: SchemaNode, trail: tuple[SchemaNode, ...]) -> None:
+        for name in sorted(node.children):
+            child = node.children[name]
+            if child.kind is Kind.MULTI:
+                out.append(trail + (child,))
+            elif not child.is_leaf:
+                walk(child, trail + (child,))
+
+    walk(schema, ())
+    return tuple(out)
+
+
+@st.composite
+def multi_value_line(draw, schema: SchemaNode = SCHEMA) -> list[str]:
+    """A `set` path to a multi-value leaf (tag keys and the value drawn)."""
+    words: list[str] = []
+    for node in draw(st.sampled_from(_multi_paths(schema))):
+        words.append(node.name)
+        if node.kind is Kind.TAG or node.kind is Kind.MULTI:
+            words.append(draw(values(node.type)))  # type: ignore[arg-type]
+    return words
+
+
 COMMENTS = st.text(string.ascii_letters + string.digits + " .,:;!?-_()'\"/#=+", min_size=1,
                    max_size=30).map(str.strip).filter(bool)
 
@@ -131,11 +161,91 @@ COMMENTS = st.text(string.ascii_letters + string.digits + " .,:;!?-_()'\"/#=+", 
 def config_trees(draw, schema: SchemaNode = SCHEMA, comments: bool = True) -> ConfigTree:
     """A ConfigTree built from ``set_lines``, with comments on some nodes that carry them
     in config.boot (containers, leaves and tag entries; not the bare tag names)."""
+    from nos_shell.errors import NosError
+
     tree = ConfigTree(schema=schema)
     for words in draw(set_lines(schema)):
         tree.set(words)
+    # multi-value leaves with several values, so that their order is often something to keep
+    for words in draw(st.lists(multi_value_line(schema), max_size=2)):
+        try:
+            tree.set(words)
+        except NosError:
+            pass
+    for path, spec, _ in [item for item in tree.walk() if item[1].kind is Kind.MULTI]:
+        for value in draw(st.lists(values(spec.type), max_size=3)):  # type: ignore[arg-type]
+            try:
+                tree.set(list(path) + [value])
+            except NosError:
+                pass
     if comments:
         for path, spec, node in list(tree.walk()):
             if not tree.is_tag_name(path) and draw(st.integers(0, 4)) == 0:
                 node.comment = draw(COMMENTS)
     return tree
+
+
+# -- edits of a tree (rebase, compare) -------------------------------------------------------
+#: What :func:`edited` may do to a tree: `set` a pool path, `delete` a node or one value,
+#: `comment` (set or clear), `copy` / `rename` a tag entry, `reorder` a multi-value leaf.
+EDITS = ("set", "delete", "comment", "copy", "rename", "reorder")
+
+
+def _tag_entries(tree: ConfigTree) -> list[tuple[str, ...]]:
+    return [path for path, _, _ in tree.walk() if len(path) > 1 and tree.is_tag_name(path[:-1])]
+
+
+def _edit_once(draw, tree: ConfigTree, pool: list[list[str]], action: str) -> None:
+    """One edit; raises NosError when the tree refuses it (the edit is then skipped)."""
+    if action == "set":
+        tree.set(draw(st.sampled_from(pool)))
+        return
+    if action in ("copy", "rename"):
+        entries = _tag_entries(tree)
+        if entries:
+            path = draw(st.sampled_from(entries))
+            siblings = list(tree.node(*path[:-1]).children)  # type: ignore[union-attr]
+            key = draw(st.sampled_from([path[-1] + "9", "x" + path[-1], *siblings]))
+            tree.copy_tag(list(path), [path[-2], key], action == "rename")
+        return
+    nodes = [(path, node) for path, _, node in tree.walk() if not tree.is_tag_name(path)]
+    if action == "reorder":
+        nodes = [(path, node) for path, node in nodes if node.values and len(node.values) > 1]
+    if not nodes:
+        return
+    path, node = draw(st.sampled_from(nodes))
+    if action == "comment":
+        tree.comment(list(path), draw(st.one_of(st.just(""), COMMENTS)))
+    elif action == "reorder":
+        order = draw(st.permutations(node.values))
+        tree.delete(list(path))
+        for value in order:
+            tree.set(list(path) + [value])
+    elif node.values and draw(st.booleans()):
+        tree.delete(list(path) + [draw(st.sampled_from(node.values))])
+    else:
+        tree.delete(list(path))
+
+
+def edited(draw, base: ConfigTree, pool: list[list[str]], actions: tuple[str, ...] = EDITS,
+           max_edits: int = 6) -> ConfigTree:
+    """A copy of ``base`` changed by up to ``max_edits`` drawn edits (see :data:`EDITS`);
+    ``draw`` is the caller's (inside an ``st.composite``)."""
+    from nos_shell.errors import NosError
+
+    tree = base.copy()
+    for _ in range(draw(st.integers(0, max_edits))):
+        try:
+            _edit_once(draw, tree, pool, draw(st.sampled_from(actions)))
+        except NosError:
+            pass
+    return tree
+
+
+@st.composite
+def edited_trees(draw, actions: tuple[str, ...] = EDITS, sides: int = 1) -> tuple[ConfigTree, ...]:
+    """A base tree (with comments) and ``sides`` trees edited from it, drawn from one pool
+    of paths so that the sides often touch the same nodes."""
+    base = draw(config_trees(comments=True))
+    pool = draw(st.lists(set_line(), min_size=1, max_size=8))
+    return (base, *(edited(draw, base, pool, actions) for _ in range(sides)))

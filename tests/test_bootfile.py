@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.config.bootfile import dump_boot, load_boot, parse_boot
@@ -12,9 +12,10 @@ from nos_shell.config.render import to_commands
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import NosError, ParseError, PathError
 
+from propsettings import examples
 from strategies import config_trees
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = examples(60)
 
 
 def commands(text: str, **kw) -> list[str]:

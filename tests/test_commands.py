@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.commands import CONF, OP, _FAST, _to_command, next_keywords, parse, parser, split_words
 from nos_shell.errors import NosError, ParseError
+from propsettings import examples
 
 
 def test_set_line_words_are_unquoted():
@@ -102,7 +103,7 @@ def test_split_words():
 _WORD = st.text(alphabet="abcxyz019-./:_'\" \\|", min_size=1, max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(st.lists(_WORD, min_size=1, max_size=6), st.sampled_from(["set", "delete"]))
 def test_fast_path_agrees_with_the_grammar(words, verb):
     line = verb + " " + " ".join(words)
@@ -113,7 +114,7 @@ def test_fast_path_agrees_with_the_grammar(words, verb):
     assert (fast.name, fast.words) == (full.name, full.words)
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(st.text(max_size=60), st.sampled_from([OP, CONF]))
 def test_any_text_parses_or_raises_parse_error(text, mode):
     try:

@@ -36,3 +36,24 @@ def test_removing_and_appending_stays_value_by_value():
     new = tree_from_commands("set system name-server '192.0.2.1'\nset system name-server '192.0.2.3'\n")
     assert compare_commands(old, new) == ("delete system name-server '192.0.2.2'\n"
                                          "set system name-server '192.0.2.3'\n")
+
+
+def test_compare_commands_typed_into_another_session_rebuild_the_candidate(tmp_path):
+    """The lines `compare commands` prints (deletes, sets and comments) are commands a
+    session takes: typed on top of the running configuration they give the candidate."""
+    from nos_shell.session import Session
+
+    alice = Session(tmp_path, user="alice", apply=False)
+    for line in ["configure", "set system name-server 192.0.2.1", "set system host-name r1",
+                 "comment system 'resolvers first'", "commit",
+                 "set system name-server 192.0.2.0", "delete system name-server 192.0.2.1",
+                 "set system name-server 192.0.2.1", "comment system host-name 'the name'"]:
+        assert alice.run(line).ok, line
+    lines = alice.run("compare commands").output
+    assert lines.startswith("delete system name-server\n")
+    bob = Session(tmp_path, user="bob", apply=False)
+    assert bob.run("configure").ok
+    for line in lines.splitlines():
+        assert bob.run(line).ok, line
+    assert bob.candidate == alice.candidate
+    assert bob.candidate.values("system", "name-server") == ["192.0.2.0", "192.0.2.1"]

@@ -4,17 +4,15 @@
 tests/test_concurrency_processes.py, SSH in tests/test_ssh_concurrency.py."""
 from __future__ import annotations
 
-import os
 import tempfile
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.config import render
 from nos_shell.session import Session
 from nos_shell.store import Store
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from propsettings import examples
 
 
 def conf(root, user="vyos", via="cli") -> Session:
@@ -237,8 +235,7 @@ def unit(line: str) -> str:
     return " ".join(words[:4] if words[1] == "interfaces" else words[:3])
 
 
-@settings(max_examples=40, deadline=None, derandomize=IN_CI,
-          suppress_health_check=[HealthCheck.too_slow])
+@examples(40)
 @given(count=st.integers(2, 3), steps=st.lists(STEP, min_size=1, max_size=30))
 def test_interleaved_sessions_lose_no_update(count, steps):
     """2-3 sessions interleave set/delete/commit on one root. After every successful

@@ -10,13 +10,14 @@ import sys
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell import Session
 from nos_shell.shell.linehelp import ESCAPED, HELP, INSERT, question_mark
 from nos_shell.shell.plain import LineProtocol
 from nos_shell.shell.state import ShellState
+from propsettings import examples
 from test_shell_interactive import CONF_PROMPT, CSI, OP_PROMPT, Terminal
 
 OP, CONF = "vyos@vyos:~$ ", "vyos@vyos# "
@@ -180,7 +181,7 @@ def shared_root(tmp_path_factory):
     return tmp_path_factory.mktemp("linehelp") / "root"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(60)
 @given(keys=st.lists(st.sampled_from(KEYS), max_size=12))
 def test_the_screen_shows_the_line_that_would_run(shared_root, keys):
     """Whatever is typed (`?`, Tab, erasing keys, Ctrl-V in any order), a dumb terminal

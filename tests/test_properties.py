@@ -1,16 +1,18 @@
-"""Round trips through every text form, for random trees drawn from the schema."""
+"""Round trips through every text form, for random trees drawn from the schema
+(the diff's own properties: tests/test_diff_properties.py)."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from nos_shell.commands import CONF, parse
 from nos_shell.config.bootfile import dump_boot, load_boot
 from nos_shell.config.render import to_commands, to_json
 from nos_shell.config.tree import ConfigTree
 from nos_shell.session import Session
+from propsettings import examples
 from strategies import config_trees, set_lines
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = examples(150)
 
 
 def tree_from_set_output(text: str) -> ConfigTree:
@@ -60,7 +62,7 @@ def test_json_output_is_deterministic(tree):
     assert to_json(tree) == to_json(tree.copy())
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(set_lines(max_size=6))
 def test_session_commit_then_show_commands_reproduces_the_candidate(tmp_path_factory, lines):
     session = Session(tmp_path_factory.mktemp("prop"), apply=False)
@@ -72,16 +74,3 @@ def test_session_commit_then_show_commands_reproduces_the_candidate(tmp_path_fac
     session.execute("commit")
     session.execute("exit discard")
     assert tree_from_set_output(session.execute("show configuration commands")) == expected
-
-
-@SETTINGS
-@given(config_trees(comments=False), config_trees(comments=False))
-def test_compare_commands_turn_the_old_tree_into_the_new(old, new):
-    from nos_shell.config.diff import compare, compare_commands
-
-    tree = old.copy()
-    for line in compare_commands(old, new).splitlines():
-        command = parse(line, CONF)
-        (tree.set if command.name == "set" else tree.delete)(command.words)
-    assert tree == new
-    assert (compare(old, new) == "") == (old == new)

@@ -2,21 +2,16 @@
 configuration; conflicts found at leaf/value granularity (unit and property tests)."""
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from nos_shell.api import tree_from_commands
 from nos_shell.config import render
-from nos_shell.config.rebase import NODE, VALUE, changes, facts, rebase
+from nos_shell.config.rebase import NODE, VALUE, changes, facts, facts_apart, rebase
 from nos_shell.config.tree import ConfigTree
-from nos_shell.errors import NosError
-from strategies import COMMENTS, config_trees, set_line
+from propsettings import examples
+from strategies import edited_trees
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=IN_CI,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = examples(150)
 
 BASE = """\
 set interfaces ethernet eth0 description 'uplink'
@@ -129,36 +124,10 @@ def test_comments_are_changes_of_their_own():
 
 
 # -- properties --------------------------------------------------------------------------
-@st.composite
-def scenario(draw):
-    """A base tree and two trees edited from it by set/delete/comment, drawn from a shared
-    pool of paths so that the two sides often touch the same nodes."""
-    base = draw(config_trees(comments=True))
-    pool = draw(st.lists(set_line(), min_size=1, max_size=8))
-
-    def edit() -> ConfigTree:
-        tree = base.copy()
-        for _ in range(draw(st.integers(0, 6))):
-            action = draw(st.sampled_from(("set", "set", "delete", "comment")))
-            try:
-                if action == "set":
-                    tree.set(draw(st.sampled_from(pool)))
-                    continue
-                nodes = [(path, node) for path, _, node in tree.walk() if not tree.is_tag_name(path)]
-                if not nodes:
-                    continue
-                path, node = draw(st.sampled_from(nodes))
-                if action == "comment":
-                    tree.comment(list(path), draw(st.one_of(st.just(""), COMMENTS)))
-                elif node.values and draw(st.booleans()):
-                    tree.delete(list(path) + [draw(st.sampled_from(node.values))])
-                else:
-                    tree.delete(list(path))
-            except NosError:
-                pass
-        return tree
-
-    return base, edit(), edit()
+def scenario():
+    """A base tree and two trees edited from it by set/delete/comment/reorder (no copies
+    or renames: tests/test_rebase_attacks.py adds those)."""
+    return edited_trees(("set", "set", "delete", "comment", "reorder", "reorder"), sides=2)
 
 
 def _expected(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> dict:
@@ -182,6 +151,7 @@ def test_rebase_onto_an_unchanged_running_config_is_the_candidate(case):
     base, mine, _ = case
     result = rebase(base, mine, base)
     assert result.conflicts == [] and facts(result.tree) == facts(mine)
+    assert _orders(result.tree) == _orders(mine)
 
 
 @SETTINGS
@@ -210,3 +180,36 @@ def test_without_conflicts_no_change_of_either_side_is_lost(case):
         for key in theirs_facts:
             if key[0] in result.conflicts:
                 assert result_facts.get(key) == theirs_facts[key]
+
+
+def _orders(tree: ConfigTree) -> dict[tuple[str, ...], list[str]]:
+    """The values of every multi-value leaf, in their order."""
+    return {path: list(node.values) for path, spec, node in tree.walk()
+            if spec.kind.name == "MULTI" and node.values}
+
+
+@SETTINGS
+@given(scenario())
+def test_a_leaf_only_one_side_changed_keeps_that_sides_order(case):
+    """Name servers are asked in order: where one side alone changed a multi-value leaf
+    (values or their order) and nothing clashes there, the result has its exact list."""
+    base, mine, theirs = case
+    result = rebase(base, mine, theirs)
+    got, was = _orders(result.tree), _orders(base)
+    for changed, other in ((_orders(mine), _orders(theirs)), (_orders(theirs), _orders(mine))):
+        for path in changed.keys() | other.keys() | was.keys():
+            if other.get(path) != was.get(path) or changed.get(path) == was.get(path):
+                continue
+            if any(path[:len(c)] == c for c in result.conflicts):
+                continue
+            assert got.get(path) == changed.get(path), path
+
+
+@SETTINGS
+@given(scenario())
+def test_changes_from_the_differing_subtrees_are_all_the_changes(case):
+    """rebase compares only where two trees differ (facts_apart): the same changes as
+    comparing every fact of both."""
+    base, mine, theirs = case
+    for a, b in ((base, mine), (mine, theirs), (theirs, base)):
+        assert changes(*facts_apart(a, b)) == changes(facts(a), facts(b))

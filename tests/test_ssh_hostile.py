@@ -58,22 +58,22 @@ def test_a_client_that_never_reads_cannot_make_the_server_hold_every_answer(tmp_
         with connect(server, "oper") as client:
             channel = client.invoke_shell()
             channel.settimeout(120)
+            line = b"show configuration commands\r"
+
+            def first_answer() -> None:
+                received = b""
+                while b"set interfaces dummy dum999 " not in received:
+                    chunk = channel.recv(1 << 20)
+                    assert chunk, received[-300:]
+                    received += chunk
+
             # one answer first: what the first command loads once (lark, the command grammar;
             # the server starts without them since the running snapshot) is not per answer
-            channel.sendall(b"show version\r")
-            warm = b""
-            while b"Version" not in warm:
-                chunk = channel.recv(1 << 16)
-                assert chunk, warm[-300:]
-                warm += chunk
+            channel.sendall(line)
+            first_answer()
             before = peak_rss_kib(server.process.pid)
-            line = b"show configuration commands\r"
             channel.sendall(line * (65536 // len(line)))
-            received = b""
-            while received.count(b"set interfaces dummy dum999 ") < 1:   # the first answer came
-                chunk = channel.recv(1 << 20)
-                assert chunk, received[-300:]
-                received += chunk
+            first_answer()
             grown = peak_rss_kib(server.process.pid) - before
         assert grown < 20 * size // 1024, f"the server grew by {grown} KiB for answers of {size} bytes"
 

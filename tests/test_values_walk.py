@@ -19,10 +19,10 @@ import re
 from functools import lru_cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from lab import IN_CI, netns, require_tool, run
+from lab import netns, require_tool, run
 from nos_shell.api import tree_from_commands
 from nos_shell.backends.common.safety import PLAIN
 from nos_shell.backends.registry import compile_all, verify_all
@@ -35,6 +35,7 @@ from nos_shell.errors import NosError
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
 from nos_shell.schema import types as t
 from nos_shell.store import archive_text
+from propsettings import examples
 from strategies import values
 from test_networkd_hostile import BASE as NETWORKD_BASE
 
@@ -112,8 +113,7 @@ def round_trips(tree: ConfigTree) -> None:
 
 @pytest.mark.parametrize("vt,steps,node", _types(), ids=[f"{n.name}:{type(v).__name__}" for v, _, n in _types()])
 def test_every_value_a_type_accepts_round_trips(vt, steps, node):
-    @settings(max_examples=40, deadline=None, derandomize=IN_CI,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @examples(40)
     @given(st.data())
     def check(data):
         words = [data.draw(values(s.type)) if isinstance(s, SchemaNode) else s for s in steps]

@@ -13,6 +13,7 @@ from importlib import resources
 from ..errors import ParseError, PathError
 from ..schema import Kind, SchemaNode
 from ..schema.types import shown
+from .bootscan import scan_boot
 from .quoting import unquote
 from .raw import RawNode
 from .render import to_curly
@@ -138,11 +139,18 @@ def _syntax_error(exc: Exception, text: str, filename: str) -> ParseError:
 
 
 def parse_boot(text: str, filename: str = "<config>") -> list[RawNode]:
-    """Parse config.boot text into raw nodes. Syntax errors raise :class:`ParseError`."""
-    from lark.exceptions import LarkError
-
+    """Parse config.boot text into raw nodes. Syntax errors raise :class:`ParseError`.
+    The fast reader (bootscan.py) reads what it can; the grammar reads the rest."""
     if not isinstance(text, str):
         raise ParseError(f"{filename}:0:0: expected text, got {type(text).__name__}")
+    raws = scan_boot(text)
+    return raws if raws is not None else parse_with_grammar(text, filename)
+
+
+def parse_with_grammar(text: str, filename: str = "<config>") -> list[RawNode]:
+    """:func:`parse_boot` by the Lark grammar alone (the definition of the format)."""
+    from lark.exceptions import LarkError
+
     try:
         return _parser().parse(text + "\n")
     except LarkError as exc:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from ..schema import Kind, SchemaNode
 from .quoting import key_boot, key_command
-from .render import INDENT, curly_lines, quote_double, quote_single, set_lines
-from .tree import ConfigTree, Node, natural_key
+from .render import INDENT, curly_lines, entries, quote_double, quote_single, set_lines
+from .tree import ConfigTree, Node, natural_key, sorted_children
 
 EMPTY = Node()
 
@@ -29,7 +29,9 @@ def _single(name: str, child: Node, key: str | None = None) -> Node:
 
 
 def _names(old: Node, new: Node, is_tag: bool) -> list[str]:
-    names = set(old.children) | set(new.children)
+    """Child names of either node in output order. Tag keys that sort alike (`bond0`,
+    `bond00`) keep the order the renderer gives them: the new tree's, then the old one's."""
+    names = list(new.children) + [name for name in old.children if name not in new.children]
     return sorted(names, key=natural_key) if is_tag else sorted(names)
 
 
@@ -40,12 +42,9 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
         if _reordered(before, after):     # the order counts (name servers): all of it changed
             yield from [("-", value) for value in before] + [("+", value) for value in after]
             return
-        for value in before:
-            if value not in after:
-                yield "-", value
-        for value in after:
-            if value not in before:
-                yield "+", value
+        had, has = set(before), set(after)
+        yield from (("-", value) for value in before if value not in has)
+        yield from (("+", value) for value in after if value not in had)
     elif before != after:
         if before:
             yield "-", before[0]
@@ -55,7 +54,8 @@ def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator
 def _reordered(before: list[str], after: list[str]) -> bool:
     """True when ``after`` is not ``before`` with values removed and others appended (what
     `set` and `delete` make): its order is a change of its own."""
-    return after != [v for v in before if v in after] + [v for v in after if v not in before]
+    had, has = set(before), set(after)
+    return after != [v for v in before if v in has] + [v for v in after if v not in had]
 
 
 def _pairs(old: Node, new: Node, schema: SchemaNode) -> Iterator[tuple[str, str | None, SchemaNode, Node | None, Node | None]]:
@@ -113,32 +113,99 @@ def compare(old: ConfigTree, new: ConfigTree) -> str:
 
 
 # -- compare commands ---------------------------------------------------------------
-def _deletes(old: Node, new: Node, schema: SchemaNode, prefix: str, is_tag: bool) -> Iterator[str]:
-    for name in _names(old, new, is_tag):
-        a, b = old.children.get(name), new.children.get(name)
-        if a is None:
-            continue
+# Replayed on the old tree in order (deletes, sets, comments), the lines give exactly the
+# new tree: values in order, empty entries, tag keys, comments.
+def _deletes(old: Node, new: Node, schema: SchemaNode, words: tuple[str, ...], text: str,
+             is_tag: bool) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(words, line) of the `delete` commands: nodes and values gone, and every
+    multi-value leaf whose order changed (deleted whole, to be set again in order)."""
+    for name, a in sorted_children(old, schema, is_tag):
         spec = schema if is_tag else schema.children.get(name)
         if spec is None:
             continue
-        here = f"{prefix} {key_command(name) if is_tag else name}"
+        b = new.children.get(name)
+        if b is not None and (a is b or a == b):
+            continue
+        here, line = words + (name,), f"{text} {key_command(name) if is_tag else name}"
         if b is None and spec.kind is Kind.TAG and not is_tag:
-            yield from (f"{here} {key_command(key)}" for key in sorted(a.children, key=natural_key))
+            for key in sorted(a.children, key=natural_key):
+                yield here + (key,), f"{line} {key_command(key)}"
         elif b is None:
-            yield here
+            yield here, line
         elif spec.kind is Kind.MULTI and not is_tag:
-            yield from (f"{here} {quote_single(v)}" for m, v in _leaf_changes(name, spec, a, b) if m == "-")
+            before, after = a.values or [], b.values or []
+            if _reordered(before, after):
+                yield here, line
+            else:
+                kept = set(after)
+                yield from ((here + (v,), f"{line} {quote_single(v)}") for v in before if v not in kept)
         elif not spec.is_leaf or is_tag:
-            yield from _deletes(a, b, spec, here, not is_tag and spec.kind is Kind.TAG)
+            yield from _deletes(a, b, spec, here, line, not is_tag and spec.kind is Kind.TAG)
+
+
+def _sets(old: Node, new: Node, schema: SchemaNode, prefix: str) -> Iterator[str]:
+    """`set` lines (in `show configuration commands` order) for what ``new`` holds and
+    ``old``, once the deletes ran, does not."""
+    for name, spec, child in entries(new, schema):
+        was = old.children.get(name)
+        if was is None:
+            yield from set_lines(_single(name, child), schema, prefix)
+        elif was is child or was == child:
+            continue
+        elif spec.kind is Kind.TAG:
+            for key, entry in sorted_children(child, spec, True):
+                before = was.children.get(key)
+                if before is None:
+                    yield from set_lines(_single(name, entry, key), schema, prefix)
+                else:
+                    yield from _inner_sets(before, entry, spec, f"{prefix} {name} {key_command(key)}")
+        elif spec.kind is Kind.CONTAINER:
+            yield from _inner_sets(was, child, spec, f"{prefix} {name}")
+        elif spec.kind is not Kind.FLAG:
+            before, after = was.values or [], child.values or []
+            kept = set() if spec.kind is Kind.MULTI and _reordered(before, after) else set(before)
+            yield from (f"{prefix} {name} {quote_single(v)}" for v in after if v not in kept)
+
+
+def _inner_sets(old: Node, new: Node, schema: SchemaNode, here: str) -> Iterator[str]:
+    """A container or tag entry present on both sides: an empty one is set bare (the
+    deletes may have pruned it), else its children are compared."""
+    if new.children:
+        yield from _sets(old, new, schema, here)
+    elif old.children:
+        yield here
+
+
+def _comments(now: Node | None, new: Node, schema: SchemaNode, text: str, is_tag: bool) -> Iterator[str]:
+    """`comment` lines that give every node below ``new`` its comment, ``now`` being the
+    same place in the old tree after the deletes (None: created by the sets, no comment)."""
+    for name, child in sorted_children(new, schema, is_tag):
+        spec = schema if is_tag else schema.children.get(name)
+        if spec is None:
+            continue
+        was = now.children.get(name) if now is not None else None
+        if was is child:
+            continue
+        here = f"{text} {key_command(name) if is_tag else name}"
+        had = was.comment if was is not None else None
+        if child.comment != had and not (not is_tag and spec.kind is Kind.TAG):
+            yield f"{here} {quote_single(child.comment or '')}"
+        if child.children and (was is None or was != child):
+            yield from _comments(was, child, spec, here, not is_tag and spec.kind is Kind.TAG)
 
 
 def compare_commands(old: ConfigTree, new: ConfigTree) -> str:
-    """`delete` lines for what went away, then `set` lines for what is new or changed."""
-    deletes = list(_deletes(old.root, new.root, new.schema, "delete", False))
-    # a value deleted to be set again (a reordered multi-value leaf) is set again
-    before = set(set_lines(old.root, old.schema)) - {"set" + line[len("delete"):] for line in deletes}
-    sets = [line for line in set_lines(new.root, new.schema) if line not in before]
-    return "".join(line + "\n" for line in deletes + sets)
+    """`delete` lines for what went away, `set` lines for what is new or changed, then
+    `comment` lines for comments that changed (or that a delete took with its node)."""
+    deletes = list(_deletes(old.root, new.root, new.schema, (), "delete", False))
+    sets = list(_sets(old.root, new.root, new.schema, "set"))
+    after = old
+    if deletes:                       # what the deletes leave of the old tree, comments and all
+        after = old.copy()
+        for words, _ in deletes:
+            after.delete(words)
+    comments = list(_comments(after.root, new.root, new.schema, "comment", False))
+    return "".join(line + "\n" for line in [text for _, text in deletes] + sets + comments)
 
 
 # -- show with change marks ---------------------------------------------------------
@@ -180,10 +247,11 @@ def _marked_leaf(name: str, spec: SchemaNode, a: Node, b: Node, pad: str) -> Ite
         yield f"{mark}{pad}{name} {quote_double(after[0])}"
         return
     moved = _reordered(before, after)
+    had, has = set(before), set(after)
     for value in after:
-        yield f"{' ' if value in before and not moved else '+'}{pad}{name} {quote_double(value)}"
+        yield f"{' ' if value in had and not moved else '+'}{pad}{name} {quote_double(value)}"
     for value in before:
-        if value not in after or moved:
+        if value not in has or moved:
             yield f"-{pad}{name} {quote_double(value)}"
 
 

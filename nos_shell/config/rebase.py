@@ -67,21 +67,54 @@ def _collect(node: Node, schema: SchemaNode, path: tuple[str, ...], is_tag: bool
              out: dict[Key, Fact]) -> None:
     for name, child in node.children.items():
         spec = schema if is_tag else schema.children.get(name)
+        if spec is not None:
+            _own(name, child, spec, path + (name,), is_tag, out)
+            _collect(child, spec, path + (name,), not is_tag and spec.kind is Kind.TAG, out)
+
+
+def _own(name: str, child: Node, spec: SchemaNode, here: tuple[str, ...], is_tag: bool,
+         out: dict[Key, Fact]) -> None:
+    """The facts of one node itself (not of its children)."""
+    real = is_tag or spec.is_leaf or (spec.kind is Kind.CONTAINER and spec.presence)
+    if real:
+        single = spec.kind is Kind.LEAF and not is_tag
+        out[(here, NODE, "")] = Fact(tuple(child.values or ()) if single else None,
+                                     multi=spec.kind is Kind.MULTI and not is_tag)
+    if child.comment is not None:
+        out[(here, COMMENT, "")] = Fact(child.comment)
+    if spec.kind is Kind.MULTI and not is_tag:
+        for value in child.values or ():
+            out[(here, VALUE, value)] = Fact(None)
+
+
+def _collect_apart(a: Node, b: Node, schema: SchemaNode, path: tuple[str, ...], is_tag: bool,
+                   out_a: dict[Key, Fact], out_b: dict[Key, Fact]) -> None:
+    """The facts of two trees where they differ (equal subtrees are skipped whole)."""
+    for name in a.children.keys() | b.children.keys():
+        x, y = a.children.get(name), b.children.get(name)
+        if x is y or x == y:
+            continue
+        spec = schema if is_tag else schema.children.get(name)
         if spec is None:
             continue
-        here = path + (name,)
-        tag_name = not is_tag and spec.kind is Kind.TAG
-        real = is_tag or spec.is_leaf or (spec.kind is Kind.CONTAINER and spec.presence)
-        if real:
-            single = spec.kind is Kind.LEAF and not is_tag
-            out[(here, NODE, "")] = Fact(tuple(child.values or ()) if single else None,
-                                         multi=spec.kind is Kind.MULTI and not is_tag)
-        if child.comment is not None:
-            out[(here, COMMENT, "")] = Fact(child.comment)
-        if spec.kind is Kind.MULTI and not is_tag:
-            for value in child.values or ():
-                out[(here, VALUE, value)] = Fact(None)
-        _collect(child, spec, here, tag_name, out)
+        here, tag_name = path + (name,), not is_tag and spec.kind is Kind.TAG
+        for node, out in ((x, out_a), (y, out_b)):
+            if node is not None:
+                _own(name, node, spec, here, is_tag, out)
+        if x is None or y is None:
+            node, out = (y, out_b) if x is None else (x, out_a)
+            _collect(node, spec, here, tag_name, out)  # type: ignore[arg-type]
+        else:
+            _collect_apart(x, y, spec, here, tag_name, out_a, out_b)
+
+
+def facts_apart(a: ConfigTree, b: ConfigTree) -> tuple[dict[Key, Fact], dict[Key, Fact]]:
+    """The facts of ``a`` and of ``b`` inside the subtrees where the two differ: enough
+    for :func:`changes`, at the cost of what changed rather than of the whole tree."""
+    out_a: dict[Key, Fact] = {}
+    out_b: dict[Key, Fact] = {}
+    _collect_apart(a.root, b.root, a.schema, (), False, out_a, out_b)
+    return out_a, out_b
 
 
 def changes(before: dict[Key, Fact], after: dict[Key, Fact]) -> dict[Key, tuple[object, object]]:
@@ -96,7 +129,7 @@ def changes(before: dict[Key, Fact], after: dict[Key, Fact]) -> dict[Key, tuple[
 
 def changed_paths(base: ConfigTree, new: ConfigTree) -> list[tuple[str, ...]]:
     """The tree paths whose facts differ between two trees (sorted)."""
-    return sorted({key[0] for key in changes(facts(base), facts(new))})
+    return sorted({key[0] for key in changes(*facts_apart(base, new))})
 
 
 def _inside(key: Key, node_path: tuple[str, ...]) -> bool:
@@ -120,22 +153,26 @@ def conflicts(mine: dict[Key, tuple[object, object]], theirs: dict[Key, tuple[ob
         if other is not None and other[1] != new:
             clash.add(key)
     for ours, others, mark_other in ((mine, theirs, False), (theirs, mine, True)):
-        for key, change in ours.items():
-            if not _removes_node(key, change):
+        removed = {key[0] for key, change in ours.items() if _removes_node(key, change)}
+        if not removed:
+            continue
+        for okey, ochange in others.items():
+            if ochange[1] is _MISSING:    # a removal inside a removed node agrees with it
                 continue
-            for okey, ochange in others.items():
-                # a removal inside a removed node agrees with it; anything else is lost
-                if _inside(okey, key[0]) and ochange[1] is not _MISSING:
-                    clash.add(okey if mark_other else key)
+            path, what, _ = okey
+            # the removed nodes this change is inside of: anything else there is lost
+            for n in range(1, len(path) + (what != NODE)):
+                if path[:n] in removed:
+                    clash.add(okey if mark_other else (path[:n], NODE, ""))
     return clash
 
 
 def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     """Apply the changes base -> mine onto theirs. Conflicting changes are left out and
     reported; ``base``, ``mine`` and ``theirs`` are not modified."""
-    base_facts, my_facts = facts(base), facts(mine)
-    my_changes = changes(base_facts, my_facts)
-    their_changes = changes(base_facts, facts(theirs))
+    base_part, my_facts = facts_apart(base, mine)     # my_facts: where mine differs only
+    my_changes = changes(base_part, my_facts)
+    their_changes = changes(*facts_apart(base, theirs))
     clash = conflicts(my_changes, their_changes)
     # the order of a multi-value leaf's values is a change of its own (name servers are
     # tried in order): one per leaf whose existing values mine put in another order
@@ -156,17 +193,22 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     # removals first (deepest first), then additions (shallowest first)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
         _remove(result, key)
+    positions: dict[tuple[str, ...], dict[str, int]] = {}
+
     def in_order(key: Key) -> tuple:       # new values of a multi-value leaf keep my order
-        node = mine.node(*key[0]) if key[1] == VALUE else None
-        return _depth(key) + ((node.values or []).index(key[2]) if node is not None else 0,)
+        if key[1] != VALUE:
+            return _depth(key) + (0,)
+        if key[0] not in positions:
+            positions[key[0]] = {v: i for i, v in enumerate(_values(mine, key[0]))}
+        return _depth(key) + (positions[key[0]].get(key[2], 0),)
 
     for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
     for path in reordered:
         node = _walk_to(result, path, False)
         if not at_clash(path) and node is not None and node.values:
-            order = _values(mine, path)
-            node.values.sort(key=lambda v: order.index(v) if v in order else len(order))
+            order = {v: i for i, v in enumerate(_values(mine, path))}
+            node.values.sort(key=lambda v: order.get(v, len(order)))
     return Rebased(result, sorted({key[0] for key in clash}))
 
 
@@ -179,7 +221,8 @@ def _reordered(base: ConfigTree, other: ConfigTree, path: tuple[str, ...]) -> bo
     """True when the values of ``other`` at ``path`` are not those of ``base`` with some
     removed and others appended (what `set` and `delete` make): another order."""
     before, after = _values(base, path), _values(other, path)
-    return after != [v for v in before if v in after] + [v for v in after if v not in before]
+    had, has = set(before), set(after)
+    return after != [v for v in before if v in has] + [v for v in after if v not in had]
 
 
 def _depth(key: Key) -> tuple:

@@ -11,7 +11,7 @@ from .tree import ConfigTree, Node, sorted_children
 INDENT = "    "
 
 
-def _entries(node: Node, schema: SchemaNode) -> Iterator[tuple[str, SchemaNode, Node]]:
+def entries(node: Node, schema: SchemaNode) -> Iterator[tuple[str, SchemaNode, Node]]:
     """Children of a container or tag entry with their schema nodes, in output order."""
     for name, child in sorted_children(node, schema, False):
         spec = schema.children.get(name)
@@ -23,7 +23,7 @@ def _entries(node: Node, schema: SchemaNode) -> Iterator[tuple[str, SchemaNode, 
 def curly_lines(node: Node, schema: SchemaNode, depth: int = 0) -> Iterator[str]:
     """config.boot lines for the children of ``node``."""
     pad = INDENT * depth
-    for name, spec, child in _entries(node, schema):
+    for name, spec, child in entries(node, schema):
         if spec.kind is Kind.TAG:
             for key, entry in sorted_children(child, spec, True):
                 if entry.comment:
@@ -52,7 +52,7 @@ def to_curly(tree: ConfigTree) -> str:
 # -- set commands ------------------------------------------------------------------
 def set_lines(node: Node, schema: SchemaNode, prefix: str = "set") -> Iterator[str]:
     """One `set` line per leaf value; empty containers and entries as bare paths."""
-    for name, spec, child in _entries(node, schema):
+    for name, spec, child in entries(node, schema):
         here = f"{prefix} {name}"
         if spec.kind is Kind.TAG:
             for key, entry in sorted_children(child, spec, True):
@@ -79,7 +79,7 @@ def to_commands(tree: ConfigTree) -> str:
 # -- JSON ----------------------------------------------------------------------------
 def to_data(node: Node, schema: SchemaNode) -> dict:
     out: dict = {}
-    for name, spec, child in _entries(node, schema):
+    for name, spec, child in entries(node, schema):
         if spec.kind is Kind.TAG:
             out[name] = {key: to_data(entry, spec) for key, entry in sorted_children(child, spec, True)}
         elif spec.kind is Kind.CONTAINER:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 # C0, DEL, C1 (U+0080-U+009F, NEL among them), line/paragraph separators, lone surrogates
@@ -36,9 +37,36 @@ def shown(value: str, limit: int = 64) -> str:
     return text if len(text) <= limit else text[:limit] + f"... ({len(value)} characters)"
 
 
+@lru_cache(maxsize=None)
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.ASCII)
+
+
 def _shaped(regex: str, value: str) -> bool:
     """True when ``value`` is exactly ``regex`` in ASCII (no Unicode digits, no zone id)."""
-    return re.fullmatch(regex, value, re.ASCII) is not None
+    return _compiled(regex).fullmatch(value) is not None
+
+
+_ADDRESSES = {4: ipaddress.IPv4Address, 6: ipaddress.IPv6Address, 0: ipaddress.ip_address}
+
+
+def _address_and_length(value: str, version: int) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int]:
+    """The address and prefix length of ``ADDRESS/LENGTH`` (one parse, no network object);
+    ValueError when it is not that shape or the length is too long for the address."""
+    if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
+        raise ValueError
+    text, _, bits = value.partition("/")
+    address = _ADDRESSES[version](text)
+    length = int(bits)
+    if length > address.max_prefixlen:
+        raise ValueError
+    return address, length
+
+
+def _host_bits(address: ipaddress.IPv4Address | ipaddress.IPv6Address, length: int) -> tuple[int, int]:
+    """(the host part of ``address`` under a prefix of ``length``, the all-ones host part)."""
+    ones = (1 << (address.max_prefixlen - length)) - 1
+    return int(address) & ones, ones
 
 
 @dataclass(frozen=True)
@@ -172,13 +200,13 @@ class Prefix(ValueType):
     def check(self, value: str) -> None:
         _no_control(value)
         try:
-            if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
-                raise ValueError
-            net = ipaddress.ip_network(value, strict=True)
+            address, length = _address_and_length(value, 0)
+            if _host_bits(address, length)[0]:
+                raise ValueError          # host bits set: not a network
         except ValueError:
             raise ValueError(f"Invalid prefix: {shown(value)} (expected a network such as "
                              f"{'192.0.2.0/24' if self.version != 6 else '2001:db8::/32'})") from None
-        if "/" not in value or (self.version and net.version != self.version):
+        if self.version and address.version != self.version:
             raise ValueError(f"Invalid IPv{self.version or ''} prefix: {shown(value)}")
 
 
@@ -195,22 +223,13 @@ class HostPrefix(ValueType):
         if "/" not in value and _shaped(f"{_V4}|{_V6}", value):
             raise ValueError(f"Address {shown(value)} needs a prefix length, e.g. {shown(value)}/24")
         try:
-            if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
-                raise ValueError
-            if self.version == 4:
-                iface = ipaddress.IPv4Interface(value)
-            elif self.version == 6:
-                iface = ipaddress.IPv6Interface(value)
-            else:
-                iface = ipaddress.ip_interface(value)
+            address, length = _address_and_length(value, self.version)
         except ValueError:
             raise ValueError(f"Invalid IP address/prefix: {shown(value)}") from None
-        if "/" not in value:
-            raise ValueError(f"Address {shown(value)} needs a prefix length, e.g. {shown(value)}/24")
-        if self.version and iface.version != self.version:
+        if self.version and address.version != self.version:
             raise ValueError(f"Invalid IPv{self.version} address/prefix: {shown(value)}")
-        if iface.version == 4 and iface.network.prefixlen < 31 and \
-                iface.ip in (iface.network.network_address, iface.network.broadcast_address):
+        host, ones = _host_bits(address, length)
+        if address.version == 4 and length < 31 and host in (0, ones):
             raise ValueError(f"{shown(value)} is the network or broadcast address of its subnet")
 
 

@@ -1,0 +1,37 @@
+"""CI is no lottery: every hypothesis test runs derandomised under CI=true (the profile
+tests/conftest.py loads) and takes its settings from tests/propsettings.py, so that no
+test sets a seed or randomness of its own and bench/properties.py can scale them all."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from hypothesis import settings
+
+from propsettings import examples
+
+TESTS = Path(__file__).resolve().parent
+# what would make a test random under CI, or fix its example count past the bench's reach
+_OWN = re.compile(r"derandomize\s*=|@seed\(|\bsettings\(\s*max_examples|@settings\(")
+
+
+def test_the_ci_profile_is_derandomised():
+    if os.environ.get("NOS_SHELL_HYPOTHESIS_PROFILE"):
+        return                                    # a bench run chose its profile itself
+    assert settings.default.derandomize == (os.environ.get("CI") == "true")
+    assert examples(10).derandomize == settings.default.derandomize
+
+
+def test_no_property_test_sets_its_own_randomness_or_example_count():
+    offenders = [f"{path.name}:{number}" for path in sorted(TESTS.glob("test_*.py"))
+                 if path.name != Path(__file__).name
+                 for number, line in enumerate(path.read_text().splitlines(), 1) if _OWN.search(line)]
+    assert offenders == []
+
+
+def test_the_example_count_scales_for_bench_runs(monkeypatch):
+    monkeypatch.setenv("NOS_SHELL_EXAMPLES_SCALE", "20")
+    assert examples(150).max_examples == 3000
+    monkeypatch.setenv("NOS_SHELL_EXAMPLES_SCALE", "not a number")
+    assert examples(150).max_examples == 150
