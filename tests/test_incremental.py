@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.api import tree_from_commands
@@ -35,6 +35,7 @@ from nos_shell.models import shared
 from nos_shell.session import Session
 
 from drivers import fake_driver
+from propsettings import examples
 from strategies import set_line
 
 SCHEMA_AREAS = ("interfaces", "protocols", "service", "nat", "system")
@@ -84,7 +85,7 @@ def _outcome(function, *args):
         return None, type(exc)
 
 
-@settings(max_examples=150, deadline=None)
+@examples(150)
 @given(edits(), edits())
 def test_every_drivers_delta_turns_the_old_files_into_the_new(first, second):
     old = _apply(tree_from_commands(BASE), first)
@@ -202,7 +203,7 @@ def test_a_one_line_commit_rewrites_only_the_changed_unit(tmp_path):
     assert moved == {"etc/systemd/network/10-nos-eth0.7.network"}
 
 
-@settings(max_examples=25, deadline=None)
+@examples(25)
 @given(st.lists(edits(), min_size=1, max_size=4))
 def test_incremental_commits_leave_exactly_a_full_compile_on_disk(tmp_path_factory, rounds):
     root = tmp_path_factory.mktemp("incremental")
