@@ -4,13 +4,14 @@ Two environment variables, read once per process; without them :func:`point` cos
 dictionary look-up:
 
 - ``NOS_SHELL_FAULT=N`` (or ``KIND:N``): at the N-th step (counting only steps of KIND when
-  given: ``fsync``, ``rename``, ``reload``) the process sends itself SIGKILL, as a power cut
+  given: ``fsync``, ``syncfs`` (or ``sync``), ``rename``, ``reload``) the process sends itself SIGKILL, as a power cut
   or ``kill -9`` would;
 - ``NOS_SHELL_FAULT_LOG=FILE``: append one line per step (its kind) to FILE, so a test can
   count the steps of a commit before killing it at each one.
 
-The steps are the file-system operations of atomic writes (``fsutil``: each fsync and each
-rename) and the start of every program a reload runs (``apply.Context.run``).
+The steps are the file-system operations of atomic writes (``fsutil``: each fsync, the one
+flush of a batch of generated files and each rename) and the start of every program a
+reload runs (``apply.Context.run``).
 """
 from __future__ import annotations
 

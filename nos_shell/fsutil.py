@@ -195,6 +195,31 @@ def _syncfs() -> Callable[[int], int] | None:
     return _libc[0]
 
 
+def atomic_write_held(path: Path, data: bytes, mode: int = 0o644) -> BinaryIO:
+    """Replace ``path`` with ``data`` and return the new file, open and under an exclusive
+    ``flock`` that lasts until the caller closes it (nos_shell/heldfile.py reads such files).
+
+    Readers never see a half-written entry: the lock is taken and the data written before
+    the rename. Nothing is synced to disk: an entry lives only as long as its owner's
+    process, which a crash ends anyway."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle = os.fdopen(fd, "wb")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)      # a fresh file nobody else has opened yet
+        os.fchmod(handle.fileno(), mode)
+        handle.write(data)
+        handle.flush()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()                       # (its flush may fail the same way)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return handle
+
+
 TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 """The name of a temporary file made by this module: ``.NAME.XXXXXXXX.tmp`` (mkstemp)."""
 
