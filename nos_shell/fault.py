@@ -4,14 +4,15 @@ Two environment variables, read once per process; without them :func:`point` cos
 dictionary look-up:
 
 - ``NOS_SHELL_FAULT=N`` (or ``KIND:N``): at the N-th step (counting only steps of KIND when
-  given: ``fsync``, ``rename``, ``reload``, ``snapshot``) the process sends itself SIGKILL,
-  as a power cut or ``kill -9`` would;
+  given: ``fsync``, ``syncfs`` (or ``sync``), ``rename``, ``reload``, ``snapshot``) the process
+  sends itself SIGKILL, as a power cut or ``kill -9`` would;
 - ``NOS_SHELL_FAULT_LOG=FILE``: append one line per step (its kind) to FILE, so a test can
   count the steps of a commit before killing it at each one.
 
-The steps are the file-system operations of atomic writes (``fsutil``: each fsync and each
-rename), the start of every program a reload runs (``apply.Context.run``), and the write of
-the running snapshot after its archive file (``store.Store``).
+The steps are the file-system operations of atomic writes (``fsutil``: each fsync, the one
+flush of a batch of generated files and each rename), the start of every program a reload
+runs (``apply.Context.run``), and the write of the running snapshot after its archive file
+(``store.Store``).
 """
 from __future__ import annotations
 

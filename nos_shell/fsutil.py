@@ -1,7 +1,9 @@
 """The one atomic file writer: temp file in the same directory, fsync, rename, fsync the directory.
 
-Also its two variants: many files with one sync (:func:`atomic_write_many`) and a registry
-entry published under a lock its owner keeps (:func:`atomic_write_held`).
+Also its two variants: many files through a staging directory with one flush
+(:func:`write_many`, the generated files of a commit) and a registry entry published under
+a lock its owner keeps (:func:`atomic_write_held`); and the clean-up of what a crash left of
+either (:func:`remove_temp_files`).
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import fcntl
 import os
 import re
 import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,34 +49,150 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_many(items: list[tuple[Path, bytes, int]]) -> None:
-    """Replace many files at once, each atomically, with one sync for all of them.
+@dataclass(frozen=True)
+class NewFile:
+    """One file for :func:`write_many`: its bytes, permission bits and (as root) owner."""
 
-    Every file is written under a temporary name, the data of all of them reaches the disk
-    with a single ``sync``, then each is renamed over its target and each directory is
-    synced once. A crash leaves every file either old or new, and thousands of files cost
-    one flush instead of one each."""
-    staged: list[tuple[str, Path]] = []
+    path: Path
+    data: bytes
+    mode: int = 0o644
+    owner: tuple[int, int] | None = None      # (uid, gid), set before the file appears
+
+
+FEW = 2
+"""Up to this many files, each is fsynced on its own; more are flushed with one ``syncfs``
+(a flush of the whole file system costs more than one small fsync, far less than thousands)."""
+
+
+def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_result]:
+    """Replace many files so that a crash leaves each one old or new, with no temporary name
+    per file; returns each file's ``lstat`` once it is in place (in the order given).
+
+    Every file is created with a plain create in a fresh staging directory beside its
+    destination (``.nos-stage.XXXXXXXX``, same file system), written and given its mode and
+    owner there; the data reaches the disk (``sync``: ``"syncfs"`` once per file system,
+    ``"sync"`` for :func:`os.sync`, ``"fsync"`` per file, ``"auto"`` fsync up to :data:`FEW`
+    files, else syncfs); each file is renamed into place, the staging directories removed
+    and each destination directory fsynced once. On an error the staging directories go and
+    the error is raised; a crash leaves them for :func:`remove_temp_files`."""
+    groups: dict[Path, list[int]] = {}
+    for index, item in enumerate(files):
+        groups.setdefault(item.path.parent, []).append(index)
+    if sync == "auto":
+        sync = "fsync" if len(files) <= FEW else "syncfs"
+    stages: list[_Stage] = []
     try:
-        for path, data, mode in items:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                os.fchmod(handle.fileno(), mode)
-        point("fsync")
-        os.sync()
-        for tmp, path in staged:
+        for directory, members in groups.items():
+            stage = _Stage.open(directory)
+            stages.append(stage)
+            for index in members:
+                stage.create(files[index], fsync=sync == "fsync")
+        if sync != "fsync":
+            point(sync)
+            _flush([stage.stage_fd for stage in stages], sync)
+        for stage in stages:
+            stage.publish()
+        stats: list[os.stat_result | None] = [None] * len(files)
+        for stage, members in zip(stages, groups.values()):
+            point("fsync")
+            os.fsync(stage.dir_fd)
+            for index in members:
+                stats[index] = os.stat(files[index].path.name, dir_fd=stage.dir_fd, follow_symlinks=False)
+        return stats  # type: ignore[return-value]
+    finally:
+        for stage in stages:
+            stage.close()
+
+
+class _Stage:
+    """A staging directory inside ``directory`` and open descriptors of both."""
+
+    def __init__(self, directory: Path, dir_fd: int, name: str, stage_fd: int):
+        self.directory, self.dir_fd, self.name, self.stage_fd = directory, dir_fd, name, stage_fd
+        self.names: list[str] = []
+
+    @classmethod
+    def open(cls, directory: Path) -> _Stage:
+        directory.mkdir(parents=True, exist_ok=True)
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            name = os.path.basename(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=directory))
+            return cls(directory, dir_fd, name, os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC,
+                                                         dir_fd=dir_fd))
+        except BaseException:
+            os.close(dir_fd)
+            raise
+
+    def create(self, item: NewFile, *, fsync: bool) -> None:
+        name = item.path.name
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600, dir_fd=self.stage_fd)
+        self.names.append(name)
+        try:
+            view = memoryview(item.data)
+            while view:
+                view = view[os.write(fd, view):]
+            if item.owner is not None:
+                os.fchown(fd, *item.owner)
+            os.fchmod(fd, item.mode)            # after fchown, which clears set-id bits
+            if fsync:
+                point("fsync")
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def publish(self) -> None:
+        """Rename every staged file over its destination, then drop the empty stage."""
+        stage = self.directory / self.name
+        for name in self.names:
             point("rename")
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-    for directory in sorted({path.parent for _, path in staged}):
-        fsync_dir(directory)
+            os.replace(stage / name, self.directory / name)
+        self.names = []
+        os.rmdir(self.name, dir_fd=self.dir_fd)
+        self.name = ""
+
+    def close(self) -> None:
+        """Remove what is left of the stage (after an error) and close both descriptors."""
+        try:
+            if self.name:
+                for name in self.names:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(name, dir_fd=self.stage_fd)
+                with contextlib.suppress(OSError):
+                    os.rmdir(self.name, dir_fd=self.dir_fd)
+        finally:
+            os.close(self.stage_fd)
+            os.close(self.dir_fd)
+
+
+def _flush(fds: list[int], how: str) -> None:
+    """Bring every file system holding one of ``fds`` to disk: ``syncfs`` on one descriptor
+    per file system (:func:`os.sync` when the C library lacks it), or ``sync``."""
+    syncfs = _syncfs() if how == "syncfs" else None
+    if syncfs is None:
+        os.sync()
+        return
+    seen: set[int] = set()
+    for fd in fds:
+        device = os.fstat(fd).st_dev
+        if device not in seen:
+            seen.add(device)
+            if syncfs(fd) != 0:
+                import ctypes
+
+                err = ctypes.get_errno()
+                raise OSError(err, os.strerror(err))
+
+
+_libc: list[Callable[[int], int] | None] = []
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    """The C library's ``syncfs`` (looked up once, in this process's own symbols), or None."""
+    if not _libc:
+        import ctypes
+
+        _libc.append(getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None))
+    return _libc[0]
 
 
 def atomic_write_held(path: Path, data: bytes, mode: int = 0o644) -> BinaryIO:
@@ -103,19 +223,49 @@ def atomic_write_held(path: Path, data: bytes, mode: int = 0o644) -> BinaryIO:
 TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 """The name of a temporary file made by this module: ``.NAME.XXXXXXXX.tmp`` (mkstemp)."""
 
+STAGE_PREFIX = ".nos-stage."
+STAGE_NAME = re.compile(r"\.nos-stage\.[a-z0-9_]{8}")
+"""The name of a staging directory of :func:`write_many`: ``.nos-stage.XXXXXXXX`` (mkdtemp)."""
+
 
 def remove_temp_files(directory: Path, names: set[str] | None = None) -> int:
     """Remove temporary files this module left in ``directory`` (a crash between writing and
-    renaming); only those for a file in ``names`` when given. Returns how many went."""
+    renaming): its staging directories with what they hold, and temporary files (only those
+    for a file in ``names`` when given). Returns how many went (a staging directory counts
+    as one, plus one per file in it)."""
     removed = 0
     try:
         entries = os.listdir(directory)
     except (FileNotFoundError, NotADirectoryError):
         return 0
     for entry in entries:
+        if STAGE_NAME.fullmatch(entry):
+            removed += _remove_stage(directory / entry)
+            continue
         match = TEMP_NAME.fullmatch(entry)
         if match and (names is None or match["name"] in names):
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 os.unlink(directory / entry)
                 removed += 1
+    return removed
+
+
+def _remove_stage(stage: Path) -> int:
+    """A staging directory and the plain files in it (anything else in it stays, and so
+    does the directory then)."""
+    try:
+        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    removed = 0
+    try:
+        for name in os.listdir(fd):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+                os.unlink(name, dir_fd=fd)
+                removed += 1
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):         # not empty: something that is not ours
+        os.rmdir(stage)
+        removed += 1
     return removed

@@ -1,9 +1,13 @@
 """Nothing is lost: a crash at any write of a commit or save leaves every state file whole.
 
-The crash is simulated at each file-system step that atomic writes take (every fsync and
-every rename, in turn); afterwards a fresh session on the same root must read a running
-configuration, a saved configuration and an archive that are each either the old or the
-new version, never a mix or a torn file.
+The crash is simulated at each file-system step that writes take (every fsync, every
+``syncfs`` and every rename, in turn: nos_shell/fault.py's points); afterwards a fresh
+session on the same root must read a running configuration, a saved configuration and an
+archive that are each either the old or the new version, never a mix or a torn file.
+
+Each test runs two changes, one per kind of batched write of generated files
+(fsutil.write_many): ``few`` changes two files (each fsynced on its own), ``many`` adds
+three VLANs and removes one (one ``syncfs`` for all of them).
 """
 from __future__ import annotations
 
@@ -29,46 +33,48 @@ class Crash(BaseException):
     """Stands for the process dying: nothing after it runs (cleanup handlers do, harmlessly)."""
 
 
+BASELINE = ["set interfaces ethernet eth0 address 192.0.2.1/24",
+            "set interfaces ethernet eth0 vif 99 address 10.99.0.1/24", f"set system host-name {OLD_NAME}"]
+CHANGES = {
+    "few": [f"set system host-name {NEW_NAME}"],
+    "many": ["set interfaces ethernet eth1 address 198.51.100.1/24", "delete interfaces ethernet eth0 vif 99",
+             *(f"set interfaces ethernet eth0 vif {n} address 10.{n}.0.1/24" for n in range(1, 4)),
+             f"set system host-name {NEW_NAME}"],
+}
+
+
 def baseline(root) -> None:
     s = Session(root)
-    for line in ("configure", "set interfaces ethernet eth0 address 192.0.2.1/24",
-                 f"set system host-name {OLD_NAME}", "commit", "save", "exit"):
+    for line in ("configure", *BASELINE, "commit", "save", "exit"):
         s.execute(line)
 
 
-def change(root) -> None:
+def change(root, lines: list[str]) -> None:
     s = Session(root)
-    for line in ("configure", "set interfaces ethernet eth1 address 198.51.100.1/24",
-                 f"set system host-name {NEW_NAME}", "commit", "save"):
+    for line in ("configure", *lines, "commit", "save"):
         s.execute(line)
 
 
-def count_steps(root, monkeypatch) -> int:
-    calls = []
-    real_replace, real_fsync = os.replace, os.fsync
-    monkeypatch.setattr(fsutil.os, "replace", lambda *a: (calls.append(1), real_replace(*a))[1])
-    monkeypatch.setattr(fsutil.os, "fsync", lambda *a: (calls.append(1), real_fsync(*a))[1])
-    change(root)
+def count_steps(root, lines: list[str], monkeypatch) -> list[str]:
+    """The kinds of the fault points a change passes, in order."""
+    kinds: list[str] = []
+    monkeypatch.setattr(fsutil, "point", kinds.append)
+    change(root, lines)
     monkeypatch.undo()
-    return len(calls)
+    return kinds
 
 
-def crash_at(step: int, root, monkeypatch) -> None:
+def crash_at(step: int, root, lines: list[str], monkeypatch) -> None:
     seen = [0]
-    real_replace, real_fsync = os.replace, os.fsync
 
-    def guard(real):
-        def wrapped(*args):
-            seen[0] += 1
-            if seen[0] == step:
-                raise Crash()
-            return real(*args)
-        return wrapped
+    def point(kind: str) -> None:
+        seen[0] += 1
+        if seen[0] == step:
+            raise Crash()
 
-    monkeypatch.setattr(fsutil.os, "replace", guard(real_replace))
-    monkeypatch.setattr(fsutil.os, "fsync", guard(real_fsync))
+    monkeypatch.setattr(fsutil, "point", point)
     with pytest.raises(Crash):
-        change(root)
+        change(root, lines)
     monkeypatch.undo()
 
 
@@ -89,7 +95,8 @@ def agree(root) -> None:
                  if p.is_file() and not p.name.startswith(".") and "etc/nos-shell" not in p.parent.as_posix()}
     assert generated == {str(p) for p in wanted}
     assert not (root / JOURNAL).exists()
-    leftovers = [str(p) for p in root.rglob("*") if fsutil.TEMP_NAME.fullmatch(p.name)]
+    leftovers = [str(p) for p in root.rglob("*")
+                 if fsutil.TEMP_NAME.fullmatch(p.name) or fsutil.STAGE_NAME.fullmatch(p.name)]
     assert leftovers == []
     snapshot_agrees(root, running)
 
@@ -106,22 +113,31 @@ def snapshot_agrees(root, running) -> None:
     assert snapshot.decode((root / SNAPSHOT).read_bytes(), newest.read_bytes()) == running
 
 
-def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch):
+def staged(root) -> list[str]:
+    """Staging directories of fsutil.write_many under ``root`` (a crash's leftovers)."""
+    return [str(p) for p in root.rglob(".nos-stage.*")]
+
+
+@pytest.mark.parametrize("size", sorted(CHANGES))
+def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch, size):
     template = tmp_path / "template"
     baseline(template)
     probe = tmp_path / "probe"
     shutil.copytree(template, probe)
-    steps = count_steps(probe, monkeypatch)
-    assert steps >= 6          # archive file, generated files, manifest, saved file, ...
-    for step in range(1, steps + 1):
+    kinds = count_steps(probe, CHANGES[size], monkeypatch)
+    # journal, generated files, manifest, archive, saved file: each fsync and rename
+    assert kinds.count("rename") >= (5 if size == "few" else 14) and kinds.count("fsync") >= 6, kinds
+    assert ("syncfs" in kinds) == (size == "many"), kinds
+    for step in range(1, len(kinds) + 1):
         root = tmp_path / f"crash{step}"
         shutil.copytree(template, root)
-        crash_at(step, root, monkeypatch)
+        crash_at(step, root, CHANGES[size], monkeypatch)
         after = Session(root)             # the next start resolves what the crash left
         agree(root)
         running = after.running.value("system", "host-name")
         saved = after.store.saved()
         assert running in (OLD_NAME, NEW_NAME), f"step {step}"
+        assert after.running == Session(template if running == OLD_NAME else probe, apply=False).running
         assert saved is not None and saved.value("system", "host-name") in (OLD_NAME, NEW_NAME), f"step {step}"
         assert saved_snapshot_agrees(root) == saved, f"step {step}"
         for number in range(len(after.store.revisions())):
@@ -167,37 +183,42 @@ def kill_commit(root, script, step: int | str) -> subprocess.CompletedProcess:
     return result
 
 
-def test_a_killed_commit_process_is_rolled_back_or_forward_by_the_next_start(tmp_path):
+@pytest.mark.parametrize("size", sorted(CHANGES))
+def test_a_killed_commit_process_is_rolled_back_or_forward_by_the_next_start(tmp_path, size):
     template = tmp_path / "template"
     baseline(template)
     script = tmp_path / "change"
-    script.write_text("\n".join(["configure", "set interfaces ethernet eth1 address 198.51.100.1/24",
-                                 f"set system host-name {NEW_NAME}", *NAT, "commit", "exit"]) + "\n")
+    extra = NAT if size == "many" else []
+    script.write_text("\n".join(["configure", *CHANGES[size], *extra, "commit", "exit"]) + "\n")
     probe, log = tmp_path / "probe", tmp_path / "steps"
     shutil.copytree(template, probe)
     assert nos(probe, "-f", str(script), env={"NOS_SHELL_FAULT_LOG": str(log)}).returncode == 0
     steps = log.read_text().split()
     assert {"fsync", "rename", "snapshot"} <= set(steps) and len(steps) >= 15
-    outcomes = set()
+    assert ("syncfs" in steps) == (size == "many"), steps
+    outcomes, left_staged = set(), []
     for step in range(1, len(steps) + 1):
         root = tmp_path / f"kill{step}"
         shutil.copytree(template, root)
         kill_commit(root, script, step)
+        left_staged += [(steps[step - 1], path) for path in staged(root)]
         after = nos(root, "-c", "show configuration commands")      # the next start
         assert after.returncode == 0, after.stderr
-        running = Session(root, apply=False).running.value("system", "host-name")
+        running = Session(root, apply=False).running
         if "rolled forward" in after.stderr:
-            assert running == NEW_NAME, f"step {step}"
+            assert running == Session(probe, apply=False).running, f"step {step}"
         elif "rolled back" in after.stderr:
-            assert running == OLD_NAME, f"step {step}"
+            assert running == Session(template, apply=False).running, f"step {step}"
         else:       # killed before the journal existed, or after it was cleared
             assert after.stderr in ("", "Recovery: removed 1 temporary file(s) left by an interrupted commit\n"), \
                 f"step {step}"
-        outcomes.add((running, after.stderr.split(":")[0]))
-        agree(root)
+        outcomes.add((running.value("system", "host-name"), after.stderr.split(":")[0]))
+        agree(root)         # no staging directory is left either
     # every kind of outcome happened: nothing to do (both ends), rolled back, rolled forward
     assert {running for running, _ in outcomes} == {OLD_NAME, NEW_NAME}
     assert {"Recovery"} < {said for _, said in outcomes}
+    # kills between staging and renaming left staging directories, which recovery removed
+    assert {kind for kind, _ in left_staged} >= ({"syncfs", "rename"} if size == "many" else {"fsync", "rename"})
 
 
 def test_a_kill_between_archiving_and_writing_the_snapshot_is_harmless(tmp_path):

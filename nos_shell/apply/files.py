@@ -1,14 +1,19 @@
-"""Generated files on disk: the manifest of what nos-shell owns, plans, atomic writes, restore.
+"""Generated files on disk: plans against the manifest, the batched write, restore.
 
 nos-shell only ever writes or removes files listed in its manifest
-(``ROOT/var/lib/nos-shell/manifest.json``) or about to be added to it; a file it did not
-generate is never touched, even when a new generated file would take its path (that is an
-error instead).
+(``ROOT/var/lib/nos-shell/manifest.json``, :mod:`.manifest`) or about to be added to it; a
+file it did not generate is never touched, even when a new generated file would take its
+path (that is an error instead).
+
+A plan compares the wanted bytes with the manifest's digests, not with the disk: one
+``lstat`` per file proves it unchanged since nos-shell wrote it (:meth:`Manifest.trusted`).
+A file is read only when its previous bytes must be kept for a restore (it changes or goes)
+or when the manifest cannot vouch for it (no digest yet, or changed since: edited by hand,
+so it is compared byte for byte and rewritten when it differs).
 """
 from __future__ import annotations
 
 import contextlib
-import json
 import grp
 import os
 import pwd
@@ -17,9 +22,11 @@ from pathlib import Path, PurePosixPath
 
 from ..backends.contract import Files, file_mode
 from ..errors import NosError
-from ..fsutil import atomic_write, atomic_write_many
+from ..fsutil import NewFile, write_many
+from . import manifest
+from .manifest import MANIFEST, Record, Stat
 
-MANIFEST = Path("var/lib/nos-shell/manifest.json")
+__all__ = ["MANIFEST", "OnDisk", "Plan", "owned", "plan", "read", "restore", "write"]
 
 
 @dataclass
@@ -30,6 +37,10 @@ class Plan:
     removed: set[PurePosixPath] = field(default_factory=set)
     previous: dict[PurePosixPath, "OnDisk | None"] = field(default_factory=dict)
     owners: dict[PurePosixPath, str] = field(default_factory=dict)      # path -> backend, old and new
+    # every wanted file's manifest record by name (str of its path): with the stat just
+    # checked when it is unchanged, without one when it changes (the write adds it)
+    records: dict[str, Record] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)                        # names the manifest had
 
     @property
     def touched(self) -> set[PurePosixPath]:
@@ -41,17 +52,7 @@ class Plan:
 
 def owned(root: Path) -> dict[PurePosixPath, str]:
     """Relative path -> backend name of every file nos-shell generated under ``root``."""
-    try:
-        files = json.loads((root / MANIFEST).read_text())["files"]
-        owned = {PurePosixPath(p): str(b) for p, b in files.items()}
-        for rel in owned:           # a commit removes what the manifest names: never outside root
-            if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-                raise ValueError(f"it names a file outside the root: {str(rel)[:100]!r}")
-        return owned
-    except FileNotFoundError:
-        return {}
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise NosError(f"{root / MANIFEST} is damaged ({exc}); refusing to touch generated files") from None
+    return manifest.load(root).owners()
 
 
 @dataclass(frozen=True)
@@ -64,35 +65,59 @@ class OnDisk:
 
 def read(path: Path) -> OnDisk | None:
     """A file's bytes, mode and owner as they are now (None when absent)."""
-    return _read(path)
-
-
-def _read(path: Path) -> OnDisk | None:
     try:
-        st = path.stat()
-        return OnDisk(path.read_bytes(), st.st_mode & 0o7777, st.st_uid, st.st_gid)
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            return OnDisk(handle.read(), st.st_mode & 0o7777, st.st_uid, st.st_gid)
+    except FileNotFoundError:
+        return None
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
     except FileNotFoundError:
         return None
 
 
 def plan(root: Path, new: dict[str, Files]) -> Plan:
-    """Compare each backend's wanted files with the disk; only differing bytes or modes count."""
-    mine = owned(root)
-    result = Plan(owners=dict(mine))
-    wanted: set[PurePosixPath] = set()
+    """Compare each backend's wanted files with what nos-shell last wrote (the manifest's
+    digests, vouched for by one ``lstat``, else the bytes on disk); only differing bytes or
+    modes count."""
+    book = manifest.load(root)
+    result = Plan(known=set(book.records))
+    base = str(root)
+    wanted: set[str] = set()
     for backend, files in new.items():
-        for rel, data in sorted(files.items()):
-            wanted.add(rel)
+        for rel, data in files.items():
+            name = str(rel)
+            wanted.add(name)
             result.owners[rel] = backend
-            current = _read(root / rel)
-            if current is not None and rel not in mine:
+            blob, mode = bytes(data), file_mode(data)[0]
+            digest = manifest.digest(blob)
+            result.records[name] = Record(backend, digest, mode)
+            st = _lstat(f"{base}/{name}")
+            if st is None:
+                result.changed[rel] = data
+                result.previous[rel] = None
+                continue
+            if name not in book.records:
                 raise NosError(f"{root / rel} exists and was not generated by nos-shell; "
                                "move it away before committing")
-            if current is None or (current.data, current.mode) != (bytes(data), file_mode(data)[0]):
-                result.changed[rel] = data
-                result.previous[rel] = current
-    for rel in sorted(set(mine) - wanted):
-        current = _read(root / rel)
+            record = book.trusted(name, st)
+            if record is not None and (record.digest, record.mode) == (digest, mode):
+                result.records[name] = Record(backend, digest, mode, manifest.stat_of(st))
+                continue
+            current = read(root / rel)      # the bytes to restore; or to compare, when untrusted
+            if record is None and current is not None and (current.data, current.mode) == (blob, mode):
+                result.records[name] = Record(backend, digest, mode, manifest.stat_of(st))
+                continue
+            result.changed[rel] = data
+            result.previous[rel] = current
+    for name in sorted(set(book.records) - wanted):
+        rel = PurePosixPath(name)
+        result.owners[rel] = book.records[name].owner
+        current = read(root / rel)
         if current is not None:
             result.removed.add(rel)
             result.previous[rel] = current
@@ -100,44 +125,77 @@ def plan(root: Path, new: dict[str, Files]) -> Plan:
 
 
 def _owner_ids(data: bytes) -> tuple[int, int] | None:
+    """The (uid, gid) a generated file is given: only as root, and only when not root's."""
     _, owner, group = file_mode(data)
     if os.geteuid() != 0:
         return None
     try:
-        return pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid
+        ids = pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid
     except KeyError:
-        return 0, 0
+        return None
+    return None if ids == (0, 0) else ids
 
 
 def write(root: Path, new: dict[str, Files], change: Plan) -> None:
-    """Make the plan real: atomic writes and removals, then the manifest."""
-    # Claim every path first (old and new): after a crash in the middle, the manifest still
-    # names each file that may be on disk, so the next commit can remove what is not wanted.
-    _write_manifest(root, change.owners)
-    atomic_write_many([(root / rel, bytes(data), file_mode(data)[0]) for rel, data in change.changed.items()])
-    for rel, data in change.changed.items():
-        ids = _owner_ids(data)
-        if ids is not None and ids != (0, 0):
-            os.chown(root / rel, *ids)
+    """Make the plan real: the changed files in one batch (:func:`fsutil.write_many`), the
+    removals, then the manifest with every wanted file's digest and stat."""
+    if not {str(rel) for rel in change.changed} <= change.known:
+        # Claim every new path first: after a crash in the middle, the manifest still names
+        # each file that may be on disk, so the next commit can remove what is not wanted.
+        # (A file written from now on never matches a stat recorded before, so the
+        # manifest on disk cannot vouch for any of them: each is read at the next plan.)
+        claim = {str(rel): Record(owner) for rel, owner in change.owners.items()}
+        claim.update((name, r) for name, r in change.records.items() if r.stat is not None)
+        manifest.save(root, claim)
+    written = _write_files(root, {rel: (bytes(data), file_mode(data)[0], _owner_ids(data))
+                                  for rel, data in change.changed.items()})
     for rel in change.removed:
         with contextlib.suppress(FileNotFoundError):
             (root / rel).unlink()
-    _write_manifest(root, {rel: backend for backend, files in new.items() for rel in files})
+    records: dict[str, Record] = {}
+    for backend, files in new.items():
+        for rel, data in files.items():
+            name = str(rel)
+            planned = change.records.get(name)
+            if name in written:
+                known = planned.digest if planned is not None else None
+                records[name] = Record(backend, known or manifest.digest(bytes(data)), file_mode(data)[0],
+                                       written[name])
+            elif planned is not None and planned.owner == backend:
+                records[name] = planned
+            else:
+                records[name] = Record(backend)
+    manifest.save(root, records)
 
 
-def _write_manifest(root: Path, files: dict[PurePosixPath, str]) -> None:
-    manifest = {"files": {str(p): files[p] for p in sorted(files)}}
-    atomic_write(root / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+def _write_files(root: Path, files: dict[PurePosixPath, tuple[bytes, int, tuple[int, int] | None]]
+                 ) -> dict[str, Stat]:
+    """Write ``files`` in one batch; their stats by name."""
+    rels = list(files)
+    stats = write_many([NewFile(root / rel, *files[rel]) for rel in rels])
+    return {str(rel): manifest.stat_of(st) for rel, st in zip(rels, stats)}
 
 
 def restore(root: Path, change: Plan, old_owned: dict[PurePosixPath, str]) -> None:
-    """Undo a written plan: put back every previous file (with its mode) and the manifest."""
+    """Undo a written plan: put back every previous file (with its mode and owner) and the
+    manifest."""
+    back = {rel: (previous.data, previous.mode,
+                  (previous.uid, previous.gid) if os.geteuid() == 0 else None)
+            for rel, previous in change.previous.items() if previous is not None}
     for rel, previous in change.previous.items():
         if previous is None:
             with contextlib.suppress(FileNotFoundError):
                 (root / rel).unlink()
+    written = _write_files(root, back)
+    records = {}
+    for rel, owner in old_owned.items():
+        name = str(rel)
+        planned = change.records.get(name)
+        if name in written:
+            data, mode, _ = back[rel]
+            records[name] = Record(owner, manifest.digest(data), mode, written[name])
+        elif rel not in change.previous and planned is not None and planned.stat is not None:
+            records[name] = Record(owner, planned.digest, planned.mode, planned.stat)
         else:
-            atomic_write(root / rel, previous.data, mode=previous.mode)
-            if os.geteuid() == 0:
-                os.chown(root / rel, previous.uid, previous.gid)
-    _write_manifest(root, old_owned)
+            records[name] = Record(owner)
+    manifest.save(root, records)

@@ -1,0 +1,157 @@
+"""The manifest of generated files: who owns each one, and what nos-shell last wrote there.
+
+``ROOT/var/lib/nos-shell/manifest.json`` holds two maps keyed by the file's path relative
+to the root:
+
+- ``files``: path -> owner (the driver's name), the list of files nos-shell may touch
+  (this is all that older versions wrote, and all they read);
+- ``content``: path -> ``[sha256 hex, mode, size, mtime_ns, ctime_ns, inode]``, the bytes
+  and permission bits nos-shell last wrote there and the ``lstat`` of the file just after.
+
+A plan trusts a file's ``content`` entry without reading the file when the file's
+``lstat`` still shows the recorded size, times, inode and mode, and the recorded times are
+older than the manifest itself (:meth:`Manifest.trusted`). Any write, ``chmod``, rename or
+editor's replacement afterwards sets the file's ctime to the present, which the recorded
+one is not, so a file changed by anybody since is read and compared like a file with no
+entry. A file changed within the same clock tick as its own write is caught by the age
+rule (the "racily clean" case of git's index): its entry is not trusted until a later
+manifest proves it older.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from json.encoder import encode_basestring_ascii as quote
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..errors import NosError
+from ..fsutil import atomic_write
+
+MANIFEST = Path("var/lib/nos-shell/manifest.json")
+
+Stat = tuple[int, int, int, int]
+"""What a file's ``lstat`` must still show (with the mode): size, mtime_ns, ctime_ns, inode."""
+
+
+def stat_of(st: os.stat_result) -> Stat:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One generated file: its owner and, when known, what was written and its stat."""
+
+    owner: str
+    digest: str | None = None
+    mode: int | None = None
+    stat: Stat | None = None
+
+
+@dataclass
+class Manifest:
+    """The manifest as read: the records by name (a path relative to the root, in the
+    plain form ``str(PurePosixPath)`` gives) and the manifest file's own mtime (ns). Shared
+    by the callers of :func:`load`: never changed in place."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    written_ns: int = 0
+
+    def owners(self) -> dict[PurePosixPath, str]:
+        return {PurePosixPath(name): record.owner for name, record in self.records.items()}
+
+    def trusted(self, name: str, st: os.stat_result) -> Record | None:
+        """The record of ``name`` when ``st`` (its ``lstat`` now) proves the file is still
+        what the record says, else None (the file must be read)."""
+        record = self.records.get(name)
+        if record is None or record.digest is None or record.stat is None:
+            return None
+        if record.stat != stat_of(st) or record.mode != st.st_mode & 0o7777 or max(st.st_mtime_ns, st.st_ctime_ns) >= self.written_ns:
+            return None
+        return record
+
+
+_cache: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
+"""The last manifest read, by its path and stat (a commit reads it more than once; each
+write replaces the file, so a changed manifest never shows the same stat)."""
+
+
+def load(root: Path) -> Manifest:
+    """The manifest of ``root`` (empty when there is none); NosError when it is damaged."""
+    path = root / MANIFEST
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            cached = _cache.get(path)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            data = json.loads(handle.read())
+        book = Manifest(_records(data["files"], data.get("content") or {}), st.st_mtime_ns)
+    except FileNotFoundError:
+        return Manifest()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
+    _cache.clear()
+    _cache[path] = (key, book)
+    return book
+
+
+def _records(files: dict, content: dict) -> dict[str, Record]:
+    records: dict[str, Record] = {}
+    for name, owner in files.items():
+        parts = name.split("/")
+        # a commit removes what the manifest names: never outside the root
+        if name.startswith("/") or ".." in parts:
+            raise ValueError(f"it names a file outside the root: {name[:100]!r}")
+        if "" in parts or "." in parts:
+            raise ValueError(f"it names a file by an unusual path: {name[:100]!r}")
+        if not isinstance(owner, str):
+            raise TypeError(f"the owner of {name[:100]!r} is not a name")
+        entry = content.get(name)
+        if entry is None:
+            records[name] = Record(owner)
+            continue
+        if (type(entry) is not list or len(entry) != 6 or type(entry[0]) is not str or type(entry[1]) is not int
+                or type(entry[2]) is not int or type(entry[3]) is not int or type(entry[4]) is not int
+                or type(entry[5]) is not int):
+            raise ValueError(f"the content entry of {name[:100]!r} is not [digest, mode, size, times, inode]")
+        records[name] = Record(owner, entry[0], entry[1], tuple(entry[2:]))   # type: ignore[arg-type]
+    return records
+
+
+def forget() -> None:
+    """Drop the manifest remembered by :func:`load` and :func:`save` (a benchmark's fresh
+    process)."""
+    _cache.clear()
+
+
+def save(root: Path, records: dict[str, Record]) -> None:
+    """Write the manifest of ``root`` atomically; the next :func:`load` in this process
+    returns ``records`` without reading it back (they must not change afterwards)."""
+    path = root / MANIFEST
+    atomic_write(path, dump(records))
+    st = os.lstat(path)
+    _cache.clear()
+    _cache[path] = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns),
+                    Manifest(records, st.st_mtime_ns))
+
+
+def dump(records: dict[str, Record]) -> bytes:
+    """The manifest file's bytes: one line per file in each map, sorted by name."""
+    names = sorted(records)
+    quoted = {name: quote(name) for name in names}
+    files = ",\n".join(f"  {quoted[name]}: {quote(records[name].owner)}" for name in names)
+    content = ",\n".join(f'  {quoted[name]}: [{quote(r.digest)}, {r.mode:d}, {r.stat[0]:d}, {r.stat[1]:d}, '
+                          f'{r.stat[2]:d}, {r.stat[3]:d}]'
+                          for name in names for r in (records[name],)
+                          if r.digest is not None and r.mode is not None and r.stat is not None)
+    return f'{{\n "files": {{\n{files}\n }},\n "content": {{\n{content}\n }}\n}}\n'.encode()
+
+
+__all__ = ["MANIFEST", "Manifest", "Record", "Stat", "digest", "dump", "forget", "load", "save", "stat_of"]
