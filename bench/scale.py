@@ -10,7 +10,8 @@ memory from the child's ru_maxrss, bench/measure.py):
 
 - full commit of the scale configuration from a command file (`-f FILE`, a fresh root
   each run) against `netplan generate --root-dir D` of the same 4094 VLANs as netplan
-  YAML (runs interleaved, so load hits both alike), and their ratio;
+  YAML (runs interleaved, so load hits both alike; `sync` before every timed run, so
+  none pays for writing back another's files), and their ratio;
 - one-line changes on the committed scale root (`vif 5 description`, `vif 7 mtu`)
   against `-c 'show version'` on an empty root;
 - start-up: `-c 'show version'` and `-c 'show configuration commands'` on the scale root
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -49,9 +51,10 @@ STARTUP = ("show version", "show configuration commands")
 class Bench:
     """The measurements, in scratch directories under one temporary directory."""
 
-    def __init__(self, scratch: Path, runs: int, netplan: str | None) -> None:
+    def __init__(self, scratch: Path, runs: int, netplan: str | None, settle: bool = True) -> None:
         self.scratch = scratch
         self.runs = runs
+        self.settle = settle
         self.netplan_cli = netplan
         self.env = child_env(scratch / "pycache")
         self.nos_cli = nos_shell()
@@ -95,6 +98,8 @@ class Bench:
         results: list[list[Run]] = [[] for _ in steps]
         for number in range(self.runs):
             for index, step in enumerate(steps):
+                if self.settle:     # no step pays for writing back what an earlier one left dirty
+                    os.sync()
                 results[index].append(step(number))
         return [Figures(tuple(runs)) for runs in results]
 
@@ -168,7 +173,7 @@ def growth(bench: Bench, sizes: tuple[int, ...]) -> dict[int, tuple[Figures, Fig
 def measure(scratch: Path, runs: int, quick: bool, netplan: str | None) -> dict[str, object]:
     """Every measurement; the result of :func:`scale_report.rows` plus the conditions."""
     scale, sizes = (QUICK, QUICK_GROWTH) if quick else (FULL, GROWTH)
-    bench = Bench(scratch, runs, netplan)
+    bench = Bench(scratch, runs, netplan, settle=not quick)
     empty = bench.fresh("empty")
     conditions = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_before": load(),
                   "runs": runs, "scale": vars(scale), "growth": list(sizes), "directory": str(scratch),
