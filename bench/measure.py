@@ -22,10 +22,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Run:
-    """One measured child: wall seconds and peak resident memory in KiB."""
+    """One measured child: wall seconds, peak resident memory in KiB, and CPU seconds
+    (user + system: steadier than wall time on a shared machine, blind to waiting for I/O)."""
 
     seconds: float
     maxrss_kib: int
+    cpu_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,19 @@ class Figures:
         return max(run.seconds for run in self.runs)
 
     @property
+    def cpu(self) -> float:
+        """The median CPU seconds."""
+        return statistics.median(run.cpu_seconds for run in self.runs)
+
+    @property
     def peak_mib(self) -> float:
         """The highest peak memory of all runs, in MiB."""
         return max(run.maxrss_kib for run in self.runs) / 1024
 
     def as_dict(self) -> dict[str, float | int]:
         return {"median_s": round(self.median, 4), "fastest_s": round(self.fastest, 4),
-                "slowest_s": round(self.slowest, 4), "peak_mib": round(self.peak_mib, 1),
+                "slowest_s": round(self.slowest, 4),
+                "median_cpu_s": round(self.cpu, 4), "peak_mib": round(self.peak_mib, 1),
                 "runs": len(self.runs)}
 
 
@@ -73,7 +81,8 @@ start = time.perf_counter()
 pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
                       file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1)])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - start, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+      os.waitstatus_to_exitcode(status))
 """
 
 
@@ -87,12 +96,12 @@ def run(argv: Sequence[str | os.PathLike[str]], env: dict[str, str] | None = Non
         errors.seek(0)
         text = errors.read()[-4000:].decode(errors="replace")
     try:
-        seconds, maxrss, status = done.stdout.split()
+        seconds, maxrss, cpu, status = done.stdout.split()
     except ValueError:
         raise ChildFailed(f"could not start {words[0]} (exit {done.returncode}):\n{text}") from None
     if status != "0":
         raise ChildFailed(f"{' '.join(words)} exited {status}:\n{text}")
-    return Run(float(seconds), int(maxrss))
+    return Run(float(seconds), int(maxrss), float(cpu))
 
 
 def floor() -> float:

@@ -34,11 +34,16 @@ def timing(figures: Figures) -> str:
     return f"{figures.median:.2f} s ({figures.fastest:.2f}-{figures.slowest:.2f})"
 
 
+def cpu(figures: Figures) -> str:
+    """`CPU median` (user + system seconds)."""
+    return f"CPU {figures.cpu:.2f} s"
+
+
 def commit_rows(scale: Scale, commit: Figures, netplan: Figures | None) -> list[Row]:
     """The full commit, netplan's generate and their ratio."""
     what = f"{scale.vlans} VLANs + {scale.routes} static routes + {scale.neighbors} BGP neighbors"
     rows = [Row("full_commit", f"full commit (`-f FILE`): {what}",
-                f"{timing(commit)}, peak {commit.peak_mib:.0f} MiB", numbers=commit.as_dict())]
+                f"{timing(commit)}, {cpu(commit)}, peak {commit.peak_mib:.0f} MiB", numbers=commit.as_dict())]
     if netplan is None:
         rows.append(Row("netplan_generate", f"`netplan generate` of the {scale.vlans} VLANs",
                         "not measured (netplan not installed or --no-netplan)"))
@@ -47,9 +52,12 @@ def commit_rows(scale: Scale, commit: Figures, netplan: Figures | None) -> list[
         return rows
     ratio = commit.median / netplan.median
     rows.append(Row("netplan_generate", f"`netplan generate` of the {scale.vlans} VLANs",
-                    f"{timing(netplan)}, peak {netplan.peak_mib:.0f} MiB", numbers=netplan.as_dict()))
+                    f"{timing(netplan)}, {cpu(netplan)}, peak {netplan.peak_mib:.0f} MiB",
+                    numbers=netplan.as_dict()))
+    cpu_ratio = commit.cpu / netplan.cpu if netplan.cpu else float("inf")
     rows.append(Row("commit_vs_netplan", "ratio full commit / netplan generate (medians)",
-                    f"{ratio:.2f}", f"<= {NETPLAN_RATIO}", ratio <= NETPLAN_RATIO, {"ratio": round(ratio, 3)}))
+                    f"{ratio:.2f} (CPU time: {cpu_ratio:.2f})", f"<= {NETPLAN_RATIO}", ratio <= NETPLAN_RATIO,
+                    {"ratio": round(ratio, 3), "cpu_ratio": round(cpu_ratio, 3)}))
     return rows
 
 
@@ -59,7 +67,7 @@ def change_rows(show: Figures, changes: dict[str, Figures]) -> list[Row]:
     for key, (what, figures) in changes.items():
         extra = (figures.median - show.median) * 1000
         rows.append(Row(key, f"one-line change on the scale root: {what}",
-                        f"{timing(figures)}: {extra:+.0f} ms", f"<= +{ONE_LINE_EXTRA_MS} ms",
+                        f"{timing(figures)}: {extra:+.0f} ms; {cpu(figures)}", f"<= +{ONE_LINE_EXTRA_MS} ms",
                         extra <= ONE_LINE_EXTRA_MS, {**figures.as_dict(), "extra_ms": round(extra, 1)}))
     return rows
 
@@ -80,10 +88,11 @@ def growth_rows(grown: dict[int, tuple[Figures, Figures | None]]) -> list[Row]:
     """Full commits of VLANs only, per count; then growth of time and memory."""
     rows = []
     for size, (commit, netplan) in grown.items():
-        beside = f"; netplan {timing(netplan)}" if netplan else ""
+        beside = f"; netplan {timing(netplan)}, {cpu(netplan)}" if netplan else ""
         numbers = {"commit": commit.as_dict(), "netplan": netplan.as_dict() if netplan else None}
         rows.append(Row(f"growth_{size}", f"growth: full commit of {size} VLANs",
-                        f"{timing(commit)}, peak {commit.peak_mib:.0f} MiB{beside}", numbers=numbers))
+                        f"{timing(commit)}, {cpu(commit)}, peak {commit.peak_mib:.0f} MiB{beside}",
+                        numbers=numbers))
     smallest, largest = min(grown), max(grown)
     factor = largest / smallest
     for key, what, measure in (("growth_time", "commit time", lambda f: f.median),

@@ -103,6 +103,7 @@ def test_memory_is_measured_per_child() -> None:
     big = measure.run([sys.executable, "-c", "b = b'x' * 80_000_000"])
     small = measure.run([sys.executable, "-c", "pass"])
     assert big.maxrss_kib > 80_000 > small.maxrss_kib    # not a running maximum over children
+    assert big.cpu_seconds > 0 and big.seconds > 0
     assert small.maxrss_kib >= measure.floor() * 1024 / 2 > 0
     assert len(ballast) == 150_000_000
 
