@@ -125,7 +125,7 @@ def table(result: dict[str, object]) -> str:
              f"{'yes' if conditions['same_disk_as_project'] else 'no'}); "
              f"smallest peak memory measurable: {conditions['memory_floor_mib']} MiB", "",
              "| measurement | figure | target | met |", "| --- | --- | --- | --- |"]
-    marks = {True: "yes", False: "**no**", None: ""}
+    marks = {True: "yes", False: "not yet", None: ""}
     for row in result["rows"]:  # type: ignore[union-attr]
         lines.append(f"| {row['what']} | {row['figure']} | {row['target']} | {marks[row['met']]} |")
     return "\n".join(lines)
