@@ -41,15 +41,22 @@ def outcome(vt: t.ValueType, value: str) -> str:
     return "ok"
 
 
-def reference_host_prefix(version: int, value: str) -> str:
-    """What HostPrefix.check said when it built an interface object."""
+def refused_before_parsing(value: str, misshapen: str) -> str | None:
+    """What the reference checks said before parsing: "control" for characters no value
+    takes, ``misshapen`` for what is not address-shaped, else None."""
     try:
         t.ValueType().check(value)
     except ValueError:
         return "control"
+    return None if SHAPE.fullmatch(value) else misshapen
+
+
+def reference_host_prefix(version: int, value: str) -> str:
+    """What HostPrefix.check said when it built an interface object."""
+    refused = refused_before_parsing(value, "shape")
+    if refused:
+        return refused
     try:
-        if not SHAPE.fullmatch(value):
-            return "shape"
         iface = {4: ipaddress.IPv4Interface, 6: ipaddress.IPv6Interface}.get(version, ipaddress.ip_interface)(value)
     except ValueError:
         return "invalid"
@@ -60,13 +67,10 @@ def reference_host_prefix(version: int, value: str) -> str:
 
 
 def reference_prefix(value: str) -> str:
+    refused = refused_before_parsing(value, "invalid")
+    if refused:
+        return refused
     try:
-        t.ValueType().check(value)
-    except ValueError:
-        return "control"
-    try:
-        if not SHAPE.fullmatch(value):
-            return "invalid"
         ipaddress.ip_network(value, strict=True)
     except ValueError:
         return "invalid"
