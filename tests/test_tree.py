@@ -158,3 +158,27 @@ def test_copy_needs_a_tag_value():
     for path in ("interfaces ethernet eth0 dhcp-options", "interfaces ethernet", "interfaces"):
         with pytest.raises(PathError, match="is not a tag node value"):
             t.copy_tag(words(path), ["eth1", "x"], move=False)
+
+
+def test_tag_keys_in_a_total_order_whatever_the_build_order():
+    """eth1 and eth01 hold the same number: without a tie-break their order was the order
+    they were set in, so two equal trees could render different text."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from nos_shell.config.tree import natural_key
+    from propsettings import examples
+
+    assert natural_key("eth1") != natural_key("eth01")
+    assert sorted(["eth10", "eth01", "eth2", "eth1"], key=natural_key) == ["eth01", "eth1", "eth2", "eth10"]
+    assert to_curly(tree("set system login user u01 full-name first",
+                         "set system login user u1 full-name second")) == \
+        to_curly(tree("set system login user u1 full-name second",
+                      "set system login user u01 full-name first"))
+
+    @examples(200)
+    @given(st.lists(st.from_regex(r"[a-c]{0,2}[0-9]{0,3}", fullmatch=True), min_size=2, max_size=6, unique=True))
+    def distinct_keys_sort_the_same_from_any_order(keys):
+        assert sorted(keys, key=natural_key) == sorted(reversed(keys), key=natural_key)
+
+    distinct_keys_sort_the_same_from_any_order()

@@ -60,8 +60,10 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def natural_key(key: str) -> tuple:
-    """Sort key that puts eth2 before eth10 and rule 10 before rule 100."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key))
+    """Sort key that puts eth2 before eth10 and rule 10 before rule 100; a total order:
+    keys whose numbers are equal (eth1, eth01) fall back to the text, so equal trees
+    always come out in the same order, whatever order they were built in."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key)), key
 
 
 def sorted_children(node: Node, schema: SchemaNode, is_tag: bool) -> list[tuple[str, Node]]:
