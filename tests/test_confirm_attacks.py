@@ -83,22 +83,6 @@ def test_a_commit_confirm_killed_after_its_archive_reverts_with_nobody_typing(ro
              and not (root / confirm.PENDING).exists(), 60, "the revert")
 
 
-WAITING_STUB = r"""
-import json, os, sys, time
-log, hang = os.environ["STUB_LOG"], os.environ["STUB_HANG"]
-argv = sys.argv[1:]
-with open(log, "a") as out:
-    out.write(json.dumps(argv) + "\n")
-if argv[:2] == ["nft", "-f"] and os.path.exists(hang):
-    with open(log, "a") as out:
-        out.write(json.dumps(["hanging"]) + "\n")
-    while os.path.exists(hang):
-        time.sleep(0.05)
-if argv[:3] == ["ip", "-j", "link"]:
-    print("[]")
-"""
-
-
 def test_confirm_during_a_revert_never_claims_to_have_stopped_it(root, tmp_path, monkeypatch):
     """`confirm` removed the record without the commit lock. Typed while the timer was
     reverting (it had found the deadline passed a moment before), it answered `Reload timer
@@ -107,18 +91,14 @@ def test_confirm_during_a_revert_never_claims_to_have_stopped_it(root, tmp_path,
     the deadline is reproduced by moving the deadline while it hangs."""
     import threading
 
-    import tomli_w
-
+    import exec_stub
     from confirm_lab import wait_for
     from nos_shell.session import Session
 
-    stub, log, hang = tmp_path / "stub.py", tmp_path / "commands.log", tmp_path / "hang"
-    stub.write_text(WAITING_STUB)
-    settings = root / "etc/nos-shell/apply.toml"
-    settings.parent.mkdir(parents=True)
-    settings.write_text(tomli_w.dumps({"live": True, "exec-prefix": [sys.executable, str(stub)]}))
-    monkeypatch.setenv("STUB_LOG", str(log))          # the timer process inherits them
-    monkeypatch.setenv("STUB_HANG", str(hang))
+    stub = exec_stub.install(tmp_path, root)
+    log, hang = stub.log, stub.hang
+    for name, value in stub.env.items():
+        monkeypatch.setenv(name, value)          # the timer process inherits them
     admin = Session(root)
     for line in ("configure", "set interfaces ethernet eth0 address 203.0.113.1/24",
                  "set nat source rule 100 outbound-interface name eth0",

@@ -10,7 +10,6 @@ never got it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -18,25 +17,11 @@ import sys
 import time
 
 import pytest
-import tomli_w
 
+import exec_stub
 from nos_shell.engine import journal, recovery
 from nos_shell.session import Session
 from nos_shell.store import Store
-
-STUB = r"""
-import json, os, sys, time
-log, hang = os.environ["STUB_LOG"], os.environ["STUB_HANG"]
-argv = sys.argv[1:]
-with open(log, "a") as out:
-    out.write(json.dumps(argv) + "\n")
-if argv[:2] == ["nft", "-f"] and os.path.exists(hang):
-    with open(log, "a") as out:
-        out.write(json.dumps(["hanging"]) + "\n")
-    time.sleep(600)
-if argv[:3] == ["ip", "-j", "link"]:
-    print("[]")
-"""
 
 NAT = ["set nat source rule 100 outbound-interface name eth0",
        "set nat source rule 100 source address 192.0.2.0/24",
@@ -49,14 +34,9 @@ class Stubbed:
     def __init__(self, tmp_path):
         tmp_path.mkdir(exist_ok=True)
         self.root = tmp_path / "root"
-        self.log = tmp_path / "commands.log"
-        self.hang = tmp_path / "hang"
-        stub = tmp_path / "stub.py"
-        stub.write_text(STUB)
-        settings = self.root / "etc/nos-shell/apply.toml"
-        settings.parent.mkdir(parents=True)
-        settings.write_text(tomli_w.dumps({"live": True, "exec-prefix": [sys.executable, str(stub)]}))
-        self.env = {**os.environ, "STUB_LOG": str(self.log), "STUB_HANG": str(self.hang)}
+        self.stub = exec_stub.install(tmp_path, self.root)
+        self.log, self.hang = self.stub.log, self.stub.hang
+        self.env = {**os.environ, **self.stub.env}
         self.script = tmp_path / "nat"
         self.script.write_text("\n".join(["configure", *NAT, "commit", "exit"]) + "\n")
         base = tmp_path / "base"
@@ -65,9 +45,7 @@ class Stubbed:
         assert result.returncode == 0, result.stderr
 
     def commands(self) -> list[list[str]]:
-        if not self.log.exists():
-            return []
-        return [json.loads(line) for line in self.log.read_text().splitlines()]
+        return self.stub.commands()
 
     def nos(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(self.root), *args],

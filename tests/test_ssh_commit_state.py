@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 
-import tomli_w
-
+import exec_stub
 from confirm_lab import wait_for
-from test_confirm_attacks import WAITING_STUB
-from test_ssh_lab import HOST, make_root, require, running_server
+from test_ssh_lab import make_root, require, running_server
 from test_ssh_limits import banner, connect, run
 
 paramiko = require("paramiko")
@@ -32,12 +29,10 @@ def test_a_session_opened_during_a_commit_does_not_freeze_the_server(tmp_path, m
     SSH banner until the commit ended."""
     root = tmp_path / "root"
     keyfile = make_root(root)
-    stub, log, hang = tmp_path / "stub.py", tmp_path / "commands.log", tmp_path / "hang"
-    stub.write_text(WAITING_STUB)
-    (root / "etc/nos-shell/apply.toml").write_text(
-        tomli_w.dumps({"live": True, "exec-prefix": [sys.executable, str(stub)]}))
-    monkeypatch.setenv("STUB_LOG", str(log))
-    monkeypatch.setenv("STUB_HANG", str(hang))
+    stub = exec_stub.install(tmp_path, root)
+    log, hang = stub.log, stub.hang
+    for name, value in stub.env.items():
+        monkeypatch.setenv(name, value)
     with running_server(root, keyfile) as server:
         with connect(server, "vyos") as admin, connect(server, "alice") as other:
             shell = admin.invoke_shell()
