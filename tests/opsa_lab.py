@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import subprocess
 from collections.abc import Iterator
 
@@ -55,20 +56,27 @@ class OpsLab:
     timesyncd: bool
 
 
+def spawn_daemon(router: Router, program: str, logname: str) -> subprocess.Popen:
+    """``program`` started inside the router, its output in the router's ``logname``; the
+    router stops it at teardown."""
+    with open(router.dir / logname, "wb") as log:
+        proc = subprocess.Popen([*router.prefix, program], stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    router.procs.append(proc)
+    return proc
+
+
 def start_journald(router: Router) -> bool:
     """journald inside the router's mount namespace (private /run/log, cgroup2); False when
     this machine cannot run it there."""
     journald = "/lib/systemd/systemd-journald"
-    if subprocess.run(["test", "-x", journald]).returncode != 0:
+    if not os.access(journald, os.X_OK):
         return False
     mounted = router.run("sh", "-c", "mount -t tmpfs tmpfs /run/log && mount -t cgroup2 none /sys/fs/cgroup",
                          check=False)
     if mounted.returncode != 0:
         return False
-    with open(router.dir / "journald.log", "wb") as log:
-        proc = subprocess.Popen([*router.prefix, journald], stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    router.procs.append(proc)
+    proc = spawn_daemon(router, journald, "journald.log")
 
     def up() -> bool:
         if proc.poll() is not None:
@@ -89,7 +97,7 @@ def start_timesyncd(router: Router) -> bool:
         uid = pwd.getpwnam("systemd-timesync").pw_uid
     except KeyError:
         return False
-    if subprocess.run(["test", "-x", timesyncd]).returncode != 0:
+    if not os.access(timesyncd, os.X_OK):
         return False
     dropins = router.rundir / "timesyncd.conf.d"
     dropins.mkdir()
@@ -99,10 +107,7 @@ def start_timesyncd(router: Router) -> bool:
                          "/var/lib/systemd/timesync", check=False)
     if mounted.returncode != 0:
         return False
-    with open(router.dir / "timesyncd.log", "wb") as log:
-        proc = subprocess.Popen([*router.prefix, timesyncd], stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    router.procs.append(proc)
+    proc = spawn_daemon(router, timesyncd, "timesyncd.log")
     ask = ["busctl", "get-property", "org.freedesktop.timesync1", "/org/freedesktop/timesync1",
            "org.freedesktop.timesync1.Manager", "SystemNTPServers"]
     wait_for("the router's timesyncd on D-Bus",
