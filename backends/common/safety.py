@@ -53,6 +53,48 @@ def unsafe_words(tree: ConfigTree, *areas: tuple[str, ...]) -> list[Problem]:
             continue
         for path, word in _words(area[-1], node, spec, area[:-1]):
             if not PLAIN.fullmatch(word):
-                problems.append(Problem(path, f"Value {shown(word)!r} cannot be written safely to "
-                                              "a generated file"))
+                problems.append(_unsafe(path, word))
     return problems
+
+
+def _unsafe(path: tuple[str, ...], word: str) -> Problem:
+    return Problem(path, f"Value {shown(word)!r} cannot be written safely to a generated file")
+
+
+def unsafe_words_in(tree: ConfigTree, changed: list[tuple[str, ...]], *areas: tuple[str, ...]) -> list[Problem]:
+    """:func:`unsafe_words` of ``tree`` limited to the subtrees at the ``changed`` paths: the
+    same problems when every word outside them was plain (the tree they changed passed)."""
+    whole = [area for area in areas if any(path[:len(area)] == area[:len(path)] and len(path) <= len(area)
+                                           for path in changed)]
+    problems = unsafe_words(tree, *whole)
+    for path in changed:
+        area = next((a for a in areas if len(path) > len(a) and path[:len(a)] == a), None)
+        if area is None or area in whole:
+            continue
+        for where, word in _words_at(tree, path):
+            if not PLAIN.fullmatch(word):
+                problems.append(_unsafe(where, word))
+    return problems
+
+
+def _words_at(tree: ConfigTree, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """What :func:`_words` yields for the node at ``path`` and below (nothing when the node is
+    gone, or when the schema does not lead to it, since then no walk from above reaches it)."""
+    node = tree.node(*path)
+    if node is None:
+        return
+    spec, entry = tree.schema, False        # entry: at a tag entry (a key), not a named child
+    for depth, word in enumerate(path):
+        if spec.kind is Kind.TAG and not entry:
+            entry = True
+            if depth == len(path) - 1:      # the entry itself: its key and all below
+                yield path, word
+                for sub, child in node.children.items():
+                    if sub in spec.children:
+                        yield from _words(sub, child, spec.children[sub], path)
+                return
+            continue
+        if word not in spec.children:
+            return
+        spec, entry = spec.children[word], False
+    yield from _words(path[-1], node, spec, path[:-1])

@@ -2,38 +2,48 @@
 
 Every problem names its configuration path. The helpers that compile and verify share
 (connected prefixes, next-hop resolution, the DHCP subnets) live in links.py.
+
+Each rule declares what it reads (:data:`RULES`), so :func:`verify_delta` runs, after a
+change to a tree that passed, only the rules the change reaches, and checks the values
+for safety only where they changed: the same problems as :func:`verify`.
 """
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
 from nos_shell.models import shared
+from nos_shell.models.changes import Reads, Scope
 from nos_shell.models.interfaces import Interface
 
-from ..common.safety import unsafe_words
+from ..common.safety import unsafe_words, unsafe_words_in
 from .links import (IPAddr, connected, dhcp_server_interface, dhcp_subnets, members, next_hop_groups,
                     route_exit)
+
+WRITTEN = (("interfaces",), ("protocols", "static"), ("service", "dhcp-server"))
+"""The areas whose values networkd's files hold (checked for safety)."""
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
     """Every problem, once every value is safe to write into a unit file."""
-    return unsafe_words(tree, ("interfaces",), ("protocols", "static"), ("service", "dhcp-server")) \
-        or _cross_node(tree)
+    return unsafe_words(tree, *WRITTEN) or _rules(tree, None)
 
 
-def _cross_node(tree: ConfigTree) -> list[Problem]:
-    problems: list[Problem] = []
+def verify_delta(old: ConfigTree, new: ConfigTree, scope: Scope) -> list[Problem]:
+    """:func:`verify` of ``new`` when ``old`` passed it and ``scope`` is the change."""
+    return unsafe_words_in(new, scope.paths, *WRITTEN) or _rules(new, scope)
+
+
+def _rules(tree: ConfigTree, scope: Scope | None) -> list[Problem]:
+    """The problems of every rule (of those ``scope`` reaches), sorted."""
     model = shared.of(tree)
-    all_ifaces, known = model.interfaces, model.by_name
-    problems += _verify_names(all_ifaces)
-    problems += _verify_kinds(tree, all_ifaces, known)
-    problems += _verify_members(tree, known)
-    problems += _verify_addresses(model)
-    problems += _verify_routes(tree, known)
-    problems += _verify_dhcp_server(tree)
+    problems: list[Problem] = []
+    for rule, reads in RULES:
+        if scope is None or scope.reaches(reads):
+            problems += rule(model)
     return sorted(problems)
 
 
@@ -41,7 +51,8 @@ def _where(path: tuple[str, ...]) -> str:
     return f"[{' '.join(path)}]"
 
 
-def _verify_names(ifaces: list[Interface]) -> list[Problem]:
+def _verify_names(model: shared.Model) -> list[Problem]:
+    ifaces = model.interfaces
     problems = []
     first: dict[str, Interface] = {}
     for iface in ifaces:
@@ -64,7 +75,8 @@ def _not_configured(name: str) -> str:
             f"'set interfaces ethernet {name}')")
 
 
-def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, Interface]) -> list[Problem]:
+def _verify_kinds(model: shared.Model) -> list[Problem]:
+    tree, ifaces, known = model.tree, model.interfaces, model.by_name
     problems = []
     hw_ids: dict[str, tuple[str, ...]] = {}
     for iface in ifaces:
@@ -136,7 +148,8 @@ def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, In
     return problems
 
 
-def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+def _verify_members(model: shared.Model) -> list[Problem]:
+    tree, known = model.tree, model.by_name
     problems = []
     masters: dict[str, tuple[str, tuple[str, ...]]] = {}
     for member, master, kind, path in members(tree):
@@ -183,7 +196,8 @@ def _verify_addresses(model: shared.Model) -> list[Problem]:
     return problems
 
 
-def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+def _verify_routes(model: shared.Model) -> list[Problem]:
+    tree, known = model.tree, model.by_name
     problems = []
     conn = connected(tree)
     for family in ("route", "route6"):
@@ -219,7 +233,8 @@ def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Proble
     return problems
 
 
-def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
+def _verify_dhcp_server(model: shared.Model) -> list[Problem]:
+    tree = model.tree
     problems = []
     conn = connected(tree)
     served: dict[str, tuple[str, ...]] = {}
@@ -287,3 +302,16 @@ def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
                                                f"{table[value]}"))
                 table.setdefault(value, host)
     return problems
+
+
+_KINDS = frozenset({"hw-id", "source-interface", "vni", "remote", "group", "source-address", "private-key",
+                    "peer"})
+RULES: tuple[tuple[Callable[[shared.Model], list[Problem]], Reads], ...] = (
+    (_verify_names, Reads(settings=frozenset())),
+    (_verify_kinds, Reads(settings=_KINDS)),
+    (_verify_members, Reads(settings=frozenset({"member", "address"}))),
+    (_verify_addresses, Reads(settings=frozenset({"address"}))),
+    (_verify_routes, Reads((("protocols", "static"),), frozenset({"address"}))),
+    (_verify_dhcp_server, Reads((("service", "dhcp-server"),), frozenset({"address"}))),
+)
+"""Each rule with what it reads (interface definitions always: names, kinds, parents)."""
