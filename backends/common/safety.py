@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from nos_shell.config.tree import ConfigTree, Node
+from nos_shell.models import shared
 from nos_shell.problems import Problem
 from nos_shell.schema import Kind, SchemaNode
 from nos_shell.schema.types import Text, shown
@@ -43,18 +44,23 @@ def _words(name: str, node: Node, spec: SchemaNode, path: tuple[str, ...]) -> It
 def unsafe_words(tree: ConfigTree, *areas: tuple[str, ...]) -> list[Problem]:
     """A problem for each word at or below ``areas`` (schema names, no tag keys) that is
     not plain. A backend's verify returns these alone when there are any, so none of its
-    other rules ever reads such a value."""
+    other rules ever reads such a value. Each area is walked once per shared model
+    (several drivers write the interfaces' values)."""
+    model = shared.of(tree)
     problems = []
     for area in areas:
-        node, spec = tree.node(*area), tree.schema
-        for name in area:
-            spec = spec.children[name]
-        if node is None:
-            continue
-        for path, word in _words(area[-1], node, spec, area[:-1]):
-            if not PLAIN.fullmatch(word):
-                problems.append(_unsafe(path, word))
+        problems += model.derived("safety.unsafe " + " ".join(area), lambda m: _unsafe_in_area(m.tree, area))
     return problems
+
+
+def _unsafe_in_area(tree: ConfigTree, area: tuple[str, ...]) -> list[Problem]:
+    node, spec = tree.node(*area), tree.schema
+    for name in area:
+        spec = spec.children[name]
+    if node is None:
+        return []
+    return [_unsafe(path, word) for path, word in _words(area[-1], node, spec, area[:-1])
+            if not PLAIN.fullmatch(word)]
 
 
 def _unsafe(path: tuple[str, ...], word: str) -> Problem:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 
-from nos_shell.config.tree import ConfigTree
+from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.problems import Problem
 
 from nos_shell.models import shared
@@ -20,8 +20,7 @@ from nos_shell.models.changes import Reads, Scope
 from nos_shell.models.interfaces import Interface
 
 from ..common.safety import unsafe_words, unsafe_words_in
-from .links import (IPAddr, connected, dhcp_server_interface, dhcp_subnets, members, next_hop_groups,
-                    route_exit)
+from .links import Connected, connected, dhcp_server_interface, dhcp_subnets, members, route_exit
 
 WRITTEN = (("interfaces",), ("protocols", "static"), ("service", "dhcp-server"))
 """The areas whose values networkd's files hold (checked for safety)."""
@@ -178,58 +177,65 @@ def _verify_members(model: shared.Model) -> list[Problem]:
 
 
 def _verify_addresses(model: shared.Model) -> list[Problem]:
-    """Each address on one interface only: one dict of the addresses seen, linear."""
+    """Each address on one interface only: one dict of the addresses seen (by IP version and
+    value, the parsed address's integer), linear."""
     problems = []
-    seen: dict[IPAddr, tuple[str, tuple[str, ...]]] = {}
+    seen: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
     for iface in model.unique:
-        words = [w for w in model.tree.values(*iface.at("address")) if w not in ("dhcp", "dhcpv6")]
-        for word, parsed in zip(words, model.addresses(iface)):
-            ip = parsed.ip
+        for word, parsed in zip(model.address_words(iface), model.addresses(iface)):
+            key = (parsed.version, int(parsed))         # an interface is its address's int
             path = iface.at("address", word)
-            if ip in seen:
-                other, other_path = seen[ip]
+            if key in seen:
+                other, other_path = seen[key]
                 where = "this interface" if other == iface.name else other
-                problems.append(Problem(path, f"address {ip} is already configured on {where} "
+                problems.append(Problem(path, f"address {parsed.ip} is already configured on {where} "
                                               f"({_where(other_path)})"))
                 continue
-            seen[ip] = (iface.name, path)
+            seen[key] = (iface.name, path)
     return problems
 
 
 def _verify_routes(model: shared.Model) -> list[Problem]:
-    tree, known = model.tree, model.by_name
-    problems = []
-    conn = connected(tree)
+    """Each static route on its own (no order matters), each next hop resolved once."""
+    problems: list[Problem] = []
+    conn = connected(model.tree)
     for family in ("route", "route6"):
         base = ("protocols", "static", family)
-        for prefix in tree.keys(*base):
-            at = base + (prefix,)
-            hops, ifs = tree.keys(*at, "next-hop"), tree.keys(*at, "interface")
-            if not hops and not ifs and not tree.exists(*at, "blackhole"):
-                problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
-            for group in next_hop_groups(tree, at, conn):
-                if len(group) > 1 and any(onlink for _, _, onlink, _ in group):
-                    problems.append(Problem(at, "equal-cost next hops (same distance) must each lie in a "
-                                                "connected prefix of their interface: networkd has no on-link "
-                                                "flag per multipath next hop"))
-            for hop in hops:
-                h = at + ("next-hop", hop)
-                explicit = tree.value(*h, "interface")
-                gateway = ipaddress.ip_address(hop)
-                if explicit and explicit not in known:
-                    problems.append(Problem(h + ("interface",), _not_configured(explicit)))
-                    continue
-                if gateway.is_link_local and not explicit:
-                    problems.append(Problem(h, f"link-local next hop {hop} needs 'interface IF'"))
-                    continue
-                name, _ = route_exit(tree, gateway, explicit, conn)
-                if name is None:
-                    problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
-                                               "add an address in its subnet, or 'interface IF' to name the "
-                                               "interface it is reached through"))
-            for name in ifs:
-                if name not in known:
-                    problems.append(Problem(at + ("interface", name), _not_configured(name)))
+        routes = model.tree.node(*base)
+        for prefix, route in (routes.children.items() if routes is not None else ()):
+            problems += _route(model, base + (prefix,), route, conn)
+    return problems
+
+
+def _route(model: shared.Model, at: tuple[str, ...], route: Node, conn: Connected) -> list[Problem]:
+    tree, known = model.tree, model.by_name
+    problems = []
+    hops, ifs = route.children.get("next-hop"), route.children.get("interface")
+    if not (hops and hops.children) and not (ifs and ifs.children) and "blackhole" not in route.children:
+        problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
+    groups: dict[str | None, list[bool]] = {}     # distance -> on-link of each usable next hop
+    for hop, node in (hops.children.items() if hops is not None else ()):
+        h = at + ("next-hop", hop)
+        explicit = tree.value(*h, "interface")
+        gateway = ipaddress.ip_address(hop)
+        name, onlink = route_exit(tree, gateway, explicit, conn)
+        if name is not None and "disable" not in node.children:
+            groups.setdefault(tree.value(*h, "distance"), []).append(onlink)
+        if explicit and explicit not in known:
+            problems.append(Problem(h + ("interface",), _not_configured(explicit)))
+        elif gateway.is_link_local and not explicit:
+            problems.append(Problem(h, f"link-local next hop {hop} needs 'interface IF'"))
+        elif name is None:
+            problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
+                                       "add an address in its subnet, or 'interface IF' to name the "
+                                       "interface it is reached through"))
+    if any(len(group) > 1 and any(group) for group in groups.values()):
+        problems.append(Problem(at, "equal-cost next hops (same distance) must each lie in a "
+                                    "connected prefix of their interface: networkd has no on-link "
+                                    "flag per multipath next hop"))
+    for name in (ifs.children if ifs is not None else ()):
+        if name not in known:
+            problems.append(Problem(at + ("interface", name), _not_configured(name)))
     return problems
 
 
