@@ -98,8 +98,9 @@ def _verify(tree: ConfigTree, since: ConfigTree | None = None) -> list:
 def passing_trees(draw) -> ConfigTree:
     """A tree built line by line from the pool, each line kept only when the tree still
     passes verify: every tree drawn passes."""
-    tree = ConfigTree()
-    for words in draw(st.lists(st.sampled_from(POOL), max_size=16)):
+    tree = tree_from_commands(BASE) if draw(st.booleans()) else ConfigTree()
+    # sorted: interfaces first, so the routes, neighbors and subnets that need them often stay
+    for words in sorted(draw(st.lists(st.sampled_from(POOL), max_size=24))):
         trial = tree.copy()
         try:
             trial.set(words)
@@ -113,26 +114,34 @@ def passing_trees(draw) -> ConfigTree:
 @st.composite
 def changes_of_passing_trees(draw) -> tuple[ConfigTree, ConfigTree]:
     old = draw(passing_trees())
+    if draw(st.booleans()):
+        return old, draw(one_area_edits(old))
     return old, edited(draw, old, POOL, max_edits=4)
 
 
-@given(changes_of_passing_trees())
-@examples(300)
-def test_incremental_verify_says_what_full_verify_says(pair) -> None:
-    old, new = pair
-    assert _verify(new, since=old) == _verify(new)
+AREAS = sorted({tuple(words[:2]) for words in POOL})
 
 
-@given(st.data())
-@examples(100)
-def test_incremental_verify_on_schema_random_trees(data) -> None:
-    """Trees from anywhere in the schema (those that pass), edited from the same pool."""
-    old = data.draw(config_trees(comments=True))
-    if _verify(old):
-        old = ConfigTree()
-    pool = data.draw(st.lists(set_line(), min_size=1, max_size=8))
-    new = edited(data.draw, old, pool)
-    assert _verify(new, since=old) == _verify(new)
+@st.composite
+def one_area_edits(draw, old: ConfigTree) -> ConfigTree:
+    """One or two pool lines of one area set, or a node on their path deleted: the usual
+    small commit. (Choices from a drawn Random: hypothesis's own choices favour the first
+    entries of a list, and every area must come up.)"""
+    rnd = draw(st.randoms(use_true_random=False))
+    area = rnd.choice(AREAS)
+    pool = [words for words in POOL if tuple(words[:2]) == area]
+    new = old.copy()
+    for _ in range(rnd.choice((1, 1, 2))):
+        words = rnd.choice(pool)
+        cut = rnd.choice([len(words) + 1] * 3 + list(range(2, len(words) + 1)))
+        try:
+            if cut > len(words):
+                new.set(words)
+            elif new.node(*words[:cut]) is not None:
+                new.delete(words[:cut])
+        except NosError:
+            pass
+    return new
 
 
 def _pair(before: str, *edits: str) -> tuple[ConfigTree, ConfigTree]:
@@ -177,6 +186,10 @@ EDGES = {
                             "set interfaces ethernet eth2 hw-id 00:11:22:33:44:55"],
     "member gets an address (members)": ["set interfaces ethernet eth2 address 10.0.2.1/24"],
     "address twice (addresses)": ["set interfaces ethernet eth1 address 10.0.5.1/24"],
+    "unreachable route added (routes)": ["set protocols static route 172.16.9.0/24 next-hop 10.0.9.254"],
+    "next hop names a missing interface (routes)": [
+        "set protocols static route 172.16.0.0/24 next-hop 10.0.5.254 interface eth9"],
+    "route6 next hop link-local (routes)": ["set protocols static route6 2001:db8:9::/48 next-hop fe80::1"],
     "next hop loses its prefix (routes)": ["delete interfaces ethernet eth0 vif 5 address"],
     "next hop's VLAN removed (routes)": ["delete interfaces ethernet eth0 vif 5"],
     "dhcp subnet loses its interface (dhcp)": ["delete interfaces ethernet eth1 address"],

@@ -41,9 +41,39 @@ def _rules(tree: ConfigTree, scope: Scope | None) -> list[Problem]:
     model = shared.of(tree)
     problems: list[Problem] = []
     for rule, reads in RULES:
-        if scope is None or scope.reaches(reads):
+        if scope is None:
             problems += rule(model)
+        elif scope.reaches(reads):
+            some = _changed_routes(model, scope) if rule is _verify_routes else None
+            problems += rule(model) if some is None else some
     return sorted(problems)
+
+
+STATIC = ("protocols", "static")
+_CONNECTED = Reads(settings=frozenset({"address"}))
+"""What the routes rule reads of the interfaces (definitions and addresses)."""
+
+
+def _changed_routes(model: shared.Model, scope: Scope) -> list[Problem] | None:
+    """The routes rule for the routes the change touches, when it touches nothing else the
+    rule reads (each route is checked on its own against the interfaces); else None."""
+    if scope.reaches(_CONNECTED):
+        return None
+    conn = connected(model.tree)
+    problems: list[Problem] = []
+    done: set[tuple[str, ...]] = set()
+    for path in scope.paths:
+        n = min(len(path), len(STATIC))
+        if path[:n] != STATIC[:n]:
+            continue
+        if len(path) < 4 or path[2] not in ("route", "route6"):
+            return None
+        at = path[:4]
+        route = model.tree.node(*at) if at not in done else None
+        done.add(at)
+        if route is not None:
+            problems += _route(model, at, route, conn)
+    return problems
 
 
 def _where(path: tuple[str, ...]) -> str:
