@@ -144,6 +144,25 @@ def one_area_edits(draw, old: ConfigTree) -> ConfigTree:
     return new
 
 
+@given(changes_of_passing_trees())
+@examples(300)
+def test_incremental_verify_says_what_full_verify_says(pair) -> None:
+    old, new = pair
+    assert _verify(new, since=old) == _verify(new)
+
+
+@given(st.data())
+@examples(100)
+def test_incremental_verify_on_schema_random_trees(data) -> None:
+    """Trees from anywhere in the schema (those that pass), edited from the same pool."""
+    old = data.draw(config_trees(comments=True))
+    if _verify(old):
+        old = ConfigTree()
+    pool = data.draw(st.lists(set_line(), min_size=1, max_size=8))
+    new = edited(data.draw, old, pool)
+    assert _verify(new, since=old) == _verify(new)
+
+
 def _pair(before: str, *edits: str) -> tuple[ConfigTree, ConfigTree]:
     old = tree_from_commands(before)
     assert _verify(old) == [], _verify(old)
