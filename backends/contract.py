@@ -10,6 +10,11 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   serve (``"bgp"``: bird or gobgp). Of an area's drivers at most one is ``active(tree)``;
   the apply layer stops the others (``stop``) before the active one reloads;
 - ``verify(tree)`` and ``compile(tree)``: pure (no I/O), the problems and the files;
+- ``verify_since(old, new, scope)``: pure, what ``verify(new)`` says when ``old`` passed
+  verify (by this version) and ``scope`` is the change (nos_shell/models/changes.py). A
+  driver declares what its verify reads (``verify_reads``) or gives an incremental verify
+  (``verify_delta``); the default verifies ``new`` whole. Not part of :class:`Driver`:
+  the registry asks drivers without it for ``verify(new)``;
 - ``compile_delta(old, new, changes)``: pure, what ``compile(new)`` changes against
   ``compile(old)`` (a :class:`Delta`), given the configuration paths that differ
   (``changes``, from nos_shell/models/changes.py; None: unknown). A driver that renders per
@@ -46,6 +51,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from nos_shell.apply.target import Target
+    from nos_shell.models.changes import Reads, Scope
     from nos_shell.config.tree import ConfigTree
     from nos_shell.problems import Problem
 
@@ -177,6 +183,10 @@ class BaseDriver:
     def verify(self, tree: ConfigTree) -> list[Problem]:
         return []
 
+    def verify_since(self, old: ConfigTree, new: ConfigTree, scope: Scope) -> list[Problem]:
+        """verify(new) when ``old`` passed (a subclass may skip what the change leaves alone)."""
+        return self.verify(new)
+
     def compile(self, tree: ConfigTree) -> Files:
         return {}
 
@@ -255,6 +265,18 @@ class FunctionDriver:
     """compile_delta's implementation; None: :func:`full_delta` over ``compile``."""
     stale: Callable[[ConfigTree, ConfigTree], bool] = _never
     reads: tuple[tuple[str, ...], ...] | None = None
+    verify_reads: Reads | None = None
+    """What ``verify`` reads (None: unknown): a change that does not reach it changes nothing."""
+    verify_delta: Callable[[ConfigTree, ConfigTree, Scope], list[Problem]] | None = None
+    """``verify_since``'s implementation when the driver has one (it wins over ``verify_reads``)."""
+
+    def verify_since(self, old: ConfigTree, new: ConfigTree, scope: Scope) -> list[Problem]:
+        """What verify(new) says, given that ``old`` passed verify and ``scope`` is the change."""
+        if self.verify_delta is not None:
+            return self.verify_delta(old, new, scope)
+        if self.verify_reads is not None and not scope.reaches(self.verify_reads):
+            return []
+        return self.verify(new)
 
     def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
         """What compile(new) changes against compile(old)."""

@@ -115,7 +115,22 @@ def compile_all(tree: ConfigTree, only: list[str] | None = None) -> Files:
     return {path: data for files in by_driver.values() for path, data in files.items()}
 
 
-def verify_all(tree: ConfigTree, only: list[str] | None = None) -> list[Problem]:
-    """Every active driver's problems, sorted by path, each once."""
+def verify_all(tree: ConfigTree, only: list[str] | None = None, *,
+               since: ConfigTree | None = None) -> list[Problem]:
+    """Every active driver's problems, sorted by path, each once. ``since``: a tree that
+    passed this verify (by this version of nos-shell), from which ``tree`` was changed;
+    drivers active for both then verify only what the change reaches (the same answer)."""
+    from nos_shell.models.changes import scope
+
     chosen = [driver(n) for n in only] if only is not None else drivers()
-    return sorted({p for d in chosen if d.active(tree) for p in d.verify(tree)})
+    change = scope(since, tree) if since is not None else None
+    found: set[Problem] = set()
+    for each in chosen:
+        if not each.active(tree):
+            continue
+        incremental = getattr(each, "verify_since", None)
+        if change is None or incremental is None or not each.active(since):
+            found.update(each.verify(tree))
+        else:
+            found.update(incremental(since, tree, change))
+    return sorted(found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nos_shell.models import bgp as bgp_model
 
-from ..common import bgp_delta
+from ..common import bgp_delta, bgp_rules
 from ..contract import FunctionDriver, state_on_demand
 from . import compiler, control
 
@@ -17,4 +17,5 @@ DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="
                         state=state_on_demand(f"{__name__}.state", "BirdState"),
                         settings={control.SOCKET_KEY: control.SOCKET}, unit="bird.service",
                         reads=bgp_model.READS,
-                        delta=bgp_delta.delta_of(compiler.compile, compiler.CONF))
+                        delta=bgp_delta.delta_of(compiler.compile, compiler.CONF),
+                        verify_delta=bgp_rules.verify_delta())

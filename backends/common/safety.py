@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from nos_shell.config.tree import ConfigTree, Node
+from nos_shell.models import shared
 from nos_shell.problems import Problem
 from nos_shell.schema import Kind, SchemaNode
 from nos_shell.schema.types import Text, shown
@@ -43,16 +44,63 @@ def _words(name: str, node: Node, spec: SchemaNode, path: tuple[str, ...]) -> It
 def unsafe_words(tree: ConfigTree, *areas: tuple[str, ...]) -> list[Problem]:
     """A problem for each word at or below ``areas`` (schema names, no tag keys) that is
     not plain. A backend's verify returns these alone when there are any, so none of its
-    other rules ever reads such a value."""
+    other rules ever reads such a value. Each area is walked once per shared model
+    (several drivers write the interfaces' values)."""
+    model = shared.of(tree)
     problems = []
     for area in areas:
-        node, spec = tree.node(*area), tree.schema
-        for name in area:
-            spec = spec.children[name]
-        if node is None:
-            continue
-        for path, word in _words(area[-1], node, spec, area[:-1]):
-            if not PLAIN.fullmatch(word):
-                problems.append(Problem(path, f"Value {shown(word)!r} cannot be written safely to "
-                                              "a generated file"))
+        problems += model.derived("safety.unsafe " + " ".join(area), lambda m: _unsafe_in_area(m.tree, area))
     return problems
+
+
+def _unsafe_in_area(tree: ConfigTree, area: tuple[str, ...]) -> list[Problem]:
+    node, spec = tree.node(*area), tree.schema
+    for name in area:
+        spec = spec.children[name]
+    if node is None:
+        return []
+    return [_unsafe(path, word) for path, word in _words(area[-1], node, spec, area[:-1])
+            if not PLAIN.fullmatch(word)]
+
+
+def _unsafe(path: tuple[str, ...], word: str) -> Problem:
+    return Problem(path, f"Value {shown(word)!r} cannot be written safely to a generated file")
+
+
+def unsafe_words_in(tree: ConfigTree, changed: list[tuple[str, ...]], *areas: tuple[str, ...]) -> list[Problem]:
+    """:func:`unsafe_words` of ``tree`` limited to the subtrees at the ``changed`` paths: the
+    same problems when every word outside them was plain (the tree they changed passed)."""
+    whole = [area for area in areas if any(path[:len(area)] == area[:len(path)] and len(path) <= len(area)
+                                           for path in changed)]
+    problems = unsafe_words(tree, *whole)
+    for path in changed:
+        area = next((a for a in areas if len(path) > len(a) and path[:len(a)] == a), None)
+        if area is None or area in whole:
+            continue
+        for where, word in _words_at(tree, path):
+            if not PLAIN.fullmatch(word):
+                problems.append(_unsafe(where, word))
+    return problems
+
+
+def _words_at(tree: ConfigTree, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """What :func:`_words` yields for the node at ``path`` and below (nothing when the node is
+    gone, or when the schema does not lead to it, since then no walk from above reaches it)."""
+    node = tree.node(*path)
+    if node is None:
+        return
+    spec, entry = tree.schema, False        # entry: at a tag entry (a key), not a named child
+    for depth, word in enumerate(path):
+        if spec.kind is Kind.TAG and not entry:
+            entry = True
+            if depth == len(path) - 1:      # the entry itself: its key and all below
+                yield path, word
+                for sub, child in node.children.items():
+                    if sub in spec.children:
+                        yield from _words(sub, child, spec.children[sub], path)
+                return
+            continue
+        if word not in spec.children:
+            return
+        spec, entry = spec.children[word], False
+    yield from _words(path[-1], node, spec, path[:-1])

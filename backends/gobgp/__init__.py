@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nos_shell.models import bgp as bgp_model
 
-from ..common import bgp_delta
+from ..common import bgp_delta, bgp_rules
 from ..contract import FunctionDriver, state_on_demand
 from . import compiler, control
 
@@ -18,4 +18,5 @@ DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="
                         state=state_on_demand(f"{__name__}.state", "GobgpState"),
                         settings={control.API_KEY: control.API}, unit="gobgpd.service",
                         stale=compiler.stale, reads=bgp_model.READS,
-                        delta=bgp_delta.delta_of(compiler.compile, compiler.CONF))
+                        delta=bgp_delta.delta_of(compiler.compile, compiler.CONF),
+                        verify_delta=bgp_rules.verify_delta(compiler.verify))

@@ -11,4 +11,4 @@ from ..contract import FunctionDriver
 from . import compiler, control, delta, verify
 
 DRIVER = FunctionDriver("networkd", compiler.compile, verify.verify, reload=control.reload,
-                        delta=delta.compile_delta)
+                        delta=delta.compile_delta, verify_delta=verify.verify_delta)

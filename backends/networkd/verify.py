@@ -2,46 +2,86 @@
 
 Every problem names its configuration path. The helpers that compile and verify share
 (connected prefixes, next-hop resolution, the DHCP subnets) live in links.py.
+
+Each rule declares what it reads (:data:`RULES`), so :func:`verify_delta` runs, after a
+change to a tree that passed, only the rules the change reaches, and checks the values
+for safety only where they changed: the same problems as :func:`verify`.
 """
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
-from nos_shell.config.tree import ConfigTree
+from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.problems import Problem
 
 from nos_shell.models import shared
+from nos_shell.models.changes import Reads, Scope
 from nos_shell.models.interfaces import Interface
 
-from ..common.safety import unsafe_words
-from .links import (IPAddr, connected, dhcp_server_interface, dhcp_subnets, members, next_hop_groups,
-                    route_exit)
+from ..common.safety import unsafe_words, unsafe_words_in
+from .links import Connected, connected, dhcp_server_interface, dhcp_subnets, members, route_exit
+
+WRITTEN = (("interfaces",), ("protocols", "static"), ("service", "dhcp-server"))
+"""The areas whose values networkd's files hold (checked for safety)."""
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
     """Every problem, once every value is safe to write into a unit file."""
-    return unsafe_words(tree, ("interfaces",), ("protocols", "static"), ("service", "dhcp-server")) \
-        or _cross_node(tree)
+    return unsafe_words(tree, *WRITTEN) or _rules(tree, None)
 
 
-def _cross_node(tree: ConfigTree) -> list[Problem]:
-    problems: list[Problem] = []
+def verify_delta(old: ConfigTree, new: ConfigTree, scope: Scope) -> list[Problem]:
+    """:func:`verify` of ``new`` when ``old`` passed it and ``scope`` is the change."""
+    return unsafe_words_in(new, scope.paths, *WRITTEN) or _rules(new, scope)
+
+
+def _rules(tree: ConfigTree, scope: Scope | None) -> list[Problem]:
+    """The problems of every rule (of those ``scope`` reaches), sorted."""
     model = shared.of(tree)
-    all_ifaces, known = model.interfaces, model.by_name
-    problems += _verify_names(all_ifaces)
-    problems += _verify_kinds(tree, all_ifaces, known)
-    problems += _verify_members(tree, known)
-    problems += _verify_addresses(model)
-    problems += _verify_routes(tree, known)
-    problems += _verify_dhcp_server(tree)
+    problems: list[Problem] = []
+    for rule, reads in RULES:
+        if scope is None:
+            problems += rule(model)
+        elif scope.reaches(reads):
+            some = _changed_routes(model, scope) if rule is _verify_routes else None
+            problems += rule(model) if some is None else some
     return sorted(problems)
+
+
+STATIC = ("protocols", "static")
+_CONNECTED = Reads(settings=frozenset({"address"}))
+"""What the routes rule reads of the interfaces (definitions and addresses)."""
+
+
+def _changed_routes(model: shared.Model, scope: Scope) -> list[Problem] | None:
+    """The routes rule for the routes the change touches, when it touches nothing else the
+    rule reads (each route is checked on its own against the interfaces); else None."""
+    if scope.reaches(_CONNECTED):
+        return None
+    conn = connected(model.tree)
+    problems: list[Problem] = []
+    done: set[tuple[str, ...]] = set()
+    for path in scope.paths:
+        n = min(len(path), len(STATIC))
+        if path[:n] != STATIC[:n]:
+            continue
+        if len(path) < 4 or path[2] not in ("route", "route6"):
+            return None
+        at = path[:4]
+        route = model.tree.node(*at) if at not in done else None
+        done.add(at)
+        if route is not None:
+            problems += _route(model, at, route, conn)
+    return problems
 
 
 def _where(path: tuple[str, ...]) -> str:
     return f"[{' '.join(path)}]"
 
 
-def _verify_names(ifaces: list[Interface]) -> list[Problem]:
+def _verify_names(model: shared.Model) -> list[Problem]:
+    ifaces = model.interfaces
     problems = []
     first: dict[str, Interface] = {}
     for iface in ifaces:
@@ -64,7 +104,8 @@ def _not_configured(name: str) -> str:
             f"'set interfaces ethernet {name}')")
 
 
-def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, Interface]) -> list[Problem]:
+def _verify_kinds(model: shared.Model) -> list[Problem]:
+    tree, ifaces, known = model.tree, model.interfaces, model.by_name
     problems = []
     hw_ids: dict[str, tuple[str, ...]] = {}
     for iface in ifaces:
@@ -136,7 +177,8 @@ def _verify_kinds(tree: ConfigTree, ifaces: list[Interface], known: dict[str, In
     return problems
 
 
-def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
+def _verify_members(model: shared.Model) -> list[Problem]:
+    tree, known = model.tree, model.by_name
     problems = []
     masters: dict[str, tuple[str, tuple[str, ...]]] = {}
     for member, master, kind, path in members(tree):
@@ -165,61 +207,70 @@ def _verify_members(tree: ConfigTree, known: dict[str, Interface]) -> list[Probl
 
 
 def _verify_addresses(model: shared.Model) -> list[Problem]:
-    """Each address on one interface only: one dict of the addresses seen, linear."""
+    """Each address on one interface only: one dict of the addresses seen (by IP version and
+    value, the parsed address's integer), linear."""
     problems = []
-    seen: dict[IPAddr, tuple[str, tuple[str, ...]]] = {}
+    seen: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
     for iface in model.unique:
-        words = [w for w in model.tree.values(*iface.at("address")) if w not in ("dhcp", "dhcpv6")]
-        for word, parsed in zip(words, model.addresses(iface)):
-            ip = parsed.ip
+        for word, parsed in zip(model.address_words(iface), model.addresses(iface)):
+            key = (parsed.version, int(parsed))         # an interface is its address's int
             path = iface.at("address", word)
-            if ip in seen:
-                other, other_path = seen[ip]
+            if key in seen:
+                other, other_path = seen[key]
                 where = "this interface" if other == iface.name else other
-                problems.append(Problem(path, f"address {ip} is already configured on {where} "
+                problems.append(Problem(path, f"address {parsed.ip} is already configured on {where} "
                                               f"({_where(other_path)})"))
                 continue
-            seen[ip] = (iface.name, path)
+            seen[key] = (iface.name, path)
     return problems
 
 
-def _verify_routes(tree: ConfigTree, known: dict[str, Interface]) -> list[Problem]:
-    problems = []
-    conn = connected(tree)
+def _verify_routes(model: shared.Model) -> list[Problem]:
+    """Each static route on its own (no order matters), each next hop resolved once."""
+    problems: list[Problem] = []
+    conn = connected(model.tree)
     for family in ("route", "route6"):
         base = ("protocols", "static", family)
-        for prefix in tree.keys(*base):
-            at = base + (prefix,)
-            hops, ifs = tree.keys(*at, "next-hop"), tree.keys(*at, "interface")
-            if not hops and not ifs and not tree.exists(*at, "blackhole"):
-                problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
-            for group in next_hop_groups(tree, at, conn):
-                if len(group) > 1 and any(onlink for _, _, onlink, _ in group):
-                    problems.append(Problem(at, "equal-cost next hops (same distance) must each lie in a "
-                                                "connected prefix of their interface: networkd has no on-link "
-                                                "flag per multipath next hop"))
-            for hop in hops:
-                h = at + ("next-hop", hop)
-                explicit = tree.value(*h, "interface")
-                gateway = ipaddress.ip_address(hop)
-                if explicit and explicit not in known:
-                    problems.append(Problem(h + ("interface",), _not_configured(explicit)))
-                    continue
-                if gateway.is_link_local and not explicit:
-                    problems.append(Problem(h, f"link-local next hop {hop} needs 'interface IF'"))
-                    continue
-                name, _ = route_exit(tree, gateway, explicit, conn)
-                if name is None:
-                    problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
-                                               "add an address in its subnet, or 'interface IF' to name the "
-                                               "interface it is reached through"))
-            for name in ifs:
-                if name not in known:
-                    problems.append(Problem(at + ("interface", name), _not_configured(name)))
+        routes = model.tree.node(*base)
+        for prefix, route in (routes.children.items() if routes is not None else ()):
+            problems += _route(model, base + (prefix,), route, conn)
     return problems
 
 
-def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
+def _route(model: shared.Model, at: tuple[str, ...], route: Node, conn: Connected) -> list[Problem]:
+    tree, known = model.tree, model.by_name
+    problems = []
+    hops, ifs = route.children.get("next-hop"), route.children.get("interface")
+    if not (hops and hops.children) and not (ifs and ifs.children) and "blackhole" not in route.children:
+        problems.append(Problem(at, "a static route needs next-hop, interface or blackhole"))
+    groups: dict[str | None, list[bool]] = {}     # distance -> on-link of each usable next hop
+    for hop, node in (hops.children.items() if hops is not None else ()):
+        h = at + ("next-hop", hop)
+        explicit = tree.value(*h, "interface")
+        gateway = ipaddress.ip_address(hop)
+        name, onlink = route_exit(tree, gateway, explicit, conn)
+        if name is not None and "disable" not in node.children:
+            groups.setdefault(tree.value(*h, "distance"), []).append(onlink)
+        if explicit and explicit not in known:
+            problems.append(Problem(h + ("interface",), _not_configured(explicit)))
+        elif gateway.is_link_local and not explicit:
+            problems.append(Problem(h, f"link-local next hop {hop} needs 'interface IF'"))
+        elif name is None:
+            problems.append(Problem(h, f"next hop {hop} is not in a connected prefix of any interface; "
+                                       "add an address in its subnet, or 'interface IF' to name the "
+                                       "interface it is reached through"))
+    if any(len(group) > 1 and any(group) for group in groups.values()):
+        problems.append(Problem(at, "equal-cost next hops (same distance) must each lie in a "
+                                    "connected prefix of their interface: networkd has no on-link "
+                                    "flag per multipath next hop"))
+    for name in (ifs.children if ifs is not None else ()):
+        if name not in known:
+            problems.append(Problem(at + ("interface", name), _not_configured(name)))
+    return problems
+
+
+def _verify_dhcp_server(model: shared.Model) -> list[Problem]:
+    tree = model.tree
     problems = []
     conn = connected(tree)
     served: dict[str, tuple[str, ...]] = {}
@@ -287,3 +338,16 @@ def _verify_dhcp_server(tree: ConfigTree) -> list[Problem]:
                                                f"{table[value]}"))
                 table.setdefault(value, host)
     return problems
+
+
+_KINDS = frozenset({"hw-id", "source-interface", "vni", "remote", "group", "source-address", "private-key",
+                    "peer"})
+RULES: tuple[tuple[Callable[[shared.Model], list[Problem]], Reads], ...] = (
+    (_verify_names, Reads(settings=frozenset())),
+    (_verify_kinds, Reads(settings=_KINDS)),
+    (_verify_members, Reads(settings=frozenset({"member", "address"}))),
+    (_verify_addresses, Reads(settings=frozenset({"address"}))),
+    (_verify_routes, Reads((("protocols", "static"),), frozenset({"address"}))),
+    (_verify_dhcp_server, Reads((("service", "dhcp-server"),), frozenset({"address"}))),
+)
+"""Each rule with what it reads (interface definitions always: names, kinds, parents)."""

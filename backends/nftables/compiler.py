@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
-from nos_shell.models.interfaces import by_name
+from nos_shell.models import shared
 
 from ..common.safety import unsafe_words
 from ..contract import HEADER
@@ -179,7 +179,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     problems: list[Problem] = unsafe_words(tree, ("nat",))
     if problems:
         return problems
-    known = by_name(tree)
+    known = shared.of(tree).by_name      # the commit's shared model
     for side, (if_node, *_rest) in SIDES.items():
         for number in _rules(tree, side):
             at = ("nat", side, "rule", number)

@@ -1,8 +1,10 @@
 """The system driver: host name, hosts and resolver files (compiler.py); the running host name (control.py)."""
 from __future__ import annotations
 
+from nos_shell.models.changes import Reads
+
 from ..contract import FunctionDriver
 from . import compiler, control
 
 DRIVER = FunctionDriver("system", compiler.compile, compiler.verify, reload=control.reload,
-                        reads=(("system",),))
+                        reads=(("system",),), verify_reads=Reads((("system",),)))

@@ -30,11 +30,13 @@ def _shared_models(keep: bool = False, resume: bool = False):
     return sharing(keep=keep, resume=resume)
 
 
-def verify_backends(tree: ConfigTree) -> list[Problem]:
-    """Cross-node rules of every backend (imported only when something is committed)."""
+def verify_backends(tree: ConfigTree, since: ConfigTree | None = None) -> list[Problem]:
+    """Cross-node rules of every backend (imported only when something is committed);
+    ``since``: a tree that passed them, from which ``tree`` was changed (the same answer,
+    for the cost of the change)."""
     from ..backends.registry import verify_all
 
-    return verify_all(tree)
+    return verify_all(tree, since=since)
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,38 @@ class Engine:
             self._target = self._target()
         return self._target
 
-    def verify(self, tree: ConfigTree) -> list[Problem]:
-        """Every problem the verifiers find, sorted."""
+    def verify(self, tree: ConfigTree, since: ConfigTree | None = None) -> list[Problem]:
+        """Every problem the verifiers find, sorted. ``since``: a tree that passed them, from
+        which ``tree`` was changed (the backends then verify only what the change reaches)."""
         problems: list[Problem] = []
         for verifier in self.verifiers:
-            problems.extend(verifier(tree))
+            if since is not None and verifier is verify_backends:
+                problems.extend(verify_backends(tree, since))
+            else:
+                problems.extend(verifier(tree))
         return sorted(problems)
+
+    def _vouched(self, serial: int, running: ConfigTree) -> ConfigTree | None:
+        """``running`` when it (archive ``serial``) passed the backends' verify by this version
+        (this engine verified it, or the record on disk says so); else None."""
+        if verify_backends not in self.verifiers:
+            return None
+        from . import verified
+
+        if verified.remembered(self.store, running) == serial or verified.vouched(self.store, serial):
+            return running
+        return None
+
+    def _vouch(self, serial: int, tree: ConfigTree) -> None:
+        """Note that ``tree``, archived as ``serial``, passed the backends' verify (on disk too
+        once the archive file is written; a command file's is written at its end)."""
+        if verify_backends not in self.verifiers:
+            return
+        from . import verified
+
+        verified.remember(self.store, serial, tree)
+        if not self.store.deferring:
+            verified.record(self.store, serial)
 
     def check_exclusive(self, exclusive: bool) -> None:
         """Refuse to commit while another session is in `configure exclusive`."""
@@ -118,7 +146,7 @@ class Engine:
             # one model per tree for verify and every driver's compile; a command file keeps it
             # for the apply at its end (keep_script)
             with _shared_models(keep=self.store.deferring):
-                self.refuse_problems(snapshot)
+                self.refuse_problems(snapshot, self._vouched(serial, running))
                 # commit-confirm: the revert is on disk before anything is applied (a crash from
                 # here on still reverts); put back as it was if the commit fails
                 arming = None
@@ -136,14 +164,16 @@ class Engine:
                     if arming is not None:
                         arming.cancel()
                     raise
+            self._vouch(revision.serial, snapshot)
             confirmed = self._confirm_pending(confirms)
             if arming is not None:
                 confirmed += arming.finish(revision.serial)
         return Committed(revision.serial, snapshot, candidate, "".join(n + "\n" for n in notes) + confirmed)
 
-    def refuse_problems(self, tree: ConfigTree) -> None:
-        """CommitError listing every problem the verifiers find in ``tree``."""
-        problems = self.verify(tree)
+    def refuse_problems(self, tree: ConfigTree, since: ConfigTree | None = None) -> None:
+        """CommitError listing every problem the verifiers find in ``tree`` (``since``: as
+        for :meth:`verify`)."""
+        problems = self.verify(tree, since)
         if problems:
             lines: list[str] = []
             for problem in problems:
@@ -219,4 +249,10 @@ class Engine:
                 keep()
                 return []
             with _shared_models(resume=True):    # the model the file's last commit verified
-                return run(self.store, self.target, base, final, keep)[1]
+                notes = run(self.store, self.target, base, final, keep)[1]
+            from . import verified
+
+            serial = verified.remembered(self.store, final)
+            if serial is not None:
+                verified.record(self.store, serial)
+            return notes

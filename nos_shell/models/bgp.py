@@ -25,7 +25,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from nos_shell.config.tree import ConfigTree
+from nos_shell.config.tree import ConfigTree, Node
 
 from . import interfaces as ifmodel
 from . import shared
@@ -273,24 +273,40 @@ def _resolve_source(tree: ConfigTree, value: str | None, version: int) -> str | 
 
 
 def neighbor(tree: ConfigTree, key: str) -> Neighbor:
-    """One neighbor with its peer group folded in (tolerant of unverified trees)."""
-    own = BGP + ("neighbor", key)
-    group = tree.value(*own, "peer-group", default=False)
-    group_path = BGP + ("peer-group", group) if group and tree.exists(*BGP, "peer-group", group) else None
+    """One neighbor with its peer group folded in (tolerant of unverified trees); resolved
+    once per shared model, for verify and the compilers."""
+    resolved: dict[str, Neighbor] = shared.of(tree).derived("bgp.neighbors", _no_neighbors)
+    found = resolved.get(key)
+    if found is None:
+        found = resolved[key] = _neighbor(tree, key)
+    return found
+
+
+def _no_neighbors(model: shared.Model) -> dict[str, Neighbor]:
+    return {}
+
+
+def _neighbor(tree: ConfigTree, key: str) -> Neighbor:
+    own_node = tree.node(*BGP, "neighbor", key)
+    group = _below(own_node, "peer-group")
+    group_node = tree.node(*BGP, "peer-group", group) if group else None
 
     def get(*leaf: str) -> str | None:
-        value = tree.value(*own, *leaf, default=False)
-        if value is None and group_path is not None:
-            value = tree.value(*group_path, *leaf, default=False)
+        value = _below(own_node, *leaf)
+        if value is None and group_node is not None:
+            value = _below(group_node, *leaf)
         return value
 
+    def node(*path: str) -> Node | None:
+        return _node_below(own_node, *path) or _node_below(group_node, *path)
+
     def flag(*leaf: str) -> bool:
-        return tree.exists(*own, *leaf) or (group_path is not None and tree.exists(*group_path, *leaf))
+        return node(*leaf) is not None
 
     ip = ipaddress.ip_address(key)
-    families = tuple(f for f in FAMILIES if tree.exists(*own, "address-family", f))
-    if not families and group_path is not None:
-        families = tuple(f for f in FAMILIES if tree.exists(*group_path, "address-family", f))
+    families = tuple(f for f in FAMILIES if _node_below(own_node, "address-family", f) is not None)
+    if not families and group_node is not None:
+        families = tuple(f for f in FAMILIES if _node_below(group_node, "address-family", f) is not None)
     if not families:
         families = (f"ipv{ip.version}-unicast",)
     holdtime = to_int(get("timers", "holdtime"))
@@ -298,7 +314,7 @@ def neighbor(tree: ConfigTree, key: str) -> Neighbor:
     keepalive = to_int(get("timers", "keepalive"))
     update_source = get("update-source")
     return Neighbor(
-        key=key, address=normalise(key), version=ip.version,
+        key=key, address=normalise_ip(ip), version=ip.version,
         remote_as=get("remote-as"), peer_group=group,
         description=get("description"),
         update_source=update_source,
@@ -313,6 +329,20 @@ def neighbor(tree: ConfigTree, key: str) -> Neighbor:
         families=families,
         keepalive_set=keepalive is not None,
     )
+
+
+def _node_below(node: Node | None, *path: str) -> Node | None:
+    for word in path:
+        if node is None:
+            return None
+        node = node.children.get(word)
+    return node
+
+
+def _below(node: Node | None, *leaf: str) -> str | None:
+    """The value of the leaf at ``leaf`` below ``node`` (None when unset; no default)."""
+    found = _node_below(node, *leaf)
+    return found.values[0] if found is not None and found.values else None
 
 
 def view(tree: ConfigTree) -> Bgp:

@@ -6,13 +6,13 @@ daemon's limits (GoBGP: no hold time 0) and the check that values are safe to wr
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
 from .bgp import (BGP, FAMILIES, FAMILY_VERSION, TCP_MD5_MAX_KEY, UNSAFE_IN_STRING, configured,
-                  derived_router_id, interface_addresses, interface_names, neighbor, normalise,
-                  normalise_ip, parse_ip, to_int)
+                  derived_router_id, interface_addresses, interface_names, neighbor, parse_ip, to_int)
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
@@ -36,25 +36,28 @@ def verify(tree: ConfigTree) -> list[Problem]:
         problem(BGP, "BGP needs a router id: set protocols bgp parameters router-id, "
                      "or give an interface (preferably a loopback) an IPv4 address")
 
-    local_addresses = {normalise_ip(a.address.ip) for a in interface_addresses(tree)}
+    # addresses compared by IP version and integer value: the same as comparing normalised texts
+    local = {(a.address.version, int(a.address)) for a in interface_addresses(tree)}
     interfaces = interface_names(tree)
+    neighbors = tree.keys(*BGP, "neighbor")
 
     # Values set on neighbors and peer groups, checked where they are written.
-    nodes: list[tuple[str, ...]] = [BGP + ("neighbor", k) for k in tree.keys(*BGP, "neighbor")] + \
+    nodes: list[tuple[str, ...]] = [BGP + ("neighbor", k) for k in neighbors] + \
             [BGP + ("peer-group", k) for k in tree.keys(*BGP, "peer-group")]
     for path in nodes:
+        own = _leaves(tree, path)
         for leaf in ("description", "password"):
-            value = tree.value(*path, leaf, default=False)
+            value = own(leaf)
             if value is not None and any(c in value for c in UNSAFE_IN_STRING):
                 problem(path + (leaf,), f"The {leaf} must not contain a double quote (\")")
-        password = tree.value(*path, "password", default=False)
+        password = own("password")
         if password is not None and len(password.encode()) > TCP_MD5_MAX_KEY:
             problem(path + ("password",),
                     f"The password is longer than the {TCP_MD5_MAX_KEY} bytes TCP MD5 allows (UTF-8)")
-        source = tree.value(*path, "update-source", default=False)
+        source = own("update-source")
         if source is not None:
             ip = parse_ip(source)
-            if ip is not None and normalise(source) not in local_addresses:
+            if ip is not None and (ip.version, int(ip)) not in local:
                 problem(path + ("update-source",),
                         f"update-source {source} is not an address of any interface in the configuration")
             elif ip is None and source not in interfaces:
@@ -62,7 +65,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
                         f"update-source {source} is not an interface in the configuration")
 
     # Peer groups.
-    for key in tree.keys(*BGP, "neighbor"):
+    for key in neighbors:
         group = tree.value(*BGP, "neighbor", key, "peer-group", default=False)
         if group is not None and not tree.exists(*BGP, "peer-group", group):
             problem(BGP + ("neighbor", key, "peer-group"),
@@ -71,7 +74,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     # Resolved neighbors.
     seen: dict[str, str] = {}
     asn = to_int(system_as)
-    for key in tree.keys(*BGP, "neighbor"):
+    for key in neighbors:
         n = neighbor(tree, key)
         path = n.path
         ip = ipaddress.ip_address(key)
@@ -83,7 +86,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
             problem(path, f"{key} cannot be a BGP neighbor address")
         elif ip.version == 6 and ip.is_link_local:
             problem(path, f"Link-local neighbor {key} is not supported: use a global address")
-        if n.address in local_addresses:
+        if (ip.version, int(ip)) in local:
             problem(path, f"Neighbor {key} is an address of this router")
         if n.remote_as is None:
             where = f" or on its peer group {n.peer_group}" if n.peer_group else ""
@@ -91,8 +94,8 @@ def verify(tree: ConfigTree) -> list[Problem]:
         if n.ebgp_multihop is not None and n.is_internal(asn):
             problem(path + ("ebgp-multihop",) if tree.exists(*path, "ebgp-multihop") else path,
                     f"ebgp-multihop applies to external neighbors only; {key} is internal")
-        if n.update_source is not None and parse_ip(n.update_source) is not None \
-                and ipaddress.ip_address(n.update_source).version != n.version:
+        source_ip = parse_ip(n.update_source) if n.update_source is not None else None
+        if source_ip is not None and source_ip.version != n.version:
             problem(path, f"update-source {n.update_source} is not an IPv{n.version} address "
                           f"like the neighbor {key}")
         elif n.update_source is not None and n.update_source in interfaces and n.source_address is None:
@@ -116,3 +119,16 @@ def verify(tree: ConfigTree) -> list[Problem]:
                 problem(BGP + ("address-family", family, "network", prefix),
                         f"{prefix} is not an IPv{FAMILY_VERSION[family]} prefix")
     return list(dict.fromkeys(problems))    # each once, in the order found (linear)
+
+
+def _leaves(tree: ConfigTree, path: tuple[str, ...]) -> Callable[[str], str | None]:
+    """The values of the leaves right below ``path`` (None when unset; no defaults), the node
+    found once."""
+    node = tree.node(*path)
+    children = node.children if node is not None else {}
+
+    def leaf(name: str) -> str | None:
+        child = children.get(name)
+        return child.values[0] if child is not None and child.values else None
+
+    return leaf

@@ -56,7 +56,17 @@ class Model:
         cache = self._derived.setdefault("addresses", {})
         key = iface.path
         if key not in cache:
-            cache[key] = tuple(ifmodel.static_addresses(self.tree, iface))
+            cache[key] = tuple(ifmodel.parse_interface(a) for a in self.address_words(iface))
+        return cache[key]
+
+    def address_words(self, iface: ifmodel.Interface) -> tuple[str, ...]:
+        """The interface's static addresses as configured (not `dhcp`/`dhcpv6`), in order:
+        the words :meth:`addresses` parses, one for one."""
+        cache = self._derived.setdefault("address_words", {})
+        key = iface.path
+        if key not in cache:
+            node = self.tree.node(*iface.at("address"))
+            cache[key] = tuple(a for a in node.values or () if a not in ("dhcp", "dhcpv6")) if node else ()
         return cache[key]
 
     def derived(self, key: str, build: Callable[[Model], T]) -> T:
