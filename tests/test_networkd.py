@@ -131,6 +131,10 @@ def test_dhcp_subnet_sits_on_an_interface_address() -> None:
     one("set interfaces ethernet eth0 address 192.0.2.1/25\n" + DHCP + "lease 600",
         "service dhcp-server shared-network-name LAN subnet 192.0.2.0/24", "not on any interface")
     assert problems("set interfaces ethernet eth0 address 192.0.2.1/24\n" + DHCP + "lease 600") == []
+    # /31 and /32 subnets (ipaddress gives their hosts as a list, not an iterator: was a crash)
+    for prefix, example in (("192.0.2.0/31", "192.0.2.0/31"), ("192.0.2.7/32", "192.0.2.7/32")):
+        one(f"set service dhcp-server shared-network-name LAN subnet {prefix} lease 600",
+            f"service dhcp-server shared-network-name LAN subnet {prefix}", "not on any interface", example)
 
 
 def test_dhcp_pool_and_mappings() -> None:

@@ -283,8 +283,7 @@ def _verify_dhcp_server(model: shared.Model) -> list[Problem]:
         subnets[prefix] = at
         name = dhcp_server_interface(tree, subnet, conn)
         if name is None:
-            hosts = subnet.hosts()
-            example = next(hosts, subnet.network_address)
+            example = next(iter(subnet.hosts()), subnet.network_address)   # a list for /31, /32
             problems.append(Problem(at, f"subnet {prefix} is not on any interface: configure an address in it "
                                         f"(e.g. {example}/{subnet.prefixlen}) on the interface that serves it"))
         elif name in served:
