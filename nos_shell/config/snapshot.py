@@ -3,16 +3,19 @@
 The snapshot is a cache of a configuration file (an archived revision), never a source of
 truth. Its bytes are one JSON header line, then the tree as compact JSON:
 
-    {"format": 1, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256}\\n
+    {"format": 1, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256,
+     "proven": true}\\n
     [{"interfaces": [{...}, null, null]}, null, null]
 
 Each node is ``[children, values, comment]``. ``source`` is the digest of the file the
 snapshot mirrors and ``tree`` the digest of the JSON after the header, so a snapshot of
 another file, a torn or edited one, or one written by another version of nos-shell is
-refused (:class:`Stale`) and the caller parses the text instead. Decoding checks the
-structure against the schema (every name known, values only on leaves, text only) but
-does not validate values again: they were validated when the revision was committed, and
-the digests tie them to that revision. Pure: no I/O.
+refused (:class:`Stale`) and the caller parses the text instead. ``proven`` says the
+tree's own config.boot text was proven to read back as the tree when it was archived
+(nos_shell/config/readback.py), so the next commit need only read back what it changes.
+Decoding checks the structure against the schema (every name known, values only on
+leaves, text only) but does not validate values again: they were validated when the
+revision was committed, and the digests tie them to that revision. Pure: no I/O.
 
 JSON rather than marshal or pickle: on 4094 VLANs ``json.loads`` takes 2.5-4.5 ms against
 3 ms for ``marshal.loads`` of the same lists (building the nodes, 7 ms, costs the same
@@ -39,6 +42,7 @@ class Stale(ValueError):
 class Header:
     serial: int | None      # the archive serial it mirrors (None for a file outside the archive)
     source: str             # sha256 of that file's bytes
+    proven: bool = False    # the tree's config.boot text was proven to read back as the tree
 
 
 def digest(data: bytes) -> str:
@@ -46,11 +50,13 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def encode(tree: ConfigTree, source: bytes, serial: int | None = None) -> bytes:
-    """The snapshot of ``tree``, read from (or written as) the file bytes ``source``."""
+def encode(tree: ConfigTree, source: bytes, serial: int | None = None, *,
+           proven: bool = False) -> bytes:
+    """The snapshot of ``tree``, read from (or written as) the file bytes ``source``;
+    ``proven``: the caller proved that ``tree``'s config.boot text reads back as it."""
     body = json.dumps(_plain(tree.root), separators=(",", ":")).encode()
     header = {"format": FORMAT, "version": __version__, "serial": serial,
-              "source": digest(source), "tree": digest(body)}
+              "source": digest(source), "tree": digest(body), "proven": proven}
     return json.dumps(header).encode() + b"\n" + body
 
 
@@ -71,7 +77,7 @@ def header(data: bytes) -> Header:
     serial, source = info.get("serial"), info.get("source")
     if not (serial is None or type(serial) is int) or not isinstance(source, str):
         raise Stale("the header is damaged")
-    return Header(serial, source)
+    return Header(serial, source, info.get("proven") is True)
 
 
 def decode(data: bytes, source: bytes, schema: SchemaNode = SCHEMA) -> ConfigTree:
