@@ -11,9 +11,10 @@ whole text into the union of what it makes of each block in its context (the anc
 lines), and the schema walk (values, comments, plaintext secrets) judges each node from
 its own path. For blocks equal to the base's, that result is the base's, proven equal.
 The rest is read back as one smaller text: the changed subtrees with their ancestors'
-lines (:func:`changed_part`). Two things are not local, and send the proof the long way:
-a version footer anywhere in the text (it switches on migrations for the whole file),
-and a base that is not known to be proven. tests/test_readback.py checks that both proofs
+lines (:func:`changed_part`); a refusal is then explained from the whole text, so its
+reason (with its line number) is the one the long way gives. Two things are not local,
+and send the proof the long way: a version footer anywhere in the text (it switches on
+migrations for the whole file), and a base that is not known to be proven. tests/test_readback.py checks that both proofs
 refuse exactly the same trees.
 """
 from __future__ import annotations
@@ -79,16 +80,13 @@ def _full_refusal(tree: ConfigTree, text: str) -> str | None:
         "it reads back with different comments"
 
 
-def refusal(tree: ConfigTree, text: str, base: ConfigTree | None = None) -> str | None:
-    """Why the config.boot ``text`` of ``tree`` would not read back as ``tree``, or None.
-
-    ``base``: a tree whose own text is known to read back as itself (an archived revision);
-    then only what differs from it is read back. The caller must pass ``dump_boot(tree)``."""
-    if base is None or base.schema is not tree.schema:
-        return _full_refusal(tree, text)
+def part_refusal(tree: ConfigTree, text: str, base: ConfigTree) -> str | None:
+    """Why the changed part of ``tree`` (against the proven ``base``) would not read back,
+    or None; ``text`` (the whole text of ``tree``) is read back instead when a version
+    footer makes the reading of one block depend on the rest."""
     from .migrate import footer_versions
 
-    if footer_versions(text).known:
+    if base.schema is not tree.schema or footer_versions(text).known:
         return _full_refusal(tree, text)
     part = changed_part(base, tree)
     if part is None:
@@ -98,4 +96,15 @@ def refusal(tree: ConfigTree, text: str, base: ConfigTree | None = None) -> str 
     return _full_refusal(part, dump_boot(part))
 
 
-__all__ = ["changed_part", "refusal"]
+def refusal(tree: ConfigTree, text: str, base: ConfigTree | None = None) -> str | None:
+    """Why the config.boot ``text`` of ``tree`` would not read back as ``tree``, or None.
+
+    ``base``: a tree whose own text is known to read back as itself (an archived revision);
+    then only what differs from it is read back, and the whole text only to explain a
+    refusal. The caller must pass ``dump_boot(tree)`` as ``text``."""
+    if base is not None and part_refusal(tree, text, base) is None:
+        return None
+    return _full_refusal(tree, text)
+
+
+__all__ = ["changed_part", "part_refusal", "refusal"]
