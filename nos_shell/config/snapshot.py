@@ -54,15 +54,18 @@ def encode(tree: ConfigTree, source: bytes, serial: int | None = None, *,
            proven: bool = False) -> bytes:
     """The snapshot of ``tree``, read from (or written as) the file bytes ``source``;
     ``proven``: the caller proved that ``tree``'s config.boot text reads back as it."""
-    body = json.dumps(_plain(tree.root), separators=(",", ":")).encode()
+    body = _ENCODER.encode(tree.root).encode()
     header = {"format": FORMAT, "version": __version__, "serial": serial,
               "source": digest(source), "tree": digest(body), "proven": proven}
     return json.dumps(header).encode() + b"\n" + body
 
 
 def _plain(node: Node) -> list:
-    children = {k: _plain(v) for k, v in node.children.items()} if node.children else {}
-    return [children, node.values, node.comment]
+    """One node as JSON sees it; json's C encoder walks the tree and asks for each node."""
+    return [node.children, node.values, node.comment]
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, default=_plain)
 
 
 def header(data: bytes) -> Header:
