@@ -105,34 +105,38 @@ _VALUED = (Kind.LEAF, Kind.MULTI)
 
 
 def _node(plain: object, schema: SchemaNode, holder: bool) -> Node:
-    """The node for ``plain`` at ``schema``; ``holder``: a tag node keyed by tag values."""
+    """The node for ``plain`` at ``schema``; ``holder``: a tag node keyed by tag values.
+    The decoded children object becomes the node's children (each value replaced)."""
     if type(plain) is not list or len(plain) != 3:
         raise Stale("a node is not [children, values, comment]")
     children, values, comment = plain
     if type(children) is not dict:
         raise Stale("a node's children are not an object")
-    node = Node.__new__(Node)
-    node.children = {}
     if values is not None:
         if (holder or schema.kind not in _VALUED or type(values) is not list or not values
                 or (schema.kind is Kind.LEAF and len(values) != 1)
                 or any(type(v) is not str for v in values)):
             raise Stale("values where the schema has none, or not text")
-    node.values = values
     if comment is not None and type(comment) is not str:
         raise Stale("a comment is not text")
-    node.comment = comment
+    node = _new(Node)
+    node.values, node.comment, node.children = values, comment, children
+    if not children:
+        return node
     if holder:
         for key, child in children.items():
-            node.children[key] = _node(child, schema, False)
+            children[key] = _node(child, schema, False)
     else:
-        known = schema.children
+        known, tag = schema.children, Kind.TAG
         for name, child in children.items():
             spec = known.get(name)
             if spec is None:
                 raise Stale(f"unknown name {name!r}")
-            node.children[name] = _node(child, spec, spec.kind is Kind.TAG)
+            children[name] = _node(child, spec, spec.kind is tag)
     return node
+
+
+_new = Node.__new__
 
 
 __all__ = ["FORMAT", "Header", "Stale", "decode", "digest", "encode", "header"]
