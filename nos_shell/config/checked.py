@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..schema.types import ValueType
 
-LIMIT = 200_000
+LIMIT = 50_000         # (about 10 MB at most; the scale configuration checks 13,000 values)
 _ACCEPTED: dict[tuple[int, bool, str], ValueType] = {}   # (id(type), on set, value) -> type
 
 
