@@ -12,7 +12,9 @@ Beside the archive, ``var/lib/nos-shell/running.snapshot`` holds the running tre
 form that loads without the grammar (nos_shell/config/snapshot.py), written after each
 archived revision. It is only a cache: used when its digest matches the newest archive
 file, else the text is parsed and the snapshot rewritten when this process may;
-``saved.snapshot`` does the same for the saved configuration.
+``saved.snapshot`` does the same for the saved configuration. A snapshot written by a
+commit says its tree is proven (:func:`archive_text`): the next commit then reads back
+only what it changes (nos_shell/config/readback.py).
 
 Writes can be deferred (:meth:`Store.deferred`) so a command file commits nothing
 unless every line succeeds.
