@@ -12,7 +12,9 @@ Beside the archive, ``var/lib/nos-shell/running.snapshot`` holds the running tre
 form that loads without the grammar (nos_shell/config/snapshot.py), written after each
 archived revision. It is only a cache: used when its digest matches the newest archive
 file, else the text is parsed and the snapshot rewritten when this process may;
-``saved.snapshot`` does the same for the saved configuration.
+``saved.snapshot`` does the same for the saved configuration. A snapshot written by a
+commit says its tree is proven (:func:`archive_text`): the next commit then reads back
+only what it changes (nos_shell/config/readback.py).
 
 Writes can be deferred (:meth:`Store.deferred`) so a command file commits nothing
 unless every line succeeds.
@@ -25,12 +27,13 @@ import json
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config.tree import ConfigTree
-from .errors import CommitError, NosError
+from .errors import CommitError
 from .fault import point
 from .fsutil import atomic_write
 from .schema.types import shown
@@ -62,27 +65,21 @@ class Revision:
     comment: str
 
 
-def archive_text(tree: ConfigTree) -> str:
+def archive_text(tree: ConfigTree, base: ConfigTree | None = None) -> str:
     """config.boot text of ``tree``, proven to read back as the same tree.
 
     The last line of defence against a value that would brick the store: every path that
     archives a revision (commit, commit-confirm revert, boot, scripts) goes through
-    :meth:`Store.commit`, which calls this before writing. Raises :class:`CommitError`."""
-    from .config.bootfile import dump_boot, load_boot
+    :meth:`Store.commit`, which proves this before writing. ``base``: a tree whose text is
+    proven so (an archived revision); only what differs from it is read back
+    (nos_shell/config/readback.py). Raises :class:`CommitError`."""
+    from .config.bootfile import dump_boot
+    from .config.readback import refusal
 
     text = dump_boot(tree)
-    try:
-        back, _ = load_boot(text, "<archive>")
-    except NosError as exc:
-        reason = exc.summary
-    else:
-        if back == tree:
-            return text
-        from .config.diff import compare_commands
-
-        changes = compare_commands(tree, back).split("\n", 1)[0]
-        reason = f"it reads back differently: {shown(changes, 120)}" if changes else \
-            "it reads back with different comments"
+    reason = refusal(tree, text, base)
+    if reason is None:
+        return text
     raise CommitError("The configuration cannot be archived: its config.boot text does not read "
                       "back as the same configuration", shown(reason, 200), "Commit failed")
 
@@ -94,6 +91,7 @@ class Store:
         self.root = Path(root)
         self._pending: list[tuple[Path, bytes | None]] | None = None
         self._cache: dict[Path, ConfigTree] = {}
+        self._proven: dict[int, weakref.ref[ConfigTree]] = {}    # trees whose text reads back
 
     # -- paths ----------------------------------------------------------------------
     def path(self, relative: Path | str) -> Path:
@@ -274,11 +272,14 @@ class Store:
 
         try:
             found = self._read(self.path(snap))
-            if found is None or snapshot.header(found).serial != serial:
+            if found is None or (head := snapshot.header(found)).serial != serial:
                 return None
-            return snapshot.decode(found, data)
+            tree = snapshot.decode(found, data)
         except (snapshot.Stale, OSError):      # (OSError: e.g. not a file, not readable)
             return None
+        if head.proven:
+            self._mark_proven(tree)
+        return tree
 
     def _parse(self, snap: Path, source: Path, data: bytes, serial: int | None, *,
                ignore_unknown: bool = False) -> ConfigTree:
@@ -328,16 +329,17 @@ class Store:
         written; ``text`` is that proven text when the caller already has it."""
         from .config import snapshot
 
-        if text is None:
-            text = archive_text(tree)
         files = self._archive_files()
+        if text is None:
+            text = self.proven_text(tree)
         serial = int(files[0].stem[1:]) + 1 if files else 1
         info = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "user": user, "via": via, "comment": comment}
         path = self.path(ARCHIVE) / f"r{serial:08d}.boot"
         data = (HEADER + json.dumps(info) + "\n" + text).encode()
         self._write(path, data)
         self._cache[path] = tree
-        self._write(self.path(SNAPSHOT), snapshot.encode(tree, data, serial))
+        self._mark_proven(tree)
+        self._write(self.path(SNAPSHOT), snapshot.encode(tree, data, serial, proven=True))
         if self._pending is None:
             self._make_private(path.parent, files)
         keep = int(tree.value("system", "config-management", "commit-revisions") or DEFAULT_REVISIONS)
@@ -345,6 +347,18 @@ class Store:
             self._write(old, None)
             self._cache.pop(old, None)
         return Revision(serial, info["time"], user, via, comment)
+
+    def proven_text(self, tree: ConfigTree) -> str:
+        """:func:`archive_text` of ``tree``, reading back only what differs from the running
+        configuration when that one is proven (archived, or from a snapshot saying so)."""
+        files = self._archive_files()
+        head = self._cache.get(files[0]) if files else None
+        known = self._proven.get(id(head))
+        return archive_text(tree, head if known is not None and known() is head else None)
+
+    def _mark_proven(self, tree: ConfigTree) -> None:
+        """Remember that ``tree``'s config.boot text reads back as ``tree``."""
+        self._proven[id(tree)] = weakref.ref(tree)
 
     @staticmethod
     def _make_private(directory: Path, files: list[Path]) -> None:

@@ -14,6 +14,7 @@ from ..errors import ParseError, PathError
 from ..schema import Kind, SchemaNode
 from ..schema.types import shown
 from .bootscan import scan_boot
+from .checked import check
 from .quoting import unquote
 from .raw import RawNode
 from .render import to_curly
@@ -174,7 +175,7 @@ class _Builder:
     def check(self, spec: SchemaNode, value: str) -> str:
         """The validator's complaint about ``value``, or an empty string."""
         try:
-            spec.type.check(value)  # type: ignore[union-attr]
+            check(spec.type, value)  # type: ignore[arg-type]
         except ValueError as exc:
             return str(exc) or "invalid value"
         return ""

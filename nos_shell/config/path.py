@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..errors import PathError
 from ..schema import SCHEMA, Kind, SchemaNode
 from ..schema.types import shown
+from .checked import check
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,8 @@ def resolve(words: list[str] | tuple[str, ...], schema: SchemaNode = SCHEMA,
 def _check(node: SchemaNode, value: str, path: list[str], trailer: str) -> None:
     # a type may be stricter with a value typed now than with one loaded from a file
     # (check_set: types.CryptHash), so that files written before a rule tightened load
-    check = getattr(node.type, "check_set", None) or node.type.check  # type: ignore[union-attr]
     try:
-        check(value)
+        check(node.type, value, on_set=True)  # type: ignore[arg-type]
     except ValueError as exc:
         raise PathError(f"Configuration path: [{' '.join(path + [shown(value)])}] is not valid",
                         str(exc), "Value validation failed", trailer) from None

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..schema import Kind, SchemaNode
 from .quoting import key_boot, key_command, quote_double, quote_single
-from .tree import ConfigTree, Node, sorted_children
+from .tree import ConfigTree, Node, natural_key, sorted_children
 
 INDENT = "    "
 
@@ -46,7 +46,41 @@ def curly_lines(node: Node, schema: SchemaNode, depth: int = 0) -> Iterator[str]
 
 
 def to_curly(tree: ConfigTree) -> str:
-    return "".join(line + "\n" for line in curly_lines(tree.root, tree.schema))
+    """The whole tree as config.boot text: :func:`curly_lines`, built in one pass."""
+    out: list[str] = []
+    _curly_into(out, tree.root, tree.schema, "")
+    return "".join(out)
+
+
+def _curly_into(out: list[str], node: Node, schema: SchemaNode, pad: str) -> None:
+    """:func:`curly_lines` with newlines, appended to ``out`` (no generator per level)."""
+    known, children = schema.children, node.children
+    for name in sorted(children):
+        spec = known.get(name)
+        if spec is None:
+            continue
+        child, kind = children[name], spec.kind
+        if kind is Kind.TAG:
+            inner, entries_ = pad + INDENT, child.children
+            for key in sorted(entries_, key=natural_key):
+                entry = entries_[key]
+                if entry.comment:
+                    out.append(f"{pad}/* {entry.comment} */\n")
+                out.append(f"{pad}{name} {key_boot(key)} {{\n")
+                _curly_into(out, entry, spec, inner)
+                out.append(pad + "}\n")
+            continue
+        if child.comment:
+            out.append(f"{pad}/* {child.comment} */\n")
+        if kind is Kind.CONTAINER:
+            out.append(f"{pad}{name} {{\n")
+            _curly_into(out, child, spec, pad + INDENT)
+            out.append(pad + "}\n")
+        elif kind is Kind.FLAG:
+            out.append(f"{pad}{name}\n")
+        else:
+            for value in child.values or ():
+                out.append(f"{pad}{name} {quote_double(value)}\n")
 
 
 # -- set commands ------------------------------------------------------------------
@@ -73,7 +107,38 @@ def set_lines(node: Node, schema: SchemaNode, prefix: str = "set") -> Iterator[s
 
 
 def to_commands(tree: ConfigTree) -> str:
-    return "".join(line + "\n" for line in set_lines(tree.root, tree.schema))
+    """The whole tree as `set` lines: :func:`set_lines`, built in one pass."""
+    out: list[str] = []
+    _commands_into(out, tree.root, tree.schema, "set")
+    return "".join(out)
+
+
+def _commands_into(out: list[str], node: Node, schema: SchemaNode, prefix: str) -> None:
+    """:func:`set_lines` with newlines, appended to ``out`` (no generator per level)."""
+    known, children = schema.children, node.children
+    for name in sorted(children):
+        spec = known.get(name)
+        if spec is None:
+            continue
+        child, kind, here = children[name], spec.kind, f"{prefix} {name}"
+        if kind is Kind.TAG:
+            entries_ = child.children
+            for key in sorted(entries_, key=natural_key):
+                entry = entries_[key]
+                if entry.children:
+                    _commands_into(out, entry, spec, f"{here} {key_command(key)}")
+                else:
+                    out.append(f"{here} {key_command(key)}\n")
+        elif kind is Kind.CONTAINER:
+            if child.children:
+                _commands_into(out, child, spec, here)
+            else:
+                out.append(here + "\n")
+        elif kind is Kind.FLAG:
+            out.append(here + "\n")
+        else:
+            for value in child.values or ():
+                out.append(f"{here} {quote_single(value)}\n")
 
 
 # -- JSON ----------------------------------------------------------------------------

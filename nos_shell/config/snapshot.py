@@ -3,16 +3,19 @@
 The snapshot is a cache of a configuration file (an archived revision), never a source of
 truth. Its bytes are one JSON header line, then the tree as compact JSON:
 
-    {"format": 1, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256}\\n
+    {"format": 1, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256,
+     "proven": true}\\n
     [{"interfaces": [{...}, null, null]}, null, null]
 
 Each node is ``[children, values, comment]``. ``source`` is the digest of the file the
 snapshot mirrors and ``tree`` the digest of the JSON after the header, so a snapshot of
 another file, a torn or edited one, or one written by another version of nos-shell is
-refused (:class:`Stale`) and the caller parses the text instead. Decoding checks the
-structure against the schema (every name known, values only on leaves, text only) but
-does not validate values again: they were validated when the revision was committed, and
-the digests tie them to that revision. Pure: no I/O.
+refused (:class:`Stale`) and the caller parses the text instead. ``proven`` says the
+tree's own config.boot text was proven to read back as the tree when it was archived
+(nos_shell/config/readback.py), so the next commit need only read back what it changes.
+Decoding checks the structure against the schema (every name known, values only on
+leaves, text only) but does not validate values again: they were validated when the
+revision was committed, and the digests tie them to that revision. Pure: no I/O.
 
 JSON rather than marshal or pickle: on 4094 VLANs ``json.loads`` takes 2.5-4.5 ms against
 3 ms for ``marshal.loads`` of the same lists (building the nodes, 7 ms, costs the same
@@ -39,6 +42,7 @@ class Stale(ValueError):
 class Header:
     serial: int | None      # the archive serial it mirrors (None for a file outside the archive)
     source: str             # sha256 of that file's bytes
+    proven: bool = False    # the tree's config.boot text was proven to read back as the tree
 
 
 def digest(data: bytes) -> str:
@@ -46,17 +50,22 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def encode(tree: ConfigTree, source: bytes, serial: int | None = None) -> bytes:
-    """The snapshot of ``tree``, read from (or written as) the file bytes ``source``."""
-    body = json.dumps(_plain(tree.root), separators=(",", ":")).encode()
+def encode(tree: ConfigTree, source: bytes, serial: int | None = None, *,
+           proven: bool = False) -> bytes:
+    """The snapshot of ``tree``, read from (or written as) the file bytes ``source``;
+    ``proven``: the caller proved that ``tree``'s config.boot text reads back as it."""
+    body = _ENCODER.encode(tree.root).encode()
     header = {"format": FORMAT, "version": __version__, "serial": serial,
-              "source": digest(source), "tree": digest(body)}
+              "source": digest(source), "tree": digest(body), "proven": proven}
     return json.dumps(header).encode() + b"\n" + body
 
 
 def _plain(node: Node) -> list:
-    children = {k: _plain(v) for k, v in node.children.items()} if node.children else {}
-    return [children, node.values, node.comment]
+    """One node as JSON sees it; json's C encoder walks the tree and asks for each node."""
+    return [node.children, node.values, node.comment]
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, default=_plain)
 
 
 def header(data: bytes) -> Header:
@@ -71,7 +80,7 @@ def header(data: bytes) -> Header:
     serial, source = info.get("serial"), info.get("source")
     if not (serial is None or type(serial) is int) or not isinstance(source, str):
         raise Stale("the header is damaged")
-    return Header(serial, source)
+    return Header(serial, source, info.get("proven") is True)
 
 
 def decode(data: bytes, source: bytes, schema: SchemaNode = SCHEMA) -> ConfigTree:
@@ -96,34 +105,38 @@ _VALUED = (Kind.LEAF, Kind.MULTI)
 
 
 def _node(plain: object, schema: SchemaNode, holder: bool) -> Node:
-    """The node for ``plain`` at ``schema``; ``holder``: a tag node keyed by tag values."""
+    """The node for ``plain`` at ``schema``; ``holder``: a tag node keyed by tag values.
+    The decoded children object becomes the node's children (each value replaced)."""
     if type(plain) is not list or len(plain) != 3:
         raise Stale("a node is not [children, values, comment]")
     children, values, comment = plain
     if type(children) is not dict:
         raise Stale("a node's children are not an object")
-    node = Node.__new__(Node)
-    node.children = {}
     if values is not None:
         if (holder or schema.kind not in _VALUED or type(values) is not list or not values
                 or (schema.kind is Kind.LEAF and len(values) != 1)
                 or any(type(v) is not str for v in values)):
             raise Stale("values where the schema has none, or not text")
-    node.values = values
     if comment is not None and type(comment) is not str:
         raise Stale("a comment is not text")
-    node.comment = comment
+    node = _new(Node)
+    node.values, node.comment, node.children = values, comment, children
+    if not children:
+        return node
     if holder:
         for key, child in children.items():
-            node.children[key] = _node(child, schema, False)
+            children[key] = _node(child, schema, False)
     else:
-        known = schema.children
+        known, tag = schema.children, Kind.TAG
         for name, child in children.items():
             spec = known.get(name)
             if spec is None:
                 raise Stale(f"unknown name {name!r}")
-            node.children[name] = _node(child, spec, spec.kind is Kind.TAG)
+            children[name] = _node(child, spec, spec.kind is tag)
     return node
+
+
+_new = Node.__new__
 
 
 __all__ = ["FORMAT", "Header", "Stale", "decode", "digest", "encode", "header"]

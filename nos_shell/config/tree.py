@@ -63,6 +63,8 @@ def natural_key(key: str) -> tuple:
     """Sort key that puts eth2 before eth10 and rule 10 before rule 100; a total order:
     keys whose numbers are equal (eth1, eth01) fall back to the text, so equal trees
     always come out in the same order, whatever order they were built in."""
+    if key.isdigit() and key.isascii():     # (VLAN ids, rule numbers: the split's result)
+        return ("", int(key), ""), key
     return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key)), key
 
 

@@ -39,9 +39,7 @@ def commit(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree
 
     The archive text is proven to read back (store.archive_text) before anything is
     applied, so a tree that cannot be archived changes nothing."""
-    from ..store import archive_text
-
-    text = archive_text(new)
+    text = store.proven_text(new)      # (only what differs from the proven running tree)
     return run(store, target, old, new,
                lambda: store.commit(new, user=user, via=via, comment=comment, text=text))
 
