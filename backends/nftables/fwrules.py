@@ -25,7 +25,7 @@ _KEYWORD_PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "ipv6-icmp": "
 
 def comment_line(text: str) -> str:
     """``# text`` with nothing that could end the comment early."""
-    return "# " + _CONTROL.sub(" ", text).rstrip().rstrip("\\")
+    return "# " + re.sub(r"[\s\\]+$", "", _CONTROL.sub(" ", text))
 
 
 def _ip(family: int) -> str:
