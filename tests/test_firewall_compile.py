@@ -66,6 +66,25 @@ def test_no_firewall_no_table_and_no_sysctl_file() -> None:
     assert fwfilter.compile_filter(ConfigTree()) == [f"table {fwfilter.TABLE}", f"delete table {fwfilter.TABLE}"]
 
 
+def test_the_longest_names_fit_nft_limits(tmp_path) -> None:
+    """Comments (128 bytes), log prefixes and chain and set names stay within nft's limits."""
+    require_tool("nft")
+    chain, group, zone = "c" * 63, "g" * 63, ("y" * 32, "z" * 32)
+    text = (f"set firewall group address-group {group} address 192.0.2.1\n"
+            f"set firewall ipv4 name {chain} default-log\n"
+            f"set firewall ipv4 name {chain} rule 999999 action reject\n"
+            f"set firewall ipv4 name {chain} rule 999999 log\n"
+            f"set firewall ipv4 name {chain} rule 999999 source group address-group !{group}\n"
+            f"set firewall zone {zone[0]} interface eth0\nset firewall zone {zone[0]} default-log\n"
+            f"set firewall zone {zone[1]} interface eth1\n"
+            f"set firewall zone {zone[0]} from {zone[1]} firewall name {chain}\n")
+    path = tmp_path / "long.nft"
+    path.write_text(nft(text))
+    with netns("f12l") as ns:
+        result = run("ip", "netns", "exec", ns, "nft", "-c", "-f", str(path), check=False)
+    assert result.returncode == 0, result.stderr
+
+
 # -- property: accepted configurations pass nft -c ----------------------------------------------
 
 CHAINS = ("C1", "C2", "C3")

@@ -22,8 +22,10 @@ GROUP_NAME = Pattern(regex=_NAME_RE, placeholder="<name>", help="Name of firewal
                      message="Name of firewall group can only contain alphanumeric letters, hyphen, "
                              "underscores and dot (at most 63 characters)")
 GROUP_REF = Negatable(inner=GROUP_NAME, help="Name of firewall group (prefix with ! to negate)")
-ZONE_NAME = Pattern(regex=_NAME_RE, placeholder="<name>", help="Zone name",
-                    message="Zone name can only contain alphanumeric letters, hyphen, underscores and dot")
+# shorter than other names: a rule's comment names two zones, and nft takes 128 bytes
+ZONE_NAME = Pattern(regex=r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}", placeholder="<name>", help="Zone name",
+                    message="Zone name can only contain alphanumeric letters, hyphen, underscores and dot "
+                            "(at most 32 characters)")
 RULE_NUMBER = Number(low=1, high=999999, what="Firewall rule number", placeholder="<1-999999>",
                      help="Firewall rule number")
 
