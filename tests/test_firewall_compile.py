@@ -98,7 +98,7 @@ def firewalls(draw) -> ConfigTree:
     groups = {"address-group": ("address", fwtypes.SINGLE_ADDRESS_V4),
               "ipv6-address-group": ("address", fwtypes.SINGLE_ADDRESS_V6),
               "network-group": ("network", t.IPV4_PREFIX), "ipv6-network-group": ("network", t.IPV6_PREFIX),
-              "port-group": ("port", fwtypes.PORT), "interface-group": ("interface", fwtypes.InterfaceMatch())}
+              "port-group": ("port", fwtypes.PORT), "interface-group": ("interface", fwtypes.INTERFACE_NAME)}
     for node, (member, vt) in groups.items():
         for value in draw(st.lists(values(vt), max_size=3)):
             lines.append(["firewall", "group", node, "G", member, value])

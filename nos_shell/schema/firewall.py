@@ -5,7 +5,7 @@ from .fwtypes import (BASE_DEFAULT, BURST, ENABLE, FIREWALL_NAME, GROUP_NAME, GR
                       ICMP_TYPE_NAME, ICMPV6_TYPE_NAME, INTERFACE_MATCH, MATCH_V4, MATCH_V6, NAME_DEFAULT,
                       NAT_STATUS, PORT, PROTOCOL, RATE, RULE_ACTION, RULE_NUMBER, SINGLE_ADDRESS_V4,
                       SINGLE_ADDRESS_V6, STATE, STATE_ACTION, VALIDATION, ZONE_DEFAULT, ZONE_NAME,
-                      InterfaceMatch)
+                      INTERFACE_NAME)
 from .nodes import SchemaNode, container, flag, leaf, multi, tag
 from .types import DESCRIPTION, IPV4_PREFIX, IPV6_PREFIX, ValueType
 
@@ -102,7 +102,7 @@ _GROUPS = container(
     _group("network-group", "IPv4 network group", "network", IPV4_PREFIX, "IPv4 prefix"),
     _group("ipv6-network-group", "IPv6 network group", "network", IPV6_PREFIX, "IPv6 prefix"),
     _group("port-group", "Port group", "port", PORT, "Port number, range or service name"),
-    _group("interface-group", "Interface group", "interface", InterfaceMatch(), "Interface name"),
+    _group("interface-group", "Interface group", "interface", INTERFACE_NAME, "Interface name"),
 )
 
 SYSCTL_OPTIONS = ("all-ping", "broadcast-ping", "ip-src-route", "ipv6-receive-redirects", "ipv6-src-route",
@@ -126,7 +126,7 @@ _ZONE = tag(
     leaf("default-action", ZONE_DEFAULT, "Action for traffic no from-rule decides", default="drop"),
     flag("default-log", "Log packets the default action decides"),
     flag("local-zone", "This zone is the router itself"),
-    multi("interface", InterfaceMatch(), "Interface in this zone"),
+    multi("interface", INTERFACE_NAME, "Interface in this zone"),
     tag("from", ZONE_NAME, "Traffic coming from another zone",
         container("firewall", "Firewall chains for this zone pair",
                   leaf("name", FIREWALL_NAME, "IPv4 named chain"),
