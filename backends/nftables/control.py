@@ -21,4 +21,5 @@ def reload(ctx: Context) -> None:
         for table in (TABLE, FILTER_TABLE):
             ctx.run("nft", "delete", "table", *table.split(), check=False)
     if SYSCTL in ctx.changed:
-        ctx.run("sysctl", "-q", "-p", str(ctx.file(SYSCTL)))
+        # -e: a key this kernel lacks (IPv6 switched off) is skipped, not an error
+        ctx.run("sysctl", "-e", "-q", "-p", str(ctx.file(SYSCTL)))
