@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
-from nos_shell.schema import nat
+from nos_shell.schema import fwtypes, nat
 from nos_shell.schema import types as t
 
 
@@ -76,6 +76,17 @@ def values(vt: t.ValueType) -> st.SearchStrategy[str]:
         port = st.lists(st.integers(1, 65535), min_size=1, max_size=2).map(
             lambda ends: "-".join(map(str, sorted(set(ends)))))
         return st.lists(port, min_size=1, max_size=3).map(",".join)
+    if isinstance(vt, fwtypes.AddressRange):
+        return st.lists(_addresses(vt.version), min_size=2, max_size=2).map(
+            lambda pair: "-".join(map(str, sorted(pair))))
+    if isinstance(vt, fwtypes.FirewallPort):
+        port = st.one_of(st.lists(st.integers(1, 65535), min_size=1, max_size=2).map(
+            lambda ends: "-".join(map(str, sorted(set(ends))))), st.sampled_from(sorted(fwtypes.SERVICES)))
+        return st.lists(port, min_size=1, max_size=3).map(",".join)
+    if isinstance(vt, fwtypes.Protocol):
+        return st.one_of(st.sampled_from(vt.choices()), st.integers(0, 255).map(str))
+    if isinstance(vt, fwtypes.InterfaceMatch):
+        return _interface(t.InterfaceName())
     if isinstance(vt, t.Number):
         raw = st.integers(vt.low, vt.high).map(str)
     elif isinstance(vt, t.IPv4):

@@ -67,7 +67,8 @@ def test_port_forwarding() -> None:
 
 def test_table_is_replaced_in_one_transaction_and_removed_when_empty() -> None:
     empty = nft("")
-    assert empty.splitlines()[1:] == ["table ip nos_shell_nat", "delete table ip nos_shell_nat"]
+    assert empty.splitlines()[1:] == ["table ip nos_shell_nat", "delete table ip nos_shell_nat",
+                                      "table inet nos_shell_filter", "delete table inet nos_shell_filter"]
     full = nft(BASE + "set nat source rule 1 outbound-interface name eth0\n"
                       "set nat source rule 1 translation address masquerade\n")
     assert full.splitlines()[1:4] == ["table ip nos_shell_nat", "delete table ip nos_shell_nat",

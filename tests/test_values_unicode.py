@@ -26,7 +26,9 @@ KEYS = {"ethernet": "eth0", "vif": "10", "vif-s": "10", "vif-c": "20", "vlan": "
         "rule": "10", "route": "192.0.2.0/24", "next-hop": "192.0.2.1", "route6": "2001:db8::/32",
         "neighbor": "192.0.2.2", "peer-group": "pg", "network": "192.0.2.0/24",
         "shared-network-name": "lan", "subnet": "192.0.2.0/24", "range": "r1",
-        "static-mapping": "m1", "server": "192.0.2.3", "user": "bob", "public-keys": "k1"}
+        "static-mapping": "m1", "server": "192.0.2.3", "user": "bob", "public-keys": "k1",
+        "name": "fw1", "zone": "z1", "from": "z2", "address-group": "g1", "ipv6-address-group": "g1",
+        "network-group": "g1", "ipv6-network-group": "g1", "port-group": "g1", "interface-group": "g1"}
 
 
 def _text_leaves() -> list[list[str]]:

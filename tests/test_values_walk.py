@@ -155,6 +155,15 @@ set protocols bgp neighbor 192.0.2.2 remote-as 64501
 set protocols bgp neighbor 192.0.2.2 address-family ipv4-unicast
 set protocols bgp peer-group PG remote-as 64502
 set protocols bgp address-family ipv4-unicast network 203.0.113.0/24
+set firewall ipv4 name eth0 rule 10 action accept
+set firewall ipv6 name eth0 rule 10 action accept
+set firewall ipv4 input filter rule 10 action accept
+set firewall ipv4 forward filter rule 10 action accept
+set firewall ipv4 output filter rule 10 action accept
+set firewall ipv6 input filter rule 10 action accept
+set firewall ipv6 forward filter rule 10 action accept
+set firewall ipv6 output filter rule 10 action accept
+set firewall zone eth0 interface eth0
 """
 KEYS = {"ethernet": "eth0", "vif": "10", "bridge": "br0", "bonding": "bond0", "wireguard": "wg0", "peer": "p",
         "shared-network-name": "LAN", "subnet": "192.0.2.0/24", "range": "r", "server": "192.0.2.123",

@@ -1,9 +1,12 @@
-"""nftables compiler: `nat source` and `nat destination` -> etc/nftables.d/nos-shell.nft.
+"""nftables compiler: `nat` and `firewall` -> etc/nftables.d/nos-shell.nft.
 
-The file replaces nos-shell's own table, and nothing else, in one atomic ``nft -f``
-transaction: it declares the table (so the next line cannot fail), deletes it, and defines
-it again (nft 1.0.6 has no ``destroy``). With no NAT rule the file only declares and deletes
-the table, which removes it; so the file always exists and loading it is always right.
+The file replaces nos-shell's own two tables, NAT (below) and the firewall's
+``inet nos_shell_filter`` (filter.py), and nothing else, in one atomic ``nft -f``
+transaction: so there is never a moment with half a ruleset. For each table it declares
+the table (so the next line cannot fail), deletes it, and defines it again (nft 1.0.6 has
+no ``destroy``). With no NAT rule (no firewall) the file only declares and deletes that
+table, which removes it; so the file always exists and loading it is always right.
+`firewall global-options` also gives etc/sysctl.d/60-nos-shell-firewall.conf (sysctl.py).
 
     table ip nos_shell_nat {
         chain prerouting  { type nat hook prerouting priority dstnat; ... }   destination rules
@@ -35,6 +38,9 @@ from nos_shell.models import shared
 
 from ..common.safety import unsafe_words
 from ..contract import HEADER
+from .filter import compile_filter
+from .fwverify import verify as verify_firewall
+from .sysctl import compile_sysctl
 
 PATH = PurePosixPath("etc/nftables.d/nos-shell.nft")
 TABLE = "ip nos_shell_nat"
@@ -170,15 +176,17 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
                 lines.extend(f"\t\t{line}" for line in _rule(tree, side, number))
             lines.append("\t}")
         lines.append("}")
-    return {PATH: ("\n".join(lines) + "\n").encode()}
+    lines += compile_filter(tree)
+    return {PATH: ("\n".join(lines) + "\n").encode(), **compile_sysctl(tree)}
 
 
 # -- verify ----------------------------------------------------------------------------------
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    problems: list[Problem] = unsafe_words(tree, ("nat",))
+    problems: list[Problem] = unsafe_words(tree, ("nat",), ("firewall",))
     if problems:
         return problems
+    problems += verify_firewall(tree)
     known = shared.of(tree).by_name      # the commit's shared model
     for side, (if_node, *_rest) in SIDES.items():
         for number in _rules(tree, side):

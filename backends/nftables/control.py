@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from ..contract import Context, Staged
 from .compiler import PATH, TABLE
+from .filter import TABLE as FILTER_TABLE
+from .sysctl import PATH as SYSCTL
 
 
 def checks(staged: Staged) -> list[list[str]]:
@@ -11,8 +13,13 @@ def checks(staged: Staged) -> list[list[str]]:
 
 
 def reload(ctx: Context) -> None:
-    """Load the file: one ``nft -f`` transaction replaces nos-shell's table and nothing else."""
+    """Load the file: one ``nft -f`` transaction replaces nos-shell's two tables and nothing
+    else; then the firewall's sysctl drop-in, when it changed."""
     if PATH in ctx.changed:
         ctx.run("nft", "-f", str(ctx.file(PATH)))
     elif PATH in ctx.removed:
-        ctx.run("nft", "delete", "table", *TABLE.split(), check=False)
+        for table in (TABLE, FILTER_TABLE):
+            ctx.run("nft", "delete", "table", *table.split(), check=False)
+    if SYSCTL in ctx.changed:
+        # -e: a key this kernel lacks (IPv6 switched off) is skipped, not an error
+        ctx.run("sysctl", "-e", "-q", "-p", str(ctx.file(SYSCTL)))

@@ -251,6 +251,17 @@ def nat_interfaces(nodes: list[RawNode], versions: Versions) -> None:
                 put(node, "name", name.replace("+", "*"))
 
 
+# -- firewall --------------------------------------------------------------------------------
+def firewall_group_descriptions(nodes: list[RawNode], versions: Versions) -> None:
+    """Group descriptions cut to 255 characters, as VyOS's firewall 6-to-7 migration does."""
+    groups = (g for block in select(nodes, "firewall group") for g in block.children or ()
+              if g.value is not None)
+    for group in groups:
+        description = get(group, "description")
+        if description is not None and description.value is not None and len(description.value) > 255:
+            description.value = description.value[:255]
+
+
 # -- service -----------------------------------------------------------------------------------
 _DHCP_OPTIONS = ("bootfile-name", "bootfile-server", "bootfile-size", "captive-portal",
                  "client-prefix-length", "default-router", "domain-name", "domain-search",
@@ -347,6 +358,7 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     wireguard_keys,
     vxlan_defaults,
     nat_interfaces,
+    firewall_group_descriptions,
     dhcp_duplicate_mappings,
     dhcp_options,
     dhcp_subnet_ids,

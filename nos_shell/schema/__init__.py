@@ -4,6 +4,7 @@ Validation, completion, `?` help and docs/command-reference.md all read :data:`S
 """
 from __future__ import annotations
 
+from .firewall import FIREWALL
 from .interfaces import INTERFACES
 from .nat import NAT
 from .nodes import Kind, SchemaNode, container
@@ -11,6 +12,6 @@ from .protocols import PROTOCOLS
 from .service import SERVICE
 from .system import SYSTEM
 
-SCHEMA: SchemaNode = container("", "Configuration root", INTERFACES, NAT, PROTOCOLS, SERVICE, SYSTEM)
+SCHEMA: SchemaNode = container("", "Configuration root", FIREWALL, INTERFACES, NAT, PROTOCOLS, SERVICE, SYSTEM)
 
 __all__ = ["SCHEMA", "Kind", "SchemaNode"]
