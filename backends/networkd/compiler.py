@@ -89,7 +89,16 @@ def units(tree: ConfigTree, only: set[str] | None = None,
     With ``only``, the units of other interfaces are listed with None instead of their
     inputs (what is built for them is what other units need: the cheap part), and ``own``,
     a tree defining the same interfaces, supplies the named interfaces' own settings (their
-    node: addresses, MTU, netdev settings), while everything else comes from ``tree``."""
+    node: addresses, MTU, netdev settings), while everything else comes from ``tree``.
+
+    Without ``only`` the result is built once per shared model (a commit's incremental
+    compile and its full compile share it): callers must not change it."""
+    if only is None and own is None:
+        return shared.of(tree).derived("networkd.units", lambda model: _units(tree, None, None))
+    return _units(tree, only, own)
+
+
+def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> dict[PurePosixPath, Spec | None]:
     model = shared.of(tree)
     own_model = shared.of(own) if own is not None else model
 

@@ -56,11 +56,14 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
     step before it happens.
 
     Unless ``everything``, only what the change touches is compiled and compared
-    (:func:`incremental.plan`); a manifest that does not match ``old`` falls back to the
-    full compile and a plan against the files on disk."""
+    (:func:`incremental.plan`); a manifest that does not match ``old``, or none (a first
+    commit), means the full compile and a plan against the files on disk."""
     previous_owned = files.owned(target.root)
     with sharing():
-        quick = None if everything else incremental.plan(target.root, old, new, previous_owned)
+        # nothing generated before (a first commit): no delta can be vouched for, so the
+        # full compile is the only one (a delta would compile both trees for nothing)
+        quick = None if everything or not previous_owned else \
+            incremental.plan(target.root, old, new, previous_owned)
         if quick is not None:
             wanted, change = quick
         else:
