@@ -7,10 +7,12 @@
 - the unit writer's one-search value check refuses exactly what the plain definition
   refuses (a control character, white space at either end, a trailing backslash);
 - one path object per generated path, equal to the plain PurePosixPath;
-- networkd's units come out in path order (the order the sort by path parts gave).
+- networkd's units come out in path order (the order the sort by path parts gave);
+- the cyclic garbage collector is off while a commit compiles and plans, and on again after.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import PurePosixPath
 
@@ -19,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.api import tree_from_commands
+from nos_shell.apply import collector
 from nos_shell.backends import registry
 from nos_shell.backends.common.unitfile import check_value
 from nos_shell.backends.contract import generated_path
@@ -145,3 +148,26 @@ def test_networkd_units_are_in_path_order():
     paths = list(networkd.compile(tree))
     assert paths == sorted(paths, key=lambda p: p.parts)
     assert paths[-1] == networkd.CONF_DROPIN
+
+
+def test_the_collector_is_paused_while_files_are_compiled_and_back_after(tmp_path):
+    seen: list[bool] = []
+    banner = fake_driver("banner", compile=lambda tree: seen.append(gc.isenabled()) or
+                         {PurePosixPath("etc/banner"): b"x\n"})
+    assert gc.isenabled()
+    with registry.registered(banner, alone=True):
+        session = Session(tmp_path)
+        _run(session, "configure")
+        _run(session, "set system host-name r1")
+        _run(session, "commit")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()                # off before: left off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), collector.paused():
+        raise RuntimeError("a failed compile")
+    assert gc.isenabled()                        # and back on after an error
