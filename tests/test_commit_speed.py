@@ -8,7 +8,8 @@
   refuses (a control character, white space at either end, a trailing backslash);
 - one path object per generated path, equal to the plain PurePosixPath;
 - networkd's units come out in path order (the order the sort by path parts gave);
-- the cyclic garbage collector is off while a commit compiles and plans, and on again after.
+- the cyclic garbage collector is off while a commit compiles and plans, and on again after;
+- verify and compile resolve each static route's next hops once per commit.
 """
 from __future__ import annotations
 
@@ -171,3 +172,22 @@ def test_the_collector_is_paused_while_files_are_compiled_and_back_after(tmp_pat
     with pytest.raises(RuntimeError), collector.paused():
         raise RuntimeError("a failed compile")
     assert gc.isenabled()                        # and back on after an error
+
+
+def test_verify_and_compile_resolve_each_routes_next_hops_once(monkeypatch):
+    from nos_shell.backends.networkd import links
+
+    tree = tree_from_commands(BASE + "set protocols static route 10.8.0.0/16 next-hop 198.51.100.9\n")
+    resolved: list[tuple[str, ...]] = []
+    real = links._next_hop_groups
+    monkeypatch.setattr(links, "_next_hop_groups", lambda tree, at, conn: resolved.append(at) or real(tree, at, conn))
+    with shared.sharing():
+        assert registry.verify_all(tree) == []
+        files = networkd.compile(tree)
+    assert sorted(resolved) == [("protocols", "static", "route", "10.0.0.0/8"),
+                                ("protocols", "static", "route", "10.8.0.0/16"),
+                                ("protocols", "static", "route", "10.9.0.0/16")]
+    assert b"Gateway=198.51.100.9" in files[networkd.unit_path("eth0.10", "network")]
+    resolved.clear()
+    networkd.compile(tree)                     # outside a commit: resolved afresh
+    assert len(resolved) == 3
