@@ -83,7 +83,7 @@ def test_a_first_commit_builds_networkds_units_once(tmp_path, monkeypatch):
 
 def test_networkd_builds_a_trees_units_once_per_commit(monkeypatch):
     old = tree_from_commands(BASE)
-    new = tree_from_commands(BASE + "set interfaces ethernet eth0 vif 10 address 198.51.100.2/24\n")
+    new = tree_from_commands(BASE + "set interfaces ethernet eth0 vif 11 address 198.51.101.1/24\n")  # a new VLAN
     built: list[int] = []
     real = networkd._units
     monkeypatch.setattr(networkd, "_units", lambda tree, only, own: built.append(id(tree)) or real(tree, only, own))
