@@ -53,7 +53,7 @@ def fsync_dir(directory: Path) -> None:
 class NewFile:
     """One file for :func:`write_many`: its bytes, permission bits and (as root) owner."""
 
-    path: Path
+    path: Path | str
     data: bytes
     mode: int = 0o644
     owner: tuple[int, int] | None = None      # (uid, gid), set before the file appears
@@ -75,9 +75,10 @@ def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_
     files, else syncfs); each file is renamed into place, the staging directories removed
     and each destination directory fsynced once. On an error the staging directories go and
     the error is raised; a crash leaves them for :func:`remove_temp_files`."""
-    groups: dict[Path, list[int]] = {}
+    groups: dict[str, list[tuple[int, str]]] = {}
     for index, item in enumerate(files):
-        groups.setdefault(item.path.parent, []).append(index)
+        directory, name = os.path.split(os.fspath(item.path))
+        groups.setdefault(directory, []).append((index, name))
     if sync == "auto":
         sync = "fsync" if len(files) <= FEW else "syncfs"
     stages: list[_Stage] = []
@@ -85,8 +86,8 @@ def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_
         for directory, members in groups.items():
             stage = _Stage.open(directory)
             stages.append(stage)
-            for index in members:
-                stage.create(files[index], fsync=sync == "fsync")
+            for index, name in members:
+                stage.create(name, files[index], fsync=sync == "fsync")
         if sync != "fsync":
             point(sync)
             _flush([stage.stage_fd for stage in stages], sync)
@@ -96,8 +97,8 @@ def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_
         for stage, members in zip(stages, groups.values()):
             point("fsync")
             os.fsync(stage.dir_fd)
-            for index in members:
-                stats[index] = os.stat(files[index].path.name, dir_fd=stage.dir_fd, follow_symlinks=False)
+            for index, name in members:
+                stats[index] = os.stat(name, dir_fd=stage.dir_fd, follow_symlinks=False)
         return stats  # type: ignore[return-value]
     finally:
         for stage in stages:
@@ -105,15 +106,16 @@ def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_
 
 
 class _Stage:
-    """A staging directory inside ``directory`` and open descriptors of both."""
+    """A staging directory inside ``directory`` and open descriptors of both (every file
+    operation is relative to one of them: no path is built per file)."""
 
-    def __init__(self, directory: Path, dir_fd: int, name: str, stage_fd: int):
+    def __init__(self, directory: str, dir_fd: int, name: str, stage_fd: int):
         self.directory, self.dir_fd, self.name, self.stage_fd = directory, dir_fd, name, stage_fd
         self.names: list[str] = []
 
     @classmethod
-    def open(cls, directory: Path) -> _Stage:
-        directory.mkdir(parents=True, exist_ok=True)
+    def open(cls, directory: str) -> _Stage:
+        os.makedirs(directory, exist_ok=True)
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             name = os.path.basename(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=directory))
@@ -123,8 +125,7 @@ class _Stage:
             os.close(dir_fd)
             raise
 
-    def create(self, item: NewFile, *, fsync: bool) -> None:
-        name = item.path.name
+    def create(self, name: str, item: NewFile, *, fsync: bool) -> None:
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600, dir_fd=self.stage_fd)
         self.names.append(name)
         try:
@@ -142,10 +143,10 @@ class _Stage:
 
     def publish(self) -> None:
         """Rename every staged file over its destination, then drop the empty stage."""
-        stage = self.directory / self.name
+        stage_fd, dir_fd = self.stage_fd, self.dir_fd
         for name in self.names:
             point("rename")
-            os.replace(stage / name, self.directory / name)
+            os.replace(name, name, src_dir_fd=stage_fd, dst_dir_fd=dir_fd)
         self.names = []
         os.rmdir(self.name, dir_fd=self.dir_fd)
         self.name = ""

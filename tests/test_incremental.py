@@ -3,6 +3,8 @@
 - a driver's delta applied to compile(old) is compile(new), byte for byte and mode for
   mode, for random trees and random edits of them (every registered driver; hypothesis,
   derandomised under CI=true);
+- the same for networkd's address path with random address edits that move routes,
+  multipath routes and a DHCP server between units;
 - a one-line change on 4094 VLANs renders one VLAN's units, and a commit of it rewrites
   only the file whose bytes changed (inodes of the other 8,000 files untouched);
   a description rewrites nothing;
@@ -142,6 +144,71 @@ def test_networkd_delta_of_one_line_equals_two_full_compiles(line):
     before, after = networkd.compile(old), networkd.compile(new)
     assert _patched(before, delta) == after
     assert set(delta.changed) == {p for p in after if before.get(p) != after[p]}
+
+
+ROUTED_BASE = BASE + """
+set interfaces ethernet eth1 vif 20 address 10.20.0.1/24
+set interfaces ethernet eth2 address 10.30.0.1/24
+set protocols static route 10.2.0.0/16 next-hop 10.20.0.9
+set protocols static route 10.3.0.0/16 next-hop 198.51.100.7
+set protocols static route 10.3.0.0/16 next-hop 203.0.113.7
+set protocols static route 10.4.0.0/16 next-hop 192.0.2.77 interface eth1
+set protocols static route 10.5.0.0/16 next-hop 10.30.0.5 distance 5
+set protocols static route 10.5.0.0/16 next-hop 198.51.100.5
+set protocols static route 10.6.0.0/16 blackhole
+set service dhcp-server shared-network-name LAN subnet 10.20.0.0/24 option default-router 10.20.0.1
+set service dhcp-server shared-network-name LAN subnet 10.20.0.0/24 range 0 start 10.20.0.100
+set service dhcp-server shared-network-name LAN subnet 10.20.0.0/24 range 0 stop 10.20.0.120
+"""
+ADDRESSED_IFACES = ["ethernet eth0", "ethernet eth0 vif 10", "ethernet eth1", "ethernet eth1 vif 20",
+                    "ethernet eth2"]
+ADDRESSES = ["192.0.2.1/24", "192.0.2.1/25", "192.0.2.129/25", "198.51.100.1/24", "198.51.100.130/25",
+             "10.20.0.1/24", "10.20.0.2/28", "10.20.1.1/24", "203.0.113.1/24", "10.30.0.1/24",
+             "10.0.0.1/8", "dhcp", "2001:db8::1/64"]
+
+
+@st.composite
+def address_edits(draw) -> list[tuple[str, list[str]]]:
+    """Addresses (and an MTU now and then) set on or deleted from the interfaces that carry
+    next hops and a DHCP server: what moves routes from one unit to another."""
+    out: list[tuple[str, list[str]]] = []
+    for _ in range(draw(st.integers(1, 4))):
+        words = ["interfaces", *draw(st.sampled_from(ADDRESSED_IFACES)).split()]
+        if draw(st.integers(0, 5)) == 0:
+            out.append(("set", words + ["mtu", str(draw(st.sampled_from([1400, 1500])))]))
+        else:
+            out.append((draw(st.sampled_from(["set", "set", "delete"])),
+                        words + ["address", draw(st.sampled_from(ADDRESSES))]))
+    return out
+
+
+@examples(150)
+@given(address_edits(), address_edits())
+def test_networkd_delta_of_address_changes_equals_two_full_compiles(first, second):
+    """The address path of networkd/delta.py: only interface settings and addresses change,
+    moving routes, multipath routes and a DHCP server between units (or dropping them)."""
+    old = _apply(tree_from_commands(ROUTED_BASE), first)
+    new = _apply(old, second)
+    with shared.sharing():
+        delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
+    before, after = networkd.compile(old), networkd.compile(new)
+    assert delta.before == set(before) and delta.after == set(after)
+    assert _patched(before, delta) == after
+    assert set(delta.changed) == {p for p in after if before.get(p) != after[p]}
+
+
+def test_an_address_change_builds_only_the_units_it_reaches(monkeypatch):
+    old = tree_from_commands(ROUTED_BASE)
+    new = tree_from_commands(ROUTED_BASE.replace("198.51.100.1/24", "198.51.100.1/25"))
+    rendered: list[object] = []
+    real = NetworkSpec.render
+    monkeypatch.setattr(NetworkSpec, "render", lambda spec: rendered.append(spec) or real(spec))
+    with shared.sharing():
+        delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
+    # eth0.10's own address; the route via 198.51.100.7 stays, the one via .5 (the lower
+    # distance of 10.5.0.0/16 is on eth2) too: only eth0.10's unit is built, old and new
+    assert set(delta.changed) == {networkd.unit_path("eth0.10", "network")}
+    assert len(rendered) == 2
 
 
 def test_changed_paths_name_each_difference_once():

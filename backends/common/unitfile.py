@@ -16,12 +16,22 @@ import re
 from ..contract import HEADER
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]|\A\s|\s\Z|\\\Z")
+"""Anything that could end a value's line early or change what systemd reads: a control
+character, leading or trailing white space (``\\s`` is exactly what ``str.strip`` drops)
+or a trailing backslash. One search per value."""
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_keys_seen: set[str] = set()
+"""Keys already checked (they come from the compilers' code: a few dozen names)."""
 
 
 def check_value(key: str, value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", key):
-        raise ValueError(f"invalid unit key {key!r}")
-    if _CONTROL.search(value) or value != value.strip() or value.endswith("\\"):
+    """``value``, when ``Key=Value`` is one line systemd reads back exactly; else ValueError."""
+    if key not in _keys_seen:
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"invalid unit key {key!r}")
+        _keys_seen.add(key)
+    if _UNSAFE.search(value):
         raise ValueError(f"value {value!r} for {key}= cannot be written safely to a unit file")
     return value
 
@@ -29,6 +39,23 @@ def check_value(key: str, value: str) -> str:
 def comment(text: str) -> str:
     """A comment line; control characters (impossible after the schema) become spaces."""
     return "# " + _CONTROL.sub(" ", text).rstrip()
+
+
+_HEAD = comment(HEADER)
+
+
+def render(comments: list[str] | tuple[str, ...], sections) -> bytes:
+    """The bytes of a unit: the header and ``comments`` as comment lines, then each
+    ``(name, pairs)`` of ``sections`` as ``[name]`` and its ``Key=Value`` lines (each
+    checked by :func:`check_value`) in order."""
+    out = [_HEAD]
+    out.extend(comment(c) for c in comments)
+    for name, pairs in sections:
+        out.append("")
+        out.append(f"[{name}]")
+        out.extend(f"{key}={check_value(key, value)}" for key, value in pairs)
+    out.append("")
+    return "\n".join(out).encode()
 
 
 class Unit:
@@ -62,10 +89,11 @@ class Unit:
         lines.append(f"{key}={check_value(key, str(value))}")
 
     def render(self) -> bytes:
-        out = [comment(HEADER)] + [comment(c) for c in self.comments]
+        out = [_HEAD] + [comment(c) for c in self.comments]
         for name, lines in self.sections:
             out.append("")
             out.append(f"[{name}]")
             out.extend(lines)
-        return ("\n".join(out) + "\n").encode()
+        out.append("")
+        return "\n".join(out).encode()
 

@@ -34,7 +34,6 @@ from a strict schema type and passes :func:`unitfile.check_value` (see backends/
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree, Node
@@ -42,6 +41,7 @@ from nos_shell.models import shared
 from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit
+from ..contract import generated_path
 from .links import members as member_links
 from .netdev import NETDEV_KINDS
 from .routed import merge, routed
@@ -52,10 +52,13 @@ PREFIX = "10-nos-"
 CONF_DROPIN = PurePosixPath("etc/systemd/networkd.conf.d/10-nos-shell.conf")
 
 
-@lru_cache(maxsize=1 << 16)
+_UNIT_DIR = f"{UNIT_DIR}/"
+
+
 def unit_path(name: str, suffix: str) -> PurePosixPath:
-    """The path of an interface's unit (cached: building paths is a large part of a compile)."""
-    return UNIT_DIR / f"{PREFIX}{name}.{suffix}"
+    """The path of an interface's unit (one object per path: building paths is a large part
+    of a compile)."""
+    return generated_path(f"{_UNIT_DIR}{PREFIX}{name}.{suffix}")
 
 
 def forwarding(tree: ConfigTree) -> str | None:
@@ -89,7 +92,16 @@ def units(tree: ConfigTree, only: set[str] | None = None,
     With ``only``, the units of other interfaces are listed with None instead of their
     inputs (what is built for them is what other units need: the cheap part), and ``own``,
     a tree defining the same interfaces, supplies the named interfaces' own settings (their
-    node: addresses, MTU, netdev settings), while everything else comes from ``tree``."""
+    node: addresses, MTU, netdev settings), while everything else comes from ``tree``.
+
+    Without ``only`` the result is built once per shared model (a commit's incremental
+    compile and its full compile share it): callers must not change it."""
+    if only is None and own is None:
+        return shared.of(tree).derived("networkd.units", lambda model: _units(tree, None, None))
+    return _units(tree, only, own)
+
+
+def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> dict[PurePosixPath, Spec | None]:
     model = shared.of(tree)
     own_model = shared.of(own) if own is not None else model
 
@@ -150,12 +162,14 @@ def units(tree: ConfigTree, only: set[str] | None = None,
         if forward and wanted(name) and name not in members:
             n.add("Network", "IPForward", forward)
 
-    out: dict[PurePosixPath, Spec | None] = {CONF_DROPIN: FixedSpec(_global_settings())}
-    for name, spec in devs.items():
-        out[unit_path(name, "netdev")] = spec
-    for name, n in nets.items():
-        out[unit_path(name, "network")] = n.spec() if wanted(name) else None
-    return dict(sorted(out.items(), key=lambda item: item[0].parts))
+    # In path order: every unit is in UNIT_DIR, whose parts sort before CONF_DROPIN's, so
+    # sorting the file names is enough.
+    files: list[tuple[str, str, Spec | None]] = [(f"{PREFIX}{name}.netdev", name, spec) for name, spec in devs.items()]
+    files += [(f"{PREFIX}{name}.network", name, n.spec() if wanted(name) else None) for name, n in nets.items()]
+    files.sort(key=lambda item: item[0])
+    out: dict[PurePosixPath, Spec | None] = {generated_path(_UNIT_DIR + file): spec for file, _, spec in files}
+    out[CONF_DROPIN] = FixedSpec(_global_settings())
+    return out
 
 
 def _global_settings() -> bytes:

@@ -1,6 +1,6 @@
 """The networkd driver's incremental compile: render only the units a change reaches.
 
-Two ways, both giving exactly what comparing two full compiles would (tests/test_incremental.py):
+Three ways, all giving exactly what comparing two full compiles would (tests/test_incremental.py):
 
 - a change made only of settings an interface's own units read (MTU, MAC, description,
   disable, netdev settings: :data:`OWN`) inside interfaces that exist in both trees: the
@@ -8,9 +8,14 @@ Two ways, both giving exactly what comparing two full compiles would (tests/test
   with ``only`` and ``own``), and every other unit is known to be unchanged, since nothing
   else reads those settings. The shared model of the new tree (built for verify anyway) is
   all it needs; the old tree is not modelled at all;
-- anything else (addresses, which move routes and DHCP servers; interfaces added or
-  removed; members, parents; routes, NAT, BGP; unknown changes): the inputs of every unit
-  of both trees are built and compared, and only the units whose inputs differ are rendered.
+- a change of those settings and addresses, inside interfaces that exist in both trees:
+  an address moves static routes and DHCP servers (routed.py) from one interface's unit to
+  another's, so what routes and DHCP servers add is built for both trees and compared, and
+  the units of the changed interfaces and of those whose added sections differ are built
+  for both trees (every other unit reads nothing that changed);
+- anything else (interfaces added or removed; members, parents; routes, NAT, BGP; unknown
+  changes): the inputs of every unit of both trees are built and compared, and only the
+  units whose inputs differ are rendered.
 
 Of the units rendered, only those whose bytes (or mode) differ are in the delta.
 """
@@ -19,10 +24,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
+from nos_shell.models import shared
 from nos_shell.models.changes import interface_settings
 
 from ..contract import Changes, Delta, file_mode
 from .compiler import Spec, units
+from .routed import routed
 
 OWN = frozenset({"description", "mtu", "mac", "disable", "hw-id", "dhcp-options", "stp", "priority",
                  "aging", "mode", "hash-policy", "vni", "remote", "group", "port", "source-address",
@@ -31,13 +38,22 @@ OWN = frozenset({"description", "mtu", "mac", "disable", "hw-id", "dhcp-options"
 ``_interface``, netdev.py); `address`, `member`, `source-interface`, `protocol` and the VLAN
 sub-nodes are read by other units too."""
 
+ADDRESSED = OWN | {"address"}
+"""Settings whose change reaches the interface's own units and, through the connected
+prefixes, the units that static routes and DHCP servers go into (routed.py): nothing else."""
+
 
 def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
     """What compile(new) changes against compile(old) (the module docstring)."""
-    names = _own_changes(old, new, changes)
-    if names is not None:
-        before = units(new, only=names, own=old)
-        after = units(new, only=names)
+    settings = interface_settings(old, new, changes, areas=((),))
+    if settings is not None and not any(names - OWN for names in settings.values()):
+        before = units(new, only=set(settings), own=old)
+        after = units(new, only=set(settings))
+    elif settings is not None and not any(names - ADDRESSED for names in settings.values()):
+        reached = set(settings) | _moved(old, new)
+        before, after = units(old, only=reached), units(new, only=reached)
+        if any(after[path] is None for path in after.keys() - before.keys()):
+            before, after = units(old), units(new)      # a new unit nobody named: compare all
     else:
         before, after = units(old), units(new)
     changed: dict[PurePosixPath, bytes] = {}
@@ -55,9 +71,10 @@ def _render(spec: Spec | None) -> bytes | None:
     return None if spec is None else spec.render()
 
 
-def _own_changes(old: ConfigTree, new: ConfigTree, changes: Changes) -> set[str] | None:
-    """The interfaces whose own settings are all that changed; None when anything else did."""
-    settings = interface_settings(old, new, changes, areas=((),))
-    if settings is None or any(names - OWN for names in settings.values()):
-        return None
-    return set(settings)
+def _moved(old: ConfigTree, new: ConfigTree) -> set[str]:
+    """The interfaces whose routes or DHCP server settings differ between the trees (what
+    an address change moves)."""
+    was = shared.of(old).derived("networkd.routed", routed)
+    now = shared.of(new).derived("networkd.routed", routed)
+    return {name for name in was.keys() | now.keys()
+            if (was[name].spec() if name in was else None) != (now[name].spec() if name in now else None)}

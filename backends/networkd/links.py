@@ -112,7 +112,19 @@ def members(tree: ConfigTree) -> list[tuple[str, str, str, tuple[str, ...]]]:
 
 def next_hop_groups(tree: ConfigTree, at: tuple[str, ...], conn) -> list[list[tuple[IPAddr, str, bool, str | None]]]:
     """A static route's usable next hops as (gateway, interface, on-link, distance), grouped
-    by distance in configuration order: a group of several is an equal-cost multipath route."""
+    by distance in configuration order: a group of several is an equal-cost multipath route.
+
+    Kept on the shared model (verify and compile both ask, for every route): the lists are
+    shared, so callers must not change them."""
+    known = shared.of(tree).derived("networkd.next_hop_groups", lambda model: {})
+    key = (at, id(conn))
+    found = known.get(key)
+    if found is None or found[0] is not conn:
+        found = known[key] = (conn, _next_hop_groups(tree, at, conn))
+    return found[1]
+
+
+def _next_hop_groups(tree: ConfigTree, at: tuple[str, ...], conn) -> list[list[tuple[IPAddr, str, bool, str | None]]]:
     groups: dict[str | None, list] = {}
     for hop in tree.keys(*at, "next-hop"):
         h = at + ("next-hop", hop)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models.interfaces import Interface
 
-from ..common.unitfile import Unit
+from ..common.unitfile import render
 from .netdev import netdev
 
 # Order of sections in a .network, and of keys in its [Network] section.
@@ -67,16 +67,22 @@ class NetworkSpec:
     sections: tuple[tuple[str, tuple[tuple[tuple[str, str], ...], ...]], ...]
 
     def render(self) -> bytes:
-        unit = Unit()
-        unit.comments = list(self.comments)
+        return render(self.comments, self._ordered())
+
+    def _ordered(self):
+        """(section name, pairs) in file order; [Network]'s keys in :data:`NETWORK_KEYS` order."""
         for name, instances in self.sections:
             for pairs in instances:
                 if name == "Network":
-                    pairs = tuple(sorted(pairs, key=lambda kv: NETWORK_KEYS.index(kv[0])))
-                lines = unit.new(name)
-                for key, value in pairs:
-                    Unit.add_line(lines, key, value)
-        return unit.render()
+                    pairs = sorted(pairs, key=_network_rank)
+                yield name, pairs
+
+
+_RANK = {key: rank for rank, key in enumerate(NETWORK_KEYS)}
+
+
+def _network_rank(pair: tuple[str, str]) -> int:
+    return _RANK[pair[0]]
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ next process can finish or undo it (``nos_shell/engine/journal.py``).
 """
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from ..models.shared import sharing
-from . import files, incremental
+from . import collector, files, incremental
 from .context import Context
 from .drivers import check, compile_by_backend, reload_all
 from .target import Target, load_target
@@ -56,26 +56,16 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
     step before it happens.
 
     Unless ``everything``, only what the change touches is compiled and compared
-    (:func:`incremental.plan`); a manifest that does not match ``old`` falls back to the
-    full compile and a plan against the files on disk."""
-    previous_owned = files.owned(target.root)
-    with sharing():
-        quick = None if everything else incremental.plan(target.root, old, new, previous_owned)
-        if quick is not None:
-            wanted, change = quick
-        else:
-            wanted = compile_by_backend(new)
-            change = files.plan(target.root, wanted)
-    if everything:
-        for backend_files in wanted.values():
-            for rel, data in backend_files.items():
-                change.previous.setdefault(rel, files.read(target.root / rel))
-                change.changed[rel] = data
+    (:func:`incremental.plan`); a manifest that does not match ``old``, or none (a first
+    commit), means the full compile and a plan against the files on disk."""
+    with collector.paused():
+        wanted, change, previous_owned = _plan(target, old, new, everything)
     if target.live:
         check(target, change)
     if journal is not None:
         journal.begin(change)
-    files.write(target.root, wanted, change)
+    with collector.paused():
+        files.write(target.root, wanted, change)
     if not target.live:
         return [sandbox_note(target.root)]
     try:
@@ -88,6 +78,28 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
             raise CommitError(*failure.lines, "Reverting to the previous configuration also failed:",
                               *second.lines) from None
         raise CommitError(*failure.lines, "The previous configuration was restored.") from None
+
+
+def _plan(target: Target, old: ConfigTree, new: ConfigTree, everything: bool
+          ) -> tuple[dict[str, files.Files], files.Plan, dict[PurePosixPath, str]]:
+    """(wanted files per driver, plan, what the manifest owned before) of :func:`apply`."""
+    previous_owned = files.owned(target.root)
+    with sharing():
+        # nothing generated before (a first commit): no delta can be vouched for, so the
+        # full compile is the only one (a delta would compile both trees for nothing)
+        quick = None if everything or not previous_owned else \
+            incremental.plan(target.root, old, new, previous_owned)
+        if quick is not None:
+            wanted, change = quick
+        else:
+            wanted = compile_by_backend(new)
+            change = files.plan(target.root, wanted)
+    if everything:
+        for backend_files in wanted.values():
+            for rel, data in backend_files.items():
+                change.previous.setdefault(rel, files.read(target.root / rel))
+                change.changed[rel] = data
+    return wanted, change, previous_owned
 
 
 def _reversed(change: files.Plan) -> files.Plan:

@@ -124,11 +124,19 @@ def plan(root: Path, new: dict[str, Files]) -> Plan:
     return result
 
 
-def _owner_ids(data: bytes) -> tuple[int, int] | None:
-    """The (uid, gid) a generated file is given: only as root, and only when not root's."""
-    _, owner, group = file_mode(data)
+def _owner_ids(data: bytes, known: dict[tuple[str, str], tuple[int, int] | None]) -> tuple[int, int] | None:
+    """The (uid, gid) a generated file is given: only as root, and only when not root's.
+    ``known`` keeps the names already looked up (thousands of files share a few owners)."""
     if os.geteuid() != 0:
         return None
+    _, owner, group = file_mode(data)
+    if (owner, group) not in known:
+        known[owner, group] = _ids(owner, group)
+    return known[owner, group]
+
+
+def _ids(owner: str, group: str) -> tuple[int, int] | None:
+    """(uid, gid) of a user and group name, None when either is unknown or both are root's."""
     try:
         ids = pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid
     except KeyError:
@@ -147,7 +155,8 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
         claim = {str(rel): Record(owner) for rel, owner in change.owners.items()}
         claim.update((name, r) for name, r in change.records.items() if r.stat is not None)
         manifest.save(root, claim)
-    written = _write_files(root, {rel: (bytes(data), file_mode(data)[0], _owner_ids(data))
+    known: dict[tuple[str, str], tuple[int, int] | None] = {}
+    written = _write_files(root, {rel: (bytes(data), file_mode(data)[0], _owner_ids(data, known))
                                   for rel, data in change.changed.items()})
     for rel in change.removed:
         with contextlib.suppress(FileNotFoundError):
@@ -172,7 +181,8 @@ def _write_files(root: Path, files: dict[PurePosixPath, tuple[bytes, int, tuple[
                  ) -> dict[str, Stat]:
     """Write ``files`` in one batch; their stats by name."""
     rels = list(files)
-    stats = write_many([NewFile(root / rel, *files[rel]) for rel in rels])
+    base = str(root)
+    stats = write_many([NewFile(f"{base}/{rel}", *files[rel]) for rel in rels])
     return {str(rel): manifest.stat_of(st) for rel, st in zip(rels, stats)}
 
 

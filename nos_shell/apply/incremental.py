@@ -34,13 +34,20 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
     book = manifest.load(root)
     change = files.Plan(owners=dict(owned), known=set(book.records))
     wanted: dict[str, Files] = {}
+    prefix = f"{root}/"
     for name, delta in by_driver.items():
-        wanted[name] = {rel: delta.changed.get(rel, KEPT) for rel in sorted(delta.after)}
-        for rel in sorted(delta.after - set(delta.changed)):
-            kept = _vouched(root, book, str(rel), name)
+        # (unsorted: only looked up, and the manifest sorts its names itself)
+        wanted[name] = dict.fromkeys(delta.after, KEPT)
+        wanted[name].update(delta.changed)
+        records = change.records
+        for rel in delta.after:
+            if rel in delta.changed:
+                continue
+            key = str(rel)
+            kept = _vouched(prefix + key, book, key, name)
             if kept is None:
                 return None
-            change.records[str(rel)] = kept
+            records[key] = kept
         for rel in sorted(delta.changed):
             data = delta.changed[rel]
             blob, mode = bytes(data), file_mode(data)[0]
@@ -64,14 +71,14 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
     return wanted, change
 
 
-def _vouched(root: Path, book: manifest.Manifest, name: str, owner: str) -> manifest.Record | None:
-    """The manifest record of a kept file when one ``lstat`` proves it unchanged since
-    nos-shell wrote it, else None."""
+def _vouched(path: str, book: manifest.Manifest, name: str, owner: str) -> manifest.Record | None:
+    """The manifest record of a kept file (``name``, at ``path``) when one ``lstat`` proves
+    it unchanged since nos-shell wrote it, else None."""
     try:
-        st = os.lstat(root / name)
+        st = os.lstat(path)
     except FileNotFoundError:
         return None
     record = book.trusted(name, st)
     if record is None or record.owner != owner:
         return None
-    return manifest.Record(owner, record.digest, record.mode, manifest.stat_of(st))
+    return record           # trusted: its stat is the one just taken

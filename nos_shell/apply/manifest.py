@@ -25,7 +25,9 @@ import os
 from json.encoder import encode_basestring_ascii as quote
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
+from ..backends.contract import generated_path
 from ..errors import NosError
 from ..fsutil import atomic_write
 
@@ -43,9 +45,9 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True)
-class Record:
-    """One generated file: its owner and, when known, what was written and its stat."""
+class Record(NamedTuple):
+    """One generated file: its owner and, when known, what was written and its stat (a
+    named tuple: a manifest holds thousands, built at every load)."""
 
     owner: str
     digest: str | None = None
@@ -63,7 +65,7 @@ class Manifest:
     written_ns: int = 0
 
     def owners(self) -> dict[PurePosixPath, str]:
-        return {PurePosixPath(name): record.owner for name, record in self.records.items()}
+        return {generated_path(name): record.owner for name, record in self.records.items()}
 
     def trusted(self, name: str, st: os.stat_result) -> Record | None:
         """The record of ``name`` when ``st`` (its ``lstat`` now) proves the file is still
@@ -103,15 +105,14 @@ def load(root: Path) -> Manifest:
 
 
 def _records(files: dict, content: dict) -> dict[str, Record]:
+    if type(files) is not dict or type(content) is not dict:
+        raise TypeError("its maps are not objects")
     records: dict[str, Record] = {}
     for name, owner in files.items():
         parts = name.split("/")
-        # a commit removes what the manifest names: never outside the root
-        if name.startswith("/") or ".." in parts:
-            raise ValueError(f"it names a file outside the root: {name[:100]!r}")
-        if "" in parts or "." in parts:
-            raise ValueError(f"it names a file by an unusual path: {name[:100]!r}")
-        if not isinstance(owner, str):
+        if name.startswith("/") or ".." in parts or "" in parts or "." in parts:
+            _refuse_name(name)
+        if type(owner) is not str:
             raise TypeError(f"the owner of {name[:100]!r} is not a name")
         entry = content.get(name)
         if entry is None:
@@ -121,8 +122,17 @@ def _records(files: dict, content: dict) -> dict[str, Record]:
                 or type(entry[2]) is not int or type(entry[3]) is not int or type(entry[4]) is not int
                 or type(entry[5]) is not int):
             raise ValueError(f"the content entry of {name[:100]!r} is not [digest, mode, size, times, inode]")
-        records[name] = Record(owner, entry[0], entry[1], tuple(entry[2:]))   # type: ignore[arg-type]
+        records[name] = Record(owner, entry[0], entry[1], (entry[2], entry[3], entry[4], entry[5]))
     return records
+
+
+def _refuse_name(name: str) -> None:
+    """Raise the error for a name that is absolute or has an empty, ``.`` or ``..`` part."""
+    parts = name.split("/")
+    # a commit removes what the manifest names: never outside the root
+    if name.startswith("/") or ".." in parts:
+        raise ValueError(f"it names a file outside the root: {name[:100]!r}")
+    raise ValueError(f"it names a file by an unusual path: {name[:100]!r}")
 
 
 def forget() -> None:
