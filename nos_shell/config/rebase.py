@@ -17,7 +17,9 @@ Changes are compared as *facts*, one per:
 Tag nodes (`interfaces ethernet`) and ordinary containers exist only through what they
 hold, so they are no facts of their own: deleting the last server under `service ntp`
 does not "delete `service ntp`" and does not clash with another session adding a
-setting next to it.
+setting next to it. An ordinary container left empty on purpose (`set service ntp`
+alone, which `show configuration commands` lists) is a fact that is not real: carried
+when added, removed only while the other side has put nothing in it, never a conflict.
 
 Two sessions' changes *conflict* when they end a fact differently (`system host-name`
 set to two values), or when one removed a real node and the other added or changed
@@ -80,6 +82,8 @@ def _own(name: str, child: Node, spec: SchemaNode, here: tuple[str, ...], is_tag
         single = spec.kind is Kind.LEAF and not is_tag
         out[(here, NODE, "")] = Fact(tuple(child.values or ()) if single else None,
                                      multi=spec.kind is Kind.MULTI and not is_tag)
+    elif not child.children:            # `set service ntp` alone: an empty container is shown
+        out[(here, NODE, "")] = Fact(None, real=False)
     if child.comment is not None:
         out[(here, COMMENT, "")] = Fact(child.comment)
     if spec.kind is Kind.MULTI and not is_tag:
@@ -192,7 +196,7 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     keep = {k: v for k, v in my_changes.items() if k not in clash and not at_clash(k[0])}
     # removals first (deepest first), then additions (shallowest first)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
-        _remove(result, key)
+        _remove(result, key, keep[key][0])  # type: ignore[arg-type]
     positions: dict[tuple[str, ...], dict[str, int]] = {}
 
     def in_order(key: Key) -> tuple:       # new values of a multi-value leaf keep my order
@@ -242,11 +246,11 @@ def _walk_to(tree: ConfigTree, path: tuple[str, ...], create: bool) -> Node | No
     return node
 
 
-def _remove(tree: ConfigTree, key: Key) -> None:
+def _remove(tree: ConfigTree, key: Key, fact: Fact) -> None:
     path, what, value = key
     node = _walk_to(tree, path, False)
-    if node is None:
-        return
+    if node is None or (what == NODE and not fact.real and (node.children or node.comment is not None)):
+        return          # an empty container that the other side has filled stays
     if what == COMMENT:
         node.comment = None
         _prune_up(tree, path)
