@@ -13,8 +13,9 @@ test_snapshot, test_values_walk, test_address_types), the diff (test_diff_proper
 rebase (test_rebase, test_rebase_attacks) and the commit engine (test_engine_properties,
 test_incremental, test_concurrency, test_properties' session commit).
 
-After each round it prints, from hypothesis' statistics, how many examples each property
-passed and how long it took, then the round's wall and CPU time. The pytest run is
+Only the property tests run (``-m hypothesis``), one pytest per file; after each file it
+prints, from hypothesis' statistics, how many examples each property passed and how long
+it took, with the wall and CPU time so far. The pytest run is
 niced (``--nice``, 10 by default): the machine is shared.
 
 Every property with thousands of examples (docs/benchmarks.md):
@@ -63,9 +64,10 @@ def statistics(lines: list[str]) -> dict[str, tuple[int, int, float]]:
 
 
 def run_round(files: list[str], extra: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
-    """One pytest run; its output is shown up to the statistics, which are returned."""
+    """One pytest run of the property tests (hypothesis marks them) in ``files``; its
+    output is shown up to the statistics, which are returned."""
     proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                             "--hypothesis-show-statistics", *files, *extra], cwd=HERE, env=env,
+                             "-m", "hypothesis", "--hypothesis-show-statistics", *files, *extra], cwd=HERE, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines, quiet = [], False
     for line in proc.stdout:  # type: ignore[union-attr]
@@ -101,13 +103,16 @@ def main() -> int:
     print(f"{len(files)} files, examples x{args.scale:g}: {' '.join(files)}", flush=True)
     start, cpu_start = time.monotonic(), cpu()
     for number in range(1, args.rounds + 1):
-        code, lines = run_round(files, args.pytest_args, env)
-        for test, (passed, failed, seconds) in sorted(statistics(lines).items()):
-            print(f"  {passed:7d} passing {failed:3d} failing {seconds:8.1f} s  {test}")
-        print(f"round {number}/{args.rounds}: {'ok' if code == 0 else 'FAILED'} "
-              f"({time.monotonic() - start:.0f} s wall, {cpu() - cpu_start:.0f} s CPU so far)", flush=True)
-        if code:
-            return code
+        for name in files:          # one run per file: its figures show as soon as it is done
+            code, lines = run_round([name], args.pytest_args, env)
+            for test, (passed, failed, seconds) in sorted(statistics(lines).items()):
+                print(f"  {passed:7d} passing {failed:3d} failing {seconds:8.1f} s  {test}")
+            print(f"  ({time.monotonic() - start:.0f} s wall, {cpu() - cpu_start:.0f} s CPU so far)", flush=True)
+            if code:
+                print(f"round {number}/{args.rounds}: FAILED in {name}")
+                return code
+        print(f"round {number}/{args.rounds}: ok ({time.monotonic() - start:.0f} s wall, "
+              f"{cpu() - cpu_start:.0f} s CPU so far)", flush=True)
     return 0
 
 
