@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+_GIVEN = re.compile(r"^\s*@given\(", re.M)
 _TEST = re.compile(r"^(tests/\S+::\S+):$")
 _PHASE = re.compile(r"^\s+- during (\w+) phase \(([\d.]+) seconds\)")
 _PASSING = re.compile(r"^\s+- (\d+) passing, (\d+) failing")
@@ -43,7 +44,7 @@ def property_tests(only: list[str]) -> list[str]:
     """The test files with property tests (``@given``), optionally those whose name holds
     a word of ``only``."""
     return sorted(str(p.relative_to(HERE)) for p in (HERE / "tests").glob("test_*.py")
-                  if "@given(" in p.read_text() and (not only or any(w in p.name for w in only)))
+                  if _GIVEN.search(p.read_text()) and (not only or any(w in p.name for w in only)))
 
 
 def statistics(lines: list[str]) -> dict[str, tuple[int, int, float]]:
