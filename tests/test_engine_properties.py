@@ -121,3 +121,27 @@ def test_deleting_an_empty_container_keeps_what_the_other_side_put_in_it():
     result = rebase(base, ConfigTree(), theirs)
     assert result.conflicts == [] and result.tree == theirs
     assert rebase(base, ConfigTree(), base).tree == ConfigTree()      # alone, the delete is carried
+
+
+def test_clearing_the_comment_of_an_empty_container_keeps_the_container():
+    """Found by the bench run: mine cleared the comment of a container it holds empty
+    (`set interfaces` + `comment interfaces ''`); carrying that removed the container too."""
+    base = _tree("interfaces")
+    base.comment(["interfaces"], "0")
+    mine = _tree("interfaces")
+    theirs = base.copy()
+    theirs.set(["system", "host-name", "b"])
+    assert rebase(base, mine, base).tree == mine
+    expected = mine.copy()
+    expected.set(["system", "host-name", "b"])
+    assert rebase(base, mine, theirs).tree == expected
+
+
+def test_an_empty_container_the_other_side_kept_survives_my_comment_removal():
+    """Found by the bench run: theirs emptied `interfaces` but kept it (`set interfaces`),
+    mine only cleared its comment; carrying the clear pruned theirs' container."""
+    base = _tree("interfaces bonding bond0 member interface eth0")
+    base.comment(["interfaces"], "0")
+    mine = _tree("interfaces bonding bond0 member interface eth0")
+    theirs = _tree("interfaces")
+    assert rebase(base, mine, theirs).tree == theirs
