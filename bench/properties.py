@@ -13,7 +13,8 @@ test_snapshot, test_values_walk, test_address_types), the diff (test_diff_proper
 rebase (test_rebase, test_rebase_attacks) and the commit engine (test_engine_properties,
 test_incremental, test_concurrency, test_properties' session commit).
 
-Only the property tests run (``-m hypothesis``), one pytest per file; after each file it
+Only the property tests run (``-m hypothesis``; a file whose ``@given`` sit inside its
+tests, which hypothesis does not mark, runs whole), one pytest per file; after each file it
 prints, from hypothesis' statistics, how many examples each property passed and how long
 it took, with the wall and CPU time so far. The pytest run is
 niced (``--nice``, 10 by default): the machine is shared.
@@ -65,12 +66,13 @@ def statistics(lines: list[str]) -> dict[str, tuple[int, int, float]]:
     return out
 
 
-def run_round(files: list[str], extra: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+def run_round(files: list[str], extra: list[str], env: dict[str, str],
+              marked: bool = True) -> tuple[int, list[str]]:
     """One pytest run of the property tests (hypothesis marks them) in ``files``; its
     output is shown up to the statistics, which are returned."""
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                             "-m", "hypothesis", "--hypothesis-show-statistics", *files, *extra], cwd=HERE, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    argv = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+            *(["-m", "hypothesis"] if marked else []), "--hypothesis-show-statistics", *files, *extra]
+    proc = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines, quiet = [], False
     for line in proc.stdout:  # type: ignore[union-attr]
         lines.append(line.rstrip("\n"))
@@ -107,6 +109,8 @@ def main() -> int:
     for number in range(1, args.rounds + 1):
         for name in files:          # one run per file: its figures show as soon as it is done
             code, lines = run_round([name], args.pytest_args, env)
+            if code == 5:           # nothing marked: the file's @given are inside its tests
+                code, lines = run_round([name], args.pytest_args, env, marked=False)
             for test, (passed, failed, seconds) in sorted(statistics(lines).items()):
                 print(f"  {passed:7d} passing {failed:3d} failing {seconds:8.1f} s  {test}")
             print(f"  ({time.monotonic() - start:.0f} s wall, {cpu() - cpu_start:.0f} s CPU so far)", flush=True)
