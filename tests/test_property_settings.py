@@ -35,3 +35,22 @@ def test_the_example_count_scales_for_bench_runs(monkeypatch):
     assert examples(150).max_examples == 3000
     monkeypatch.setenv("NOS_SHELL_EXAMPLES_SCALE", "not a number")
     assert examples(150).max_examples == 150
+
+
+def test_every_property_takes_its_example_count_from_propsettings():
+    """So that bench/properties.py --scale reaches it: each @given has an @examples(...)
+    (or a name bound to examples(...) in its file) among the decorators above it."""
+    offenders = []
+    for path in sorted(TESTS.glob("test_*.py")):
+        lines = path.read_text().splitlines()
+        names = {m[1] for line in lines if (m := re.match(r"^(\w+) = examples\(", line))}
+        for number, line in enumerate(lines):
+            if not line.lstrip().startswith("@given("):
+                continue
+            above, n = [], number - 1
+            while n >= 0 and lines[n].lstrip().startswith("@"):
+                above.append(lines[n].strip())
+                n -= 1
+            if not any(d.startswith("@examples(") or d.lstrip("@") in names for d in above):
+                offenders.append(f"{path.name}:{number + 1}")
+    assert offenders == []

@@ -6,7 +6,7 @@ from hypothesis import given
 
 from nos_shell.api import tree_from_commands
 from nos_shell.config import render
-from nos_shell.config.rebase import NODE, VALUE, changes, facts, facts_apart, rebase
+from nos_shell.config.rebase import COMMENT, NODE, VALUE, Fact, changes, facts, facts_apart, rebase
 from nos_shell.config.tree import ConfigTree
 from propsettings import examples
 from strategies import edited_trees
@@ -132,7 +132,8 @@ def scenario():
 
 def _expected(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> dict:
     """Both sides' fact changes applied to the base's facts (the no-lost-update oracle);
-    a multi-value leaf left without values by the two sides together is gone."""
+    a multi-value leaf left without values by the two sides together is gone, and so is
+    the emptiness of a container that one side filled; a container's comment keeps it."""
     out = dict(facts(base))
     for side in (theirs, mine):
         for key, (_, new) in changes(facts(base), facts(side)).items():
@@ -141,8 +142,14 @@ def _expected(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> dict:
             else:
                 out.pop(key, None)
     with_values = {key[0] for key in out if key[1] == VALUE}
+    # an empty container (a fact that is not real) is empty no more once anything is in
+    # it, and a comment that stays on it keeps it
+    filled = {key[0][:n] for key in out for n in range(1, len(key[0]))}
+    out.update({(key[0], NODE, ""): Fact(None, real=False) for key in list(out)    # (containers
+                if key[1] == COMMENT and (key[0], NODE, "") not in out})            # have no real fact)
     return {k: v for k, v in out.items()
-            if not (k[1] == NODE and v.multi and k[0] not in with_values)}
+            if not (k[1] == NODE and v.multi and k[0] not in with_values)
+            and not (k[1] == NODE and not v.real and k[0] in filled)}
 
 
 @SETTINGS

@@ -21,6 +21,7 @@ from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import PathError
 from nos_shell.session import Session
 from nos_shell.store import ARCHIVE, LOCK, SAVED_SNAPSHOT, SNAPSHOT, Store
+from propsettings import examples
 from strategies import config_trees
 from test_values_unicode import HOSTILE
 
@@ -77,6 +78,7 @@ def test_a_commit_writes_a_snapshot_that_a_new_process_loads_without_the_grammar
     assert order == NAME_SERVERS
 
 
+@examples(100)
 @given(config_trees())
 def test_the_snapshot_of_any_tree_decodes_to_the_parsed_archive_text(tree):
     data = dump_boot(tree).encode()

@@ -17,7 +17,9 @@ Changes are compared as *facts*, one per:
 Tag nodes (`interfaces ethernet`) and ordinary containers exist only through what they
 hold, so they are no facts of their own: deleting the last server under `service ntp`
 does not "delete `service ntp`" and does not clash with another session adding a
-setting next to it.
+setting next to it. An ordinary container left empty on purpose (`set service ntp`
+alone, which `show configuration commands` lists) is a fact that is not real: carried
+when added, removed only while the other side has put nothing in it, never a conflict.
 
 Two sessions' changes *conflict* when they end a fact differently (`system host-name`
 set to two values), or when one removed a real node and the other added or changed
@@ -80,6 +82,8 @@ def _own(name: str, child: Node, spec: SchemaNode, here: tuple[str, ...], is_tag
         single = spec.kind is Kind.LEAF and not is_tag
         out[(here, NODE, "")] = Fact(tuple(child.values or ()) if single else None,
                                      multi=spec.kind is Kind.MULTI and not is_tag)
+    elif not child.children:            # `set service ntp` alone: an empty container is shown
+        out[(here, NODE, "")] = Fact(None, real=False)
     if child.comment is not None:
         out[(here, COMMENT, "")] = Fact(child.comment)
     if spec.kind is Kind.MULTI and not is_tag:
@@ -172,7 +176,8 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     reported; ``base``, ``mine`` and ``theirs`` are not modified."""
     base_part, my_facts = facts_apart(base, mine)     # my_facts: where mine differs only
     my_changes = changes(base_part, my_facts)
-    their_changes = changes(*facts_apart(base, theirs))
+    their_base, their_facts = facts_apart(base, theirs)
+    their_changes = changes(their_base, their_facts)
     clash = conflicts(my_changes, their_changes)
     # the order of a multi-value leaf's values is a change of its own (name servers are
     # tried in order): one per leaf whose existing values mine put in another order
@@ -191,8 +196,12 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
 
     keep = {k: v for k, v in my_changes.items() if k not in clash and not at_clash(k[0])}
     # removals first (deepest first), then additions (shallowest first)
+    # containers either side holds empty stay, even when my removal (of a comment) leaves
+    # them bare here
+    empty = frozenset(key[0] for side in (my_facts, their_facts) for key, fact in side.items()
+                      if key[1] == NODE and not fact.real)
     for key in sorted((k for k, v in keep.items() if v[1] is _MISSING), key=_depth, reverse=True):
-        _remove(result, key)
+        _remove(result, key, keep[key][0], empty)  # type: ignore[arg-type]
     positions: dict[tuple[str, ...], dict[str, int]] = {}
 
     def in_order(key: Key) -> tuple:       # new values of a multi-value leaf keep my order
@@ -242,23 +251,23 @@ def _walk_to(tree: ConfigTree, path: tuple[str, ...], create: bool) -> Node | No
     return node
 
 
-def _remove(tree: ConfigTree, key: Key) -> None:
+def _remove(tree: ConfigTree, key: Key, fact: Fact, empty: frozenset[tuple[str, ...]]) -> None:
     path, what, value = key
     node = _walk_to(tree, path, False)
-    if node is None:
-        return
+    if node is None or (what == NODE and not fact.real and (node.children or node.comment is not None)):
+        return          # an empty container that the other side has filled stays
     if what == COMMENT:
         node.comment = None
-        _prune_up(tree, path)
+        _prune_up(tree, path, empty)
     elif what == VALUE:
         if node.values and value in node.values:
             node.values.remove(value)
-        _prune_up(tree, path)
+        _prune_up(tree, path, empty)
     else:
         parent = _walk_to(tree, path[:-1], False)
         if parent is not None:
             parent.children.pop(path[-1], None)
-        _prune_up(tree, path[:-1])
+        _prune_up(tree, path[:-1], empty)
 
 
 def _add(tree: ConfigTree, key: Key, fact: Fact) -> None:
@@ -278,10 +287,11 @@ def _add(tree: ConfigTree, key: Key, fact: Fact) -> None:
         node.values = []
 
 
-def _prune_up(tree: ConfigTree, path: tuple[str, ...]) -> None:
+def _prune_up(tree: ConfigTree, path: tuple[str, ...], empty: frozenset[tuple[str, ...]]) -> None:
     """After a removal at or below ``path``: remove what it left meaningless, as a delete
-    does (a multi-value leaf without values, an empty tag node or ordinary container)."""
-    while path:
+    does (a multi-value leaf without values, an empty tag node or ordinary container), up
+    to a container in ``empty`` (one that a side holds empty)."""
+    while path and path not in empty:
         node = _walk_to(tree, path, False)
         if node is None:
             path = path[:-1]
