@@ -39,7 +39,7 @@ def test_the_example_count_scales_for_bench_runs(monkeypatch):
 
 def test_every_property_takes_its_example_count_from_propsettings():
     """So that bench/properties.py --scale reaches it: each @given has an @examples(...)
-    (or a name bound to examples(...) in its file) among the decorators above it."""
+    (or a name bound to examples(...) in its file) among the decorators around it."""
     offenders = []
     for path in sorted(TESTS.glob("test_*.py")):
         lines = path.read_text().splitlines()
@@ -51,6 +51,10 @@ def test_every_property_takes_its_example_count_from_propsettings():
             while n >= 0 and lines[n].lstrip().startswith("@"):
                 above.append(lines[n].strip())
                 n -= 1
+            n = number + 1
+            while n < len(lines) and lines[n].lstrip().startswith("@"):
+                above.append(lines[n].strip())
+                n += 1
             if not any(d.startswith("@examples(") or d.lstrip("@") in names for d in above):
                 offenders.append(f"{path.name}:{number + 1}")
     assert offenders == []
