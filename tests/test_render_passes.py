@@ -27,8 +27,8 @@ def _general(key: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in parts), key
 
 
+@examples(300)
 @given(st.one_of(st.integers(0, 10**6).map(str), st.from_regex(r"0*[0-9]{1,5}", fullmatch=True),
                  st.text("0123456789٣x", max_size=6)))
-@examples(300)
 def test_the_number_shortcut_of_natural_key_is_the_general_rule(key):
     assert natural_key(key) == _general(key)
