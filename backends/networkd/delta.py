@@ -29,7 +29,7 @@ from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
 from nos_shell.models.changes import interface_settings
 
-from ..contract import Changes, Delta, file_mode
+from ..contract import Changes, Delta, Unchanged, file_mode
 from .compiler import Spec, units
 from .own import unchanged
 from .routed import routed
@@ -46,13 +46,13 @@ ADDRESSED = OWN | {"address"}
 prefixes, the units that static routes and DHCP servers go into (routed.py): nothing else."""
 
 
-def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
+def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta | Unchanged:
     """What compile(new) changes against compile(old) (the module docstring)."""
     settings = interface_settings(old, new, changes, areas=((),))
     if settings is not None and not any(names - OWN for names in settings.values()):
-        paths = unchanged(old, new, set(settings))
-        if paths is not None:           # no unit's bytes show the change (own.py)
-            return Delta({}, paths, paths)
+        names = unchanged(old, new, set(settings))
+        if names is not None:           # no unit's bytes show the change (own.py)
+            return Unchanged(names)
         before = units(new, only=set(settings), own=old)
         after = units(new, only=set(settings))
     elif settings is not None and not any(names - ADDRESSED for names in settings.values()):

@@ -8,23 +8,23 @@ and members, routes, DHCP servers, IP forwarding) is read from the rest of the t
 did not change. So when each named interface's own part is equal in both trees (a
 description is never written), no file changes, and the generated paths are those of both
 trees: :func:`unchanged` finds this in time proportional to the interfaces named, plus one
-walk of the names that get a unit (:func:`unit_paths`), without parsing an address.
+walk of the names that get a unit (:func:`unit_names`), without parsing an address.
 """
 from __future__ import annotations
-
-from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models import shared
 
 from ..contract import file_mode
-from .compiler import CONF_DROPIN, interface_part, unit_path
+from .compiler import CONF_DROPIN, PREFIX, UNIT_DIR, interface_part
 from .links import members as member_links
 from .netdev import NETDEV_KINDS, netdev
 
+_DIR = f"{UNIT_DIR}/{PREFIX}"
 
-def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> frozenset[PurePosixPath] | None:
-    """The unit paths of ``new`` (the same as ``old``'s) when no unit of the interfaces
+
+def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> frozenset[str] | None:
+    """The unit paths (as text) of ``new`` (the same as ``old``'s) when no unit of the interfaces
     ``names`` differs between the trees, given that only their own settings changed; None
     when some may (the caller compares their units)."""
     was, now = shared.of(old), shared.of(new)
@@ -40,17 +40,17 @@ def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> frozenset[Pu
             a, b = netdev(old, before), netdev(new, iface)
             if a != b or file_mode(a) != file_mode(b):
                 return None
-    return unit_paths(new)
+    return unit_names(new)
 
 
-def unit_paths(tree: ConfigTree) -> frozenset[PurePosixPath]:
-    """Every path :func:`compiler.units` gives for ``tree``, from the names alone: a
+def unit_names(tree: ConfigTree) -> frozenset[str]:
+    """Every path :func:`compiler.units` gives for ``tree``, as text, from the names alone: a
     .network for each interface, parent, macvlan/vxlan source, member, and interface a
     static route leaves through; a .netdev for each virtual interface; the drop-in.
     (Next hops without an interface leave through an addressed interface: one of these.)"""
     model = shared.of(tree)
     networks = set(model.by_name)
-    paths = [unit_path(i.name, "netdev") for i in model.unique if i.kind in NETDEV_KINDS]
+    paths = [f"{_DIR}{i.name}.netdev" for i in model.unique if i.kind in NETDEV_KINDS]
     for iface in model.unique:
         if iface.kind == "vlan" and iface.parent:
             networks.add(iface.parent)
@@ -60,8 +60,8 @@ def unit_paths(tree: ConfigTree) -> frozenset[PurePosixPath]:
                 networks.add(source)
     networks.update(member for member, _, _, _ in member_links(tree))
     networks.update(_route_exits(tree))
-    paths += [unit_path(name, "network") for name in networks]
-    paths.append(CONF_DROPIN)
+    paths += [f"{_DIR}{name}.network" for name in networks]
+    paths.append(str(CONF_DROPIN))
     return frozenset(paths)
 
 

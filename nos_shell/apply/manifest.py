@@ -77,6 +77,25 @@ class Manifest:
             return None
         return record
 
+    def vouched(self, names: list[str], prefix: str, owner: str) -> dict[str, Record] | None:
+        """The records of the files ``names`` (each at ``prefix + name``), all ``owner``'s,
+        when one ``lstat`` each proves every one of them unchanged as :meth:`trusted` does;
+        None as soon as one is not (or is gone, or has another owner)."""
+        lstat, get, now = os.lstat, self.records.get, self.written_ns
+        try:
+            stats = [(name, lstat(prefix + name)) for name in names]
+        except FileNotFoundError:
+            return None
+        out: dict[str, Record] = {}
+        for name, st in stats:
+            record = get(name)
+            if (record is None or record.owner != owner or record.digest is None
+                    or record.stat != (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    or record.mode != st.st_mode & 0o7777 or st.st_mtime_ns >= now or st.st_ctime_ns >= now):
+                return None
+            out[name] = record
+        return out
+
 
 _cache: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
 """The last manifest read, by its path and stat (a commit reads it more than once; each
