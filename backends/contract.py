@@ -16,10 +16,10 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   (``verify_delta``); the default verifies ``new`` whole. Not part of :class:`Driver`:
   the registry asks drivers without it for ``verify(new)``;
 - ``compile_delta(old, new, changes)``: pure, what ``compile(new)`` changes against
-  ``compile(old)`` (a :class:`Delta`, or :class:`Unchanged` when no file changes), given the configuration paths that differ
-  (``changes``, from nos_shell/models/changes.py; None: unknown). A driver that renders per
-  unit builds only the units those paths reach (networkd); the default compiles both trees
-  and compares bytes;
+  ``compile(old)`` (a :class:`Delta`, or :class:`Unchanged` when no file changes), given
+  the configuration paths that differ (``changes``, from nos_shell/models/changes.py;
+  None: unknown). A driver that renders per unit builds only the units those paths reach
+  (networkd); the default compiles both trees and compares bytes;
 - ``reads``: the configuration areas compile reads (None: unknown). When no changed path
   reaches them, the apply layer takes the driver's files as unchanged without compiling;
 - ``stale(old, new)``: whether the running daemon must be reloaded although none of its

@@ -36,7 +36,7 @@ class Plan:
     changed: dict[PurePosixPath, bytes] = field(default_factory=dict)   # path -> new bytes
     removed: set[PurePosixPath] = field(default_factory=set)
     previous: dict[PurePosixPath, "OnDisk | None"] = field(default_factory=dict)
-    owners: dict[PurePosixPath, str] = field(default_factory=dict)      # path -> backend, old and new
+    owners: dict[PurePosixPath, str] = field(default_factory=dict)      # path -> backend, old and new (see book)
     # every wanted file's manifest record by name (str of its path): with the stat just
     # checked when it is unchanged, without one when it changes (the write adds it)
     records: dict[str, Record] = field(default_factory=dict)
