@@ -16,10 +16,10 @@ functions, or an instance of a :class:`BaseDriver` subclass.
   (``verify_delta``); the default verifies ``new`` whole. Not part of :class:`Driver`:
   the registry asks drivers without it for ``verify(new)``;
 - ``compile_delta(old, new, changes)``: pure, what ``compile(new)`` changes against
-  ``compile(old)`` (a :class:`Delta`), given the configuration paths that differ
-  (``changes``, from nos_shell/models/changes.py; None: unknown). A driver that renders per
-  unit builds only the units those paths reach (networkd); the default compiles both trees
-  and compares bytes;
+  ``compile(old)`` (a :class:`Delta`, or :class:`Unchanged` when no file changes), given
+  the configuration paths that differ (``changes``, from nos_shell/models/changes.py;
+  None: unknown). A driver that renders per unit builds only the units those paths reach
+  (networkd); the default compiles both trees and compares bytes;
 - ``reads``: the configuration areas compile reads (None: unknown). When no changed path
   reaches them, the apply layer takes the driver's files as unchanged without compiling;
 - ``stale(old, new)``: whether the running daemon must be reloaded although none of its
@@ -45,6 +45,7 @@ import importlib
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -99,6 +100,36 @@ class Delta:
     @property
     def removed(self) -> frozenset[PurePosixPath]:
         return self.before - self.after
+
+
+class Unchanged:
+    """A :class:`Delta` that changes no file: the same files before and after, named by
+    their paths relative to the root as text (``names``, as ``str(PurePosixPath)`` gives
+    them). A plan needs only the names; the path objects (``before``, ``after``) are made
+    when asked for, since making 8,000 of them costs more than the rest of such a plan."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        self.changed: Files = {}
+
+    @cached_property
+    def before(self) -> frozenset[PurePosixPath]:
+        return frozenset(map(generated_path, self.names))
+
+    @property
+    def after(self) -> frozenset[PurePosixPath]:
+        return self.before
+
+    @property
+    def removed(self) -> frozenset[PurePosixPath]:
+        return frozenset()
+
+
+def delta_names(delta: Delta | Unchanged) -> tuple[frozenset[str], frozenset[str]]:
+    """A delta's paths before and after, as text."""
+    if isinstance(delta, Unchanged):
+        return delta.names, delta.names
+    return frozenset(map(str, delta.before)), frozenset(map(str, delta.after))
 
 
 def full_delta(compile: Callable[[ConfigTree], Files], old: ConfigTree, new: ConfigTree) -> Delta:
@@ -172,7 +203,7 @@ class Driver(Protocol):
 
     def compile(self, tree: ConfigTree) -> Files: ...
 
-    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta: ...
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta | Unchanged: ...
 
     def stale(self, old: ConfigTree, new: ConfigTree) -> bool: ...
 
@@ -279,7 +310,7 @@ class FunctionDriver:
     state: Callable[[Target], object | None] = _no_state
     settings: Mapping[str, object] = field(default_factory=dict)
     unit: str | None = None
-    delta: Callable[[ConfigTree, ConfigTree, Changes], Delta] | None = None
+    delta: Callable[[ConfigTree, ConfigTree, Changes], Delta | Unchanged] | None = None
     """compile_delta's implementation; None: :func:`full_delta` over ``compile``."""
     stale: Callable[[ConfigTree, ConfigTree], bool] = _never
     reads: tuple[tuple[str, ...], ...] | None = None
@@ -296,7 +327,7 @@ class FunctionDriver:
             return []
         return self.verify(new)
 
-    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
+    def compile_delta(self, old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta | Unchanged:
         """What compile(new) changes against compile(old)."""
         if self.delta is not None:
             return self.delta(old, new, changes)

@@ -59,7 +59,7 @@ def in_process(repeat: int) -> list[tuple[str, float]]:
 
     old = tree_from_commands("\n".join(scale_lines()))
     gc.freeze()         # as the shell does between commands: collections skip the big tree
-    owned = {path: name for name, files in registry.compile_each(old).items() for path in files}
+    owned = {str(path): name for name, files in registry.compile_each(old).items() for path in files}
     times: dict[str, list[float]] = {}
 
     def timed(label: str, run: Callable[[], object]) -> None:

@@ -45,7 +45,7 @@ from ..contract import generated_path
 from .links import members as member_links
 from .netdev import NETDEV_KINDS
 from .routed import merge, routed
-from .spec import FixedSpec, Net, NetdevSpec, Skipped, Spec
+from .spec import FixedSpec, Net, NetdevSpec, NetworkSpec, Skipped, Spec
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
 PREFIX = "10-nos-"
@@ -181,6 +181,14 @@ def _global_settings() -> bytes:
     unit.add("Network", "ManageForeignRoutingPolicyRules", "no")
     unit.add("Network", "ManageForeignRoutes", "no")
     return unit.render()
+
+
+def interface_part(model: shared.Model, iface: Interface, is_member: bool) -> NetworkSpec:
+    """What an interface's .network holds from its own node in ``model``'s tree (the part
+    the unit's own settings reach; networkd/own.py compares it)."""
+    n = Net(iface.name)
+    _interface(model, iface, n, is_member)
+    return n.spec()
 
 
 def _leaf(node: Node, name: str) -> str | None:

@@ -1,13 +1,15 @@
 """The networkd driver's incremental compile: render only the units a change reaches.
 
-Three ways, all giving exactly what comparing two full compiles would (tests/test_incremental.py):
+Four ways, all giving exactly what comparing two full compiles would (tests/test_incremental.py):
 
 - a change made only of settings an interface's own units read (MTU, MAC, description,
   disable, netdev settings: :data:`OWN`) inside interfaces that exist in both trees: the
   units of just those interfaces are built twice, once with their old settings (``units``
   with ``only`` and ``own``), and every other unit is known to be unchanged, since nothing
   else reads those settings. The shared model of the new tree (built for verify anyway) is
-  all it needs; the old tree is not modelled at all;
+  all it needs; the old tree is not modelled at all. First of all, when those interfaces'
+  own parts are equal in both trees (a description is never written), nothing else is
+  built: no file changes, and the paths come from the names alone (own.py);
 - a change of those settings and addresses, inside interfaces that exist in both trees:
   an address moves static routes and DHCP servers (routed.py) from one interface's unit to
   another's, so what routes and DHCP servers add is built for both trees and compared, and
@@ -27,8 +29,9 @@ from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
 from nos_shell.models.changes import interface_settings
 
-from ..contract import Changes, Delta, file_mode
+from ..contract import Changes, Delta, Unchanged, file_mode
 from .compiler import Spec, units
+from .own import unchanged
 from .routed import routed
 
 OWN = frozenset({"description", "mtu", "mac", "disable", "hw-id", "dhcp-options", "stp", "priority",
@@ -43,10 +46,13 @@ ADDRESSED = OWN | {"address"}
 prefixes, the units that static routes and DHCP servers go into (routed.py): nothing else."""
 
 
-def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta:
+def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta | Unchanged:
     """What compile(new) changes against compile(old) (the module docstring)."""
     settings = interface_settings(old, new, changes, areas=((),))
     if settings is not None and not any(names - OWN for names in settings.values()):
+        names = unchanged(old, new, set(settings))
+        if names is not None:           # no unit's bytes show the change (own.py)
+            return Unchanged(names)
         before = units(new, only=set(settings), own=old)
         after = units(new, only=set(settings))
     elif settings is not None and not any(names - ADDRESSED for names in settings.values()):

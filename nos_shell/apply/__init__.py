@@ -16,13 +16,13 @@ next process can finish or undo it (``nos_shell/engine/journal.py``).
 """
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from ..models.shared import sharing
-from . import collector, files, incremental
+from . import collector, files, incremental, manifest
 from .context import Context
 from .drivers import check, compile_by_backend, reload_all
 from .target import Target, load_target
@@ -59,7 +59,7 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
     (:func:`incremental.plan`); a manifest that does not match ``old``, or none (a first
     commit), means the full compile and a plan against the files on disk."""
     with collector.paused():
-        wanted, change, previous_owned = _plan(target, old, new, everything)
+        wanted, change, previous = _plan(target, old, new, everything)
     if target.live:
         check(target, change)
     if journal is not None:
@@ -71,7 +71,7 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
     try:
         return reload_all(target, old, new, change, started=journal.reloading if journal else None)
     except CommitError as failure:
-        files.restore(target.root, change, previous_owned)
+        files.restore(target.root, change, previous.owners())
         try:
             reload_all(target, new, old, _reversed(change))
         except CommitError as second:
@@ -81,14 +81,14 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
 
 
 def _plan(target: Target, old: ConfigTree, new: ConfigTree, everything: bool
-          ) -> tuple[dict[str, files.Files], files.Plan, dict[PurePosixPath, str]]:
-    """(wanted files per driver, plan, what the manifest owned before) of :func:`apply`."""
-    previous_owned = files.owned(target.root)
+          ) -> tuple[dict[str, files.Files], files.Plan, manifest.Manifest]:
+    """(wanted files per driver, plan, the manifest before) of :func:`apply`."""
+    previous = manifest.load(target.root)
     with sharing():
         # nothing generated before (a first commit): no delta can be vouched for, so the
         # full compile is the only one (a delta would compile both trees for nothing)
-        quick = None if everything or not previous_owned else \
-            incremental.plan(target.root, old, new, previous_owned)
+        quick = None if everything or not previous.records else \
+            incremental.plan(target.root, old, new, previous)
         if quick is not None:
             wanted, change = quick
         else:
@@ -99,7 +99,7 @@ def _plan(target: Target, old: ConfigTree, new: ConfigTree, everything: bool
             for rel, data in backend_files.items():
                 change.previous.setdefault(rel, files.read(target.root / rel))
                 change.changed[rel] = data
-    return wanted, change, previous_owned
+    return wanted, change, previous
 
 
 def _reversed(change: files.Plan) -> files.Plan:

@@ -13,14 +13,15 @@ rules live here and nowhere else:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
-from ..backends.contract import Delta
+from ..backends.contract import Delta, Unchanged, delta_names, generated_path
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from . import files
 from .context import Context
+from .manifest import Record
 from .target import Target
 
 CHANGES_LIMIT = 10_000
@@ -28,6 +29,10 @@ CHANGES_LIMIT = 10_000
 
 ContextFactory = Callable[[Target, ConfigTree, ConfigTree, set[PurePosixPath], set[PurePosixPath]], Context]
 """How :func:`reload_all` makes each driver's context (tests pass a recording one)."""
+
+
+Owned = Record | str
+"""What :func:`deltas` is told of a generated file: its manifest record, or its owner's name."""
 
 
 def compile_by_backend(tree: ConfigTree) -> dict[str, files.Files]:
@@ -86,35 +91,43 @@ def _needs_reload(driver, old: ConfigTree, new: ConfigTree, change: files.Plan) 
     return not driver.active(old) or driver.stale(old, new)
 
 
-def deltas(old: ConfigTree, new: ConfigTree, owned: dict[PurePosixPath, str]) -> dict[str, Delta] | None:
-    """Each registered driver's :class:`Delta` from ``old`` to ``new``, taking what was
-    generated before from the manifest ``owned``; None when the manifest does not hold
-    exactly what ``old`` compiles to for a driver active in both (then only a full compile
-    and plan is safe). CommitError when two drivers claim one path."""
+def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned]
+           ) -> dict[str, Delta | Unchanged] | None:
+    """Each registered driver's delta from ``old`` to ``new``, taking what was generated
+    before from the manifest ``owned`` (relative path as text -> its record or owner's
+    name); None when the manifest does not hold exactly what ``old`` compiles to for a
+    driver active in both (then only a full compile and plan is safe). CommitError when
+    two drivers claim one path."""
     from ..backends import registry
     from ..models.changes import changed_paths, touches
 
     changes = changed_paths(old, new, limit=CHANGES_LIMIT)
-    out: dict[str, Delta] = {}
+    out: dict[str, Delta | Unchanged] = {}
+    afters: dict[str, frozenset[str]] = {}
+    by_owner: dict[str, set[str]] = {}
+    for name, who in owned.items():
+        by_owner.setdefault(who if type(who) is str else who.owner, set()).add(name)
     for driver in registry.drivers():
-        mine = frozenset(rel for rel, owner in owned.items() if owner == driver.name)
+        mine = frozenset(by_owner.get(driver.name, ()))
         if not driver.active(new):
-            out[driver.name] = Delta({}, mine, frozenset())
+            delta: Delta | Unchanged = Delta({}, frozenset(map(generated_path, mine)), frozenset())
         elif not driver.active(old):
             generated = driver.compile(new)
-            out[driver.name] = Delta(generated, mine, frozenset(generated))
+            delta = Delta(generated, frozenset(map(generated_path, mine)), frozenset(generated))
         elif mine and changes is not None and driver.reads is not None and not touches(changes, driver.reads):
-            out[driver.name] = Delta({}, mine, mine)       # nothing it reads changed
+            delta = Unchanged(mine)                 # nothing it reads changed
         else:
-            out[driver.name] = driver.compile_delta(old, new, changes)
-            if out[driver.name].before != mine:
+            delta = driver.compile_delta(old, new, changes)
+            if delta_names(delta)[0] != mine:
                 return None
-    _refuse_clash({name: delta.after for name, delta in out.items()})
+        out[driver.name] = delta
+        afters[driver.name] = delta_names(delta)[1]
+    _refuse_clash(afters)
     return out
 
 
-def _refuse_clash(paths: dict[str, frozenset[PurePosixPath]]) -> None:
-    owner: dict[PurePosixPath, str] = {}
+def _refuse_clash(paths: dict[str, frozenset[str]]) -> None:
+    owner: dict[str, str] = {}
     for name, generated in paths.items():
         for path in generated:
             if path in owner:

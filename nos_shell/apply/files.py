@@ -36,11 +36,14 @@ class Plan:
     changed: dict[PurePosixPath, bytes] = field(default_factory=dict)   # path -> new bytes
     removed: set[PurePosixPath] = field(default_factory=set)
     previous: dict[PurePosixPath, "OnDisk | None"] = field(default_factory=dict)
-    owners: dict[PurePosixPath, str] = field(default_factory=dict)      # path -> backend, old and new
+    owners: dict[PurePosixPath, str] = field(default_factory=dict)      # path -> backend, old and new (see book)
     # every wanted file's manifest record by name (str of its path): with the stat just
     # checked when it is unchanged, without one when it changes (the write adds it)
     records: dict[str, Record] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)                        # names the manifest had
+    # the manifest's records when ``owners`` holds only the files that change or go (an
+    # incremental plan): the owners of the others
+    book: dict[str, Record] = field(default_factory=dict)
 
     @property
     def touched(self) -> set[PurePosixPath]:
@@ -152,7 +155,9 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
         # each file that may be on disk, so the next commit can remove what is not wanted.
         # (A file written from now on never matches a stat recorded before, so the
         # manifest on disk cannot vouch for any of them: each is read at the next plan.)
-        claim = {str(rel): Record(owner) for rel, owner in change.owners.items()}
+        claim = {name: Record(r.owner) for name, r in change.book.items()}
+        claim.update((name, Record(r.owner)) for name, r in change.records.items())
+        claim.update((str(rel), Record(owner)) for rel, owner in change.owners.items())
         claim.update((name, r) for name, r in change.records.items() if r.stat is not None)
         manifest.save(root, claim)
     known: dict[tuple[str, str], tuple[int, int] | None] = {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from json.encoder import encode_basestring_ascii as quote
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -77,6 +78,25 @@ class Manifest:
             return None
         return record
 
+    def vouched(self, names: list[str], prefix: str, owner: str) -> dict[str, Record] | None:
+        """The records of the files ``names`` (each at ``prefix + name``), all ``owner``'s,
+        when one ``lstat`` each proves every one of them unchanged as :meth:`trusted` does;
+        None as soon as one is not (or is gone, or has another owner)."""
+        lstat, get, now = os.lstat, self.records.get, self.written_ns
+        try:
+            stats = [(name, lstat(prefix + name)) for name in names]
+        except FileNotFoundError:
+            return None
+        out: dict[str, Record] = {}
+        for name, st in stats:
+            record = get(name)
+            if (record is None or record.owner != owner or record.digest is None
+                    or record.stat != (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    or record.mode != st.st_mode & 0o7777 or st.st_mtime_ns >= now or st.st_ctime_ns >= now):
+                return None
+            out[name] = record
+        return out
+
 
 _cache: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
 """The last manifest read, by its path and stat (a commit reads it more than once; each
@@ -104,9 +124,41 @@ def load(root: Path) -> Manifest:
     return book
 
 
+_UNUSUAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
+"""An empty, ``.`` or ``..`` part anywhere in a name (an absolute name has an empty first part)."""
+
+_SHAPE = [str, int, int, int, int, int]
+"""The types of a ``content`` entry's six fields."""
+
+
 def _records(files: dict, content: dict) -> dict[str, Record]:
     if type(files) is not dict or type(content) is not dict:
         raise TypeError("its maps are not objects")
+    # The usual manifest in one pass each (names, owners, entries); anything unusual is
+    # read again by the loop below, which says what is wrong with the first bad entry.
+    if not any(map(_UNUSUAL.search, files)) and all(type(owner) is str for owner in files.values()):
+        records = _plain_records(files, content)
+        if records is not None:
+            return records
+    return _checked_records(files, content)
+
+
+def _plain_records(files: dict[str, str], content: dict) -> dict[str, Record] | None:
+    """The records, when every ``content`` entry has the right shape; else None."""
+    make, get = tuple.__new__, content.get
+    records: dict[str, Record] = {}
+    for name, owner in files.items():
+        entry = get(name)
+        if entry is None:
+            records[name] = make(Record, (owner, None, None, None))
+        elif type(entry) is list and list(map(type, entry)) == _SHAPE:
+            records[name] = make(Record, (owner, entry[0], entry[1], (entry[2], entry[3], entry[4], entry[5])))
+        else:
+            return None
+    return records
+
+
+def _checked_records(files: dict, content: dict) -> dict[str, Record]:
     records: dict[str, Record] = {}
     for name, owner in files.items():
         parts = name.split("/")
@@ -154,14 +206,19 @@ def save(root: Path, records: dict[str, Record]) -> None:
 
 def dump(records: dict[str, Record]) -> bytes:
     """The manifest file's bytes: one line per file in each map, sorted by name."""
-    names = sorted(records)
-    quoted = {name: quote(name) for name in names}
-    files = ",\n".join(f"  {quoted[name]}: {quote(records[name].owner)}" for name in names)
-    content = ",\n".join(f'  {quoted[name]}: [{quote(r.digest)}, {r.mode:d}, {r.stat[0]:d}, {r.stat[1]:d}, '
-                          f'{r.stat[2]:d}, {r.stat[3]:d}]'
-                          for name in names for r in (records[name],)
-                          if r.digest is not None and r.mode is not None and r.stat is not None)
-    return f'{{\n "files": {{\n{files}\n }},\n "content": {{\n{content}\n }}\n}}\n'.encode()
+    owners: dict[str, str] = {}         # a few owners, quoted once each
+    files: list[str] = []
+    lines: list[str] = []
+    for name in sorted(records):
+        owner, digest, mode, stat = records[name]
+        quoted = quote(name)
+        if owner not in owners:
+            owners[owner] = quote(owner)
+        files.append(f"  {quoted}: {owners[owner]}")
+        if digest is not None and mode is not None and stat is not None:
+            lines.append(f'  {quoted}: [{quote(digest)}, {mode:d}, {stat[0]:d}, {stat[1]:d}, {stat[2]:d}, {stat[3]:d}]')
+    body, entries = ",\n".join(files), ",\n".join(lines)
+    return f'{{\n "files": {{\n{body}\n }},\n "content": {{\n{entries}\n }}\n}}\n'.encode()
 
 
 __all__ = ["MANIFEST", "Manifest", "Record", "Stat", "digest", "dump", "forget", "load", "save", "stat_of"]
