@@ -21,39 +21,21 @@ def entries(node: Node, schema: SchemaNode) -> Iterator[tuple[str, SchemaNode, N
 
 # -- config.boot ------------------------------------------------------------------
 def curly_lines(node: Node, schema: SchemaNode, depth: int = 0) -> Iterator[str]:
-    """config.boot lines for the children of ``node``."""
-    pad = INDENT * depth
-    for name, spec, child in entries(node, schema):
-        if spec.kind is Kind.TAG:
-            for key, entry in sorted_children(child, spec, True):
-                if entry.comment:
-                    yield f"{pad}/* {entry.comment} */"
-                yield f"{pad}{name} {key_boot(key)} {{"
-                yield from curly_lines(entry, spec, depth + 1)
-                yield f"{pad}}}"
-            continue
-        if child.comment:
-            yield f"{pad}/* {child.comment} */"
-        if spec.kind is Kind.CONTAINER:
-            yield f"{pad}{name} {{"
-            yield from curly_lines(child, spec, depth + 1)
-            yield f"{pad}}}"
-        elif spec.kind is Kind.FLAG:
-            yield f"{pad}{name}"
-        else:
-            for value in child.values or ():
-                yield f"{pad}{name} {quote_double(value)}"
+    """config.boot lines for the children of ``node`` (no newlines), ``depth`` levels in."""
+    out: list[str] = []
+    _curly_into(out, node, schema, INDENT * depth)
+    return iter("".join(out).split("\n")[:-1])
 
 
 def to_curly(tree: ConfigTree) -> str:
-    """The whole tree as config.boot text: :func:`curly_lines`, built in one pass."""
+    """The whole tree as config.boot text, built in one pass."""
     out: list[str] = []
     _curly_into(out, tree.root, tree.schema, "")
     return "".join(out)
 
 
 def _curly_into(out: list[str], node: Node, schema: SchemaNode, pad: str) -> None:
-    """:func:`curly_lines` with newlines, appended to ``out`` (no generator per level)."""
+    """config.boot lines of ``node``'s children, each ending in a newline, appended to ``out``."""
     known, children = schema.children, node.children
     for name in sorted(children):
         spec = known.get(name)
@@ -86,35 +68,21 @@ def _curly_into(out: list[str], node: Node, schema: SchemaNode, pad: str) -> Non
 # -- set commands ------------------------------------------------------------------
 def set_lines(node: Node, schema: SchemaNode, prefix: str = "set") -> Iterator[str]:
     """One `set` line per leaf value; empty containers and entries as bare paths."""
-    for name, spec, child in entries(node, schema):
-        here = f"{prefix} {name}"
-        if spec.kind is Kind.TAG:
-            for key, entry in sorted_children(child, spec, True):
-                if entry.children:
-                    yield from set_lines(entry, spec, f"{here} {key_command(key)}")
-                else:
-                    yield f"{here} {key_command(key)}"
-        elif spec.kind is Kind.CONTAINER:
-            if child.children:
-                yield from set_lines(child, spec, here)
-            else:
-                yield here
-        elif spec.kind is Kind.FLAG:
-            yield here
-        else:
-            for value in child.values or ():
-                yield f"{here} {quote_single(value)}"
+    out: list[str] = []
+    _commands_into(out, node, schema, prefix)
+    return iter("".join(out).split("\n")[:-1])
 
 
 def to_commands(tree: ConfigTree) -> str:
-    """The whole tree as `set` lines: :func:`set_lines`, built in one pass."""
+    """The whole tree as `set` lines, built in one pass."""
     out: list[str] = []
     _commands_into(out, tree.root, tree.schema, "set")
     return "".join(out)
 
 
 def _commands_into(out: list[str], node: Node, schema: SchemaNode, prefix: str) -> None:
-    """:func:`set_lines` with newlines, appended to ``out`` (no generator per level)."""
+    """`set` lines below ``prefix`` for ``node``'s children, each ending in a newline,
+    appended to ``out``."""
     known, children = schema.children, node.children
     for name in sorted(children):
         spec = known.get(name)

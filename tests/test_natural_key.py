@@ -1,6 +1,5 @@
-"""The one-pass renderers (to_curly, to_commands) write exactly the lines of the line
-generators (curly_lines, set_lines) that `compare` and `show` use, and natural_key's
-shortcut for plain numbers gives the key the general rule gives."""
+"""natural_key's shortcut for plain numbers gives the key the general rule gives (the
+renderers' output is held by the golden and bootfile tests)."""
 from __future__ import annotations
 
 import re
@@ -9,16 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.config.tree import natural_key
-from nos_shell.config.render import curly_lines, set_lines, to_commands, to_curly
 from propsettings import examples
-from strategies import config_trees
-
-
-@given(config_trees())
-@examples(150)
-def test_one_pass_rendering_is_the_generators_text(tree):
-    assert to_curly(tree) == "".join(line + "\n" for line in curly_lines(tree.root, tree.schema))
-    assert to_commands(tree) == "".join(line + "\n" for line in set_lines(tree.root, tree.schema))
 
 
 def _general(key: str) -> tuple:
