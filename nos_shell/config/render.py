@@ -52,6 +52,13 @@ def to_curly(tree: ConfigTree) -> str:
     return "".join(out)
 
 
+def curly_body(node: Node, schema: SchemaNode, pad: str) -> str:
+    """config.boot lines of ``node``'s children at indent ``pad`` (a block's inside)."""
+    out: list[str] = []
+    _curly_into(out, node, schema, pad)
+    return "".join(out)
+
+
 def _curly_into(out: list[str], node: Node, schema: SchemaNode, pad: str) -> None:
     """:func:`curly_lines` with newlines, appended to ``out`` (no generator per level)."""
     known, children = schema.children, node.children
