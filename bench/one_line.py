@@ -7,8 +7,9 @@ ethernet eth0 vif 5 description xN / commit` on ROOT (as `nos-shell --root ROOT 
 does; it commits into ROOT), with timers around the phases: imports (start-up), the
 running tree's snapshot decode, verify, the archive proof (render and read-back),
 the rest of the archive write (snapshot encode, files), the transaction (apply) and
-everything else. Prints the median of each phase in ms (wall, in-process) and the
-process's user CPU. Compare with `-c 'show version'` on an empty root measured the same
+everything else. Prints the median of each phase in ms of CPU time (user + system of
+this process: steadier than wall time on a shared machine; the wall total too) and the
+process's user CPU including interpreter start. Compare with `-c 'show version'` on an empty root measured the same
 way (`--show`). docs/benchmarks.md records results.
 """
 from __future__ import annotations
@@ -36,12 +37,12 @@ PHASES = {
 def _timed(spent: dict[str, float], name: str, call: Callable, nested: list[str]) -> Callable:
     """``call`` adding its own time (less any nested timed phase) to ``spent[name]``."""
     def wrapper(*args, **kwargs):
-        start, inner = time.perf_counter(), sum(spent.get(n, 0.0) for n in nested)
+        start, inner = time.process_time(), sum(spent.get(n, 0.0) for n in nested)
         try:
             return call(*args, **kwargs)
         finally:
             inside = sum(spent.get(n, 0.0) for n in nested) - inner
-            spent[name] = spent.get(name, 0.0) + time.perf_counter() - start - inside
+            spent[name] = spent.get(name, 0.0) + time.process_time() - start - inside
     return wrapper
 
 
@@ -50,9 +51,9 @@ def child(argv: list[str]) -> None:
     import importlib
     import resource
 
-    began = time.perf_counter()
+    began, wall = time.process_time(), time.perf_counter()
     from nos_shell import cli
-    spent: dict[str, float] = {"imports (start-up)": time.perf_counter() - began}
+    spent: dict[str, float] = {"imports (start-up)": time.process_time() - began}
     for name, (module, cls, attr) in PHASES.items():
         owner = importlib.import_module(module)
         owner = getattr(owner, cls) if cls else owner
@@ -64,9 +65,10 @@ def child(argv: list[str]) -> None:
             cli.main(argv)
         finally:
             sys.stdout = stdout
-    spent["total"] = time.perf_counter() - began
+    spent["total"] = time.process_time() - began
     spent["other"] = spent["total"] - sum(v for k, v in spent.items() if k != "total")
-    spent["user CPU"] = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    spent["total (wall)"] = time.perf_counter() - wall
+    spent["process user CPU"] = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     print(json.dumps({k: round(v * 1000, 1) for k, v in spent.items()}))
 
 
