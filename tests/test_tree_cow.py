@@ -68,7 +68,11 @@ def _shares(a: Node, b: Node) -> bool:
     return False
 
 
-@given(config_trees(comments=True), st.lists(set_line(), min_size=1, max_size=6),
+# (a plaintext password is stored as a salted hash: two sets of it never give equal trees)
+_REPEATABLE = set_line().filter(lambda words: "plaintext-password" not in words)
+
+
+@given(config_trees(comments=True), st.lists(_REPEATABLE, min_size=1, max_size=6),
        st.lists(_OPS, max_size=8), st.lists(_OPS, max_size=8))
 @examples(150)
 def test_edits_on_a_copy_or_its_original_never_show_in_the_other(base, pool, mine, theirs):
