@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config.readback import archive_text
 from .config.tree import ConfigTree
 from .errors import CommitError
 from .fault import point
 from .fsutil import atomic_write
-from .schema.types import shown
 
 SAVED = Path("etc/nos-shell/config.boot")
 ARCHIVE = Path("var/lib/nos-shell/archive")
@@ -65,25 +65,6 @@ class Revision:
     comment: str
 
 
-def archive_text(tree: ConfigTree, base: ConfigTree | None = None) -> str:
-    """config.boot text of ``tree``, proven to read back as the same tree.
-
-    The last line of defence against a value that would brick the store: every path that
-    archives a revision (commit, commit-confirm revert, boot, scripts) goes through
-    :meth:`Store.commit`, which proves this before writing. ``base``: a tree whose text is
-    proven so (an archived revision); only what differs from it is read back
-    (nos_shell/config/readback.py). Raises :class:`CommitError`."""
-    from .config.bootfile import dump_boot
-    from .config.readback import refusal
-
-    text = dump_boot(tree)
-    reason = refusal(tree, text, base)
-    if reason is None:
-        return text
-    raise CommitError("The configuration cannot be archived: its config.boot text does not read "
-                      "back as the same configuration", shown(reason, 200), "Commit failed")
-
-
 class Store:
     """Revisions and saved configuration of one root directory."""
 
@@ -92,6 +73,7 @@ class Store:
         self._pending: list[tuple[Path, bytes | None]] | None = None
         self._cache: dict[Path, ConfigTree] = {}
         self._proven: dict[int, weakref.ref[ConfigTree]] = {}    # trees whose text reads back
+        self._text: tuple[weakref.ref[ConfigTree], str] | None = None   # a proven tree's text
 
     # -- paths ----------------------------------------------------------------------
     def path(self, relative: Path | str) -> Path:
@@ -279,7 +261,15 @@ class Store:
             return None
         if head.proven:
             self._mark_proven(tree)
+            self._remember_text(tree, data)
         return tree
+
+    def _remember_text(self, tree: ConfigTree, data: bytes) -> None:
+        """Keep the config.boot text of archive bytes ``data`` (a proven snapshot's file,
+        written by :meth:`commit` as ``dump_boot(tree)``) for the next commit's splice."""
+        head, _, text = data.partition(b"\n")
+        if head.startswith(HEADER.encode()):
+            self._text = (weakref.ref(tree), text.decode())
 
     def _parse(self, snap: Path, source: Path, data: bytes, serial: int | None, *,
                ignore_unknown: bool = False) -> ConfigTree:
@@ -339,6 +329,7 @@ class Store:
         self._write(path, data)
         self._cache[path] = tree
         self._mark_proven(tree)
+        self._text = (weakref.ref(tree), text)
         self._write(self.path(SNAPSHOT), snapshot.encode(tree, data, serial, proven=True))
         if self._pending is None:
             self._make_private(path.parent, files)
@@ -354,7 +345,13 @@ class Store:
         files = self._archive_files()
         head = self._cache.get(files[0]) if files else None
         known = self._proven.get(id(head))
-        return archive_text(tree, head if known is not None and known() is head else None)
+        base = head if known is not None and known() is head else None
+        text = None
+        if base is not None and self._text is not None and self._text[0]() is base:
+            from .config.splice import spliced
+
+            text = spliced(self._text[1], base, tree)   # (None: the whole tree is rendered)
+        return archive_text(tree, base, text)
 
     def _mark_proven(self, tree: ConfigTree) -> None:
         """Remember that ``tree``'s config.boot text reads back as ``tree``."""

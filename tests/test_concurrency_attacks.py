@@ -85,6 +85,7 @@ def test_a_commit_that_cannot_be_archived_says_commit_failed_once(tmp_path):
     alice = conf(tmp_path, "alice")
     ok(alice, "set interfaces dummy dum0 address 198.51.100.1/32", "commit",
        'comment interfaces dummy dum0 address "half"')
+    alice.candidate = alice.candidate.deep_copy()      # (a node changed directly)
     alice.candidate.node("interfaces", "dummy", "dum0", "address").values = []
     result = alice.run("commit")
     assert not result.ok and "cannot be archived" in result.output

@@ -75,6 +75,7 @@ def _share(base: Node, new: Node) -> None:
 def changed_trees(draw) -> tuple[ConfigTree, ConfigTree]:
     base, new = draw(edited_trees())
     assume(refusal(base, dump_boot(base)) is None)
+    new = new.deep_copy()      # damaged node by node below: nothing shared with base
     for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 3]))):
         _damage(draw, new)
     if draw(st.booleans()):
@@ -121,7 +122,7 @@ def test_a_footer_in_a_changed_comment_takes_the_long_way_and_both_agree():
               "range", "r1", "stop", "192.0.2.20"])
     base.set(["system", "host-name", "r1"])
     assert refusal(base, dump_boot(base)) is None
-    new = base.copy()
+    new = base.deep_copy()    # (a node changed directly)
     new.node("system").comment = 'vyos-config-version: "dhcp-server@1:system@1"'
     text = dump_boot(new)
     assert part_refusal(new, text, base) == refusal(new, text, base) == refusal(new, text)
@@ -133,7 +134,7 @@ def test_a_tag_emptied_of_its_entries_is_read_back_and_refused():
     base = ConfigTree()
     base.set(["interfaces", "ethernet", "eth0", "mtu", "1400"])
     base.set(["system", "host-name", "r1"])
-    new = base.copy()
+    new = base.deep_copy()    # (a node changed directly)
     new.node("interfaces", "ethernet").children.clear()
     text = dump_boot(new)
     assert part_refusal(new, text, base) == refusal(new, text) == "it reads back differently: set interfaces"
@@ -172,7 +173,7 @@ def test_a_new_process_proves_a_one_line_change_from_the_proven_snapshot(tmp_pat
     with store.locked():
         store.commit(new, user="t", via="api")
     assert sizes and max(sizes) < len(dump_boot(new)) // 20, sizes
-    smuggled = store.running().copy()
+    smuggled = store.running().deep_copy()    # (a node changed directly)
     smuggled.node("interfaces", "ethernet", "eth0", "vif", "7", "address").values = ["10.0.7.1/24\n}"]
     try:
         store.commit(smuggled, user="t", via="api")

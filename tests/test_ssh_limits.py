@@ -133,7 +133,7 @@ def test_a_hash_with_huge_rounds_is_refused_at_set_and_never_computed(tmp_path):
     old = crypt_hash("right", f"$6$rounds={MAX_ROUNDS + 1}$abcdefgh")
     assert hash_problem(old) is not None and not check_password("right", old)
     assert not s.run(f"set system login user bob authentication encrypted-password '{old}'").ok
-    tree = s.candidate
+    tree = s.candidate.deep_copy()      # (a node changed directly)
     tree.node("system", "login", "user", "bob", "authentication").children["encrypted-password"].values = [old]
     s.store.commit(tree, user="t", via="test")
     assert Store(tmp_path).running().value("system", "login", "user", "bob", "authentication",

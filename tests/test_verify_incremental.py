@@ -272,7 +272,7 @@ def test_unsafe_values_are_found_where_they_changed() -> None:
                  ("nat", "source", "rule", "10", "outbound-interface", "name"),
                  ("service", "dhcp-server", "shared-network-name", "lan", "subnet", "10.0.1.0/24", "range", "r",
                   "start")):
-        new = old.copy()
+        new = old.deep_copy()     # (nodes changed directly below)
         node = new.root
         for word in path:
             node = node.children.setdefault(word, type(node)())

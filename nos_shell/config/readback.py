@@ -19,7 +19,7 @@ refuse exactly the same trees.
 """
 from __future__ import annotations
 
-from ..errors import NosError
+from ..errors import CommitError, NosError
 from ..schema import Kind, SchemaNode
 from ..schema.types import shown
 from .tree import ConfigTree, Node
@@ -107,4 +107,24 @@ def refusal(tree: ConfigTree, text: str, base: ConfigTree | None = None) -> str 
     return _full_refusal(tree, text)
 
 
-__all__ = ["changed_part", "part_refusal", "refusal"]
+def archive_text(tree: ConfigTree, base: ConfigTree | None = None, text: str | None = None) -> str:
+    """config.boot text of ``tree``, proven to read back as the same tree.
+
+    The last line of defence against a value that would brick the store: every path that
+    archives a revision (commit, commit-confirm revert, boot, scripts) goes through
+    :meth:`Store.commit`, which proves this before writing. ``base``: a tree whose text is
+    proven so (an archived revision); only what differs from it is read back
+    (:func:`refusal`). ``text``: ``dump_boot(tree)`` when the caller has it.
+    Raises :class:`CommitError`."""
+    if text is None:
+        from .bootfile import dump_boot
+
+        text = dump_boot(tree)
+    reason = refusal(tree, text, base)
+    if reason is None:
+        return text
+    raise CommitError("The configuration cannot be archived: its config.boot text does not read "
+                      "back as the same configuration", shown(reason, 200), "Commit failed")
+
+
+__all__ = ["archive_text", "changed_part", "part_refusal", "refusal"]

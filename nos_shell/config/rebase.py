@@ -186,7 +186,7 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     for path in reordered:
         if _reordered(base, theirs, path) and _values(theirs, path) != _values(mine, path):
             clash.add((path, NODE, ""))
-    result = theirs.copy()
+    result = theirs.deep_copy()     # (changed node by node below)
     # at a conflicting path theirs stands whole: none of my changes there or below it is
     # carried (a value or comment of mine alone would leave half a node)
     clashing = {key[0] for key in clash}

@@ -34,6 +34,13 @@ def to_curly(tree: ConfigTree) -> str:
     return "".join(out)
 
 
+def curly_body(node: Node, schema: SchemaNode, pad: str) -> str:
+    """config.boot lines of ``node``'s children at indent ``pad`` (a block's inside)."""
+    out: list[str] = []
+    _curly_into(out, node, schema, pad)
+    return "".join(out)
+
+
 def _curly_into(out: list[str], node: Node, schema: SchemaNode, pad: str) -> None:
     """config.boot lines of ``node``'s children, each ending in a newline, appended to ``out``."""
     known, children = schema.children, node.children

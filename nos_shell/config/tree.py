@@ -46,7 +46,17 @@ class Node:
         new.children = {k: v.copy() for k, v in self.children.items()} if self.children else {}
         return new
 
+    def shallow(self) -> "Node":
+        """A new node with this one's fields; the children themselves are shared."""
+        new = Node.__new__(Node)
+        new.values = None if self.values is None else self.values[:]
+        new.comment = self.comment
+        new.children = dict(self.children)
+        return new
+
     def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
         return (isinstance(other, Node) and self.values == other.values
                 and self.comment == other.comment and self.children == other.children)
 
@@ -76,15 +86,61 @@ def sorted_children(node: Node, schema: SchemaNode, is_tag: bool) -> list[tuple[
 
 
 class ConfigTree:
-    """A whole configuration. Every change goes through the schema."""
+    """A whole configuration. Every change goes through the schema.
+
+    :meth:`copy` is copy-on-write: the copy and the original share their nodes, and a
+    change through this API copies the nodes on its path first (``_owned``: the nodes this
+    tree made since and may change in place; None: every node is its own). Code that
+    changes nodes directly, not through this API, works on a :meth:`deep_copy`."""
 
     def __init__(self, root: Node | None = None, schema: SchemaNode = SCHEMA):
         self.root = root if root is not None else Node()
         self.schema = schema
+        self._owned: dict[int, Node] | None = None
 
     # -- reading -------------------------------------------------------------
     def copy(self) -> "ConfigTree":
+        """An independent tree equal to this one; unchanged subtrees stay shared (a change
+        to either tree through this API never shows in the other)."""
+        new = ConfigTree(self.root, self.schema)
+        new._owned = {}
+        self._owned = {}
+        return new
+
+    def deep_copy(self) -> "ConfigTree":
+        """A copy sharing no node with this tree, for changing nodes directly."""
         return ConfigTree(self.root.copy(), self.schema)
+
+    def _writable(self, path: tuple[str, ...], create: bool = False) -> Node | None:
+        """The node at ``path`` with every node from the root to it this tree's own
+        (shared ones copied first); None when it is missing and not ``create``."""
+        owned = self._owned
+        if owned is None:
+            node = self.root
+            for word in path:
+                child = node.children.get(word)
+                if child is None:
+                    if not create:
+                        return None
+                    child = node.children[word] = Node()
+                node = child
+            return node
+        if create is False and self.node(*path) is None:
+            return None
+        node = self.root
+        if id(node) not in owned:
+            node = self.root = node.shallow()
+            owned[id(node)] = node
+        for word in path:
+            child = node.children.get(word)
+            if child is None:
+                child = node.children[word] = Node()
+                owned[id(child)] = child
+            elif id(child) not in owned:
+                child = node.children[word] = child.shallow()
+                owned[id(child)] = child
+            node = child
+        return node
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ConfigTree) and self.root == other.root
@@ -136,12 +192,8 @@ class ConfigTree:
         return self._store(res)
 
     def _store(self, res: Resolved) -> list[str]:
-        node = self.root
-        for word in res.path:
-            child = node.children.get(word)
-            if child is None:
-                child = node.children[word] = Node()
-            node = child
+        node = self._writable(res.path, create=True)
+        assert node is not None
         kind = res.node.kind
         if kind is Kind.LEAF:
             if node.values == [res.value]:
@@ -170,11 +222,13 @@ class ConfigTree:
         """Apply `delete WORDS`: a subtree, a leaf, or one value of a multi-value leaf."""
         res = resolve(words, self.schema, "Delete failed")
         missing = PathError("Nothing to delete (the specified node does not exist)", "Delete failed")
-        parent = self.node(*res.path[:-1])
-        if parent is None or res.path[-1] not in parent.children:
+        if self.node(*res.path) is None:
             raise missing
+        parent = self._writable(res.path[:-1])
+        assert parent is not None
         node = parent.children[res.path[-1]]
         if res.value is not None:
+            node = self._writable(res.path)  # type: ignore[assignment]
             if not node.values or res.value not in node.values:
                 raise missing
             node.values.remove(res.value)
@@ -210,6 +264,8 @@ class ConfigTree:
         node = self.node(*res.path)
         if node is None:
             raise invalid(list(res.path), "Comment failed")
+        node = self._writable(res.path)
+        assert node is not None
         # config.boot writes the text as /* TEXT */: it must not end the comment early, and
         # no control character but newline and tab may reach the file
         try:
@@ -232,6 +288,8 @@ class ConfigTree:
             raise PathError(f"Configuration path: [{' '.join(res.path)}] does not exist", f"{verb} failed")
         if dst[1] in parent.children:
             raise PathError(f"Configuration path: [{target.text}] already exists", f"{verb} failed")
+        parent = self._writable(res.path[:-1])
+        assert parent is not None
         node = parent.children[res.path[-1]]
         parent.children[dst[1]] = node if move else node.copy()
         if move:
@@ -243,6 +301,8 @@ class ConfigTree:
 
     def merge(self, other: "ConfigTree") -> None:
         """Merge another tree into this one (VyOS `merge`: leaves from ``other`` win)."""
+        if self._owned is not None:       # (rare: made its own whole first)
+            self.root, self._owned = self.root.copy(), None
         _merge(self.root, other.root, self.schema, False)
 
     # -- walking ---------------------------------------------------------------

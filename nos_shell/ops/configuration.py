@@ -25,7 +25,7 @@ def for_user(session: "Session", tree: ConfigTree) -> ConfigTree:
     """``tree`` as ``session``'s user may read it: operators get secrets masked."""
     if session.level == "admin":
         return tree
-    masked = tree.copy()
+    masked = tree.deep_copy()       # (masked node by node)
     _mask(masked.root, masked.schema)
     return masked
 
