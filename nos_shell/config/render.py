@@ -22,9 +22,7 @@ def entries(node: Node, schema: SchemaNode) -> Iterator[tuple[str, SchemaNode, N
 # -- config.boot ------------------------------------------------------------------
 def curly_lines(node: Node, schema: SchemaNode, depth: int = 0) -> Iterator[str]:
     """config.boot lines for the children of ``node`` (no newlines), ``depth`` levels in."""
-    out: list[str] = []
-    _curly_into(out, node, schema, INDENT * depth)
-    return iter("".join(out).split("\n")[:-1])
+    return iter(curly_body(node, schema, INDENT * depth).split("\n")[:-1])
 
 
 def to_curly(tree: ConfigTree) -> str:
