@@ -4,7 +4,9 @@ Three steps, cheapest first:
 
 1. a plain `set`/`delete` line in configuration mode (bare words, at most a final
    single-quoted value) is split by one regular expression; a property test proves
-   this gives the same words as the grammar;
+   this gives the same words as the grammar; a bare verb that scripts use around them
+   (`configure`, `commit`, `exit`, ...) is looked up in :data:`BARE` (a test holds each
+   to the grammar's answer), so a command file of such lines never loads Lark;
 2. the grammar parses the line as typed;
 3. when that fails, the words are fed one by one to Lark's interactive parser, which
    expands unique prefixes of keywords (`sh int` -> `show interfaces`) and names the
@@ -25,6 +27,12 @@ if TYPE_CHECKING:
     from lark import Lark, Tree
 
 OP, CONF = "op", "conf"
+
+BARE: dict[str, dict[str, str]] = {
+    OP: {"configure": "configure", "exit": "logout"},
+    CONF: {"commit": "commit", "exit": "exit", "save": "save", "discard": "discard", "compare": "compare"},
+}
+"""Lines that are one whole verb with no argument, per mode: the command they parse to."""
 
 _FAST = re.compile(r"(set|delete)((?: [^\s'\"|\\]+)+)(?: '([^'\\]*)')?")
 # one word of a line: `|`, a "double" or 'single' quoted string (perhaps unterminated, as
@@ -73,6 +81,9 @@ def _raw_pieces(line: str) -> list[str]:
 
 def parse(line: str, mode: str = CONF) -> Command:
     """Parse one line in ``mode`` (OP or CONF). Raises ParseError with a VyOS-style message."""
+    bare = BARE.get(mode, {}).get(line.strip())
+    if bare is not None:
+        return Command(bare)
     if mode == CONF:
         m = _FAST.fullmatch(line.strip())
         if m is not None:
@@ -80,6 +91,11 @@ def parse(line: str, mode: str = CONF) -> Command:
             if m.group(3) is not None:
                 words.append(m.group(3))
             return Command(m.group(1), words)
+    return grammar_parse(line, mode)
+
+
+def grammar_parse(line: str, mode: str = CONF) -> Command:
+    """:func:`parse` by the grammar alone (no shortcut)."""
     from lark.exceptions import LarkError
 
     try:

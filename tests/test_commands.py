@@ -121,3 +121,32 @@ def test_any_text_parses_or_raises_parse_error(text, mode):
         parse(text, mode)
     except NosError:
         pass
+
+
+def test_each_bare_verb_parses_as_the_grammar_says():
+    """The lookup of whole-verb lines (no Lark) answers exactly what the grammar does,
+    with blanks around the verb too."""
+    from nos_shell.commands import BARE, grammar_parse
+
+    assert BARE[OP] and BARE[CONF]
+    for mode, verbs in BARE.items():
+        for verb in verbs:
+            for line in (verb, f"  {verb} "):
+                assert parse(line, mode) == grammar_parse(line, mode), (mode, line)
+
+
+def test_a_command_file_of_set_lines_and_bare_verbs_does_not_load_lark(tmp_path):
+    """`configure` / `set ...` / `commit` / `exit` never import the grammar's parser."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "one"
+    script.write_text("configure\nset system host-name fast\ncommit\nexit\n")
+    probe = ("import runpy, sys; sys.argv = ['nos-shell', '--root', sys.argv[1], '-f', sys.argv[2]]\n"
+             "try:\n    runpy.run_module('nos_shell', run_name='__main__')\n"
+             "except SystemExit as end:\n    assert not end.code, end.code\n"
+             "print('lark' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "root"), str(script)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout
