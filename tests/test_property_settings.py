@@ -38,23 +38,25 @@ def test_the_example_count_scales_for_bench_runs(monkeypatch):
 
 
 def test_every_property_takes_its_example_count_from_propsettings():
-    """So that bench/properties.py --scale reaches it: each @given has an @examples(...)
-    (or a name bound to examples(...) in its file) among the decorators around it."""
+    """So that bench/properties.py --scale reaches it: each function decorated with
+    @given(...) also has @examples(...) (or a name bound to examples(...) in its file)
+    among its decorators, in any order."""
+    import ast
+
+    def called(node: ast.expr) -> str | None:
+        target = node.func if isinstance(node, ast.Call) else node
+        return target.id if isinstance(target, ast.Name) else None
+
     offenders = []
     for path in sorted(TESTS.glob("test_*.py")):
-        lines = path.read_text().splitlines()
-        names = {m[1] for line in lines if (m := re.match(r"^(\w+) = examples\(", line))}
-        for number, line in enumerate(lines):
-            if not line.lstrip().startswith("@given("):
+        module = ast.parse(path.read_text())
+        bound = {t.id for node in module.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Call) and called(node.value) == "examples"
+                 for t in node.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(module):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            above, n = [], number - 1
-            while n >= 0 and lines[n].lstrip().startswith("@"):
-                above.append(lines[n].strip())
-                n -= 1
-            n = number + 1
-            while n < len(lines) and lines[n].lstrip().startswith("@"):
-                above.append(lines[n].strip())
-                n += 1
-            if not any(d.startswith("@examples(") or d.lstrip("@") in names for d in above):
-                offenders.append(f"{path.name}:{number + 1}")
+            names = [called(d) for d in node.decorator_list]
+            if "given" in names and "examples" not in names and not bound.intersection(names):
+                offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
