@@ -222,12 +222,12 @@ def _interface_blocks(nodes: list[RawNode]) -> Iterator[tuple[str, RawNode]]:
 def firewall_options(nodes: list[RawNode], versions: Versions) -> None:
     """`firewall options interface IF adjust-mss|adjust-mss6 N` -> the interface's
     `ip|ipv6 adjust-mss` (firewall 5-to-6)."""
-    blocks = dict(_interface_blocks(nodes))
     for fw in select(nodes, "firewall"):
         options = get(fw, "options")
         if options is None or options.children is None:
             continue
         remove(fw, options)
+        blocks = dict(_interface_blocks(nodes))
         for entry in select(options.children, "interface*"):
             block = blocks.get(entry.value or "")
             if block is None or get(entry, "disable") is not None:
