@@ -20,6 +20,8 @@ class Versions(Protocol):
 
     warnings: list[str]
 
+    def before(self, component: str, version: int) -> bool: ...
+
 _GLOBAL = ("all-ping", "broadcast-ping", "ip-src-route", "ipv6-receive-redirects",
            "ipv6-src-route", "log-martians", "receive-redirects", "resolver-cache",
            "resolver-internal", "send-redirects", "source-validation", "syn-cookies",
@@ -240,7 +242,10 @@ def firewall_options(nodes: list[RawNode], versions: Versions) -> None:
 
 def firewall_bindings(nodes: list[RawNode], versions: Versions) -> None:
     """`interfaces ... firewall in|out|local name|ipv6-name N` -> jump rules 5, 10, ... in
-    `firewall ipv4|ipv6 forward|input filter` (default-action accept), as VyOS does."""
+    `firewall ipv4|ipv6 forward|input filter` (default-action accept), as VyOS does. Only
+    in a file whose footer predates firewall@8: the walk over every interface is not free."""
+    if not versions.before("firewall", 8):
+        return
     bound: list[tuple[str, RawNode]] = []
     for ifname, block in list(_interface_blocks(nodes)):
         holder = get(block, "firewall")
