@@ -38,20 +38,9 @@ def set_words(line: str) -> list[str]:
     return words[1:] if words and words[0] == "set" else words
 
 
-# Paths the schema resolves but whose corpus files hold them in an older syntax that
-# nos-shell does not migrate yet (VyOS 1.3 `firewall name`, `firewall all-ping`,
-# `zone-policy`): loading configs/NAME cannot produce them, so they do not count as
-# covered. (`firewall group` kept its syntax and counts.)
-NOT_MIGRATED = (("firewall", "ipv4"), ("firewall", "ipv6"), ("firewall", "global-options"),
-                ("firewall", "zone"))
-
-
 def is_covered(line: str) -> bool:
-    """True when the schema resolves the path (and value) of a `set` line of an area
-    whose old syntax is migrated."""
+    """True when the schema resolves the path (and value) of a `set` line."""
     words = set_words(line)
-    if tuple(words[:2]) in NOT_MIGRATED:
-        return False
     try:
         resolve(words)
     except NosError:

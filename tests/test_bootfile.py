@@ -183,7 +183,7 @@ interfaces {
     }
 }
 firewall {
-    name X {
+    flowtable X {
     }
 }
 service {
@@ -203,7 +203,7 @@ def test_unknown_paths_are_all_listed_and_nothing_loads() -> None:
         "bad.boot:9: Configuration path: [interfaces ethernet wlan0] is not valid: "
         "Interface name wlan0 must start with eth or en or lan",
         "bad.boot:12: Configuration path: [interfaces loopback lo disable extra] is not valid",
-        "bad.boot:18: Configuration path: [firewall name X] is not valid",   # VyOS 1.3 syntax
+        "bad.boot:18: Configuration path: [firewall flowtable X] is not valid",   # not in our schema
     ]
 
 

@@ -288,14 +288,15 @@ def load_boot(text: str, filename: str = "<config>", *,
     """
     from .migrate import footer_versions, migrate
 
-    raws = migrate(parse_boot(text, filename), footer_versions(text))
+    versions = footer_versions(text)
+    raws = migrate(parse_boot(text, filename), versions)
     tree = ConfigTree()
     builder = _Builder(filename)
     builder.fill(tree.root, raws, tree.schema, [])
     _hash_plaintext(tree, builder.problems, filename)
     if builder.problems and not ignore_unknown:
         raise PathError(*builder.problems)
-    return tree, builder.problems
+    return tree, [f"{filename}:{w}" for w in versions.warnings] + builder.problems
 
 
 def dump_boot(tree: ConfigTree) -> str:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
 from .raw import RawNode, drop_if_empty, ensure, get, put, remove, select, top_block, value
 
 # `// vyos-config-version: "a@1:b@2"` or `/* === vyatta-config-version: "a@1" === */`
@@ -32,6 +33,7 @@ class Versions:
 
     known: bool = False
     of: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)   # nodes a migration dropped
 
     def before(self, component: str, version: int) -> bool:
         """True when the file declares ``component`` older than ``version``."""
@@ -358,6 +360,10 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     wireguard_keys,
     vxlan_defaults,
     nat_interfaces,
+    firewall_options,
+    firewall_bindings,
+    firewall_names,
+    zone_policy,
     firewall_group_descriptions,
     dhcp_duplicate_mappings,
     dhcp_options,
