@@ -100,7 +100,7 @@ def show(net: Net, line: str) -> str:
 
 def counter(listing: str, title: str, rule: str) -> tuple[int, int]:
     """(packets, bytes) of ``rule`` in the ruleset ``title`` of a `show firewall` listing."""
-    block = listing.split(f'"{title}"', 1)[1].split("-----------------------------------", 1)[0]
+    block = listing.split(f'"{title}"', 1)[1].split("\n---------------------------------\n", 1)[0]
     for line in block.splitlines():
         words = line.split()
         if words and words[0] == rule:
