@@ -147,16 +147,28 @@ def test_stateful_forwarding_port_forward_and_input_filter(net: Net) -> None:
     assert "network-group LAN" in one and "default" not in one
 
 
-def test_a_group_edit_changes_what_passes(net: Net) -> None:
+def test_a_group_edit_changes_what_passes_and_nothing_else(net: Net) -> None:
     with peer_server(net.lan.ns, "192.0.2.10", 7003):
         assert who_am_i(net.wan.ns, "192.0.2.10", 7003) is None
+        rules, before = handles(net, "ipv4-forward"), show(net, "show firewall")
         commit(net, "set firewall group address-group TRUSTED address 203.0.113.2")
         assert who_am_i(net.wan.ns, "192.0.2.10", 7003, timeout=2) == "203.0.113.2"
-        assert counter(show(net, "show firewall"), "forward filter", "30")[0] >= 1
+        after = show(net, "show firewall")
+        # only the set changed: the same rules (handles) kept counting from where they were
+        assert handles(net, "ipv4-forward") == rules
+        assert counter(after, "forward filter", "10")[0] >= counter(before, "forward filter", "10")[0] >= 2
+        assert counter(after, "forward filter", "default")[0] >= counter(before, "forward filter", "default")[0]
+        assert counter(after, "forward filter", "30")[0] >= 1
         commit(net, "delete firewall group address-group TRUSTED address 203.0.113.2")
         assert who_am_i(net.wan.ns, "192.0.2.10", 7003) is None
+        assert handles(net, "ipv4-forward") == rules
     groups = show(net, "show firewall group")
     assert re.search(r"^TRUSTED\s+address_group\s+ipv4-forward-filter-30\s+203\.0\.113\.99$", groups, re.M), groups
+    # any other change reloads the table: new rules, counters from zero
+    commit(net, "set firewall ipv4 forward filter rule 40 action drop")
+    assert handles(net, "ipv4-forward") != rules
+    assert counter(show(net, "show firewall"), "forward filter", "10") == (0, 0)
+    commit(net, "delete firewall ipv4 forward filter rule 40")
 
 
 def test_reset_firewall_counters_zeroes_every_rule_at_once(net: Net) -> None:
