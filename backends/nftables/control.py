@@ -1,6 +1,8 @@
 """The live half of the nftables driver: check the staged file, load it, drop the table."""
 from __future__ import annotations
 
+from nos_shell.config.tree import ConfigTree
+
 from ..contract import Context, Staged
 from .compiler import PATH, TABLE, compile
 from .filter import TABLE as FILTER_TABLE
@@ -30,7 +32,15 @@ def reload(ctx: Context) -> None:
 
 
 def _group_edit(ctx: Context) -> str | None:
-    """The set-only update from the old configuration's file to the new one, if that is all."""
+    """The set-only update from the old configuration's file to the new one, if that is all
+    (only firewall groups changed, and only their members)."""
     from .fwdelta import set_updates
 
-    return set_updates(compile(ctx.old)[PATH].decode(), ctx.file(PATH).read_text())
+    def rest(tree: ConfigTree) -> object:
+        firewall = tree.node("firewall")
+        others = {k: v for k, v in firewall.children.items() if k != "group"} if firewall else None
+        return tree.node("nat"), others
+
+    if rest(ctx.old) != rest(ctx.new):
+        return None
+    return set_updates(compile(ctx.old)[PATH].decode(), compile(ctx.new)[PATH].decode())
