@@ -235,7 +235,8 @@ _FLAGS = {"commands": ("format", "commands"), "json": ("format", "json"), "show_
           "saved": ("saved", True), "ignore_unknown": ("ignore_unknown", True),
           "private": ("private", True), "exclusive": ("exclusive", True)}
 # everyday operational views: grammar alias prefix -> option key (nos_shell/ops/)
-_CHOICES = {"if_": "type", "view_": "view", "nat_": "side", "sys_": "view", "svc_": "service"}
+_CHOICES = {"if_": "type", "view_": "view", "nat_": "side", "sys_": "view", "svc_": "service",
+            "fw_": "family", "hook_": "hook"}
 
 
 def _to_command(tree: "Tree") -> Command:

@@ -53,8 +53,10 @@ def test_operational_command_words(tmp_path):
     assert words(st, "") == ["clear", "compare", "configure", "exit", "generate", "monitor", "ping", "reset",
                              "restart", "set", "show", "stty", "traceroute"]
     assert words(st, "con") == ["configure"]
-    assert words(st, "show ") == ["arp", "bgp", "configuration", "conntrack", "date", "dhcp", "host", "interfaces",
-                                  "ip", "ipv6", "lldp", "log", "nat", "ntp", "system", "users", "version"]
+    assert words(st, "show ") == ["arp", "bgp", "configuration", "conntrack", "date", "dhcp", "firewall", "host",
+                                  "interfaces", "ip", "ipv6", "lldp", "log", "nat", "ntp", "system", "users",
+                                  "version"]
+    assert words(st, "reset ") == ["firewall", "ip"]
     assert words(st, "sh conf") == ["configuration"]           # abbreviated keywords count
     assert metas(st, "conf")["configure"] == "Enter configuration mode"
 

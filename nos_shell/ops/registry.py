@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: the area modules (in nos_shell/ops/), in the order their commands are listed
 AREAS = ("configuration", "version", "system", "interfaces", "counters", "routes", "neighbors", "bgp.summary",
-         "bgp.rib", "nat", "dhcp", "log", "traffic", "tools")
+         "bgp.rib", "nat", "firewall", "dhcp", "log", "traffic", "tools")
 
 _index: dict[str, OpCommand] = {}      # the commands of the areas loaded so far
 _loaded: list[str] = []
