@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
-from .raw import RawNode, drop_if_empty, ensure, get, put, remove, select, top_block, value
+from .raw import RawNode, drop_if_empty, ensure, get, interface_blocks, put, remove, select, top_block, value
 
 # `// vyos-config-version: "a@1:b@2"` or `/* === vyatta-config-version: "a@1" === */`
 _FOOTER = re.compile(r"^[ \t]*(?://|/\*)[ \t]*(?:===[ \t]*)?(?:vyos|vyatta)-config-version:[ \t]*\"([^\"]*)\"",
@@ -159,24 +159,9 @@ def protocol_route_maps(nodes: list[RawNode], versions: Versions) -> None:
 
 
 # -- interfaces --------------------------------------------------------------------------------
-def _interfaces(nodes: list[RawNode]) -> Iterator[tuple[str, RawNode]]:
-    """(Linux name, block) of every interface and VLAN sub-interface."""
-    for top in select(nodes, "interfaces"):
-        for iface in top.children or ():
-            if iface.value is None or iface.children is None:
-                continue
-            yield iface.value, iface
-            for vif in select(iface.children, "vif*"):
-                yield f"{iface.value}.{vif.value}", vif
-            for svlan in select(iface.children, "vif-s*"):
-                for cvlan in select(svlan.children, "vif-c*"):
-                    yield f"{iface.value}.{svlan.value}.{cvlan.value}", cvlan
-                yield f"{iface.value}.{svlan.value}", svlan
-
-
 def interface_routing(nodes: list[RawNode], versions: Versions) -> None:
     """`interfaces ... ip rip|ospf`, `ipv6 ripng|ospfv3` -> `protocols PROTO interface IF`."""
-    for ifname, block in list(_interfaces(nodes)):
+    for ifname, block in list(interface_blocks(nodes)):
         for family, protos in (("ip", ("rip", "ospf")), ("ipv6", ("ripng", "ospfv3"))):
             holder = get(block, family)
             if holder is None or holder.children is None:
@@ -193,7 +178,7 @@ def interface_routing(nodes: list[RawNode], versions: Versions) -> None:
 
 def interface_traffic_policy(nodes: list[RawNode], versions: Versions) -> None:
     """`interfaces ... traffic-policy { out P }` -> `qos interface IF egress P`."""
-    for ifname, block in list(_interfaces(nodes)):
+    for ifname, block in list(interface_blocks(nodes)):
         policy = get(block, "traffic-policy")
         if policy is None or policy.children is None:
             continue

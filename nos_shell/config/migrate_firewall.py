@@ -9,10 +9,9 @@ counterpart is dropped and named in ``versions.warnings``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Protocol
 
-from .raw import RawNode, ensure, get, put, remove, select, top_block
+from .raw import RawNode, ensure, get, interface_blocks, put, remove, select, top_block
 
 
 class Versions(Protocol):
@@ -206,21 +205,6 @@ def firewall_names(nodes: list[RawNode], versions: Versions) -> None:
                 _drop(versions, f"firewall {child.name}", child)
 
 
-def _interface_blocks(nodes: list[RawNode]) -> Iterator[tuple[str, RawNode]]:
-    """(Linux name, block) of every interface in VyOS's migration order."""
-    for top in select(nodes, "interfaces"):
-        for iface in top.children or ():
-            if iface.value is None or iface.children is None:
-                continue
-            yield iface.value, iface
-            for vif in select(iface.children, "vif*"):
-                yield f"{iface.value}.{vif.value}", vif
-            for svlan in select(iface.children, "vif-s*"):
-                yield f"{iface.value}.{svlan.value}", svlan
-                for cvlan in select(svlan.children, "vif-c*"):
-                    yield f"{iface.value}.{svlan.value}.{cvlan.value}", cvlan
-
-
 def firewall_options(nodes: list[RawNode], versions: Versions) -> None:
     """`firewall options interface IF adjust-mss|adjust-mss6 N` -> the interface's
     `ip|ipv6 adjust-mss` (firewall 5-to-6)."""
@@ -229,7 +213,7 @@ def firewall_options(nodes: list[RawNode], versions: Versions) -> None:
         if options is None or options.children is None:
             continue
         remove(fw, options)
-        blocks = dict(_interface_blocks(nodes))
+        blocks = dict(interface_blocks(nodes, svlan_first=True))
         for entry in select(options.children, "interface*"):
             block = blocks.get(entry.value or "")
             if block is None or get(entry, "disable") is not None:
@@ -247,7 +231,7 @@ def firewall_bindings(nodes: list[RawNode], versions: Versions) -> None:
     if not versions.before("firewall", 8):
         return
     bound: list[tuple[str, RawNode]] = []
-    for ifname, block in list(_interface_blocks(nodes)):
+    for ifname, block in list(interface_blocks(nodes, svlan_first=True)):
         holder = get(block, "firewall")
         if holder is not None and holder.children is not None:
             remove(block, holder)

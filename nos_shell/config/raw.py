@@ -81,3 +81,23 @@ def top_block(nodes: list[RawNode], name: str) -> RawNode:
     node = RawNode(name, None, [], None, 0)
     nodes.append(node)
     return node
+
+
+def interface_blocks(nodes: list[RawNode], svlan_first: bool = False) -> Iterator[tuple[str, RawNode]]:
+    """(Linux name, block) of every interface and VLAN sub-interface under `interfaces`.
+    An 802.1ad `vif-s` comes after its `vif-c` blocks, or before them with ``svlan_first``
+    (the order of VyOS's firewall migration, which numbers rules by it)."""
+    for top in select(nodes, "interfaces"):
+        for iface in top.children or ():
+            if iface.value is None or iface.children is None:
+                continue
+            yield iface.value, iface
+            for vif in select(iface.children, "vif*"):
+                yield f"{iface.value}.{vif.value}", vif
+            for svlan in select(iface.children, "vif-s*"):
+                if svlan_first:
+                    yield f"{iface.value}.{svlan.value}", svlan
+                for cvlan in select(svlan.children, "vif-c*"):
+                    yield f"{iface.value}.{svlan.value}.{cvlan.value}", cvlan
+                if not svlan_first:
+                    yield f"{iface.value}.{svlan.value}", svlan

@@ -214,7 +214,7 @@ def rebase(base: ConfigTree, mine: ConfigTree, theirs: ConfigTree) -> Rebased:
     for key in sorted((k for k, v in keep.items() if v[1] is not _MISSING), key=in_order):
         _add(result, key, keep[key][1])  # type: ignore[arg-type]
     for path in reordered:
-        node = _walk_to(result, path, False)
+        node = result.writable(path)
         if not at_clash(path) and node is not None and node.values:
             order = {v: i for i, v in enumerate(_values(mine, path))}
             node.values.sort(key=lambda v: order.get(v, len(order)))
@@ -239,21 +239,9 @@ def _depth(key: Key) -> tuple:
     return (len(path), what != NODE, path, what, "" if what == VALUE else value)
 
 
-def _walk_to(tree: ConfigTree, path: tuple[str, ...], create: bool) -> Node | None:
-    node = tree.root
-    for word in path:
-        child = node.children.get(word)
-        if child is None:
-            if not create:
-                return None
-            child = node.children[word] = Node()
-        node = child
-    return node
-
-
 def _remove(tree: ConfigTree, key: Key, fact: Fact, empty: frozenset[tuple[str, ...]]) -> None:
     path, what, value = key
-    node = _walk_to(tree, path, False)
+    node = tree.writable(path)
     if node is None or (what == NODE and not fact.real and (node.children or node.comment is not None)):
         return          # an empty container that the other side has filled stays
     if what == COMMENT:
@@ -264,7 +252,7 @@ def _remove(tree: ConfigTree, key: Key, fact: Fact, empty: frozenset[tuple[str, 
             node.values.remove(value)
         _prune_up(tree, path, empty)
     else:
-        parent = _walk_to(tree, path[:-1], False)
+        parent = tree.writable(path[:-1])
         if parent is not None:
             parent.children.pop(path[-1], None)
         _prune_up(tree, path[:-1], empty)
@@ -272,7 +260,7 @@ def _remove(tree: ConfigTree, key: Key, fact: Fact, empty: frozenset[tuple[str, 
 
 def _add(tree: ConfigTree, key: Key, fact: Fact) -> None:
     path, what, value = key
-    node = _walk_to(tree, path, True)
+    node = tree.writable(path, create=True)
     assert node is not None
     if what == COMMENT:
         node.comment = fact.data  # type: ignore[assignment]
@@ -292,7 +280,7 @@ def _prune_up(tree: ConfigTree, path: tuple[str, ...], empty: frozenset[tuple[st
     does (a multi-value leaf without values, an empty tag node or ordinary container), up
     to a container in ``empty`` (one that a side holds empty)."""
     while path and path not in empty:
-        node = _walk_to(tree, path, False)
+        node = tree.writable(path)
         if node is None:
             path = path[:-1]
             continue
@@ -306,7 +294,7 @@ def _prune_up(tree: ConfigTree, path: tuple[str, ...], empty: frozenset[tuple[st
             last == "name" and spec.kind is Kind.CONTAINER and not spec.presence)
         if not removable or (not multi and node.values is not None):
             return
-        del _walk_to(tree, path[:-1], False).children[path[-1]]  # type: ignore[union-attr]
+        del tree.writable(path[:-1]).children[path[-1]]  # type: ignore[union-attr]
         path = path[:-1]
 
 

@@ -111,9 +111,11 @@ class ConfigTree:
         """A copy sharing no node with this tree, for changing nodes directly."""
         return ConfigTree(self.root.copy(), self.schema)
 
-    def _writable(self, path: tuple[str, ...], create: bool = False) -> Node | None:
+    def writable(self, path: tuple[str, ...], create: bool = False) -> Node | None:
         """The node at ``path`` with every node from the root to it this tree's own
-        (shared ones copied first); None when it is missing and not ``create``."""
+        (shared ones copied first), so it may be changed directly without the schema's
+        checks (callers such as the rebase keep the tree valid themselves); None when it
+        is missing and not ``create`` (with ``create``, missing nodes are made empty)."""
         owned = self._owned
         if owned is None:
             node = self.root
@@ -192,7 +194,7 @@ class ConfigTree:
         return self._store(res)
 
     def _store(self, res: Resolved) -> list[str]:
-        node = self._writable(res.path, create=True)
+        node = self.writable(res.path, create=True)
         assert node is not None
         kind = res.node.kind
         if kind is Kind.LEAF:
@@ -224,11 +226,11 @@ class ConfigTree:
         missing = PathError("Nothing to delete (the specified node does not exist)", "Delete failed")
         if self.node(*res.path) is None:
             raise missing
-        parent = self._writable(res.path[:-1])
+        parent = self.writable(res.path[:-1])
         assert parent is not None
         node = parent.children[res.path[-1]]
         if res.value is not None:
-            node = self._writable(res.path)  # type: ignore[assignment]
+            node = self.writable(res.path)  # type: ignore[assignment]
             if not node.values or res.value not in node.values:
                 raise missing
             node.values.remove(res.value)
@@ -264,7 +266,7 @@ class ConfigTree:
         node = self.node(*res.path)
         if node is None:
             raise invalid(list(res.path), "Comment failed")
-        node = self._writable(res.path)
+        node = self.writable(res.path)
         assert node is not None
         # config.boot writes the text as /* TEXT */: it must not end the comment early, and
         # no control character but newline and tab may reach the file
@@ -288,7 +290,7 @@ class ConfigTree:
             raise PathError(f"Configuration path: [{' '.join(res.path)}] does not exist", f"{verb} failed")
         if dst[1] in parent.children:
             raise PathError(f"Configuration path: [{target.text}] already exists", f"{verb} failed")
-        parent = self._writable(res.path[:-1])
+        parent = self.writable(res.path[:-1])
         assert parent is not None
         node = parent.children[res.path[-1]]
         parent.children[dst[1]] = node if move else node.copy()
