@@ -260,3 +260,17 @@ def edited_trees(draw, actions: tuple[str, ...] = EDITS, sides: int = 1) -> tupl
     base = draw(config_trees(comments=True))
     pool = draw(st.lists(set_line(), min_size=1, max_size=8))
     return (base, *(edited(draw, base, pool, actions) for _ in range(sides)))
+
+
+def apply_edits(tree: ConfigTree, changes: list[tuple[str, list[str]]]) -> ConfigTree:
+    """A copy of ``tree`` with each ("set"|"delete", words) applied in turn; an edit the
+    schema refuses (a setting this kind of node does not have) is left out."""
+    from nos_shell.errors import NosError
+
+    tree = tree.copy()
+    for verb, words in changes:
+        try:
+            tree.set(words) if verb == "set" else tree.delete(words)
+        except NosError:
+            pass
+    return tree

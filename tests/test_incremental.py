@@ -31,14 +31,12 @@ from nos_shell.backends.networkd import delta as networkd_delta
 from nos_shell.backends.networkd.links import connected
 from nos_shell.backends.networkd.spec import NetworkSpec
 from nos_shell.models.changes import changed_paths
-from nos_shell.config.tree import ConfigTree
-from nos_shell.errors import NosError
 from nos_shell.models import shared
 from nos_shell.session import Session
 
 from drivers import fake_driver
 from propsettings import examples
-from strategies import set_line
+from strategies import apply_edits, set_line
 
 SCHEMA_AREAS = ("interfaces", "protocols", "service", "nat", "system")
 BASE = """
@@ -64,16 +62,6 @@ def edits(draw) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _apply(tree: ConfigTree, changes: list[tuple[str, list[str]]]) -> ConfigTree:
-    tree = tree.copy()
-    for verb, words in changes:
-        try:
-            tree.set(words) if verb == "set" else tree.delete(words)
-        except NosError:
-            pass
-    return tree
-
-
 def _patched(old: dict, delta) -> dict:
     out = {path: data for path, data in old.items() if path not in delta.removed}
     out.update(delta.changed)
@@ -90,8 +78,8 @@ def _outcome(function, *args):
 @examples(150)
 @given(edits(), edits())
 def test_every_drivers_delta_turns_the_old_files_into_the_new(first, second):
-    old = _apply(tree_from_commands(BASE), first)
-    new = _apply(old, second)
+    old = apply_edits(tree_from_commands(BASE), first)
+    new = apply_edits(old, second)
     for driver in registry.drivers():
         if not (driver.active(old) and driver.active(new)):
             continue
@@ -187,8 +175,8 @@ def address_edits(draw) -> list[tuple[str, list[str]]]:
 def test_networkd_delta_of_address_changes_equals_two_full_compiles(first, second):
     """The address path of networkd/delta.py: only interface settings and addresses change,
     moving routes, multipath routes and a DHCP server between units (or dropping them)."""
-    old = _apply(tree_from_commands(ROUTED_BASE), first)
-    new = _apply(old, second)
+    old = apply_edits(tree_from_commands(ROUTED_BASE), first)
+    new = apply_edits(old, second)
     with shared.sharing():
         delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
     before, after = networkd.compile(old), networkd.compile(new)
@@ -280,7 +268,7 @@ def test_incremental_commits_leave_exactly_a_full_compile_on_disk(tmp_path_facto
         _run(session, line)
     _run(session, "commit")
     for changes in rounds:
-        candidate = _apply(session.candidate, changes)
+        candidate = apply_edits(session.candidate, changes)
         if candidate == session.candidate or registry.verify_all(candidate):
             continue
         try:

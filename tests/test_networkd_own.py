@@ -18,13 +18,11 @@ from nos_shell.backends.networkd import compiler as networkd
 from nos_shell.backends.networkd import delta as networkd_delta
 from nos_shell.backends.networkd import links, own, routed
 from nos_shell.backends.networkd.spec import NetworkSpec
-from nos_shell.config.tree import ConfigTree
-from nos_shell.errors import NosError
 from nos_shell.models import shared
 from nos_shell.models.changes import changed_paths
 
 from propsettings import examples
-from strategies import set_line
+from strategies import apply_edits, set_line
 
 BASE = """
 set interfaces ethernet eth0 address 192.0.2.1/24
@@ -61,16 +59,6 @@ OWN_SETTINGS = [["description", "x"], ["description", "y z"], ["mtu", "1400"], [
                 ["mode", "802.3ad"], ["hash-policy", "layer3+4"], ["vni", "20"]]
 
 
-def _apply(tree: ConfigTree, changes: list[tuple[str, list[str]]]) -> ConfigTree:
-    tree = tree.copy()
-    for verb, words in changes:
-        try:
-            tree.set(words) if verb == "set" else tree.delete(words)
-        except NosError:
-            pass            # a setting this kind of interface does not have
-    return tree
-
-
 @st.composite
 def own_edits(draw) -> list[tuple[str, list[str]]]:
     """Own settings set on or deleted from the interfaces of BASE."""
@@ -94,7 +82,7 @@ def any_edits(draw) -> list[tuple[str, list[str]]]:
 @examples(150)
 @given(any_edits())
 def test_unit_names_from_the_names_are_the_compiled_paths(edits):
-    tree = _apply(tree_from_commands(BASE), edits)
+    tree = apply_edits(tree_from_commands(BASE), edits)
     try:
         compiled = networkd.compile(tree)
     except Exception:       # an unverified tree may not compile: nothing to compare
@@ -105,8 +93,8 @@ def test_unit_names_from_the_names_are_the_compiled_paths(edits):
 @examples(150)
 @given(own_edits(), own_edits())
 def test_own_setting_changes_give_what_two_full_compiles_give(first, second):
-    old = _apply(tree_from_commands(BASE), first)
-    new = _apply(old, second)
+    old = apply_edits(tree_from_commands(BASE), first)
+    new = apply_edits(old, second)
     with shared.sharing():
         delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
     before, after = networkd.compile(old), networkd.compile(new)
