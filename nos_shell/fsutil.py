@@ -63,46 +63,113 @@ FEW = 2
 """Up to this many files, each is fsynced on its own; more are flushed with one ``syncfs``
 (a flush of the whole file system costs more than one small fsync, far less than thousands)."""
 
+WORKERS = 4
+"""Threads that create the files of a big batch. Creating a file is kernel work that lets go
+of the interpreter lock, and the file system takes creates in different directories side by
+side (bench/write_path.py measures it): each thread fills its own staging directory."""
+
+SHARE = 512
+"""A destination directory gets one staging directory (and thread) per this many files, up
+to :data:`WORKERS`."""
+
 
 def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_result]:
     """Replace many files so that a crash leaves each one old or new, with no temporary name
     per file; returns each file's ``lstat`` once it is in place (in the order given).
 
     Every file is created with a plain create in a fresh staging directory beside its
-    destination (``.nos-stage.XXXXXXXX``, same file system), written and given its mode and
-    owner there; the data reaches the disk (``sync``: ``"syncfs"`` once per file system,
-    ``"sync"`` for :func:`os.sync`, ``"fsync"`` per file, ``"auto"`` fsync up to :data:`FEW`
-    files, else syncfs); each file is renamed into place, the staging directories removed
-    and each destination directory fsynced once. On an error the staging directories go and
-    the error is raised; a crash leaves them for :func:`remove_temp_files`."""
+    destination (``.nos-stage.XXXXXXXX``, same file system; a big directory's files are
+    shared among several, filled side by side by :data:`WORKERS` threads), written and
+    given its mode and owner there; the data reaches the disk (``sync``: ``"syncfs"`` once
+    per file system, ``"sync"`` for :func:`os.sync`, ``"fsync"`` per file, ``"auto"`` fsync
+    up to :data:`FEW` files, else syncfs); each file is renamed into place, the staging
+    directories removed and each destination directory fsynced once. On an error the
+    staging directories go and the error is raised; a crash leaves them for
+    :func:`remove_temp_files`."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for index, item in enumerate(files):
         directory, name = os.path.split(os.fspath(item.path))
         groups.setdefault(directory, []).append((index, name))
     if sync == "auto":
         sync = "fsync" if len(files) <= FEW else "syncfs"
-    stages: list[_Stage] = []
+    umask = None if sync == "fsync" else _umask()
+    jobs: list[tuple[_Stage, list[tuple[int, str]]]] = []
     try:
         for directory, members in groups.items():
-            stage = _Stage.open(directory)
-            stages.append(stage)
-            for index, name in members:
-                stage.create(name, files[index], fsync=sync == "fsync")
+            shares = 1 if sync == "fsync" else min(WORKERS, -(-len(members) // SHARE))
+            for share in range(shares):
+                jobs.append((_Stage.open(directory, umask), members[share::shares]))
+        _fill(jobs, files, fsync=sync == "fsync")
         if sync != "fsync":
             point(sync)
-            _flush([stage.stage_fd for stage in stages], sync)
-        for stage in stages:
+            _flush([stage.stage_fd for stage, _ in jobs], sync)
+        for stage, _ in jobs:
             stage.publish()
         stats: list[os.stat_result | None] = [None] * len(files)
-        for stage, members in zip(stages, groups.values()):
-            point("fsync")
-            os.fsync(stage.dir_fd)
+        synced: set[str] = set()
+        for stage, members in jobs:
+            if stage.directory not in synced:
+                synced.add(stage.directory)
+                point("fsync")
+                os.fsync(stage.dir_fd)
             for index, name in members:
                 stats[index] = os.stat(name, dir_fd=stage.dir_fd, follow_symlinks=False)
         return stats  # type: ignore[return-value]
     finally:
-        for stage in stages:
+        for stage, _ in jobs:
             stage.close()
+
+
+def _fill(jobs: list[tuple[_Stage, list[tuple[int, str]]]], files: Sequence[NewFile], *, fsync: bool) -> None:
+    """Create every staged file: in this thread for one staging directory, else with one
+    thread per directory (at most :data:`WORKERS` at once). The first error is raised once
+    every thread has stopped; so is an interruption (Ctrl-C), after telling the threads to
+    stop: no thread may still use a staging directory's descriptor when it is closed."""
+    import threading
+
+    stop = threading.Event()
+
+    def fill(job: tuple[_Stage, list[tuple[int, str]]]) -> None:
+        stage, members = job
+        for index, name in members:
+            if stop.is_set():
+                return
+            stage.create(name, files[index], fsync=fsync)
+
+    if len(jobs) == 1 or fsync:
+        for job in jobs:
+            fill(job)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(jobs)), thread_name_prefix="nos-stage")
+    try:
+        futures = [pool.submit(fill, job) for job in jobs]
+        for future in futures:
+            future.result()
+    except BaseException:
+        stop.set()
+        while True:
+            try:
+                pool.shutdown(wait=True, cancel_futures=True)
+                break
+            except KeyboardInterrupt:       # a second Ctrl-C: the threads must still end
+                continue
+        raise
+    pool.shutdown(wait=True)
+
+
+def _umask() -> int | None:
+    """This process's umask, read without changing it (other threads may be creating files),
+    or None when the kernel does not say."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class _Stage:
@@ -112,21 +179,32 @@ class _Stage:
     def __init__(self, directory: str, dir_fd: int, name: str, stage_fd: int):
         self.directory, self.dir_fd, self.name, self.stage_fd = directory, dir_fd, name, stage_fd
         self.names: list[str] = []
+        self.umask: int | None = None
 
     @classmethod
-    def open(cls, directory: str) -> _Stage:
+    def open(cls, directory: str, umask: int | None = None) -> _Stage:
+        """A new staging directory in ``directory``. ``umask``: the process's, when files
+        whose mode it leaves alone may be created with that mode (no ``fchmod``); only
+        where no default ACL decides the mode instead."""
         os.makedirs(directory, exist_ok=True)
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             name = os.path.basename(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=directory))
-            return cls(directory, dir_fd, name, os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC,
-                                                         dir_fd=dir_fd))
+            stage = cls(directory, dir_fd, name, os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC,
+                                                          dir_fd=dir_fd))
         except BaseException:
             os.close(dir_fd)
             raise
+        if umask is not None and not _has_default_acl(stage.stage_fd):
+            stage.umask = umask
+        return stage
 
     def create(self, name: str, item: NewFile, *, fsync: bool) -> None:
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600, dir_fd=self.stage_fd)
+        # created with its own mode when the umask keeps it; else private, then fchmod
+        # (always after fchown, which clears set-id bits)
+        direct = item.owner is None and self.umask is not None and not item.mode & (self.umask | 0o7000)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                     item.mode if direct else 0o600, dir_fd=self.stage_fd)
         self.names.append(name)
         try:
             view = memoryview(item.data)
@@ -134,7 +212,8 @@ class _Stage:
                 view = view[os.write(fd, view):]
             if item.owner is not None:
                 os.fchown(fd, *item.owner)
-            os.fchmod(fd, item.mode)            # after fchown, which clears set-id bits
+            if not direct:
+                os.fchmod(fd, item.mode)
             if fsync:
                 point("fsync")
                 os.fsync(fd)
@@ -163,6 +242,17 @@ class _Stage:
         finally:
             os.close(self.stage_fd)
             os.close(self.dir_fd)
+
+
+def _has_default_acl(fd: int) -> bool:
+    """True when the directory ``fd`` has a default ACL (or that cannot be told)."""
+    try:
+        os.getxattr(fd, "system.posix_acl_default")
+    except OSError as exc:
+        import errno
+
+        return exc.errno not in (errno.ENODATA, errno.EOPNOTSUPP)
+    return True
 
 
 def _flush(fds: list[int], how: str) -> None:

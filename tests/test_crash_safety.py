@@ -118,8 +118,20 @@ def staged(root) -> list[str]:
     return [str(p) for p in root.rglob(".nos-stage.*")]
 
 
-@pytest.mark.parametrize("size", sorted(CHANGES))
+@pytest.mark.parametrize("size", [*sorted(CHANGES), "many-shared"])
 def test_a_crash_at_any_step_loses_nothing(tmp_path, monkeypatch, size):
+    """``many-shared``: the ``many`` change with one staging directory per file, so its
+    files are created by several threads side by side (fsutil.SHARE)."""
+    if size == "many-shared":
+        size = "many"
+        with pytest.MonkeyPatch.context() as share:
+            share.setattr(fsutil, "SHARE", 1)
+            crash_everywhere(tmp_path, monkeypatch, size)
+    else:
+        crash_everywhere(tmp_path, monkeypatch, size)
+
+
+def crash_everywhere(tmp_path, monkeypatch, size: str) -> None:
     template = tmp_path / "template"
     baseline(template)
     probe = tmp_path / "probe"

@@ -189,3 +189,51 @@ def test_leftover_stages_are_removed_and_nothing_else(tmp_path):
     (tmp_path / "10-admin.network").write_text("theirs")
     assert fsutil.remove_temp_files(tmp_path, {"10-nos-eth0.network"}) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [".nos-stage.other", "10-admin.network"]
+
+
+@pytest.fixture
+def shared(monkeypatch) -> list[str]:
+    """Staging directories of a few files each, so a small batch is staged by several
+    threads side by side; the list collects the directory each staging one was made in."""
+    monkeypatch.setattr(fsutil, "SHARE", 3)
+    opened: list[str] = []
+    real = fsutil._Stage.open
+
+    def open_stage(directory, *args):
+        opened.append(directory)
+        return real(directory, *args)
+
+    monkeypatch.setattr(fsutil._Stage, "open", staticmethod(open_stage))
+    return opened
+
+
+def test_a_big_directory_is_staged_by_several_threads_and_every_file_lands(tmp_path, shared):
+    modes = (0o644, 0o600, 0o640, 0o755)
+    items = [fsutil.NewFile(tmp_path / f"net/{n:02d}.network", b"file %d\n" % n, modes[n % 4]) for n in range(20)]
+    items.append(fsutil.NewFile(tmp_path / "other/one", b"one"))
+    stats = fsutil.write_many(items)
+    assert shared.count(str(tmp_path / "net")) == fsutil.WORKERS and shared.count(str(tmp_path / "other")) == 1
+    for item, st in zip(items, stats):
+        assert item.path.read_bytes() == item.data
+        assert os.lstat(item.path).st_ino == st.st_ino and st.st_mode & 0o7777 == item.mode
+    assert sorted(p.name for p in (tmp_path / "net").iterdir()) == [f"{n:02d}.network" for n in range(20)]
+
+
+def test_a_file_one_thread_cannot_create_fails_the_batch_and_publishes_nothing(tmp_path, shared):
+    items = [fsutil.NewFile(tmp_path / f"net/{n:02d}", b"x") for n in range(20)]
+    items[13] = fsutil.NewFile(tmp_path / ("net/" + "n" * 300), b"x")      # ENAMETOOLONG in one share
+    with pytest.raises(OSError, match="too long"):
+        fsutil.write_many(items)
+    assert len(shared) == fsutil.WORKERS
+    assert list((tmp_path / "net").iterdir()) == []       # no file, no staging directory
+
+
+def test_modes_are_exact_under_any_umask(tmp_path):
+    """Files whose mode the umask would cut are created private and given their mode."""
+    items = [fsutil.NewFile(tmp_path / f"d/{n}", b"x", mode) for n, mode in enumerate((0o644, 0o600, 0o666))]
+    old = os.umask(0o077)
+    try:
+        fsutil.write_many(items)
+    finally:
+        os.umask(old)
+    assert [os.stat(item.path).st_mode & 0o7777 for item in items] == [0o644, 0o600, 0o666]
