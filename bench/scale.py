@@ -16,6 +16,9 @@ memory from the child's ru_maxrss, bench/measure.py):
   against `-c 'show version'` on an empty root;
 - start-up: `-c 'show version'` and `-c 'show configuration commands'` on the scale root
   against an empty root;
+- the kernel's floor, interleaved with those two: a bare program that only creates as many
+  small files as netplan writes, one after another in one directory (what neither
+  program can go below on this file system at that moment; it swings with the disk);
 - growth: full commits of 1k/2k/4k/8k VLANs (8k on two parents plus a few on a third,
   since VLAN ids end at 4094), time and peak memory, with netplan beside them;
 - peak memory of the scale commit.
@@ -46,6 +49,18 @@ GROWTH = (1024, 2048, 4096, 8192)
 QUICK = config.Scale(vlans=40, routes=10, neighbors=10)
 QUICK_GROWTH = (8, 16)
 STARTUP = ("show version", "show configuration commands")
+
+
+CREATES = """
+import os, sys
+os.mkdir(sys.argv[1])
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+for number in range(int(sys.argv[2])):
+    file = os.open(f"unit-{number}.network", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=fd)
+    os.write(file, b"[Match]\\nName=eth0.%d\\n\\n[Network]\\nAddress=10.0.0.1/24\\n" % number)
+    os.close(file)
+"""
+"""The floor program (argv: directory, count)."""
 
 
 class Bench:
@@ -93,6 +108,13 @@ class Bench:
         shutil.rmtree(root)
         return measured
 
+    def creates(self, count: int) -> Run:
+        """The floor: ``count`` plain file creates in a new directory, one thread, no work."""
+        root = self.fresh("floor")
+        measured = run([sys.executable, "-S", "-c", CREATES, str(root), str(count)], self.env)
+        shutil.rmtree(root)
+        return measured
+
     def interleaved(self, *steps: Callable[[int], Run]) -> list[Figures]:
         """Each step ``runs`` times, taking turns, so a change of load hits all alike."""
         results: list[list[Run]] = [[] for _ in steps]
@@ -112,8 +134,9 @@ class Bench:
             self.netplan(self.write("warm.yaml", config.netplan_yaml(4)))
 
 
-def full_commit(bench: Bench, scale: config.Scale) -> tuple[Figures, Figures | None, Path]:
-    """The scale commit (and netplan on its VLANs); returns the last committed root."""
+def full_commit(bench: Bench, scale: config.Scale) -> tuple[Figures, Figures | None, Figures, Path]:
+    """The scale commit, netplan on its VLANs and the floor of as many creates as netplan
+    writes; returns the last committed root too."""
     script = bench.write("scale.cmds", config.command_file(config.set_lines(scale)))
     yaml = bench.write("scale.yaml", config.netplan_yaml(scale.vlans))
     roots: list[Path] = []
@@ -123,10 +146,12 @@ def full_commit(bench: Bench, scale: config.Scale) -> tuple[Figures, Figures | N
         roots.append(root)
         return measured
 
+    floor_step = lambda _: bench.creates(2 * scale.vlans + 1)     # noqa: E731 (.netdev + .network each, eth0)
     if bench.netplan_cli:
-        nos, netplan = bench.interleaved(commit, lambda _: bench.netplan(yaml))
-        return nos, netplan, roots[-1]
-    return bench.interleaved(commit)[0], None, roots[-1]
+        nos, netplan, creates = bench.interleaved(commit, lambda _: bench.netplan(yaml), floor_step)
+        return nos, netplan, creates, roots[-1]
+    nos, creates = bench.interleaved(commit, floor_step)
+    return nos, None, creates, roots[-1]
 
 
 def one_line(bench: Bench, root: Path, empty: Path) -> tuple[Figures, Figures, Figures]:
@@ -181,12 +206,12 @@ def measure(scratch: Path, runs: int, quick: bool, netplan: str | None) -> dict[
                   "netplan": netplan or "not used", "nos_shell": " ".join(bench.nos_cli),
                   "memory_floor_mib": round(floor(), 1)}
     bench.warm_up(empty)
-    commit, generate, root = full_commit(bench, scale)
+    commit, generate, creates, root = full_commit(bench, scale)
     show, description, mtu = one_line(bench, root, empty)
     starts = startup(bench, root, empty)
     grown = growth(bench, sizes)
     conditions["load_after"] = load()
-    rows = report.rows(scale, commit, generate, show, description, mtu, starts, grown)
+    rows = report.rows(scale, commit, generate, creates, show, description, mtu, starts, grown)
     return {"conditions": conditions, "rows": [vars(row) for row in rows]}
 
 

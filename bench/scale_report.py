@@ -39,11 +39,13 @@ def cpu(figures: Figures) -> str:
     return f"CPU {figures.cpu:.2f} s"
 
 
-def commit_rows(scale: Scale, commit: Figures, netplan: Figures | None) -> list[Row]:
-    """The full commit, netplan's generate and their ratio."""
+def commit_rows(scale: Scale, commit: Figures, netplan: Figures | None, creates: Figures) -> list[Row]:
+    """The full commit, netplan's generate, their ratio and the floor of file creation."""
     what = f"{scale.vlans} VLANs + {scale.routes} static routes + {scale.neighbors} BGP neighbors"
     rows = [Row("full_commit", f"full commit (`-f FILE`): {what}",
-                f"{timing(commit)}, {cpu(commit)}, peak {commit.peak_mib:.0f} MiB", numbers=commit.as_dict())]
+                f"{timing(commit)}, {cpu(commit)}, peak {commit.peak_mib:.0f} MiB", numbers=commit.as_dict()),
+            Row("create_floor", f"floor: {2 * scale.vlans + 1} plain file creates (one thread, no other work)",
+                f"{timing(creates)}, {cpu(creates)}", numbers=creates.as_dict())]
     if netplan is None:
         rows.append(Row("netplan_generate", f"`netplan generate` of the {scale.vlans} VLANs",
                         "not measured (netplan not installed or --no-netplan)"))
@@ -103,7 +105,7 @@ def growth_rows(grown: dict[int, tuple[Figures, Figures | None]]) -> list[Row]:
     return rows
 
 
-def rows(scale: Scale, commit: Figures, netplan: Figures | None, show: Figures, description: Figures,
+def rows(scale: Scale, commit: Figures, netplan: Figures | None, creates: Figures, show: Figures, description: Figures,
          mtu: Figures, starts: dict[str, tuple[Figures, Figures]],
          grown: dict[int, tuple[Figures, Figures | None]]) -> list[Row]:
     """Every row, in the order of the table."""
@@ -111,7 +113,7 @@ def rows(scale: Scale, commit: Figures, netplan: Figures | None, show: Figures, 
                "one_line_mtu": ("`vif 7 mtu`", mtu)}
     peak = Row("peak_memory", "peak memory of the scale commit", f"{commit.peak_mib:.0f} MiB",
                f"<= {PEAK_MIB} MB", commit.peak_mib <= PEAK_MIB, {"peak_mib": round(commit.peak_mib, 1)})
-    return [*commit_rows(scale, commit, netplan), *change_rows(show, changes), *startup_rows(starts),
+    return [*commit_rows(scale, commit, netplan, creates), *change_rows(show, changes), *startup_rows(starts),
             *growth_rows(grown), peak]
 
 

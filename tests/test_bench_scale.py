@@ -31,7 +31,7 @@ def bench_module(name: str):
 config = bench_module("scale_config")
 measure = bench_module("measure")
 
-ROWS = ["full_commit", "netplan_generate", "commit_vs_netplan", "show_version_empty",
+ROWS = ["full_commit", "create_floor", "netplan_generate", "commit_vs_netplan", "show_version_empty",
         "one_line_description", "one_line_mtu", "startup_show_version",
         "startup_show_configuration_commands", "growth_8", "growth_16",
         "growth_time", "growth_memory", "peak_memory"]
