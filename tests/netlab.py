@@ -30,6 +30,7 @@ What the live tests share, so that each keeps only its own steps:
 - :func:`require_router` skips (fails under CI=true) unless this machine can run a lab router
   and the test's own extra programs;
 - :meth:`Lab.attach` makes a plain host wired to the router, with its addresses and routes;
+- :func:`linked_pair` is two bare namespaces joined by one veth pair (two BGP speakers);
 - :func:`address_events` records ``ip monitor address`` in a namespace around a block (a
   commit), to tell which links lost an address.
 
@@ -366,6 +367,20 @@ def lab(directory: pathlib.Path) -> Iterator[Lab]:
         yield Lab(stack, directory)
 
 
+@contextlib.contextmanager
+def linked_pair(prefix_a: str, prefix_b: str, cidr_a: str, cidr_b: str,
+                link: str = "eth0") -> Iterator[tuple[str, str]]:
+    """Two fresh namespaces (unique names) joined by a veth pair called ``link`` at both ends,
+    up, with ``cidr_a`` and ``cidr_b``; both removed afterwards with every process in them,
+    also on failure. The pair is made inside the first namespace: the host's never sees it."""
+    with netns(prefix_a) as a, netns(prefix_b) as b:
+        run("ip", "-n", a, "link", "add", link, "type", "veth", "peer", "name", link, "netns", b)
+        for ns, cidr in ((a, cidr_a), (b, cidr_b)):
+            ipaddr(ns, link, cidr)
+            run("ip", "-n", ns, "link", "set", link, "up")
+        yield a, b
+
+
 def ipaddr(ns: str, link: str, *cidrs: str) -> None:
     """Lab wiring: static addresses on a far end (IPv6 without duplicate address detection)."""
     for cidr in cidrs:
@@ -455,4 +470,4 @@ def require_driver(kind: str) -> None:
 
 
 __all__ = ["Lab", "Node", "NetworkdNode", "ROUTER_TOOLS", "Router", "address_events", "deleted", "ipaddr", "lab",
-           "missing", "missing_drivers", "require_driver", "require_router", "wait_for"]
+           "linked_pair", "missing", "missing_drivers", "require_driver", "require_router", "wait_for"]
