@@ -390,7 +390,9 @@ def ipaddr(ns: str, link: str, *cidrs: str) -> None:
 
 # -- watching addresses ------------------------------------------------------------------------
 
-_MARK = "127.0.0.99/32"      # put on lo and taken off again: the monitor has seen it, so it is listening
+def _mark(n: int) -> str:
+    """The n-th marker address: put on lo and taken off again until the monitor reports it."""
+    return f"127.0.0.{200 + n}/32"
 
 
 @contextlib.contextmanager
@@ -409,26 +411,34 @@ def address_events(ns: str, settle: float = 1.0) -> Iterator[list[str]]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 15)
         out = proc.communicate(timeout=10)[0]
-    events.extend((early + out).decode(errors="replace").splitlines())
+    marks = tuple(f" {_mark(n)} " for n in range(_ROUNDS))
+    events.extend(line for line in (early + out).decode(errors="replace").splitlines()
+                  if not any(mark in line for mark in marks))
+
+
+_ROUNDS = 40
 
 
 def _listening(proc: subprocess.Popen, ns: str) -> bytes:
-    """Add and delete a marker address on lo and read the monitor until it reported both;
-    what it printed after them."""
+    """Until the monitor reports one: add and delete a marker address on lo (the monitor may
+    not have subscribed yet). What it printed after the first marker deletion it reported."""
     import select
 
-    run("ip", "-n", ns, "addr", "add", _MARK, "dev", "lo")
-    run("ip", "-n", ns, "addr", "del", _MARK, "dev", "lo")
-    seen, deadline = b"", time.monotonic() + 10
-    marker = f"Deleted 1: lo    inet {_MARK.split('/')[0]}".encode()
-    while marker not in seen or not seen.endswith(b"\n"):
-        if not select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            raise AssertionError(f"ip monitor address in {ns} did not report the marker: {seen!r}")
-        chunk = os.read(proc.stdout.fileno(), 65536)     # type: ignore[union-attr]
-        if not chunk:
-            raise AssertionError(f"ip monitor address in {ns} ended: {seen!r}")
-        seen += chunk
-    return seen[seen.index(marker):].partition(b"\n")[2]
+    seen = b""
+    for n in range(_ROUNDS):
+        run("ip", "-n", ns, "addr", "add", _mark(n), "dev", "lo")
+        run("ip", "-n", ns, "addr", "del", _mark(n), "dev", "lo")
+        deadline = time.monotonic() + 0.25
+        while select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            chunk = os.read(proc.stdout.fileno(), 65536)     # type: ignore[union-attr]
+            if not chunk:
+                raise AssertionError(f"ip monitor address in {ns} ended: {seen!r}")
+            seen += chunk
+            lines = seen.split(b"\n")
+            for i, line in enumerate(lines[:-1]):
+                if line.startswith(b"Deleted") and b" 127.0.0." in line and b" lo" in line:
+                    return b"\n".join(lines[i + 1:])
+    raise AssertionError(f"ip monitor address in {ns} reported no marker address: {seen!r}")
 
 
 def deleted(events: list[str], link: str | None = None) -> list[str]:
