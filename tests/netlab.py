@@ -25,9 +25,17 @@ commit, which writes the networkd.conf drop-in that networkd reads only at start
 Everything is torn down even on failure: processes in the lab's namespaces are killed and the
 namespaces deleted (tests/lab.py netns).
 
-Also here: ICMP ping and a TCP "who is calling" server and client that run in a namespace
-with the Python running the tests (no ping binary needed), and the detection of link kinds
-this kernel cannot create.
+What the live tests share, so that each keeps only its own steps:
+
+- :func:`require_router` skips (fails under CI=true) unless this machine can run a lab router
+  and the test's own extra programs;
+- :meth:`Lab.attach` makes a plain host wired to the router, with its addresses and routes;
+- :func:`linked_pair` is two bare namespaces joined by one veth pair (two BGP speakers);
+- :func:`address_events` records ``ip monitor address`` in a namespace around a block (a
+  commit), to tell which links lost an address.
+
+Also here: the detection of link kinds this kernel cannot create. Traffic through the lab
+(ping, a "who is calling" TCP server and client) is in tests/labtraffic.py.
 """
 from __future__ import annotations
 
@@ -41,14 +49,25 @@ import shlex
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import tomli_w
 
-from lab import missing, netns, require_networkd, require_tool, run
+from lab import missing, netns, require_netns, require_networkd, require_tool, run
 
 PY = sys.executable
 LOG_ENV = {"SYSTEMD_LOG_TARGET": "console", "SYSTEMD_LOG_LEVEL": "info", "SYSTEMD_LOG_COLOR": "0"}
+#: the programs a lab router runs besides systemd-networkd (its D-Bus, networkctl, its anchor, its name)
+ROUTER_TOOLS = ("dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname")
+
+
+def require_router(*tools: str) -> None:
+    """Skip (fail under CI=true) unless this machine can run a lab router: root for namespaces,
+    systemd-networkd and its user, :data:`ROUTER_TOOLS`, and the test's own ``tools``."""
+    require_netns()
+    require_networkd()
+    for tool in (*ROUTER_TOOLS, *tools):
+        require_tool(tool)
 
 
 def wait_for(what: str, check: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):
@@ -124,6 +143,17 @@ class Node:
 
     def has_link(self, name: str) -> bool:
         return self.ip("link", "show", "dev", name, check=False).returncode == 0
+
+    def ifindex(self) -> dict[str, int]:
+        """Link name -> ifindex of every link here (a link made again gets a new one)."""
+        return {link["ifname"]: link["ifindex"] for link in json.loads(self.ip("-j", "link", "show").stdout)}
+
+    def route(self, spec: str) -> None:
+        """Lab wiring: add a route given as words, e.g. ``"default via 192.0.2.1"`` (IPv6 when
+        the words hold an IPv6 address)."""
+        words = spec.split()
+        family = ["-6"] if any(":" in word for word in words) else []
+        self.ip(*family, "route", "add", *words)
 
 
 class NetworkdNode(Node):
@@ -314,6 +344,17 @@ class Lab:
         a.ip("link", "set", a_if, "up")
         b.ip("link", "set", b_if, "up")
 
+    def attach(self, router: Node, router_if: str, prefix: str, host_if: str, *cidrs: str,
+               routes: Sequence[str] = ()) -> Node:
+        """A plain host whose ``host_if`` is wired to the router's ``router_if``, with static
+        ``cidrs`` on its end and ``routes`` (:meth:`Node.route` words) in its table."""
+        host = self.host(prefix)
+        self.wire(router, router_if, host, host_if)
+        ipaddr(host.ns, host_if, *cidrs)
+        for spec in routes:
+            host.route(spec)
+        return host
+
 
 @contextlib.contextmanager
 def lab(directory: pathlib.Path) -> Iterator[Lab]:
@@ -326,6 +367,20 @@ def lab(directory: pathlib.Path) -> Iterator[Lab]:
         yield Lab(stack, directory)
 
 
+@contextlib.contextmanager
+def linked_pair(prefix_a: str, prefix_b: str, cidr_a: str, cidr_b: str,
+                link: str = "eth0") -> Iterator[tuple[str, str]]:
+    """Two fresh namespaces (unique names) joined by a veth pair called ``link`` at both ends,
+    up, with ``cidr_a`` and ``cidr_b``; both removed afterwards with every process in them,
+    also on failure. The pair is made inside the first namespace: the host's never sees it."""
+    with netns(prefix_a) as a, netns(prefix_b) as b:
+        run("ip", "-n", a, "link", "add", link, "type", "veth", "peer", "name", link, "netns", b)
+        for ns, cidr in ((a, cidr_a), (b, cidr_b)):
+            ipaddr(ns, link, cidr)
+            run("ip", "-n", ns, "link", "set", link, "up")
+        yield a, b
+
+
 def ipaddr(ns: str, link: str, *cidrs: str) -> None:
     """Lab wiring: static addresses on a far end (IPv6 without duplicate address detection)."""
     for cidr in cidrs:
@@ -333,90 +388,62 @@ def ipaddr(ns: str, link: str, *cidrs: str) -> None:
         run("ip", "-n", ns, "addr", "add", cidr, "dev", link, *extra)
 
 
-# -- traffic -----------------------------------------------------------------------------------
+# -- watching addresses ------------------------------------------------------------------------
 
-_PING = r"""
-import os, select, socket, struct, sys, time
-addr, wait = sys.argv[1], float(sys.argv[2])
-v6 = ":" in addr
-sock = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
-                     socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
-ident, payload = os.getpid() & 0xffff, b"nos-shell lab ping"
-def csum(data):
-    data += b"\0" * (len(data) % 2)
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return ~s & 0xffff
-head = struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, ident, 1)
-if not v6:
-    head = struct.pack("!BBHHH", 8, 0, csum(head + payload), ident, 1)
-sock.sendto(head + payload, (addr, 0))
-deadline = time.monotonic() + wait
-while (left := deadline - time.monotonic()) > 0:
-    if not select.select([sock], [], [], left)[0]:
-        break
-    data, src = sock.recvfrom(2048)
-    if not v6:
-        data = data[(data[0] & 0x0f) * 4:]
-    kind, _, _, rid, _ = struct.unpack("!BBHHH", data[:8])
-    if kind == (129 if v6 else 0) and rid == ident and src[0] == addr:
-        sys.exit(0)
-sys.exit(1)
-"""
-
-
-def ping(ns: str, address: str, wait: float = 0.5) -> bool:
-    """One ICMP echo from namespace ``ns``; True when the reply came back in time."""
-    return run("ip", "netns", "exec", ns, PY, "-c", _PING, address, str(wait), check=False).returncode == 0
-
-
-def wait_ping(ns: str, address: str, timeout: float = 8.0) -> None:
-    wait_for(f"a ping reply from {address} in {ns}", lambda: ping(ns, address), timeout, 0)
-
-
-_SERVER = r"""
-import socket, sys
-family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-srv = socket.socket(family, socket.SOCK_STREAM)
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind((sys.argv[1], int(sys.argv[2])))
-srv.listen(8)
-print("ready", flush=True)
-while True:
-    conn, peer = srv.accept()
-    with conn:
-        conn.sendall(f"{peer[0]}\n".encode())
-"""
-
-_CLIENT = r"""
-import socket, sys
-with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=float(sys.argv[3])) as c:
-    c.settimeout(float(sys.argv[3]))
-    print(c.recv(200).decode().strip())
-"""
+def _mark(n: int) -> str:
+    """The n-th marker address: put on lo and taken off again until the monitor reports it."""
+    return f"127.0.0.{200 + n}/32"
 
 
 @contextlib.contextmanager
-def peer_server(ns: str, address: str, port: int) -> Iterator[None]:
-    """A TCP server in ``ns`` that answers every connection with the caller's address."""
-    proc = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", _SERVER, address, str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def address_events(ns: str, settle: float = 1.0) -> Iterator[list[str]]:
+    """``ip monitor address`` in ``ns`` around the block; the list it yields is filled with the
+    event lines when the block ends, ``settle`` seconds after it (networkd finishes what a
+    reload started). The monitor is known to be listening before the block starts."""
+    proc = subprocess.Popen(["ip", "-n", ns, "monitor", "address"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, bufsize=0, start_new_session=True)
+    events: list[str] = []
     try:
-        line = proc.stdout.readline()   # type: ignore[union-attr]
-        if line.strip() != "ready":
-            raise AssertionError(f"server in {ns} did not start: {proc.stderr.read()}")  # type: ignore[union-attr]
-        yield
+        early = _listening(proc, ns)
+        yield events
+        time.sleep(settle)
     finally:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, 9)
-        proc.wait(timeout=5)
+            os.killpg(proc.pid, 15)
+        out = proc.communicate(timeout=10)[0]
+    marks = tuple(f" {_mark(n)} " for n in range(_ROUNDS))
+    events.extend(line for line in (early + out).decode(errors="replace").splitlines()
+                  if not any(mark in line for mark in marks))
 
 
-def who_am_i(ns: str, address: str, port: int, timeout: float = 1.0) -> str | None:
-    """Connect from ``ns``; the address the server saw us coming from, or None."""
-    result = run("ip", "netns", "exec", ns, PY, "-c", _CLIENT, address, str(port), str(timeout),
-                 check=False, timeout=timeout + 10)
-    return result.stdout.strip() or None if result.returncode == 0 else None
+_ROUNDS = 40
+
+
+def _listening(proc: subprocess.Popen, ns: str) -> bytes:
+    """Until the monitor reports one: add and delete a marker address on lo (the monitor may
+    not have subscribed yet). What it printed after the first marker deletion it reported."""
+    import select
+
+    seen = b""
+    for n in range(_ROUNDS):
+        run("ip", "-n", ns, "addr", "add", _mark(n), "dev", "lo")
+        run("ip", "-n", ns, "addr", "del", _mark(n), "dev", "lo")
+        deadline = time.monotonic() + 0.25
+        while select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            chunk = os.read(proc.stdout.fileno(), 65536)     # type: ignore[union-attr]
+            if not chunk:
+                raise AssertionError(f"ip monitor address in {ns} ended: {seen!r}")
+            seen += chunk
+            lines = seen.split(b"\n")
+            for i, line in enumerate(lines[:-1]):
+                if line.startswith(b"Deleted") and b" 127.0.0." in line and b" lo" in line:
+                    return b"\n".join(lines[i + 1:])
+    raise AssertionError(f"ip monitor address in {ns} reported no marker address: {seen!r}")
+
+
+def deleted(events: list[str], link: str | None = None) -> list[str]:
+    """The events in which ``link`` (any link when None) lost an address."""
+    return [e for e in events if e.startswith("Deleted") and (link is None or f" {link} " in e)]
 
 
 # -- kernel drivers ----------------------------------------------------------------------------
@@ -452,5 +479,5 @@ def require_driver(kind: str) -> None:
         pytest.skip(reason)
 
 
-__all__ = ["Lab", "Node", "NetworkdNode", "Router", "ipaddr", "lab", "missing", "missing_drivers", "peer_server",
-           "ping", "require_driver", "wait_for", "wait_ping", "who_am_i"]
+__all__ = ["Lab", "Node", "NetworkdNode", "ROUTER_TOOLS", "Router", "address_events", "deleted", "ipaddr", "lab",
+           "linked_pair", "missing", "missing_drivers", "require_driver", "require_router", "wait_for"]

@@ -21,8 +21,8 @@ import os
 import subprocess
 from collections.abc import Iterator
 
-from lab import require_networkd, require_netns, require_tool, run
-from netlab import Node, NetworkdNode, Router, ipaddr, lab, wait_for
+from lab import run
+from netlab import Node, NetworkdNode, Router, lab, require_router, wait_for
 
 CONFIG = [
     "set system host-name ops-lab",
@@ -117,19 +117,14 @@ def start_timesyncd(router: Router) -> bool:
 
 @contextlib.contextmanager
 def ops_lab(directory) -> Iterator[OpsLab]:
-    require_netns()
-    require_networkd()
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare"):
-        require_tool(tool)
+    require_router("nft")
     with lab(directory) as L:
         router = L.router("opr")
-        wan = L.host("opw")
+        wan = L.attach(router, "eth0", "opw", "wan0", "203.0.113.2/24")
         client = L.networkd_host("opl", {"10-dh0.network": CLIENT_UNIT})
         upstream = L.networkd_host("opu", {"10-up0.network": UPSTREAM_UNIT})
-        L.wire(router, "eth0", wan, "wan0")
         L.wire(router, "eth1", client, "dh0")
         L.wire(router, "eth2", upstream, "up0")
-        ipaddr(wan.ns, "wan0", "203.0.113.2/24")
         upstream.start_networkd()
         router.commit_with_cli(*CONFIG)
         client.start_networkd()

@@ -19,17 +19,13 @@ and the established session still is the same connection.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-import time
 
 import pytest
 
 from bgplab import PeerBird, bgp_settings, bgp_sockets, commands, count, record_commands
-from lab import require_netns, require_networkd, require_tool
-from netlab import ipaddr, lab, wait_for
+from netlab import address_events, deleted, lab, require_router, wait_for
 
 ROUTER, PEER = "192.0.2.1", "192.0.2.2"
 ROUTER_AS, PEER_AS = 65001, 65002
@@ -42,35 +38,6 @@ FILES = {"bird": "etc/bird/bird.conf", "gobgp": "etc/gobgp/gobgpd.toml"}
 NOT_BGP = [("set interfaces ethernet eth3 description uplink", None),
            ("set interfaces ethernet eth2 mtu 1400", "eth2"),
            ("set interfaces ethernet eth3 address 192.0.2.49/28", "eth3")]
-
-
-def _requirements() -> None:
-    require_netns()
-    require_networkd()
-    for tool in ("dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "ss",
-                 "bird", "birdc", "gobgpd", "gobgp"):
-        require_tool(tool)
-
-
-def _ifindex(router) -> dict[str, int]:
-    return {link["ifname"]: link["ifindex"] for link in json.loads(router.ip("-j", "link", "show").stdout)}
-
-
-def _watch(ns: str) -> subprocess.Popen:
-    proc = subprocess.Popen(["ip", "-n", ns, "monitor", "address"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    time.sleep(0.3)         # the monitor is subscribed before the commit starts
-    return proc
-
-
-def _events(proc: subprocess.Popen) -> list[str]:
-    time.sleep(1.0)         # networkd finishes what a reload started
-    proc.terminate()
-    return proc.communicate(timeout=10)[0].splitlines()
-
-
-def _deleted_on(events: list[str], link: str) -> list[str]:
-    return [e for e in events if e.startswith("Deleted") and f" {link} " in e]
 
 
 class Daemon:
@@ -118,13 +85,13 @@ def _session(peer: PeerBird, daemon: Daemon) -> tuple:
 
 @pytest.mark.parametrize("backend", ["bird", "gobgp"])
 def test_changes_beside_bgp_leave_the_daemon_and_session_alone(tmp_path, backend):
-    _requirements()
+    require_router("ss", "bird", "birdc", "gobgpd", "gobgp")
     with lab(tmp_path / "lab") as L:
-        router, peer_node, far = L.router("l11r"), L.host("l11p"), L.host("l11h")
-        L.wire(router, "eth1", peer_node, "peer0")
+        router = L.router("l11r")
+        peer_node = L.attach(router, "eth1", "l11p", "peer0", f"{PEER}/28")
+        far = L.host("l11h")
         L.wire(router, "eth2", far, "far2")
         L.wire(router, "eth3", far, "far3")
-        ipaddr(peer_node.ns, "peer0", f"{PEER}/28")
         bgp_settings(router)
         log = record_commands(router)
         n = f"set protocols bgp neighbor {PEER}"
@@ -142,10 +109,9 @@ def test_changes_beside_bgp_leave_the_daemon_and_session_alone(tmp_path, backend
                            lambda: len((s := _session(peer, daemon))[1]) == 1 and s, 10)
 
         for line, touched in NOT_BGP:
-            file, identity, index, mark = daemon.file(), daemon.identity(), _ifindex(router), count(log)
-            watch = _watch(router.ns)
-            out = router.commit(line)
-            events = _events(watch)
+            file, identity, index, mark = daemon.file(), daemon.identity(), router.ifindex(), count(log)
+            with address_events(router.ns) as events:
+                out = router.commit(line)
             recorded = commands(log, router, mark)
             assert "BGP" not in out, (line, out)
             assert daemon.file() == file, f"{line}: {FILES[backend]} was rewritten"
@@ -154,8 +120,8 @@ def test_changes_beside_bgp_leave_the_daemon_and_session_alone(tmp_path, backend
             assert _session(peer, daemon) == session, line
             for link in LINKS:
                 if link != touched:
-                    assert _deleted_on(events, link) == [], (line, events)
-                    assert _ifindex(router)[link] == index[link], line
+                    assert deleted(events, link) == [], (line, events)
+                    assert router.ifindex()[link] == index[link], line
             if touched is None:       # no unit changed: networkd was not even asked
                 assert not [c for c in recorded if c[:1] == ["networkctl"]], (line, recorded)
             else:                     # the monitor does see the link that changed

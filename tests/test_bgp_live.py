@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from lab import netns, require_netns, require_tool, run, unique_name
+from lab import require_netns, require_tool, run
+from netlab import linked_pair
 from nos_shell.backends.bird.state import BirdState
 from nos_shell.backends.gobgp.state import GobgpState
 from nos_shell.models.bgp_state import Peer
@@ -46,15 +47,8 @@ def wires():
     require_netns()
     for tool in ("bird", "birdc", "gobgpd", "gobgp"):
         require_tool(tool)
-    with netns("nbga") as a, netns("nbgb") as b:
-        left, right = unique_name("nbv"), unique_name("nbw")
-        run("ip", "link", "add", left, "type", "veth", "peer", "name", right)
-        for ns, dev, addr in ((a, left, A_ADDR), (b, right, B_ADDR)):
-            run("ip", "link", "set", dev, "netns", ns)
-            run("ip", "-n", ns, "link", "set", dev, "name", "eth0")
-            run("ip", "-n", ns, "addr", "add", f"{addr}/24", "dev", "eth0")
-            run("ip", "-n", ns, "link", "set", "eth0", "up")
-        yield a, b
+    with linked_pair("nbga", "nbgb", f"{A_ADDR}/24", f"{B_ADDR}/24") as pair:
+        yield pair
 
 
 class Router:

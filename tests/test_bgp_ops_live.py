@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from lab import netns, require_netns, require_tool, run, unique_name
+from lab import require_netns, require_tool
+from netlab import linked_pair
 from nos_shell.errors import NosError
 from test_bgp_live import A_ADDR, A_AS, A_NET, B_ADDR, B_AS, B_NET, Router, wait_for
 
@@ -31,14 +32,7 @@ def routers(tmp_path_factory):
     for tool in ("bird", "birdc", "gobgpd", "gobgp"):
         require_tool(tool)
     tmp = tmp_path_factory.mktemp("bgpops")
-    with netns("opba") as a_ns, netns("opbb") as b_ns:
-        left, right = unique_name("opv"), unique_name("opw")
-        run("ip", "link", "add", left, "type", "veth", "peer", "name", right)
-        for ns, dev, addr in ((a_ns, left, A_ADDR), (b_ns, right, B_ADDR)):
-            run("ip", "link", "set", dev, "netns", ns)
-            run("ip", "-n", ns, "link", "set", dev, "name", "eth0")
-            run("ip", "-n", ns, "addr", "add", f"{addr}/24", "dev", "eth0")
-            run("ip", "-n", ns, "link", "set", "eth0", "up")
+    with linked_pair("opba", "opbb", f"{A_ADDR}/24", f"{B_ADDR}/24") as (a_ns, b_ns):
         a = Router(a_ns, tmp / "a", A_ADDR, A_AS, B_ADDR, B_AS, A_NET)
         b = Router(b_ns, tmp / "b", B_ADDR, B_AS, A_ADDR, A_AS, B_NET)
         for router in (a, b):        # show ip route reads the kernel of this namespace

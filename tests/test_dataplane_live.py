@@ -29,9 +29,9 @@ import socket
 
 import pytest
 
-from lab import require_networkd, require_netns, require_tool, run
-from netlab import (Lab, Node, NetworkdNode, Router, ipaddr, lab, peer_server, require_driver, wait_for,
-                    wait_ping, who_am_i)
+from lab import run
+from labtraffic import peer_server, wait_ping, who_am_i
+from netlab import Lab, Node, NetworkdNode, Router, ipaddr, lab, require_driver, require_router, wait_for
 
 BASE = [
     "set system host-name lab-router",
@@ -72,27 +72,18 @@ class Net:
 
 @pytest.fixture(scope="module")
 def net(tmp_path_factory):
-    require_netns()
-    require_networkd()
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname"):
-        require_tool(tool)
+    require_router("nft")
     host_name = socket.gethostname()
     with lab(tmp_path_factory.mktemp("dataplane")) as L:
         router = L.router()
-        wan, lan, pe = L.host("ndw"), L.host("ndl"), L.host("ndp")
-        dhcp = L.networkd_host("ndd", {"10-dh0.network": DHCP_CLIENT_UNIT})
-        L.wire(router, "eth0", wan, "wan0")
-        L.wire(router, "eth1", lan, "lan0")
-        L.wire(router, "eth2", dhcp, "dh0")
-        L.wire(router, "eth3", pe, "pe0")
-        ipaddr(wan.ns, "wan0", "203.0.113.2/24", "2001:db8:ffff::2/64")
+        wan = L.attach(router, "eth0", "ndw", "wan0", "203.0.113.2/24", "2001:db8:ffff::2/64",
+                       routes=("192.0.2.0/25 via 203.0.113.1", "2001:db8:1::/64 via 2001:db8:ffff::1"))
         ipaddr(wan.ns, "lo", "198.51.100.129/32", "2001:db8:2::1/128")
-        run("ip", "-n", wan.ns, "route", "add", "192.0.2.0/25", "via", "203.0.113.1")
-        run("ip", "-n", wan.ns, "-6", "route", "add", "2001:db8:1::/64", "via", "2001:db8:ffff::1")
-        ipaddr(lan.ns, "lan0", "192.0.2.10/25", "2001:db8:1::10/64")
-        run("ip", "-n", lan.ns, "route", "add", "default", "via", "192.0.2.1")
-        run("ip", "-n", lan.ns, "-6", "route", "add", "default", "via", "2001:db8:1::1")
-        ipaddr(pe.ns, "pe0", "198.51.100.2/25")
+        lan = L.attach(router, "eth1", "ndl", "lan0", "192.0.2.10/25", "2001:db8:1::10/64",
+                       routes=("default via 192.0.2.1", "default via 2001:db8:1::1"))
+        dhcp = L.networkd_host("ndd", {"10-dh0.network": DHCP_CLIENT_UNIT})
+        L.wire(router, "eth2", dhcp, "dh0")
+        pe = L.attach(router, "eth3", "ndp", "pe0", "198.51.100.2/25")
         first = router.commit_with_cli(*BASE)
         dhcp.start_networkd()
         yield Net(L, router, wan, lan, pe, dhcp, first, host_name)

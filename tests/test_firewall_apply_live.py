@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 
-from lab import require_networkd, require_netns, require_tool
-from netlab import lab
+from netlab import lab, require_router
 
 
 def _tables(router) -> list[tuple[str, str]]:
@@ -22,13 +21,10 @@ def _elements(router, name: str) -> list:
 
 
 def test_a_firewall_commit_loads_the_table_and_the_sysctls(tmp_path) -> None:
-    require_netns()
-    require_networkd()
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "sysctl"):
-        require_tool(tool)
+    require_router("nft", "sysctl")
     with lab(tmp_path / "lab") as L:
-        router, far = L.router("nfr"), L.host("nfh")
-        L.wire(router, "eth0", far, "far0")
+        router = L.router("nfr")
+        L.attach(router, "eth0", "nfh", "far0")
         before = router.sysctl("net.ipv4.tcp_syncookies")
         wanted = "0" if before == "1" else "1"
         out = router.commit(

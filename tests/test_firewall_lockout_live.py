@@ -18,8 +18,9 @@ import sys
 import time
 
 from confirm_lab import kill_timers, move_deadline, running, wait_for
-from lab import require_networkd, require_netns, require_tool, run, terminate
-from netlab import ipaddr, lab, wait_ping
+from lab import run, terminate
+from labtraffic import wait_ping
+from netlab import lab, require_router
 from nos_shell.engine import confirm
 from test_ssh_lab import make_root, require
 
@@ -85,16 +86,12 @@ def ssh_server(router) -> object:
 
 
 def test_a_lockout_applies_and_commit_confirm_reverts_it(tmp_path) -> None:
-    require_netns()
-    require_networkd()
+    require_router("nft")
     require("paramiko")
     require("asyncssh")
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname"):
-        require_tool(tool)
     with lab(tmp_path / "lab") as L:
-        router, client = L.router("fas"), L.host("fac")
-        L.wire(router, "eth0", client, "c0")
-        ipaddr(client.ns, "c0", f"{CLIENT}/24")
+        router = L.router("fas")
+        client = L.attach(router, "eth0", "fac", "c0", f"{CLIENT}/24")
         make_root(router.root)
         out = router.commit(f"set interfaces ethernet eth0 address {ROUTER}/24")
         assert "rror" not in out, out

@@ -16,8 +16,8 @@ import re
 
 import pytest
 
-from lab import require_networkd, require_netns, require_tool, run
-from netlab import Node, Router, ipaddr, lab, peer_server, ping, wait_for, wait_ping, who_am_i
+from labtraffic import peer_server, ping, wait_ping, who_am_i
+from netlab import Node, Router, lab, require_router, wait_for
 
 BASE = [
     "set interfaces ethernet eth0 address 203.0.113.1/24",
@@ -63,24 +63,14 @@ class Net:
 
 @pytest.fixture(scope="module")
 def net(tmp_path_factory):
-    require_netns()
-    require_networkd()
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname"):
-        require_tool(tool)
+    require_router("nft")
     with lab(tmp_path_factory.mktemp("fwtraffic")) as L:
         router = L.router("far")
-        wan, lan, dmz = L.host("faw"), L.host("fal"), L.host("fad")
-        L.wire(router, "eth0", wan, "wan0")
-        L.wire(router, "eth1", lan, "lan0")
-        L.wire(router, "eth2", dmz, "dmz0")
-        ipaddr(wan.ns, "wan0", "203.0.113.2/24")
-        ipaddr(lan.ns, "lan0", "192.0.2.10/25")
-        ipaddr(dmz.ns, "dmz0", "198.51.100.2/25")
         # the WAN host may address the inside directly: only the firewall stands in the way
-        run("ip", "-n", wan.ns, "route", "add", "192.0.2.0/25", "via", "203.0.113.1")
-        run("ip", "-n", wan.ns, "route", "add", "198.51.100.0/25", "via", "203.0.113.1")
-        run("ip", "-n", lan.ns, "route", "add", "default", "via", "192.0.2.1")
-        run("ip", "-n", dmz.ns, "route", "add", "default", "via", "198.51.100.1")
+        wan = L.attach(router, "eth0", "faw", "wan0", "203.0.113.2/24",
+                       routes=("192.0.2.0/25 via 203.0.113.1", "198.51.100.0/25 via 203.0.113.1"))
+        lan = L.attach(router, "eth1", "fal", "lan0", "192.0.2.10/25", routes=("default via 192.0.2.1",))
+        dmz = L.attach(router, "eth2", "fad", "dmz0", "198.51.100.2/25", routes=("default via 198.51.100.1",))
         out = router.commit(*BASE)
         assert "rror" not in out, out
         wait_ping(lan.ns, "192.0.2.1")

@@ -24,8 +24,7 @@ import signal
 import subprocess
 import sys
 
-from lab import require_netns, require_networkd, require_tool
-from netlab import lab, wait_for
+from netlab import lab, require_router, wait_for
 from test_crash_safety import agree
 
 from nos_shell.store import Store
@@ -49,13 +48,10 @@ def script(directory, name: str, lines: list[str]):
 
 
 def test_a_live_commit_killed_at_each_step_is_recovered_to_what_the_archive_says(tmp_path):
-    require_netns()
-    require_networkd()
-    for tool in ("nft", "dbus-daemon", "busctl", "networkctl", "nsenter", "unshare"):
-        require_tool(tool)
+    require_router("nft")
     with lab(tmp_path / "lab") as L:
-        router, far = L.router("njr"), L.host("njh")
-        L.wire(router, "eth0", far, "far0")
+        router = L.router("njr")
+        L.attach(router, "eth0", "njh", "far0")
         router.commit_with_cli("set system host-name journal-lab",
                                "set interfaces ethernet eth0 address 203.0.113.1/24")
         change, undo = script(tmp_path, "change", CHANGE), script(tmp_path, "undo", UNDO)

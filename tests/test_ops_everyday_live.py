@@ -10,7 +10,8 @@ import time
 import pytest
 
 from lab import missing, require_tool
-from netlab import peer_server, ping, wait_for, who_am_i
+from labtraffic import peer_server, ping, who_am_i
+from netlab import wait_for
 from nos_shell.errors import NosError
 from opsa_lab import client_address, ops_lab, router_dhcp_address
 
