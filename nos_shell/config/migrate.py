@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
+from .migrate_legacy import dhcp_legacy, dhcp_shared_options, dropped_nodes, gateway_address
 from .raw import RawNode, drop_if_empty, ensure, get, interface_blocks, put, remove, select, top_block, value
 
 # `// vyos-config-version: "a@1:b@2"` or `/* === vyatta-config-version: "a@1" === */`
@@ -335,6 +336,8 @@ def system_ntp(nodes: list[RawNode], versions: Versions) -> None:
 
 
 MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
+    dropped_nodes,
+    gateway_address,
     bgp_afi_peer_group,
     static_interface_routes,
     protocol_route_maps,
@@ -350,8 +353,10 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     firewall_names,
     zone_policy,
     firewall_group_descriptions,
+    dhcp_legacy,
     dhcp_duplicate_mappings,
     dhcp_options,
+    dhcp_shared_options,
     dhcp_subnet_ids,
     login_level,
     system_ntp,
