@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
+from nos_shell.models.dhcp_hops import dhcp_exit
 from nos_shell.models.interfaces import Interface
 
 IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -67,14 +68,17 @@ def _connected(model: shared.Model) -> Connected:
 def route_exit(tree: ConfigTree, gateway: IPAddr, explicit: str | None,
                conn: Connected | None = None) -> tuple[str | None, bool]:
     """(interface, on-link) for a next hop: the named interface, or the one whose connected
-    prefix holds the gateway (longest prefix first). On-link is needed when the named
+    prefix holds the gateway (longest prefix first), else the one DHCP interface of its IP
+    version (models/dhcp_hops.py). On-link is needed when the named
     interface has no prefix holding the gateway (and it is not IPv6 link-local)."""
     conn = connected(tree) if conn is None else conn
     holders = conn.holders(gateway)
     if explicit:
         onlink = not gateway.is_link_local and not any(name == explicit for _, name in holders)
         return explicit, onlink
-    return (holders[0][1], False) if holders else (None, False)
+    if holders:
+        return holders[0][1], False
+    return dhcp_exit(tree, gateway), False      # reached once DHCP gives an address
 
 
 

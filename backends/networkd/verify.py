@@ -15,7 +15,8 @@ from collections.abc import Callable
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.problems import Problem
 
-from nos_shell.models import shared
+from nos_shell.models import host_facts, shared
+from nos_shell.models.ifnames import define_hint
 from nos_shell.models.changes import Reads, Scope
 from nos_shell.models.interfaces import Interface
 
@@ -100,8 +101,7 @@ def _verify_names(model: shared.Model) -> list[Problem]:
 
 
 def _not_configured(name: str) -> str:
-    return (f"interface {name} is not configured (add it first, e.g. "
-            f"'set interfaces ethernet {name}')")
+    return f"interface {name} is not configured ({define_hint(name)})"
 
 
 def _verify_kinds(model: shared.Model) -> list[Problem]:
@@ -193,7 +193,8 @@ def _verify_members(model: shared.Model) -> list[Problem]:
         masters[member] = (master, path)
         iface = known.get(member)
         if iface is None:
-            problems.append(Problem(path, f"member of {master}: " + _not_configured(member)))
+            if not host_facts.current().has_link(member):    # VyOS: the kernel's links may join
+                problems.append(Problem(path, f"member of {master}: " + _not_configured(member)))
             continue
         if kind == "bonding" and iface.kind != "ethernet":
             problems.append(Problem(path, f"bond members must be ethernet interfaces; {member} is {iface.kind}"))

@@ -80,7 +80,14 @@ class Engine:
 
     def verify(self, tree: ConfigTree, since: ConfigTree | None = None) -> list[Problem]:
         """Every problem the verifiers find, sorted. ``since``: a tree that passed them, from
-        which ``tree`` was changed (the backends then verify only what the change reaches)."""
+        which ``tree`` was changed (the backends then verify only what the change reaches).
+        Host facts (the live target's link names, read only if a rule asks) are handed in
+        unless the caller gave its own (models/host_facts.py)."""
+        from ..models.host_facts import HostFacts, given, is_given
+
+        if not is_given():
+            with given(HostFacts(self._link_names)):
+                return self.verify(tree, since)
         problems: list[Problem] = []
         for verifier in self.verifiers:
             if since is not None and verifier is verify_backends:
@@ -88,6 +95,11 @@ class Engine:
             else:
                 problems.extend(verifier(tree))
         return sorted(problems)
+
+    def _link_names(self) -> frozenset[str]:
+        from ..host.link_names import link_names
+
+        return link_names(self.target)
 
     def _vouched(self, serial: int, running: ConfigTree) -> ConfigTree | None:
         """``running`` when it (archive ``serial``) passed the backends' verify by this version
@@ -164,6 +176,9 @@ class Engine:
                     if arming is not None:
                         arming.cancel()
                     raise
+                from ..models.dhcp_hops import notes as dhcp_hop_notes
+
+                notes = dhcp_hop_notes(running, snapshot) + notes
             self._vouch(revision.serial, snapshot)
             confirmed = self._confirm_pending(confirms)
             if arming is not None:
