@@ -129,7 +129,13 @@ _GONE_SYSTEM = ("package", "ipv6 blacklist")
 
 def dropped_nodes(nodes: list[RawNode], versions: Versions) -> None:
     """Nodes VyOS's migrations delete (interfaces 14-to-15 and 29-to-30, system 6-to-7,
-    8-to-9 and 14-to-15, ssh 0-to-1, ntp 0-to-1), dropped with a warning."""
+    8-to-9 and 14-to-15, ssh 0-to-1, ntp 0-to-1), dropped with a warning (in line order)."""
+    first = len(versions.warnings)
+    _drop_nodes(nodes, versions)
+    versions.warnings[first:] = sorted(versions.warnings[first:], key=lambda w: int(w.split(":", 1)[0]))
+
+
+def _drop_nodes(nodes: list[RawNode], versions: Versions) -> None:
     for top in select(nodes, "interfaces"):
         for iface in top.children or ():
             if iface.value is None or iface.children is None:
