@@ -25,7 +25,7 @@ from .config.tree import ConfigTree
 from .confview import ShowVerbs, View
 from .edits import EditVerbs
 from .engine.commit import Engine, Verifier, verify_backends
-from .errors import NosError
+from .errors import NosError, located
 from .pipes import apply_pipes
 from .store import Store
 
@@ -195,7 +195,7 @@ class Session(EditVerbs, ShowVerbs):
                 result = self.run(line)
                 if not result.ok:
                     self.refresh()
-                    error = NosError(f"{name}:{number}: {result.error.summary}")  # type: ignore[union-attr]
+                    error = located(f"{name}:{number}", result.error)  # type: ignore[arg-type]
                     return Result("".join(output), False, error)
                 output.append(result.output)
                 if self.finished:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import NosError
+from ..errors import NosError, ProblemList
 
 if TYPE_CHECKING:
     from ..config.tree import ConfigTree
@@ -81,7 +81,7 @@ def tree_from_command_file(text: str, name: str, *, ignore_unknown: bool) -> tup
         except NosError as exc:
             problems.append(f"{name}:{number}: {exc.summary}")
     if problems and not ignore_unknown:
-        raise NosError(*problems, "Load failed: nothing was loaded")
+        raise ProblemList(*problems, "Load failed: nothing was loaded")
     return tree, problems
 
 
