@@ -27,11 +27,11 @@ def verify_vif_mtu(model: shared.Model) -> list[Problem]:
     for iface in model.interfaces:
         if iface.kind != "vlan" or iface.parent is None:
             continue
-        own = tree.value(*iface.at("mtu"))
+        own = tree.value(*iface.at("mtu"), default=False)      # no schema look-up per VLAN
         parent = known.get(iface.parent)
         if own is None or parent is None or parent.kind in ("loopback", "dummy", "wireguard"):
             continue          # no MTU of its own, or a parent the other rules refuse
-        ceiling = int(tree.value(*parent.at("mtu")) or DEFAULT_MTU)
+        ceiling = int(tree.value(*parent.at("mtu"), default=False) or DEFAULT_MTU)
         if int(own) > ceiling:
             problems.append(Problem(iface.at("mtu"), f'Interface MTU "{int(own)}" too high, '
                                                      f'parent interface MTU is "{ceiling}"!'))
