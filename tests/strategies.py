@@ -52,10 +52,20 @@ def _mac() -> st.SearchStrategy[str]:
 
 
 def _interface(vt: t.InterfaceName) -> st.SearchStrategy[str]:
+    if vt.pattern:          # a kind's names (VyOS's regex): those InterfaceName's shape allows
+        return st.from_regex(vt.pattern, fullmatch=True).filter(lambda name: _fits(vt, name))
     if not vt.prefixes:
         return st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", fullmatch=True)
     return st.builds(lambda p, rest: (p + rest)[:15], st.sampled_from(vt.prefixes),
                      st.from_regex(r"[0-9][0-9A-Za-z_.\-]{0,6}", fullmatch=True))
+
+
+def _fits(vt: t.InterfaceName, name: str) -> bool:
+    try:
+        vt.check(name)
+    except ValueError:
+        return False
+    return True
 
 
 _TEXT = st.characters(blacklist_categories=("Cc", "Cs"))

@@ -21,6 +21,7 @@ from nos_shell.models.interfaces import Interface
 
 from ..common.safety import unsafe_words, unsafe_words_in
 from .links import Connected, connected, dhcp_server_interface, dhcp_subnets, members, route_exit
+from .vyos_rules import RULES as VYOS_RULES
 
 WRITTEN = (("interfaces",), ("protocols", "static"), ("service", "dhcp-server"))
 """The areas whose values networkd's files hold (checked for safety)."""
@@ -348,5 +349,5 @@ RULES: tuple[tuple[Callable[[shared.Model], list[Problem]], Reads], ...] = (
     (_verify_addresses, Reads(settings=frozenset({"address"}))),
     (_verify_routes, Reads((("protocols", "static"),), frozenset({"address"}))),
     (_verify_dhcp_server, Reads((("service", "dhcp-server"),), frozenset({"address"}))),
-)
+) + VYOS_RULES
 """Each rule with what it reads (interface definitions always: names, kinds, parents)."""
