@@ -17,7 +17,8 @@ mount namespaces). Paths:
   package, and must answer ``rec_control ping``;
 - running, and only who may ask, where it forwards or the cache size changed:
   ``rec_control reload-acls``, ``reload-zones`` and ``set-max-cache-entries`` (the cache and
-  the process are kept); a changed listen address restarts it.
+  the process are kept); a changed listen address restarts it, and so does a reload the
+  recursor refuses (it re-reads its file as ``pdns``, which may not reach it).
 
 The package's own ``pdns-recursor.service`` (listening on 127.0.0.1) is not used; run-tests
 disables it when installing the package on a host run by systemd.
@@ -136,9 +137,20 @@ def reload(ctx: Context) -> None:
     elif CONF in ctx.changed and _listen_changed(ctx):
         stop(ctx)
         start(ctx)
-    elif CONF in ctx.changed:
-        fwd = read(ctx.new)
-        assert fwd is not None
-        ctx.run(*rec_control(ctx.target, "reload-acls"))
-        ctx.run(*rec_control(ctx.target, "reload-zones"))
-        ctx.run(*rec_control(ctx.target, "set-max-cache-entries", str(fwd.cache_size)))
+    elif CONF in ctx.changed and not _reloaded(ctx):
+        stop(ctx)
+        start(ctx)
+
+
+def _reloaded(ctx) -> bool:
+    """Who may ask, forward zones and cache size taken over by the running recursor; False
+    (with a note) when it could not re-read its file (it reads it as ``pdns`` then)."""
+    fwd = read(ctx.new)
+    assert fwd is not None
+    for args in (("reload-acls",), ("reload-zones",), ("set-max-cache-entries", str(fwd.cache_size))):
+        result = ctx.run(*rec_control(ctx.target, *args), check=False)
+        if result.returncode != 0:
+            said = " ".join((result.stdout + result.stderr).split())[:200]
+            ctx.notes.append(f"DNS forwarding: rec_control {args[0]} failed ({said}); restarting")
+            return False
+    return True
