@@ -214,3 +214,25 @@ def test_run_tests_installs_the_package_and_pyproject_ships_the_driver():
     assert "systemctl disable --now pdns-recursor.service" in script     # the packaged one is not left running
     assert '"nos_shell.backends.pdns_recursor"' in (PROJECT / "pyproject.toml").read_text()
 
+
+
+# -- older syntax ------------------------------------------------------------------------------
+
+def test_a_vyos_1_3_config_boot_loads_with_domain_servers_migrated():
+    """1.3 wrote `domain NAME { server ADDR }` and `name-server ADDR` as plain leaves."""
+    from nos_shell.config.bootfile import load_boot
+
+    text = ("service {\n    dns {\n        forwarding {\n            allow-from 172.16.0.0/12\n"
+            "            cache-size 0\n            domain 16.172.in-addr.arpa {\n"
+            "                recursion-desired\n                server 172.16.100.10\n"
+            "                server 172.16.100.20\n            }\n            listen-address 172.16.254.30\n"
+            "            name-server 1.1.1.1\n            system\n        }\n    }\n}\n"
+            "system {\n    name-server 172.16.254.30\n}\n"
+            '// vyos-config-version: "dns-forwarding@3:system@20"\n')
+    t, warnings = load_boot(text)
+    assert warnings == []
+    assert t.keys(*model.BASE, "domain", "16.172.in-addr.arpa", "name-server") == ["172.16.100.10", "172.16.100.20"]
+    assert messages(t) == []
+    got = settings_of(compiler.compile(t)[compiler.CONF])
+    assert got["forward-zones-recurse"] == ".=1.1.1.1:53;172.16.254.30:53,16.172.in-addr.arpa=172.16.100.10:53;172.16.100.20:53"
+    assert got["max-cache-entries"] == "0"
