@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from nos_shell.errors import CommitError
 
 from ..contract import Context, Staged
 from .compiler import CONF, CONFIG_NAME, system_warning
 from .model import read
+
+if TYPE_CHECKING:
+    from nos_shell.apply.target import Target
 
 SOCKET_KEY = "pdns-socket-dir"
 SOCKET_DIR = "/run/pdns-recursor-nos-shell"
@@ -50,13 +54,13 @@ def checks(staged: Staged) -> list[list[str]]:
              "--config=check"]]
 
 
-def rec_control(target, *args: str) -> tuple[str, ...]:
+def rec_control(target: Target, *args: str) -> tuple[str, ...]:
     """The rec_control command line for the target's socket directory."""
     return ("rec_control", f"--socket-dir={target.setting(SOCKET_KEY, SOCKET_DIR)}",
             f"--config-name={CONFIG_NAME}", *args)
 
 
-def running(ctx) -> bool:
+def running(ctx: Context) -> bool:
     """The recursor answers on its control socket."""
     try:
         return ctx.run(*rec_control(ctx.target, "ping"), check=False, timeout=10).returncode == 0
@@ -64,7 +68,7 @@ def running(ctx) -> bool:
         return False
 
 
-def _pid(ctx) -> str | None:
+def _pid(ctx: Context) -> str | None:
     """The pid in the pid file if that process is still the recursor."""
     try:
         pid = ctx.file(PIDFILE).read_text().strip()
@@ -76,14 +80,14 @@ def _pid(ctx) -> str | None:
     return pid if result.returncode == 0 and PROGRAM in result.stdout else None
 
 
-def _log_tail(ctx) -> list[str]:
+def _log_tail(ctx: Context) -> list[str]:
     try:
         return ctx.file(LOGFILE).read_text(errors="replace").splitlines()[-3:]
     except OSError:
         return []
 
 
-def start(ctx) -> None:
+def start(ctx: Context) -> None:
     sockets = ctx.target.setting(SOCKET_KEY, SOCKET_DIR)
     ctx.run("mkdir", "-p", sockets)
     ctx.run(sys.executable, "-m", "nos_shell.live.daemon", "--pidfile", str(ctx.file(PIDFILE)),
@@ -100,7 +104,7 @@ def start(ctx) -> None:
     ctx.notes.append("DNS forwarding: started PowerDNS Recursor")
 
 
-def stop(ctx) -> None:
+def stop(ctx: Context) -> None:
     """Stop the recursor if it runs (quit-nicely, else SIGTERM, else SIGKILL)."""
     pid = _pid(ctx)
     if running(ctx):
@@ -119,7 +123,7 @@ def stop(ctx) -> None:
     raise CommitError("PowerDNS Recursor did not stop")
 
 
-def _listen_changed(ctx) -> bool:
+def _listen_changed(ctx: Context) -> bool:
     old, new = read(ctx.old), read(ctx.new)
     return old is None or new is None or old.listen != new.listen
 
@@ -142,7 +146,7 @@ def reload(ctx: Context) -> None:
         start(ctx)
 
 
-def _reloaded(ctx) -> bool:
+def _reloaded(ctx: Context) -> bool:
     """Who may ask, forward zones and cache size taken over by the running recursor; False
     (with a note) when it could not re-read its file (it reads it as ``pdns`` then)."""
     fwd = read(ctx.new)
