@@ -74,7 +74,8 @@ def test_minimal_forwarder_resolves_from_the_root_and_has_vyos_defaults():
     got = settings_of(compiler.compile(tree(*MINIMAL))[compiler.CONF])
     assert got == {"local-address": "192.0.2.1", "allow-from": "192.0.2.0/24", "max-cache-entries": "10000",
                    "local-port": "53", "dnssec": "process-no-validate", "max-negative-ttl": "3600",
-                   "network-timeout": "1500", "non-local-bind": "yes", "security-poll-suffix": ""}
+                   "network-timeout": "1500", "export-etc-hosts": "yes", "non-local-bind": "yes",
+                   "security-poll-suffix": ""}
 
 
 def test_system_name_servers_only_with_system_and_after_the_own_ones():
@@ -106,6 +107,7 @@ def test_not_configured_generates_nothing_and_the_driver_is_registered():
     ("name-server", "192.0.2.1;10.0.0.1"), ("name-server", "192.0.2.1:53"), ("name-server", "[2001:db8::1]"),
     ("domain", "corp.example=10.0.0.1"), ("domain", "corp.example,evil"), ("domain", "."), ("domain", "a b"),
     ("cache-size", "-1"), ("cache-size", "2147483648"), ("name-server 192.0.2.1 port", "0"),
+    ("negative-ttl", "7201"), ("timeout", "9"), ("dnssec", "validate\nallow-from=0.0.0.0/0"), ("dnssec", "on"),
 ])
 def test_values_that_would_break_out_are_refused_when_set(path, value):
     with pytest.raises(NosError):
@@ -115,7 +117,8 @@ def test_values_that_would_break_out_are_refused_when_set(path, value):
 @pytest.mark.parametrize("parse,value", [
     (model.address, "192.0.2.1,10.0.0.1"), (model.address, "fe80::1%eth0"), (model.address, "192.0.2.1\n"),
     (model.network, "192.0.2.0/24;x"), (model.network, "192.0.2.1/24"), (model.domain, "a.example=1.2.3.4"),
-    (model.domain, "a.example\nallow-from"), (model.domain, "-a.example"),
+    (model.domain, "a.example\nallow-from"), (model.domain, "-a.example"), (model.dnssec_mode, "validate\n"),
+    (model.dnssec_mode, "off,x"),
 ])
 def test_the_model_parses_every_value_again(parse, value):
     with pytest.raises(ValueError):

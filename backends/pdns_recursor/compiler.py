@@ -14,9 +14,10 @@ names no other path and reads the same in any root. As in VyOS:
   ``recursion-desired`` the bit is set (the servers are resolvers), else they are asked
   as authoritative servers;
 - no upstream at all: the recursor resolves from the root servers itself;
-- the fixed settings are VyOS's (port 53, DNSSEC ``process-no-validate``, negative-answer
-  cache 3600 s, network timeout 1500 ms, ``non-local-bind`` so a listen address not yet
-  configured does not stop it), plus no security-status queries to powerdns.com.
+- ``cache-size``, ``negative-ttl``, ``timeout``, ``dnssec`` and ``ignore-hosts-file`` with
+  VyOS's defaults (10000 entries, 3600 s, 1500 ms, ``process-no-validate``, answering from
+  /etc/hosts); fixed as in VyOS: port 53 and ``non-local-bind`` (a listen address not yet
+  configured does not stop it); no security-status queries to powerdns.com.
 
 Every value comes from model.py, which parses it again; the text written is the parsed
 value's own form. Verify follows VyOS's messages.
@@ -36,9 +37,6 @@ CONFIG_NAME = "nos-shell"
 CONF = PurePosixPath(f"etc/powerdns/recursor-{CONFIG_NAME}.conf")
 FIXED = (
     "local-port=53",
-    "dnssec=process-no-validate",
-    "max-negative-ttl=3600",
-    "network-timeout=1500",
     "non-local-bind=yes",
     "security-poll-suffix=",
 )
@@ -54,6 +52,10 @@ def render(fwd: Forwarding) -> bytes:
              "local-address=" + ",".join(map(str, fwd.listen)),
              "allow-from=" + ",".join(map(str, fwd.allow)),
              f"max-cache-entries={fwd.cache_size}",
+             f"max-negative-ttl={fwd.negative_ttl}",
+             f"network-timeout={fwd.timeout}",
+             f"dnssec={fwd.dnssec}",
+             f"export-etc-hosts={'yes' if fwd.hosts_file else 'no'}",
              *FIXED]
     plain = [f"{d.name}={_servers(d.servers)}" for d in fwd.domains if d.servers and not d.recurse]
     recurse = [f"{d.name}={_servers(d.servers)}" for d in fwd.domains if d.servers and d.recurse]

@@ -16,6 +16,7 @@ BASE = ("service", "dns", "forwarding")
 DEFAULT_PORT = 53
 DEFAULT_CACHE = 10000
 MAX_CACHE = 2147483647
+DNSSEC_MODES = ("off", "process-no-validate", "process", "log-fail", "validate")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*", re.ASCII)
 
@@ -77,13 +78,27 @@ class Domain:
 
 @dataclass(frozen=True)
 class Forwarding:
-    """The forwarder: where it listens, whom it answers, where it forwards, its cache."""
+    """The forwarder: where it listens, whom it answers, where it forwards, its cache and
+    the few tunables VyOS offers (defaults: VyOS's)."""
 
     listen: tuple[Address, ...]
     allow: tuple[Network, ...]
     upstream: tuple[Server, ...]
     domains: tuple[Domain, ...]
-    cache_size: int
+    cache_size: int = DEFAULT_CACHE
+    negative_ttl: int = 3600
+    timeout: int = 1500
+    dnssec: str = "process-no-validate"
+    hosts_file: bool = True
+
+
+def dnssec_mode(value: str | None) -> str:
+    """One of the recursor's DNSSEC modes; ValueError otherwise."""
+    if value is None:
+        return Forwarding.dnssec
+    if value not in DNSSEC_MODES:
+        raise ValueError(f"invalid DNSSEC mode {value!r}")
+    return value
 
 
 def _unique(items: list) -> tuple:
@@ -117,4 +132,8 @@ def read(tree: ConfigTree) -> Forwarding | None:
         upstream=_unique(upstream),
         domains=tuple(domains),
         cache_size=number(tree.value(*BASE, "cache-size"), DEFAULT_CACHE, MAX_CACHE),
+        negative_ttl=number(tree.value(*BASE, "negative-ttl"), Forwarding.negative_ttl, 7200),
+        timeout=number(tree.value(*BASE, "timeout"), Forwarding.timeout, 60000),
+        dnssec=dnssec_mode(tree.value(*BASE, "dnssec")),
+        hosts_file=not tree.exists(*BASE, "ignore-hosts-file"),
     )
