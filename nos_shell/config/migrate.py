@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .migrate_dns import dns_domain_servers
 from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
 from .raw import RawNode, drop_if_empty, ensure, get, interface_blocks, put, remove, select, top_block, value
 
@@ -355,6 +356,7 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     dhcp_subnet_ids,
     login_level,
     system_ntp,
+    dns_domain_servers,
 ]
 
 
