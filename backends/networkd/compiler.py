@@ -44,7 +44,7 @@ from ..common.unitfile import Unit
 from ..contract import generated_path
 from .links import members as member_links
 from .netdev import NETDEV_KINDS
-from .routed import merge, routed
+from .routed import merge, routed, routed_for
 from .spec import FixedSpec, Net, NetdevSpec, NetworkSpec, Skipped, Spec
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
@@ -153,7 +153,14 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
                 if value is not None:
                     n.add("Bridge", key, value)
 
-    for name, extra in model.derived("networkd.routed", routed).items():
+    if only is None:
+        extras = model.derived("networkd.routed", routed)
+    else:       # a few units: only the routes that may reach them are resolved
+        known, key = model.derived("networkd.routed.for", _no_extras), frozenset(only)
+        if key not in known:
+            known[key] = routed_for(model, key)
+        extras = known[key]
+    for name, extra in extras.items():
         target = net(name)
         if wanted(name):
             merge(target, extra)
@@ -170,6 +177,10 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
     out: dict[PurePosixPath, Spec | None] = {generated_path(_UNIT_DIR + file): spec for file, _, spec in files}
     out[CONF_DROPIN] = FixedSpec(_global_settings())
     return out
+
+
+def _no_extras(model: shared.Model) -> dict[frozenset[str], dict[str, Net]]:
+    return {}
 
 
 def _global_settings() -> bytes:
