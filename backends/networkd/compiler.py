@@ -86,7 +86,7 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 
 
 def units(tree: ConfigTree, only: set[str] | None = None,
-          own: ConfigTree | None = None) -> dict[PurePosixPath, Spec | None]:
+          own: ConfigTree | None = None, alone: bool = False) -> dict[PurePosixPath, Spec | None]:
     """The inputs of every unit file, by path, in path order (nothing rendered yet).
 
     With ``only``, the units of other interfaces are listed with None instead of their
@@ -94,14 +94,17 @@ def units(tree: ConfigTree, only: set[str] | None = None,
     a tree defining the same interfaces, supplies the named interfaces' own settings (their
     node: addresses, MTU, netdev settings), while everything else comes from ``tree``.
 
+    With ``alone`` (and ``only``), just the units of the interfaces named are listed.
+
     Without ``only`` the result is built once per shared model (a commit's incremental
     compile and its full compile share it): callers must not change it."""
     if only is None and own is None:
         return shared.of(tree).derived("networkd.units", lambda model: _units(tree, None, None))
-    return _units(tree, only, own)
+    return _units(tree, only, own, alone)
 
 
-def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> dict[PurePosixPath, Spec | None]:
+def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
+           alone: bool = False) -> dict[PurePosixPath, Spec | None]:
     model = shared.of(tree)
     own_model = shared.of(own) if own is not None else model
 
@@ -169,6 +172,10 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
         if forward and wanted(name) and name not in members:
             n.add("Network", "IPForward", forward)
 
+    if alone and only is not None:
+        mine = {unit_path(name, "netdev"): spec for name, spec in devs.items() if name in only}
+        mine.update((unit_path(name, "network"), n.spec()) for name, n in nets.items() if name in only)
+        return mine
     # In path order: every unit is in UNIT_DIR, whose parts sort before CONF_DROPIN's, so
     # sorting the file names is enough.
     files: list[tuple[str, str, Spec | None]] = [(f"{PREFIX}{name}.netdev", name, spec) for name, spec in devs.items()]
