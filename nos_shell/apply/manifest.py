@@ -221,9 +221,17 @@ def _with_delta(path: Path, base: _Base, base_ns: int) -> Manifest | None:
 _UNUSUAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
 """An empty, ``.`` or ``..`` part anywhere in a name (an absolute name has an empty first part)."""
 
-_UNUSUAL_LINE = re.compile(_UNUSUAL.pattern, re.MULTILINE)
-"""The same in names joined by newlines (one search: a newline only adds boundaries, so
-only a name holding one can be suspected wrongly, and is then read by the slow loop)."""
+_SUSPECT = ("//", "\n/", "/\n", "\n\n", "/.", "\n.")
+"""What an empty part (or an absolute name), or a part starting with a dot (``.``, ``..``),
+shows as text in names joined by newlines with one before and after: a newline only adds
+boundaries, so a suspect manifest may be a good one (a dot file, a newline in a name),
+which the slow loop then reads; a good one is found by a few substring searches."""
+
+
+def _suspect(names) -> bool:
+    """Whether some name may have an empty, ``.`` or ``..`` part (or be absolute)."""
+    text = "\n" + "\n".join(names) + "\n"
+    return any(part in text for part in _SUSPECT)
 
 _SHAPE = [str, int, int, int, int, int]
 """The types of a ``content`` entry's six fields."""
@@ -234,7 +242,7 @@ def _records(files: dict, content: dict) -> dict[str, Record]:
         raise TypeError("its maps are not objects")
     # The usual manifest in one pass each (names, owners, entries); anything unusual is
     # read again by the loop below, which says what is wrong with the first bad entry.
-    if not _UNUSUAL_LINE.search("\n".join(files)) and set(map(type, files.values())) <= {str}:
+    if not _suspect(files) and set(map(type, files.values())) <= {str}:
         records = _plain_records(files, content)
         if records is not None:
             return records
