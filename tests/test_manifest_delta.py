@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.api import tree_from_commands
-from nos_shell.apply import Target, apply, files, manifest
+from nos_shell.apply import Target, apply, manifest, manifest_cache
 from nos_shell.apply.manifest import DELTA, MANIFEST, Record
 from nos_shell.errors import NosError
 
@@ -142,3 +142,66 @@ PART = st.sampled_from(["etc", "a.b", ".x", "..", ".", "", "x..y", "a\nb", "/"])
 def test_every_unusual_name_is_suspected(names):
     if any(manifest._UNUSUAL.search(name) for name in names):
         assert manifest._suspect(names)
+
+
+# -- the cache of the manifest as read (nos_shell/apply/manifest_cache.py) ---------------------
+
+def _json_read(root) -> manifest.Manifest:
+    """The manifest read from its JSON files alone (the cache removed first)."""
+    manifest_cache.forget(root)
+    return fresh(root)
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_the_cache_reads_as_the_json_does(committed, whole):
+    commit(committed, commands(), commands(mtu=1200, vlans=VLANS + 10) if whole else commands(mtu=1200))
+    assert (committed / DELTA).exists() != whole and (committed / manifest_cache.CACHE).exists()
+    cached = fresh(committed)
+    assert manifest_cache.read(committed, _cache_key(committed)) is not None      # (it was used)
+    parsed = _json_read(committed)
+    assert (cached.records, cached.written_ns) == (parsed.records, parsed.written_ns)
+
+
+def test_the_cache_of_a_racy_manifest_reads_as_the_json_does(committed):
+    os.utime(committed / MANIFEST, ns=(0, 0))
+    commit(committed, commands(), commands(mtu=1200))
+    cached = fresh(committed)
+    parsed = _json_read(committed)
+    assert cached.records == parsed.records
+    assert any(record.stat is None for record in cached.records.values())
+
+
+def test_the_cache_of_other_bytes_is_not_used(committed):
+    """An edit of manifest.json that keeps its size and mtime (put back) is still read."""
+    commit(committed, commands(), commands(mtu=1200))
+    path = committed / MANIFEST
+    st = path.stat()
+    text = path.read_text()
+    assert '"etc/hostname": "system"' in text
+    path.write_text(text.replace('"etc/hostname": "system"', '"etc/hostname": "sYstem"'))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert fresh(committed).records["etc/hostname"].owner == "sYstem"
+
+
+@pytest.mark.parametrize("damage", ["torn", "flipped", "header"])
+def test_a_damaged_cache_is_not_used(committed, damage):
+    commit(committed, commands(), commands(mtu=1200))
+    path = committed / manifest_cache.CACHE
+    data = path.read_bytes()
+    if damage == "torn":
+        data = data[: len(data) // 2]
+    elif damage == "flipped":       # one digest changed: still unmarshals, to other records
+        known = manifest.load(committed).records["etc/hostname"].digest.encode()
+        at = data.index(known)
+        data = data[:at] + (b"0" if data[at:at + 1] != b"0" else b"1") + data[at + 1:]
+    else:
+        data = b"x" + data
+    path.write_bytes(data)
+    assert fresh(committed).records == _json_read(committed).records
+
+
+def _cache_key(root) -> manifest_cache.Key:
+    base, delta = (root / MANIFEST), (root / DELTA)
+    return (manifest.digest(base.read_bytes()), base.stat().st_mtime_ns,
+            manifest.digest(delta.read_bytes()) if delta.exists() else None,
+            delta.stat().st_mtime_ns if delta.exists() else None)

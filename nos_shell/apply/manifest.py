@@ -35,25 +35,26 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 from json.encoder import encode_basestring_ascii as quote
-from dataclasses import dataclass, field
-from itertools import chain, repeat
+from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from ..backends.contract import generated_path
 from ..errors import NosError
 from ..fsutil import atomic_write
+from . import manifest_cache
+from .manifest_records import UNUSUAL as _UNUSUAL
+from .manifest_records import Record, Stat
+from .manifest_records import checked_records as _checked_records
+from .manifest_records import records as _records
+from .manifest_records import suspect as _suspect
 
 MANIFEST = Path("var/lib/nos-shell/manifest.json")
 DELTA = Path("var/lib/nos-shell/manifest.delta.json")
 DELTA_LIMIT = 512
 """More changed names than this since the last whole write: the manifest is written whole."""
-
-Stat = tuple[int, int, int, int]
-"""What a file's ``lstat`` must still show (with the mode): size, mtime_ns, ctime_ns, inode."""
-
 
 def stat_of(st: os.stat_result) -> Stat:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
@@ -61,16 +62,6 @@ def stat_of(st: os.stat_result) -> Stat:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-class Record(NamedTuple):
-    """One generated file: its owner and, when known, what was written and its stat (a
-    named tuple: a manifest holds thousands, built at every load)."""
-
-    owner: str
-    digest: str | None = None
-    mode: int | None = None
-    stat: Stat | None = None
 
 
 @dataclass
@@ -136,12 +127,16 @@ def _lstat_all(names: list[str], prefix: str) -> list[os.stat_result]:
 
 @dataclass(frozen=True)
 class _Base:
-    """The manifest file as last read or written in this process: its generation token and
-    its own records (without the delta's), what :func:`save` writes a delta against."""
+    """manifest.json as last read or written in this process: what :func:`save` writes a
+    delta against (its generation, stat, digest, number of records and their newest time)
+    and the delta over it (name -> record, or None for a name gone)."""
 
     generation: str | None
-    records: dict[str, Record]
     key: tuple[int, ...]
+    sha: str
+    count: int
+    newest: int
+    entries: dict[str, Record | None]
 
 
 _cache: dict[Path, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], Manifest, _Base]] = {}
@@ -159,154 +154,107 @@ def load(root: Path) -> Manifest:
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
-            delta_st = _lstat_or_none(extra)
+            delta, delta_st = _read(extra)
             key = (_key(st), None if delta_st is None else _key(delta_st))
             cached = _cache.get(path)
             if cached is not None and cached[0] == key:
                 return cached[1]
-            data = json.loads(handle.read())
+            raw = handle.read()
+    except FileNotFoundError:
+        return Manifest()
+    sha = digest(raw)
+    found = _from_cache(root, st, sha, delta, delta_st) or _from_json(path, extra, st, raw, sha, delta, delta_st)
+    _cache.clear()
+    _cache[path] = (key, *found)
+    return found[0]
+
+
+def _read(path: Path) -> tuple[bytes | None, os.stat_result | None]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno())
+    except FileNotFoundError:
+        return None, None
+
+
+def _from_cache(root: Path, st: os.stat_result, sha: str, delta: bytes | None,
+                delta_st: os.stat_result | None) -> tuple[Manifest, _Base] | None:
+    """The manifest from manifest.cache, when it was made from exactly these files."""
+    payload = manifest_cache.read(root, (sha, st.st_mtime_ns, None if delta is None else digest(delta),
+                                         None if delta_st is None else delta_st.st_mtime_ns))
+    if payload is None:
+        return None
+    try:
+        generation, count, newest, names, rows, entry_names, entry_rows, applied = payload  # type: ignore[misc]
+        records = dict(zip(names, map(tuple.__new__, repeat(Record), rows)))
+        entries = {name: None if row is None else tuple.__new__(Record, row) for name, row in zip(entry_names, entry_rows)}
+    except (TypeError, ValueError):
+        return None
+    written = delta_st.st_mtime_ns if applied and delta_st is not None else st.st_mtime_ns
+    return Manifest(records, written), _Base(generation, _key(st), sha, count, newest, entries)
+
+
+def _from_json(path: Path, extra: Path, st: os.stat_result, raw: bytes, sha: str, delta: bytes | None,
+               delta_st: os.stat_result | None) -> tuple[Manifest, _Base]:
+    """The manifest parsed from manifest.json and the delta (when it is for this generation)."""
+    try:
+        data = json.loads(raw)
         generation = data.get("generation")
         if generation is not None and type(generation) is not str:
             raise TypeError("its generation is not a token")
-        base = _Base(generation, _records(data["files"], data.get("content") or {}), key[0])
-    except FileNotFoundError:
-        return Manifest()
+        records = _records(data["files"], data.get("content") or {})
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
-    book = Manifest(base.records, st.st_mtime_ns)
-    if delta_st is not None and generation is not None:
-        book = _with_delta(extra, base, st.st_mtime_ns) or book
-    _cache.clear()
-    _cache[path] = (key, book, base)
-    return book
+    base = _Base(generation, _key(st), sha, len(records), _newest(records), {})
+    entries = None if delta is None or generation is None else _entries(extra, delta, generation)
+    if entries is None or delta_st is None:
+        return Manifest(records, st.st_mtime_ns), base
+    base = replace(base, entries=entries)
+    return Manifest(_merged(records, base), delta_st.st_mtime_ns), base
 
 
-def _lstat_or_none(path: Path) -> os.stat_result | None:
+def _entries(path: Path, delta: bytes, generation: str) -> dict[str, Record | None] | None:
+    """The delta's entries (name -> record, None for a name gone) when it is for
+    ``generation``; else None (a delta left behind by a whole write: ignored)."""
     try:
-        return os.lstat(path)
-    except FileNotFoundError:
-        return None
-
-
-def _with_delta(path: Path, base: _Base, base_ns: int) -> Manifest | None:
-    """The manifest ``base`` with the delta at ``path`` applied, when the delta is for this
-    generation of it; else None (a delta left behind by a whole write: ignored)."""
-    try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            data = json.loads(handle.read())
-        if type(data) is not dict or data.get("base") != base.generation:
+        data = json.loads(delta)
+        if type(data) is not dict or data.get("base") != generation:
             return None
         names = data["files"]
         if type(names) is not dict:
             raise TypeError("its maps are not objects")
-        gone = [name for name, owner in names.items() if owner is None]
-        changed = _records({name: owner for name, owner in names.items() if owner is not None},
-                           data.get("content") or {})
-    except FileNotFoundError:
-        return None
+        out: dict[str, Record | None] = dict(_records({name: owner for name, owner in names.items()
+                                                       if owner is not None}, data.get("content") or {}))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
-    # judged by the delta's age from now on: a record as new as the manifest it was written
-    # in must not become trusted by that (the age rule), so it loses its stat
-    records = {name: record if record.stat is None or max(record.stat[1], record.stat[2]) < base_ns
-               else Record(record.owner, record.digest, record.mode)
-               for name, record in base.records.items()}
-    records.update(changed)
-    for name in gone:
-        records.pop(name, None)
-    return Manifest(records, st.st_mtime_ns)
+    out.update((name, None) for name, owner in names.items() if owner is None)
+    return out
 
 
-_UNUSUAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
-"""An empty, ``.`` or ``..`` part anywhere in a name (an absolute name has an empty first part)."""
-
-_SUSPECT = ("//", "\n/", "/\n", "\n\n", "/.", "\n.")
-"""What an empty part (or an absolute name), or a part starting with a dot (``.``, ``..``),
-shows as text in names joined by newlines with one before and after: a newline only adds
-boundaries, so a suspect manifest may be a good one (a dot file, a newline in a name),
-which the slow loop then reads; a good one is found by a few substring searches."""
+def _newest(records: dict[str, Record]) -> int:
+    """The newest mtime or ctime any record's stat shows (0 when none has a stat)."""
+    stats = [record[3] for record in records.values() if record[3] is not None]
+    return max(max(map(itemgetter(1), stats), default=0), max(map(itemgetter(2), stats), default=0))
 
 
-def _suspect(names) -> bool:
-    """Whether some name may have an empty, ``.`` or ``..`` part (or be absolute)."""
-    text = "\n" + "\n".join(names) + "\n"
-    return any(part in text for part in _SUSPECT)
-
-_SHAPE = [str, int, int, int, int, int]
-"""The types of a ``content`` entry's six fields."""
-
-
-def _records(files: dict, content: dict) -> dict[str, Record]:
-    if type(files) is not dict or type(content) is not dict:
-        raise TypeError("its maps are not objects")
-    # The usual manifest in one pass each (names, owners, entries); anything unusual is
-    # read again by the loop below, which says what is wrong with the first bad entry.
-    if not _suspect(files) and set(map(type, files.values())) <= {str}:
-        records = _plain_records(files, content)
-        if records is not None:
-            return records
-    return _checked_records(files, content)
-
-
-def _plain_records(files: dict[str, str], content: dict) -> dict[str, Record] | None:
-    """The records, when every ``content`` entry has the right shape; else None. Column by
-    column (the checks and the building run in C: 8,000 records in a few ms)."""
-    names = list(files)
-    entries = list(map(content.get, names))
-    if not names or None in entries:
-        return _mixed_records(files, content)
-    if set(map(type, entries)) != {list} or set(map(len, entries)) != {6}:
-        return None
-    digests, modes, sizes, mtimes, ctimes, inodes = zip(*entries)
-    if set(map(type, digests)) != {str} or set(map(type, chain(modes, sizes, mtimes, ctimes, inodes))) != {int}:
-        return None
-    rows = zip(files.values(), digests, modes, zip(sizes, mtimes, ctimes, inodes))
-    return dict(zip(names, map(tuple.__new__, repeat(Record), rows)))
-
-
-def _mixed_records(files: dict[str, str], content: dict) -> dict[str, Record] | None:
-    """:func:`_plain_records` when some names have no ``content`` entry: entry by entry."""
-    make, get = tuple.__new__, content.get
-    records: dict[str, Record] = {}
-    for name, owner in files.items():
-        entry = get(name)
-        if entry is None:
-            records[name] = make(Record, (owner, None, None, None))
-        elif type(entry) is list and list(map(type, entry)) == _SHAPE:
-            records[name] = make(Record, (owner, entry[0], entry[1], (entry[2], entry[3], entry[4], entry[5])))
+def _merged(records: dict[str, Record], base: _Base) -> dict[str, Record]:
+    """``records`` (manifest.json's, or any view with the same names outside the delta) with
+    the delta applied. Judged by the delta's age from then on, a record of manifest.json as
+    new as that file itself must not become trusted by that (the age rule): it loses its
+    stat (the common case, none is so new, is one comparison)."""
+    entries, base_ns = base.entries, base.key[3]
+    if base.newest < base_ns:
+        out = dict(records)
+    else:
+        out = {name: record if name in entries or record.stat is None
+               or max(record.stat[1], record.stat[2]) < base_ns else Record(record.owner, record.digest, record.mode)
+               for name, record in records.items()}
+    for name, record in entries.items():
+        if record is None:
+            out.pop(name, None)
         else:
-            return None
-    return records
-
-
-def _checked_records(files: dict, content: dict) -> dict[str, Record]:
-    records: dict[str, Record] = {}
-    for name, owner in files.items():
-        parts = name.split("/")
-        if name.startswith("/") or ".." in parts or "" in parts or "." in parts:
-            _refuse_name(name)
-        if type(owner) is not str:
-            raise TypeError(f"the owner of {name[:100]!r} is not a name")
-        entry = content.get(name)
-        if entry is None:
-            records[name] = Record(owner)
-            continue
-        if (type(entry) is not list or len(entry) != 6 or type(entry[0]) is not str or type(entry[1]) is not int
-                or type(entry[2]) is not int or type(entry[3]) is not int or type(entry[4]) is not int
-                or type(entry[5]) is not int):
-            raise ValueError(f"the content entry of {name[:100]!r} is not [digest, mode, size, times, inode]")
-        records[name] = Record(owner, entry[0], entry[1], (entry[2], entry[3], entry[4], entry[5]))
-    return records
-
-
-def _refuse_name(name: str) -> None:
-    """Raise the error for a name that is absolute or has an empty, ``.`` or ``..`` part."""
-    parts = name.split("/")
-    # a commit removes what the manifest names: never outside the root
-    if name.startswith("/") or ".." in parts:
-        raise ValueError(f"it names a file outside the root: {name[:100]!r}")
-    raise ValueError(f"it names a file by an unusual path: {name[:100]!r}")
+            out[name] = record
+    return out
 
 
 def forget() -> None:
@@ -322,33 +270,55 @@ def save(root: Path, records: dict[str, Record]) -> None:
     When this process last read or wrote the manifest file and it is still that file, only
     what differs from it is written (the delta, see the module docstring), up to
     :data:`DELTA_LIMIT` names and a quarter of the manifest's; else the whole manifest, with a
-    new generation."""
+    new generation. Then the cache of what a new process reads (manifest_cache.py)."""
     path, extra = root / MANIFEST, root / DELTA
     cached = _cache.get(path)
     base = cached[2] if cached is not None else None
-    if base is not None and base.generation is not None and _still(path, base.key):
-        changed, gone = _difference(base.records, records)
-        if len(changed) + len(gone) <= min(DELTA_LIMIT, len(base.records) // 4):
-            atomic_write(extra, dump_delta(base.generation, changed, gone))
+    if cached is not None and base is not None and base.generation is not None and _still(path, base.key):
+        changed, gone = _difference(cached[1].records, records)
+        entries = {**base.entries, **changed}
+        entries.update((name, None) for name in gone)
+        if len(entries) <= min(DELTA_LIMIT, base.count // 4):
+            data = dump_delta(base.generation, {name: r for name, r in entries.items() if r is not None},
+                              [name for name, r in entries.items() if r is None])
+            atomic_write(extra, data)
             st = os.lstat(extra)
+            base = replace(base, entries=entries)
+            view = _merged(records, base)       # as a new process reads it (the age rule)
             _cache.clear()
-            _cache[path] = ((base.key, _key(st)), Manifest(records, st.st_mtime_ns), base)
+            _cache[path] = ((base.key, _key(st)), Manifest(view, st.st_mtime_ns), base)
+            _keep(root, base, view, (digest(data), st.st_mtime_ns))
             return
     generation = os.urandom(8).hex()
-    atomic_write(path, dump(records, generation))
+    data = dump(records, generation)
+    atomic_write(path, data)
     st = os.lstat(path)
     # a delta left behind names the old generation: ignored, so a crash before this
     # removal is harmless, and the removal needs no sync
     with contextlib.suppress(FileNotFoundError):
         os.unlink(extra)
+    base = _Base(generation, _key(st), digest(data), len(records), _newest(records), {})
     _cache.clear()
-    _cache[path] = ((_key(st), None), Manifest(records, st.st_mtime_ns), _Base(generation, records, _key(st)))
+    _cache[path] = ((base.key, None), Manifest(records, st.st_mtime_ns), base)
+    _keep(root, base, records, None)
+
+
+def _keep(root: Path, base: _Base, view: dict[str, Record], delta: tuple[str, int] | None) -> None:
+    """Cache ``view``, the records a new process reads from manifest.json (``base``) and
+    the delta (its digest and mtime, None when there is none)."""
+    key = (base.sha, base.key[3], *(delta or (None, None)))
+    entries = base.entries
+    manifest_cache.write(root, key, (base.generation, base.count, base.newest, list(view),
+                                     list(map(tuple, view.values())), list(entries),
+                                     [None if r is None else tuple(r) for r in entries.values()], delta is not None))
 
 
 def _still(path: Path, key: tuple[int, ...]) -> bool:
     """Whether the file at ``path`` still shows the stat ``key``."""
-    st = _lstat_or_none(path)
-    return st is not None and _key(st) == key
+    try:
+        return _key(os.lstat(path)) == key
+    except FileNotFoundError:
+        return False
 
 
 def _difference(base: dict[str, Record], records: dict[str, Record]) -> tuple[dict[str, Record], list[str]]:
