@@ -129,7 +129,7 @@ def _lstat_all(names: list[str], prefix: str) -> list[os.stat_result]:
 class _Base:
     """manifest.json as last read or written in this process: what :func:`save` writes a
     delta against (its generation, stat, digest, number of records and their newest time)
-    and the delta over it (name -> record, or None for a name gone)."""
+    and the delta over it (name -> record, or None for a name gone), and its records.""" 
 
     generation: str | None
     key: tuple[int, ...]
@@ -137,6 +137,7 @@ class _Base:
     count: int
     newest: int
     entries: dict[str, Record | None]
+    records: dict[str, Record] = field(default_factory=dict, repr=False)    # manifest.json's own
 
 
 _cache: dict[Path, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], Manifest, _Base]] = {}
@@ -163,10 +164,17 @@ def load(root: Path) -> Manifest:
     except FileNotFoundError:
         return Manifest()
     sha = digest(raw)
-    found = _from_cache(root, st, sha, delta, delta_st) or _from_json(path, extra, st, raw, sha, delta, delta_st)
+    base = _from_cache(root, st, sha) or _from_json(path, st, raw, sha)
+    records = base.records
+    entries = None if delta is None or base.generation is None else _entries(extra, delta, base.generation)
+    if entries is None or delta_st is None:
+        book = Manifest(records, st.st_mtime_ns)
+    else:
+        base = replace(base, entries=entries)
+        book = Manifest(_merged(records, base), delta_st.st_mtime_ns)
     _cache.clear()
-    _cache[path] = (key, *found)
-    return found[0]
+    _cache[path] = (key, book, base)
+    return book
 
 
 def _read(path: Path) -> tuple[bytes | None, os.stat_result | None]:
@@ -177,26 +185,22 @@ def _read(path: Path) -> tuple[bytes | None, os.stat_result | None]:
         return None, None
 
 
-def _from_cache(root: Path, st: os.stat_result, sha: str, delta: bytes | None,
-                delta_st: os.stat_result | None) -> tuple[Manifest, _Base] | None:
-    """The manifest from manifest.cache, when it was made from exactly these files."""
-    payload = manifest_cache.read(root, (sha, st.st_mtime_ns, None if delta is None else digest(delta),
-                                         None if delta_st is None else delta_st.st_mtime_ns))
+def _from_cache(root: Path, st: os.stat_result, sha: str) -> _Base | None:
+    """manifest.json's records from manifest.cache, when it was made from exactly its bytes
+    and mtime."""
+    payload = manifest_cache.read(root, (sha, st.st_mtime_ns))
     if payload is None:
         return None
     try:
-        generation, count, newest, names, rows, entry_names, entry_rows, applied = payload  # type: ignore[misc]
+        generation, count, newest, names, rows = payload          # type: ignore[misc]
         records = dict(zip(names, map(tuple.__new__, repeat(Record), rows)))
-        entries = {name: None if row is None else tuple.__new__(Record, row) for name, row in zip(entry_names, entry_rows)}
     except (TypeError, ValueError):
         return None
-    written = delta_st.st_mtime_ns if applied and delta_st is not None else st.st_mtime_ns
-    return Manifest(records, written), _Base(generation, _key(st), sha, count, newest, entries)
+    return _Base(generation, _key(st), sha, count, newest, {}, records)
 
 
-def _from_json(path: Path, extra: Path, st: os.stat_result, raw: bytes, sha: str, delta: bytes | None,
-               delta_st: os.stat_result | None) -> tuple[Manifest, _Base]:
-    """The manifest parsed from manifest.json and the delta (when it is for this generation)."""
+def _from_json(path: Path, st: os.stat_result, raw: bytes, sha: str) -> _Base:
+    """manifest.json's records parsed from its bytes ``raw``."""
     try:
         data = json.loads(raw)
         generation = data.get("generation")
@@ -205,12 +209,7 @@ def _from_json(path: Path, extra: Path, st: os.stat_result, raw: bytes, sha: str
         records = _records(data["files"], data.get("content") or {})
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
-    base = _Base(generation, _key(st), sha, len(records), _newest(records), {})
-    entries = None if delta is None or generation is None else _entries(extra, delta, generation)
-    if entries is None or delta_st is None:
-        return Manifest(records, st.st_mtime_ns), base
-    base = replace(base, entries=entries)
-    return Manifest(_merged(records, base), delta_st.st_mtime_ns), base
+    return _Base(generation, _key(st), sha, len(records), _newest(records), {}, records)
 
 
 def _entries(path: Path, delta: bytes, generation: str) -> dict[str, Record | None] | None:
@@ -270,7 +269,7 @@ def save(root: Path, records: dict[str, Record]) -> None:
     When this process last read or wrote the manifest file and it is still that file, only
     what differs from it is written (the delta, see the module docstring), up to
     :data:`DELTA_LIMIT` names and a quarter of the manifest's; else the whole manifest, with a
-    new generation. Then the cache of what a new process reads (manifest_cache.py)."""
+    new generation, and the cache of its records (manifest_cache.py)."""
     path, extra = root / MANIFEST, root / DELTA
     cached = _cache.get(path)
     base = cached[2] if cached is not None else None
@@ -287,7 +286,6 @@ def save(root: Path, records: dict[str, Record]) -> None:
             view = _merged(records, base)       # as a new process reads it (the age rule)
             _cache.clear()
             _cache[path] = ((base.key, _key(st)), Manifest(view, st.st_mtime_ns), base)
-            _keep(root, base, view, (digest(data), st.st_mtime_ns))
             return
     generation = os.urandom(8).hex()
     data = dump(records, generation)
@@ -297,20 +295,11 @@ def save(root: Path, records: dict[str, Record]) -> None:
     # removal is harmless, and the removal needs no sync
     with contextlib.suppress(FileNotFoundError):
         os.unlink(extra)
-    base = _Base(generation, _key(st), digest(data), len(records), _newest(records), {})
+    base = _Base(generation, _key(st), digest(data), len(records), _newest(records), {}, records)
     _cache.clear()
     _cache[path] = ((base.key, None), Manifest(records, st.st_mtime_ns), base)
-    _keep(root, base, records, None)
-
-
-def _keep(root: Path, base: _Base, view: dict[str, Record], delta: tuple[str, int] | None) -> None:
-    """Cache ``view``, the records a new process reads from manifest.json (``base``) and
-    the delta (its digest and mtime, None when there is none)."""
-    key = (base.sha, base.key[3], *(delta or (None, None)))
-    entries = base.entries
-    manifest_cache.write(root, key, (base.generation, base.count, base.newest, list(view),
-                                     list(map(tuple, view.values())), list(entries),
-                                     [None if r is None else tuple(r) for r in entries.values()], delta is not None))
+    manifest_cache.write(root, (base.sha, st.st_mtime_ns), (generation, base.count, base.newest, list(records),
+                                                           list(map(tuple, records.values()))))
 
 
 def _still(path: Path, key: tuple[int, ...]) -> bool:

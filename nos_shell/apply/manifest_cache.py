@@ -5,11 +5,11 @@ form, a few ms to load against the tens of ms parsing and checking the JSON take
 
     nos-shell manifest cache 1 PYTHON KEY PAYLOAD-SHA256\\n<marshal bytes>
 
-``KEY`` names what the payload was read from: the sha256 and mtime of manifest.json and of
-the delta file (``-`` when there is none). The cache is used only when the files' bytes
-and times are those (a cache of other bytes, or of the same bytes with another age, is
-never taken for them), and the payload only when its own digest matches (a torn or
-damaged cache is not unmarshalled). It is written after each write of the manifest,
+``KEY`` names what the payload was read from: the sha256 and mtime of manifest.json (the
+delta file, small, is read as JSON each time). The cache is used only when the file's
+bytes and mtime are those (a cache of other bytes, or of the same bytes with another age,
+is never taken for them), and the payload only when its own digest matches (a torn or
+damaged cache is not unmarshalled). It is written after each whole write of the manifest,
 replacing the last one by a rename, without a sync: lost in a crash, it is only missed.
 A miss costs nothing but the JSON read.
 """
@@ -27,13 +27,12 @@ CACHE = Path("var/lib/nos-shell/manifest.cache")
 MAGIC = b"nos-shell manifest cache 1"
 PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{marshal.version}".encode()
 
-Key = tuple[str, int, str | None, int | None]
-"""(sha256 of manifest.json, its mtime_ns, sha256 of the delta or None, its mtime_ns or None)."""
+Key = tuple[str, int]
+"""(sha256 of manifest.json, its mtime_ns)."""
 
 
 def key_text(key: Key) -> bytes:
-    base, base_ns, delta, delta_ns = key
-    return f"{base}:{base_ns}:{delta or '-'}:{'-' if delta_ns is None else delta_ns}".encode()
+    return f"{key[0]}:{key[1]}".encode()
 
 
 def read(root: Path, key: Key) -> object | None:
