@@ -205,3 +205,11 @@ def test_a_damaged_cache_is_not_used(committed, damage):
 def _cache_key(root) -> manifest_cache.Key:
     base = root / MANIFEST
     return manifest.digest(base.read_bytes()), base.stat().st_mtime_ns
+
+
+def test_a_read_without_a_cache_leaves_one(committed):
+    commit(committed, commands(), commands(mtu=1200))
+    manifest_cache.forget(committed)
+    parsed = fresh(committed)                   # the JSON read
+    assert manifest_cache.read(committed, _cache_key(committed)) is not None
+    assert fresh(committed).records == parsed.records

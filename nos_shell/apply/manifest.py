@@ -164,7 +164,10 @@ def load(root: Path) -> Manifest:
     except FileNotFoundError:
         return Manifest()
     sha = digest(raw)
-    base = _from_cache(root, st, sha) or _from_json(path, st, raw, sha)
+    base = _from_cache(root, st, sha)
+    if base is None:
+        base = _from_json(path, st, raw, sha)
+        _keep(root, base)               # (the next read takes it from the cache)
     records = base.records
     entries = None if delta is None or base.generation is None else _entries(extra, delta, base.generation)
     if entries is None or delta_st is None:
@@ -298,8 +301,14 @@ def save(root: Path, records: dict[str, Record]) -> None:
     base = _Base(generation, _key(st), digest(data), len(records), _newest(records), {}, records)
     _cache.clear()
     _cache[path] = ((base.key, None), Manifest(records, st.st_mtime_ns), base)
-    manifest_cache.write(root, (base.sha, st.st_mtime_ns), (generation, base.count, base.newest, list(records),
-                                                           list(map(tuple, records.values()))))
+    _keep(root, base)
+
+
+def _keep(root: Path, base: _Base) -> None:
+    """Cache manifest.json's records (``base``)."""
+    records = base.records
+    manifest_cache.write(root, (base.sha, base.key[3]), (base.generation, base.count, base.newest, list(records),
+                                                         list(map(tuple, records.values()))))
 
 
 def _still(path: Path, key: tuple[int, ...]) -> bool:
