@@ -213,3 +213,17 @@ def test_a_read_without_a_cache_leaves_one(committed):
     parsed = fresh(committed)                   # the JSON read
     assert manifest_cache.read(committed, _cache_key(committed)) is not None
     assert fresh(committed).records == parsed.records
+
+
+def test_a_commit_that_changes_no_file_writes_no_manifest(committed):
+    commit(committed, commands(), commands(mtu=1200))
+    before = [(committed / name).stat() for name in (MANIFEST, DELTA)]
+    saved = fresh(committed)
+    tree = tree_from_commands(commands(mtu=1200))
+    apply(Target(committed), tree, tree)            # nothing to write: the same records
+    assert [(committed / name).stat() for name in (MANIFEST, DELTA)] == before
+    assert fresh(committed).records == saved.records
+    (committed / UNIT.format(9)).write_bytes(b"edited\n")     # a file put back: its record changes
+    apply(Target(committed), tree, tree)
+    assert (committed / DELTA).stat() != before[1]
+    assert fresh(committed).records[UNIT.format(9)] != saved.records[UNIT.format(9)]

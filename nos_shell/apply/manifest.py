@@ -270,7 +270,8 @@ def save(root: Path, records: dict[str, Record]) -> None:
     returns ``records`` without reading it back (they must not change afterwards).
 
     When this process last read or wrote the manifest file and it is still that file, only
-    what differs from it is written (the delta, see the module docstring), up to
+    what differs from it is written (the delta, see the module docstring; nothing when
+    nothing differs from what it read or wrote last), up to
     :data:`DELTA_LIMIT` names and a quarter of the manifest's; else the whole manifest, with a
     new generation, and the cache of its records (manifest_cache.py)."""
     path, extra = root / MANIFEST, root / DELTA
@@ -278,6 +279,8 @@ def save(root: Path, records: dict[str, Record]) -> None:
     base = cached[2] if cached is not None else None
     if cached is not None and base is not None and base.generation is not None and _still(path, base.key):
         changed, gone = _difference(cached[1].records, records)
+        if not changed and not gone and _still(extra, cached[0][1]):
+            return                  # the files on disk say exactly this already
         entries = {**base.entries, **changed}
         entries.update((name, None) for name in gone)
         if len(entries) <= min(DELTA_LIMIT, base.count // 4):
@@ -311,12 +314,12 @@ def _keep(root: Path, base: _Base) -> None:
                                                          list(map(tuple, records.values()))))
 
 
-def _still(path: Path, key: tuple[int, ...]) -> bool:
-    """Whether the file at ``path`` still shows the stat ``key``."""
+def _still(path: Path, key: tuple[int, ...] | None) -> bool:
+    """Whether the file at ``path`` still shows the stat ``key`` (None: is still absent)."""
     try:
         return _key(os.lstat(path)) == key
     except FileNotFoundError:
-        return False
+        return key is None
 
 
 def _difference(base: dict[str, Record], records: dict[str, Record]) -> tuple[dict[str, Record], list[str]]:
