@@ -227,3 +227,14 @@ def test_a_commit_that_changes_no_file_writes_no_manifest(committed):
     apply(Target(committed), tree, tree)
     assert (committed / DELTA).stat() != before[1]
     assert fresh(committed).records[UNIT.format(9)] != saved.records[UNIT.format(9)]
+
+
+def test_a_new_name_is_written_into_the_manifest_itself(committed):
+    """An older nos-shell reads manifest.json alone: its ``files`` must name every file."""
+    commit(committed, commands(), commands(mtu=1200))
+    assert (committed / DELTA).exists()
+    records = dict(fresh(committed).records)
+    records["etc/new"] = Record("networkd")
+    manifest.save(committed, records)
+    assert "etc/new" in json.loads((committed / MANIFEST).read_text())["files"]
+    assert not (committed / DELTA).exists() and fresh(committed).records == records

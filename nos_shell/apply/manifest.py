@@ -26,8 +26,14 @@ delta whose generation is not the manifest's (a whole write came after it) is ig
 Reading the two, the records of the manifest whose times are not older than the manifest
 itself lose their stat (the delta is younger, and the age rule must still judge them by
 the file they were written in), and the delta's ``mtime`` is the age the rule compares
-with. Past :data:`DELTA_LIMIT` changed names (or a quarter of the manifest's) the manifest
-is written whole again.
+with. Past :data:`DELTA_LIMIT` changed names (or a quarter of the manifest's), or for a
+name the manifest does not have, the manifest is written whole again: its ``files`` map
+always names every file nos-shell may own (all an older version reads; a digest it reads
+that a delta replaced no longer matches the file's stat, so it reads the file).
+
+The records as read from manifest.json are cached in ``manifest.cache``
+(nos_shell/apply/manifest_cache.py), used only for the exact bytes and mtime it was made
+from: reading 8,000 records takes a few ms instead of the JSON's tens.
 """
 from __future__ import annotations
 
@@ -283,7 +289,10 @@ def save(root: Path, records: dict[str, Record]) -> None:
             return                  # the files on disk say exactly this already
         entries = {**base.entries, **changed}
         entries.update((name, None) for name in gone)
-        if len(entries) <= min(DELTA_LIMIT, base.count // 4):
+        known = base.records
+        # a new name goes into manifest.json itself: its ``files`` stay every name nos-shell
+        # may own, for an older version that reads nothing else
+        if len(entries) <= min(DELTA_LIMIT, base.count // 4) and all(name in known for name in changed):
             data = dump_delta(base.generation, {name: r for name, r in entries.items() if r is not None},
                               [name for name, r in entries.items() if r is None])
             atomic_write(extra, data)
