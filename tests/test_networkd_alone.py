@@ -11,7 +11,8 @@ compiler.py ``units(only=..., alone=...)``): the quick paths of a one-line chang
   full compile, for random routes: next hops on and off the interface, explicit
   interfaces (defined or not), multipath, distances, disabled hops, interface routes and
   blackholes (hypothesis);
-- ``alone`` lists the named interfaces' units and nothing else.
+- ``alone`` lists the named interfaces' units and nothing else;
+- ``forwarding`` (IPForward=) reads as it did with sorted keys and every neighbor parsed.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from nos_shell.api import tree_from_commands
 from nos_shell.backends.networkd import compiler as networkd
 from nos_shell.backends.networkd.links import connected
 from nos_shell.backends.networkd.quickconn import QuickConnected, plain_v4
+from nos_shell.errors import NosError
 from nos_shell.models import shared
 
 from propsettings import examples
@@ -124,3 +126,45 @@ def test_one_interface_built_alone_is_the_full_compiles_unit(address_edits, rout
         for path in mine:
             assert only[path] == full[path] and alone[path] == full[path], (name, path)
             assert full[path].render() == alone[path].render()
+
+
+def _forwarding_by_sorted_keys(tree) -> str | None:
+    """``IPForward=`` as it was read before (sorted keys, every neighbor parsed)."""
+    v4 = bool(tree.keys("protocols", "static", "route"))
+    v6 = bool(tree.keys("protocols", "static", "route6"))
+    for side in ("source", "destination"):
+        v4 |= any(not tree.exists("nat", side, "rule", n, "disable") for n in tree.keys("nat", side, "rule"))
+    if tree.exists("protocols", "bgp"):
+        for addr in tree.keys("protocols", "bgp", "neighbor"):
+            if ipaddress.ip_address(addr).version == 4:
+                v4 = True
+            else:
+                v6 = True
+        v4 |= tree.exists("protocols", "bgp", "address-family", "ipv4-unicast")
+        v6 |= tree.exists("protocols", "bgp", "address-family", "ipv6-unicast")
+    return "yes" if v4 and v6 else "ipv4" if v4 else "ipv6" if v6 else None
+
+
+FORWARDING_LINES = [
+    "set protocols static route 10.2.0.0/16 blackhole",
+    "set protocols static route6 2001:db8:100::/48 blackhole",
+    "set nat source rule 10 outbound-interface name eth0",
+    "set nat source rule 10 translation address masquerade",
+    "set nat source rule 10 disable",
+    "set nat destination rule 20 inbound-interface name eth0",
+    "set nat destination rule 20 translation address 192.0.2.9",
+    "set protocols bgp system-as 65000",
+    "set protocols bgp neighbor 192.0.2.2 remote-as 65001",
+    "set protocols bgp neighbor 2001:db8::2 remote-as 65002",
+]
+
+
+@examples(100)
+@given(st.lists(st.sampled_from(FORWARDING_LINES), max_size=6))
+def test_forwarding_reads_as_with_sorted_keys(lines):
+    text = "set interfaces ethernet eth0 address 192.0.2.1/24\n"
+    try:
+        tree = tree_from_commands(text + "".join(line + "\n" for line in lines))
+    except NosError:            # a combination the schema refuses: nothing to compare
+        return
+    assert networkd.forwarding(tree) == _forwarding_by_sorted_keys(tree)

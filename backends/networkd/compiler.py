@@ -44,6 +44,7 @@ from ..common.unitfile import Unit
 from ..contract import generated_path
 from .links import members as member_links
 from .netdev import NETDEV_KINDS
+from .quickconn import plain_v4
 from .routed import merge, routed, routed_for
 from .spec import FixedSpec, Net, NetdevSpec, NetworkSpec, Skipped, Spec
 
@@ -62,14 +63,16 @@ def unit_path(name: str, suffix: str) -> PurePosixPath:
 
 
 def forwarding(tree: ConfigTree) -> str | None:
-    """``IPForward=`` value: IPv4 when routing or NATing IPv4, IPv6 when routing IPv6."""
-    v4 = bool(tree.keys("protocols", "static", "route"))
-    v6 = bool(tree.keys("protocols", "static", "route6"))
+    """``IPForward=`` value: IPv4 when routing or NATing IPv4, IPv6 when routing IPv6.
+    (Only whether something exists counts: children are looked at in any order, unsorted,
+    and a neighbor written as plain IPv4 is not parsed again.)"""
+    v4 = bool(_children(tree, "protocols", "static", "route"))
+    v6 = bool(_children(tree, "protocols", "static", "route6"))
     for side in ("source", "destination"):
-        v4 |= any(not tree.exists("nat", side, "rule", n, "disable") for n in tree.keys("nat", side, "rule"))
+        v4 |= any("disable" not in rule.children for rule in _children(tree, "nat", side, "rule").values())
     if tree.exists("protocols", "bgp"):
-        for addr in tree.keys("protocols", "bgp", "neighbor"):
-            if ipaddress.ip_address(addr).version == 4:
+        for addr in _children(tree, "protocols", "bgp", "neighbor"):
+            if plain_v4(addr) is not None or ipaddress.ip_address(addr).version == 4:
                 v4 = True
             else:
                 v6 = True
@@ -126,7 +129,9 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
 
     members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
 
-    for iface in ifaces:
+    alone = alone and only is not None
+    # alone: only the named interfaces' units are returned, so only what reaches them is built
+    for iface in ifaces if not alone else [i for i in ifaces if i.name in only]:   # type: ignore[operator]
         nets[iface.name] = n = Net(iface.name) if wanted(iface.name) else skipped
         if wanted(iface.name):
             _interface(own_model, iface, n, iface.name in members)
@@ -135,7 +140,9 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
                 if wanted(iface.name) else None
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
-    for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
+    linked = ifaces if not alone else [i for i in ifaces if (i.kind == "vlan" and i.parent in only)    # type: ignore[operator]
+                                       or i.kind in ("pseudo-ethernet", "vxlan")]
+    for iface in sorted(linked, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
         if iface.kind == "vlan" and iface.parent:
             net(iface.parent).add("Network", "VLAN", iface.name)
         elif iface.kind == "pseudo-ethernet":
@@ -172,7 +179,7 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
         if forward and wanted(name) and name not in members:
             n.add("Network", "IPForward", forward)
 
-    if alone and only is not None:
+    if alone:
         mine = {unit_path(name, "netdev"): spec for name, spec in devs.items() if name in only}
         mine.update((unit_path(name, "network"), n.spec()) for name, n in nets.items() if name in only)
         return mine
@@ -184,6 +191,11 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
     out: dict[PurePosixPath, Spec | None] = {generated_path(_UNIT_DIR + file): spec for file, _, spec in files}
     out[CONF_DROPIN] = FixedSpec(_global_settings())
     return out
+
+
+def _children(tree: ConfigTree, *path: str) -> dict[str, Node]:
+    node = tree.node(*path)
+    return node.children if node is not None else {}
 
 
 def _no_extras(model: shared.Model) -> dict[frozenset[str], dict[str, Net]]:
