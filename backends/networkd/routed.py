@@ -30,7 +30,7 @@ def routed_for(model: shared.Model, names: frozenset[str]) -> dict[str, Net]:
     ``names`` are the only ones built from it). Only the routes that may leave through
     ``names`` are resolved, and their next hops are looked up in a
     :class:`quickconn.QuickConnected` (the same answers, without parsing every address):
-    an incremental compile that builds a few units (tests/test_incremental.py)."""
+    an incremental compile that builds a few units (tests/test_networkd_alone.py)."""
     tree, conn = model.tree, quick_connected(model)
     extra: dict[str, Net] = {}
 
@@ -68,7 +68,6 @@ class _Reach:
                          for addr in model.addresses(model.by_name[name])]
         # IPv4 prefixes as (network number, mask), for gateways written as plain IPv4
         self.v4 = [(int(p.network_address), int(p.netmask)) for p in self.prefixes if p.version == 4]
-        self.v6 = any(p.version == 6 for p in self.prefixes)
 
     def may_leave(self, route: Node) -> bool:
         children = route.children
