@@ -125,6 +125,15 @@ class Unchanged:
         return frozenset()
 
 
+class SamePaths(Unchanged):
+    """An :class:`Unchanged` some of whose files get new bytes (``changed``, among
+    ``names``): a delta that adds and removes no path, told by names as text."""
+
+    def __init__(self, names: frozenset[str], changed: Files) -> None:
+        super().__init__(names)
+        self.changed = changed
+
+
 def delta_names(delta: Delta | Unchanged) -> tuple[frozenset[str], frozenset[str]]:
     """A delta's paths before and after, as text."""
     if isinstance(delta, Unchanged):

@@ -23,6 +23,7 @@ DRIVERS: dict[str, str] = {
     "nftables": "nftables",
     "system": "system",
     "timesync": "timesyncd",
+    "pdns-recursor": "pdns_recursor",
     "bird": "bird",
     "gobgp": "gobgp",
 }

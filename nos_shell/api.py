@@ -5,18 +5,17 @@ from .config.tree import ConfigTree
 
 
 def tree_from_commands(text: str) -> ConfigTree:
-    """A tree from `set ...` lines (blank lines and `#` comments ignored).
+    """A tree from `set ...` lines (blank lines and `#` comments, whole-line or inline, ignored).
 
     Raises the first :class:`~nos_shell.errors.NosError` a line causes.
     """
-    from .commands import split_words
+    from .commands import is_blank, split_words
 
     tree = ConfigTree()
     for line in text.split("\n"):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if is_blank(line):
             continue
-        words = split_words(stripped)
+        words = split_words(line)
         if words[0] == "set":
             tree.set(words[1:])
         elif words[0] == "delete":

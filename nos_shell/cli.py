@@ -206,6 +206,7 @@ def read_lines(name: str) -> list[str]:
 def run_file(session, name: str) -> int:
     """`-f`: run lines as if typed; the first failure stops everything and nothing is kept."""
     from .engine.sources import text_line
+    from .errors import report
 
     label = "<stdin>" if name == "-" else name
     try:
@@ -223,7 +224,7 @@ def run_file(session, name: str) -> int:
     sys.stdout.write(result.output)
     if not result.ok:
         sys.stdout.flush()
-        sys.stderr.write(result.error.summary + "\n")
+        sys.stderr.write(report(result.error) + "\n")
         return 1
     return 0
 

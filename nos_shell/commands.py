@@ -12,6 +12,10 @@ Three steps, cheapest first:
    expands unique prefixes of keywords (`sh int` -> `show interfaces`) and names the
    word that is invalid, ambiguous or missing. The same machinery answers
    :func:`next_keywords` for completion.
+
+Before any of them, :func:`code` drops a comment: as in bash (VyOS's CLI), an unquoted `#`
+that starts a word begins a comment to the end of the line; every reader of a line (the
+three steps, word splitting, completion, highlighting) cuts there.
 """
 from __future__ import annotations
 
@@ -61,6 +65,29 @@ def parser() -> "Lark":
                 maybe_placeholders=True, cache=True)
 
 
+def comment_start(line: str) -> int:
+    """Where the comment of ``line`` begins (``len(line)`` when it has none): at the first
+    unquoted `#` that starts a word, i.e. follows the line's start, a blank or a `|`. A `#`
+    inside quotes or within a word (`foo#bar`, `'a'#b`) is text, as in bash."""
+    if "#" not in line:
+        return len(line)
+    for m in WORD.finditer(line):
+        start = m.start()
+        if line[start] == "#" and (start == 0 or line[start - 1].isspace() or line[start - 1] == "|"):
+            return start
+    return len(line)
+
+
+def code(line: str) -> str:
+    """``line`` without its comment (see :func:`comment_start`)."""
+    return line[:comment_start(line)]
+
+
+def is_blank(line: str) -> bool:
+    """True when ``line`` holds no command: empty, blanks, or only a comment."""
+    return not code(line).strip()
+
+
 def split_words(line: str) -> list[str]:
     """Split a line into unquoted words (`|` is a word of its own)."""
     return [unquote(raw) for raw in _raw_pieces(line)]
@@ -72,7 +99,7 @@ def _unterminated(raw: str) -> bool:
 
 
 def _raw_pieces(line: str) -> list[str]:
-    pieces = WORD.findall(line)
+    pieces = WORD.findall(code(line))
     for raw in pieces:
         if _unterminated(raw):
             raise ParseError(f"Unterminated quote in: {line.strip()}")
@@ -81,6 +108,8 @@ def _raw_pieces(line: str) -> list[str]:
 
 def parse(line: str, mode: str = CONF) -> Command:
     """Parse one line in ``mode`` (OP or CONF). Raises ParseError with a VyOS-style message."""
+    if "#" in line:         # (checked here too: the call costs more than the test)
+        line = code(line)
     bare = BARE.get(mode, {}).get(line.strip())
     if bare is not None:
         return Command(bare)
@@ -98,6 +127,7 @@ def grammar_parse(line: str, mode: str = CONF) -> Command:
     """:func:`parse` by the grammar alone (no shortcut)."""
     from lark.exceptions import LarkError
 
+    line = code(line)
     try:
         tree = parser().parse(line, start=mode)
     except LarkError:

@@ -27,6 +27,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+HASHED = "(stored hashed)"
+
+
+def help_text(node: SchemaNode) -> str:
+    """The help column: the node's help, and once (never twice, when its help already says
+    so) the note that a secret leaf is stored as a hash."""
+    if node.hash_into and HASHED not in node.help:
+        return f"{node.help} {HASHED}"
+    return node.help
+
+
 def _values(node: SchemaNode) -> str:
     if node.type is None:
         return ""
@@ -44,8 +55,7 @@ def rows(node: SchemaNode, path: str) -> Iterator[tuple[str, str, str, str, str]
             yield from rows(child, f"{here} {key}")
             continue
         shown = here + (f" {child.type.placeholder}" if child.takes_value and child.type else "")
-        extra = " (stored hashed)" if child.hash_into else ""
-        yield shown, KIND_TEXT[child.kind], _values(child), child.default or "", child.help + extra
+        yield shown, KIND_TEXT[child.kind], _values(child), child.default or "", help_text(child)
         if child.kind is Kind.CONTAINER:
             yield from rows(child, here)
 

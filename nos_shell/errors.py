@@ -74,6 +74,27 @@ class PathError(NosError):
     """A configuration path that the schema refuses."""
 
 
+class ProblemList(PathError):
+    """A file `load` or `merge` refuses: one problem a line (``FILE:LINE: message``)."""
+
+
+def located(where: str, error: NosError) -> NosError:
+    """``error`` as a command file reports it, after ``WHERE`` (``NAME:LINE``): its one-line
+    summary, or for a :class:`ProblemList` the first problem with each other one kept on its
+    own line (the shell's layout), so :func:`report` prints one a line."""
+    if isinstance(error, ProblemList):
+        return ProblemList(f"{where}: {error.lines[0]}", *error.lines[1:])
+    return NosError(f"{where}: {error.summary}")
+
+
+def report(error: NosError) -> str:
+    """What a command file run (`-f`) prints for ``error``: its summary, or a
+    :class:`ProblemList` one problem a line, the later ones indented as in the shell."""
+    if isinstance(error, ProblemList):
+        return error.lines[0] + "".join(f"\n  {line}" for line in error.lines[1:])
+    return error.summary
+
+
 class CommitError(NosError):
     """verify() or a later commit stage refused the candidate.
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .commands import CONF, OP, Command, parse
+from .commands import CONF, OP, Command, is_blank, parse
 from .config.tree import ConfigTree
 from .confview import ShowVerbs, View
 from .edits import EditVerbs
 from .engine.commit import Engine, Verifier, verify_backends
-from .errors import NosError
+from .errors import NosError, located
 from .pipes import apply_pipes
 from .store import Store
 
@@ -190,12 +190,12 @@ class Session(EditVerbs, ShowVerbs):
         head = self.store.newest_on_disk()
         with self.store.deferred() as keep:
             for number, line in enumerate(lines, 1):
-                if not line.strip() or line.lstrip().startswith("#"):
+                if is_blank(line):
                     continue
                 result = self.run(line)
                 if not result.ok:
                     self.refresh()
-                    error = NosError(f"{name}:{number}: {result.error.summary}")  # type: ignore[union-attr]
+                    error = located(f"{name}:{number}", result.error)  # type: ignore[arg-type]
                     return Result("".join(output), False, error)
                 output.append(result.output)
                 if self.finished:
@@ -211,7 +211,7 @@ class Session(EditVerbs, ShowVerbs):
     def execute(self, line: str, *, stream: bool = False) -> "str | Stream":
         """Run one typed line and return its output; raises NosError. ``stream``: return a
         streaming command's output as the Stream (else it is collected into a str)."""
-        if not line.strip():
+        if is_blank(line):          # nothing, or only a `# comment`
             return ""
         command = parse(line, self.mode)
         notice = ""

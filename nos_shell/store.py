@@ -339,6 +339,12 @@ class Store:
             self._cache.pop(old, None)
         return Revision(serial, info["time"], user, via, comment)
 
+    def text_of(self, tree: ConfigTree) -> str | None:
+        """``dump_boot(tree)`` when this store archived ``tree`` in this process (or read it
+        from a proven snapshot) and still has the text; else None."""
+        known = self._text
+        return known[1] if known is not None and known[0]() is tree else None
+
     def proven_text(self, tree: ConfigTree) -> str:
         """:func:`archive_text` of ``tree``, reading back only what differs from the running
         configuration when that one is proven (archived, or from a snapshot saying so)."""

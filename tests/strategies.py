@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
-from nos_shell.schema import fwtypes, nat
+from nos_shell.schema import fwtypes, nat, zones
 from nos_shell.schema import types as t
 
 
@@ -52,10 +52,20 @@ def _mac() -> st.SearchStrategy[str]:
 
 
 def _interface(vt: t.InterfaceName) -> st.SearchStrategy[str]:
+    if vt.pattern:          # a kind's names (VyOS's regex): those InterfaceName's shape allows
+        return st.from_regex(vt.pattern, fullmatch=True).filter(lambda name: _fits(vt, name))
     if not vt.prefixes:
         return st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", fullmatch=True)
     return st.builds(lambda p, rest: (p + rest)[:15], st.sampled_from(vt.prefixes),
                      st.from_regex(r"[0-9][0-9A-Za-z_.\-]{0,6}", fullmatch=True))
+
+
+def _fits(vt: t.InterfaceName, name: str) -> bool:
+    try:
+        vt.check(name)
+    except ValueError:
+        return False
+    return True
 
 
 _TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
@@ -87,6 +97,8 @@ def values(vt: t.ValueType) -> st.SearchStrategy[str]:
         return st.one_of(st.sampled_from(vt.choices()), st.integers(0, 255).map(str))
     if isinstance(vt, fwtypes.InterfaceMatch):
         return _interface(t.InterfaceName())
+    if isinstance(vt, zones.TimeZone):
+        return st.sampled_from(("UTC", "Etc/UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"))
     if isinstance(vt, t.Number):
         raw = st.integers(vt.low, vt.high).map(str)
     elif isinstance(vt, t.IPv4):

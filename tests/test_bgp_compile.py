@@ -117,26 +117,31 @@ def test_router_id_zero_refused():
     assert problems(t) == [(("protocols", "bgp", "parameters", "router-id"), "Router id 0.0.0.0 is not valid")]
 
 
-def test_router_id_derived_loopback_first_then_lowest():
+def test_router_id_derived_as_frr_highest_loopback_then_highest_address():
+    """FRR's rule, which VyOS routers follow: the highest loopback address (127/8 left out),
+    else the highest address of an enabled interface; both daemons get the same id."""
     common = "set protocols bgp system-as 1\n"
     t = tree(common + """
         set interfaces ethernet eth0 address 198.51.100.1/24
         set interfaces ethernet eth1 address 192.0.2.9/24
         set interfaces loopback lo address 127.0.0.1/8
-        set interfaces loopback lo address 203.0.113.9/32
         set interfaces loopback lo address 203.0.113.5/32
+        set interfaces loopback lo address 203.0.113.9/32
         set interfaces loopback lo address 2001:db8::1/128""")
     assert problems(t) == []
-    assert bgp_common.view(t).router_id == "203.0.113.5"
-    assert b"router id 203.0.113.5;" in bird.compile(t)[bird.CONF]
+    assert bgp_common.view(t).router_id == "203.0.113.9"
+    assert b"router id 203.0.113.9;" in bird.compile(t)[bird.CONF]
+    gobgp_tree = tree(common + "set interfaces loopback lo address 203.0.113.5/32\n"
+                      "set interfaces loopback lo address 203.0.113.9/32", "gobgp")
+    assert b'router-id = "203.0.113.9"' in gobgp.compile(gobgp_tree)[gobgp.CONF]
     t = tree(common + """
         set interfaces ethernet eth0 address 198.51.100.1/24
         set interfaces ethernet eth1 address 192.0.2.9/24
-        set interfaces ethernet eth2 address 192.0.2.129/25
+        set interfaces ethernet eth2 address 203.0.113.129/25
         set interfaces ethernet eth2 disable
         set interfaces ethernet eth2 vif 7 address 10.0.0.1/24
         set interfaces loopback lo address 127.0.0.1/8""")
-    assert bgp_common.view(t).router_id == "192.0.2.9"
+    assert bgp_common.view(t).router_id == "198.51.100.1"
     t = tree(common + "set interfaces ethernet eth0 address 2001:db8::1/64\nset interfaces ethernet eth0 address dhcp")
     assert "router id" in problems(t)[0][1]
     t = tree(common + "set interfaces ethernet eth0 address 2001:db8::1/64\n"

@@ -201,7 +201,7 @@ def test_unknown_paths_are_all_listed_and_nothing_loads() -> None:
         "bad.boot:4: Configuration path: [interfaces ethernet eth0 speed auto] is not valid",
         "bad.boot:5: Configuration path: [interfaces ethernet eth0 offload] is not valid",
         "bad.boot:9: Configuration path: [interfaces ethernet wlan0] is not valid: "
-        "Interface name wlan0 must start with eth or en or lan",
+        "Invalid Ethernet interface name",
         "bad.boot:12: Configuration path: [interfaces loopback lo disable extra] is not valid",
         "bad.boot:18: Configuration path: [firewall flowtable X] is not valid",   # not in our schema
     ]

@@ -29,3 +29,27 @@ def test_readme_opens_with_the_two_set_up_commands():
     assert [line.split("#")[0].strip() for line in commands] == ["./run-shell", "sudo ./run-tests"]
     ci = (DOCS.parent / ".ci" / "run").read_text()
     assert "./run-tests" in ci
+
+
+def test_the_stored_hashed_note_appears_once_per_secret():
+    """Generated from the schema's `hash_into`: added when the help lacks it, never doubled."""
+    from nos_shell.docgen import HASHED, help_text
+    from nos_shell.schema import SCHEMA
+    from nos_shell.schema.nodes import leaf
+    from nos_shell.schema.types import Text
+
+    text = reference()
+    assert f"{HASHED} {HASHED}" not in text
+    rows = [line for line in text.splitlines() if HASHED in line]
+    hashed = [node for node in _nodes(SCHEMA) if node.hash_into]
+    assert hashed and len(rows) == len(hashed)
+    assert all(row.count(HASHED) == 1 for row in rows)
+    assert help_text(leaf("secret", Text(), "A secret", hash_into="hash")) == f"A secret {HASHED}"
+    assert help_text(leaf("secret", Text(), f"A secret {HASHED}", hash_into="hash")) == f"A secret {HASHED}"
+    assert help_text(leaf("plain", Text(), "Not a secret")) == "Not a secret"
+
+
+def _nodes(node):
+    for child in node.children.values():
+        yield child
+        yield from _nodes(child)

@@ -10,6 +10,7 @@ from nos_shell.backends.common.unitfile import Unit, check_value
 from nos_shell.backends.contract import GeneratedFile, file_mode
 from nos_shell.backends.networkd import DRIVER as networkd
 from nos_shell.backends.networkd.compiler import CONF_DROPIN
+from nos_shell.errors import PathError
 
 UNITS = PurePosixPath("etc/systemd/network")
 
@@ -62,13 +63,14 @@ def test_vlan_id_unique_per_parent_whichever_spelling() -> None:
 
 
 def test_vlan_name_too_long() -> None:
-    one("set interfaces ethernet eth0.abcdefghi vif 4000", "interfaces ethernet eth0.abcdefghi vif 4000",
+    one("set interfaces ethernet enx0123456789ab vif 4000", "interfaces ethernet enx0123456789ab vif 4000",
         "longer than 15")
 
 
 def test_interface_defined_twice() -> None:
-    one("set interfaces ethernet eth0 vif 10\nset interfaces ethernet eth0.10",
-        "interfaces ethernet eth0.10", "already defined by [interfaces ethernet eth0 vif 10]")
+    # VyOS's ethernet names (eno|ens|enp|enx).+ take a dot: the one way left to spell it twice
+    one("set interfaces ethernet enp1s0 vif 10\nset interfaces ethernet enp1s0.10",
+        "interfaces ethernet enp1s0.10", "already defined by [interfaces ethernet enp1s0 vif 10]")
 
 
 # -- members ---------------------------------------------------------------------------------------
@@ -122,18 +124,22 @@ def test_addresses_are_canonical() -> None:
 # -- DHCP server ----------------------------------------------------------------------------------
 
 DHCP = "set service dhcp-server shared-network-name LAN subnet 192.0.2.0/24 "
+POOL = DHCP + "range a start 192.0.2.10\n" + DHCP + "range a stop 192.0.2.20\n"
 
 
 def test_dhcp_subnet_sits_on_an_interface_address() -> None:
-    one(DHCP + "lease 600", "service dhcp-server shared-network-name LAN subnet 192.0.2.0/24",
+    one(POOL + DHCP + "lease 600", "service dhcp-server shared-network-name LAN subnet 192.0.2.0/24",
         "not on any interface", "192.0.2.1/24")
     # an address in the subnet with another prefix length does not count
-    one("set interfaces ethernet eth0 address 192.0.2.1/25\n" + DHCP + "lease 600",
+    one("set interfaces ethernet eth0 address 192.0.2.1/25\n" + POOL + DHCP + "lease 600",
         "service dhcp-server shared-network-name LAN subnet 192.0.2.0/24", "not on any interface")
-    assert problems("set interfaces ethernet eth0 address 192.0.2.1/24\n" + DHCP + "lease 600") == []
+    assert problems("set interfaces ethernet eth0 address 192.0.2.1/24\n" + POOL + DHCP + "lease 600") == []
     # /31 and /32 subnets (ipaddress gives their hosts as a list, not an iterator: was a crash)
     for prefix, example in (("192.0.2.0/31", "192.0.2.0/31"), ("192.0.2.7/32", "192.0.2.7/32")):
-        one(f"set service dhcp-server shared-network-name LAN subnet {prefix} lease 600",
+        low = example.split("/")[0]
+        one(f"set service dhcp-server shared-network-name LAN subnet {prefix} lease 600\n"
+            f"set service dhcp-server shared-network-name LAN subnet {prefix} static-mapping h mac 02:00:00:00:00:01\n"
+            f"set service dhcp-server shared-network-name LAN subnet {prefix} static-mapping h ip-address {low}",
             f"service dhcp-server shared-network-name LAN subnet {prefix}", "not on any interface", example)
 
 
@@ -155,7 +161,9 @@ def test_dhcp_pool_and_mappings() -> None:
 
 def test_one_dhcp_server_per_interface() -> None:
     one("set interfaces ethernet eth0 address 192.0.2.1/24\nset interfaces ethernet eth0 address 198.51.100.1/24\n"
-        + DHCP + "lease 600\nset service dhcp-server shared-network-name B subnet 198.51.100.0/24 lease 600",
+        + POOL + DHCP + "lease 600\nset service dhcp-server shared-network-name B subnet 198.51.100.0/24 lease 600\n"
+        "set service dhcp-server shared-network-name B subnet 198.51.100.0/24 range b start 198.51.100.10\n"
+        "set service dhcp-server shared-network-name B subnet 198.51.100.0/24 range b stop 198.51.100.20",
         "service dhcp-server shared-network-name LAN subnet 192.0.2.0/24", "already runs a DHCP server")
 
 
@@ -206,7 +214,8 @@ def test_pseudo_ethernet_vxlan_wireguard_requirements() -> None:
                      "set interfaces wireguard wg0 peer a address 192.0.2.9")
     assert {m for _, m in found} >= {"public-key is required", "allowed-ips is required",
                                      "port is required with address (the peer's endpoint)"}
-    one("set interfaces loopback lo0", "interfaces loopback lo0", "called lo")
+    with pytest.raises(PathError, match="Loopback interface must be named lo"):    # VyOS's words
+        tree_from_commands("set interfaces loopback lo0")
     one("set interfaces ethernet eth0 hw-id 02:00:00:00:00:01\nset interfaces ethernet eth1 hw-id 02:00:00:00:00:01",
         "interfaces ethernet eth1 hw-id", "already used")
 

@@ -116,6 +116,31 @@ def test_typing_ahead_without_paste_markers_runs_every_line(term, tmp_path):
     assert all(line.split(" address ")[0] in shown for line in vif_lines(300))
 
 
+def docs_ssh_lines() -> list[str]:
+    """The configuration examples of docs/ssh.md (their `set` blocks), with their comments."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "ssh.md").read_text()
+    blocks = [b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M) if b.startswith("set ")]
+    lines = [line for block in blocks for line in block.splitlines()]
+    assert len(blocks) >= 2 and any(" # " in line for line in lines)
+    return lines
+
+
+def test_the_examples_of_docs_ssh_paste_with_their_comments(term, tmp_path):
+    """VyOS users paste examples with trailing `# notes`; each line is accepted and the
+    result commits (it failed at the first comment before)."""
+    lines = docs_ssh_lines() + ["set system host-name pasted", "commit"]
+    feed(term, START + "\n".join(lines) + "\n" + END)
+    term.expect(rb"vyos@pasted#", timeout=120)
+    assert "Pasted line" not in plain_output(term)
+    shown = show_commands(tmp_path / "root")
+    assert "set service ssh port '22'" in shown and "set service ssh listen-address '192.0.2.1'" in shown
+    assert "set system login user noc level 'operator'" in shown
+    assert "several allowed" not in shown and "stored hashed" not in shown
+
+
 # -- SSH ---------------------------------------------------------------------------------------
 def test_ssh_plain_mode_strips_paste_markers_and_runs_500_lines(tmp_path):
     from test_ssh import Shell, connect
@@ -140,6 +165,26 @@ def test_ssh_plain_mode_strips_paste_markers_and_runs_500_lines(tmp_path):
     positions = [text.find("vyos@r1# " + line + "\r\n") for line in lines]
     assert -1 not in positions and positions == sorted(positions)
     assert Session(root, user="check").running.node("interfaces", "ethernet", "eth0", "vif", "499") is not None
+
+
+def test_ssh_plain_mode_takes_the_docs_examples_with_comments(tmp_path):
+    from test_ssh import Shell, connect
+    from test_ssh_lab import make_root, running_server
+
+    root = tmp_path / "root"
+    keyfile = make_root(root)
+    with running_server(root, keyfile) as server, connect(server) as client:
+        shell = Shell(client)
+        assert shell.run("# a note in operational mode").endswith(b"\r\nvyos@r1:~$ ")
+        shell.run("configure")
+        for line in docs_ssh_lines():
+            out = shell.run(line)
+            assert out == line.encode() + b"\r\n[edit]\r\nvyos@r1# ", out
+        assert shell.run("  # an indented note") == b"  # an indented note\r\n[edit]\r\nvyos@r1# "
+        out = shell.run("compare commands # what changed").decode()
+    assert "set service ssh listen-address '192.0.2.1'" in out
+    assert "set system login user alice authentication public-keys alice@laptop type 'ssh-ed25519'" in out
+    assert "stored hashed" not in out
 
 
 def test_ssh_full_screen_mode_runs_a_paste_line_by_line(tmp_path):

@@ -40,7 +40,7 @@ def test_defaults_come_from_the_schema():
     ("interfaces ethernet eth0 address 192.0.2.300/24", "Invalid IP address/prefix: 192.0.2.300/24"),
     ("interfaces ethernet eth0 address 192.0.2.0/24", "network or broadcast address"),
     ("interfaces ethernet eth0 vif 4095", "VLAN ID must be between 0 and 4094"),
-    ("interfaces ethernet br0", "Interface name br0 must start with eth"),
+    ("interfaces ethernet br0", "Invalid Ethernet interface name"),           # VyOS's words
     ("interfaces ethernet eth0 hw-id 01:00:5e:00:00:01", "multicast MAC"),
     ("protocols bgp system-as 0", "AS number must be between 1 and 4294967294"),
     ("protocols static route 192.0.2.1/24 blackhole", "Invalid prefix"),

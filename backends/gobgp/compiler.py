@@ -32,8 +32,6 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-import tomli_w
-
 from nos_shell.config.tree import ConfigTree
 from nos_shell.models import bgp as bgp_model
 from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor
@@ -143,4 +141,6 @@ def document(bgp: Bgp) -> dict[str, Any]:
 
 
 def render(bgp: Bgp) -> str:
+    import tomli_w          # (only a compile of GoBGP's file pays for the import)
+
     return f"# {HEADER}\n\n" + tomli_w.dumps(document(bgp))

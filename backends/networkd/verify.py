@@ -22,6 +22,7 @@ from nos_shell.models.interfaces import Interface
 
 from ..common.safety import unsafe_words, unsafe_words_in
 from .links import Connected, connected, dhcp_server_interface, dhcp_subnets, members, route_exit
+from .vyos_rules import RULES as VYOS_RULES
 
 WRITTEN = (("interfaces",), ("protocols", "static"), ("service", "dhcp-server"))
 """The areas whose values networkd's files hold (checked for safety)."""
@@ -143,18 +144,18 @@ def _verify_kinds(model: shared.Model) -> list[Problem]:
             if not tree.value(*at("vni")):
                 problems.append(Problem(iface.path, "vni is required"))
             remote, group = tree.value(*at("remote")), tree.value(*at("group"))
-            source = tree.value(*at("source-interface"))
+            source, local = tree.value(*at("source-interface")), tree.value(*at("source-address"))
             if remote and group:
                 problems.append(Problem(at("group"), "remote and group exclude each other"))
-            if not remote and not group:
-                problems.append(Problem(iface.path, "remote (unicast) or group (multicast) is required"))
+            if not (remote or group or source or local):     # VyOS's rule and message
+                problems.append(Problem(iface.path, "Group, remote, source-address or source-interface "
+                                                    "must be configured"))
             if group and not ipaddress.ip_address(group).is_multicast:
                 problems.append(Problem(at("group"), f"group {group} is not a multicast address"))
             if group and not source:
                 problems.append(Problem(at("group"), "a multicast group needs source-interface"))
             if source and source not in known:
                 problems.append(Problem(at("source-interface"), _not_configured(source)))
-            local = tree.value(*at("source-address"))
             peer = remote or group
             if local and peer and ipaddress.ip_address(local).version != ipaddress.ip_address(peer).version:
                 problems.append(Problem(at("source-address"), "source-address and remote/group must be "
@@ -349,5 +350,5 @@ RULES: tuple[tuple[Callable[[shared.Model], list[Problem]], Reads], ...] = (
     (_verify_addresses, Reads(settings=frozenset({"address"}))),
     (_verify_routes, Reads((("protocols", "static"),), frozenset({"address"}))),
     (_verify_dhcp_server, Reads((("service", "dhcp-server"),), frozenset({"address"}))),
-)
+) + VYOS_RULES
 """Each rule with what it reads (interface definitions always: names, kinds, parents)."""

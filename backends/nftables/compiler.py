@@ -212,6 +212,9 @@ def verify(tree: ConfigTree) -> list[Problem]:
             if port and len(port.split(",")) > 1:
                 problems.append(Problem(at + ("translation", "port"), "translation port must be one port or "
                                                                       "one range"))
+            if side == "source" and address == "masquerade" and not name:     # VyOS's words
+                problems.append(Problem(at + (if_node,), f"Source NAT configuration error in rule {number}: "
+                                                         "outbound-interface not specified"))
             if side == "source" and not address:
                 problems.append(Problem(at + ("translation",), "translation address is required (an address, "
                                                                "a range or masquerade), or set exclude"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from ..errors import ParseError, PathError
+from ..errors import ParseError, ProblemList
 from ..schema import Kind, SchemaNode
 from ..schema.types import shown
 from .bootscan import scan_boot
@@ -283,8 +283,8 @@ def load_boot(text: str, filename: str = "<config>", *,
               ignore_unknown: bool = False) -> tuple[ConfigTree, list[str]]:
     """Parse, migrate and check config.boot text; return the tree and any warnings.
 
-    Unknown paths and invalid values are errors (all listed in one :class:`PathError`),
-    or with ``ignore_unknown`` skipped and returned as warnings.
+    Unknown paths and invalid values are errors (all listed in one :class:`ProblemList`, a
+    :class:`PathError`), or with ``ignore_unknown`` skipped and returned as warnings.
     """
     from .migrate import footer_versions, migrate
 
@@ -295,7 +295,7 @@ def load_boot(text: str, filename: str = "<config>", *,
     builder.fill(tree.root, raws, tree.schema, [])
     _hash_plaintext(tree, builder.problems, filename)
     if builder.problems and not ignore_unknown:
-        raise PathError(*builder.problems)
+        raise ProblemList(*builder.problems)
     return tree, [f"{filename}:{w}" for w in versions.warnings] + builder.problems
 
 

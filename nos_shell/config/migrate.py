@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .migrate_dns import dns_domain_servers
 from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
 from .migrate_legacy import dhcp_legacy, dhcp_shared_options, dropped_nodes, gateway_address
 from .raw import RawNode, drop_if_empty, ensure, get, interface_blocks, put, remove, select, top_block, value
@@ -360,6 +361,7 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     dhcp_subnet_ids,
     login_level,
     system_ntp,
+    dns_domain_servers,
 ]
 
 

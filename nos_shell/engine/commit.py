@@ -158,7 +158,10 @@ class Engine:
             # one model per tree for verify and every driver's compile; a command file keeps it
             # for the apply at its end (keep_script)
             with _shared_models(keep=self.store.deferring):
-                self.refuse_problems(snapshot, self._vouched(serial, running))
+                from .lockout import problems as lockout
+
+                self.refuse_problems(snapshot, self._vouched(serial, running),
+                                     lockout(running, snapshot, change.user, change.via))
                 # commit-confirm: the revert is on disk before anything is applied (a crash from
                 # here on still reverts); put back as it was if the commit fails
                 arming = None
@@ -185,10 +188,11 @@ class Engine:
                 confirmed += arming.finish(revision.serial)
         return Committed(revision.serial, snapshot, candidate, "".join(n + "\n" for n in notes) + confirmed)
 
-    def refuse_problems(self, tree: ConfigTree, since: ConfigTree | None = None) -> None:
+    def refuse_problems(self, tree: ConfigTree, since: ConfigTree | None = None,
+                        more: list[Problem] | None = None) -> None:
         """CommitError listing every problem the verifiers find in ``tree`` (``since``: as
-        for :meth:`verify`)."""
-        problems = self.verify(tree, since)
+        for :meth:`verify`), and ``more`` found by the caller."""
+        problems = sorted(self.verify(tree, since) + (more or []))
         if problems:
             lines: list[str] = []
             for problem in problems:

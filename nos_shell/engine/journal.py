@@ -101,8 +101,10 @@ class Writer:
     """The journal of one transaction; :func:`nos_shell.apply.apply` calls ``begin`` and
     ``reloading`` (the :class:`nos_shell.apply.Journal` protocol)."""
 
-    def __init__(self, store: Store, new: ConfigTree, *, live: bool, everything: bool = False):
+    def __init__(self, store: Store, new: ConfigTree, *, live: bool, everything: bool = False,
+                 text: str | None = None):
         self.root = store.root
+        self.text = text            # dump_boot(new), when the caller has it
         self.live = live
         self.store = store
         self.new = new
@@ -115,7 +117,8 @@ class Writer:
 
         if not change and not self.live:
             return
-        self.entry = Entry(self.store.newest_on_disk(), dump_boot(self.new),
+        text = self.text if self.text is not None else self.store.text_of(self.new)
+        self.entry = Entry(self.store.newest_on_disk(), dump_boot(self.new) if text is None else text,
                            {str(p): change.owners[p] for p in sorted(change.changed)},
                            {str(p): change.owners[p] for p in sorted(change.removed)},
                            everything=self.everything)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import NosError
+from ..errors import NosError, ProblemList
 
 if TYPE_CHECKING:
     from ..config.tree import ConfigTree
@@ -66,12 +66,12 @@ def read_config(path: Path, *, ignore_unknown: bool) -> tuple[ConfigTree, list[s
 
 def tree_from_command_file(text: str, name: str, *, ignore_unknown: bool) -> tuple[ConfigTree, list[str]]:
     """A tree from a file of `set` lines; each bad line is a ``NAME:LINE: message``."""
-    from ..commands import CONF, parse
+    from ..commands import CONF, is_blank, parse
     from ..config.tree import ConfigTree
 
     tree, problems = ConfigTree(), []
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
+        if is_blank(line):
             continue
         try:
             command = parse(line, CONF)
@@ -81,7 +81,7 @@ def tree_from_command_file(text: str, name: str, *, ignore_unknown: bool) -> tup
         except NosError as exc:
             problems.append(f"{name}:{number}: {exc.summary}")
     if problems and not ignore_unknown:
-        raise NosError(*problems, "Load failed: nothing was loaded")
+        raise ProblemList(*problems, "Load failed: nothing was loaded")
     return tree, problems
 
 

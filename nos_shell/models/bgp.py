@@ -9,9 +9,9 @@ Both backends compile from :func:`view`, a resolved, daemon-neutral picture of t
   time, as in VyOS), because BIRD (240) and GoBGP (90) default differently;
 - an update-source interface is resolved to that interface's first address of the
   neighbor's family in the tree (neither daemon binds a BGP session to a device);
-- the router id is the configured one, else derived from the tree: the lowest IPv4
-  address on a loopback interface (127.0.0.0/8 excluded), else the lowest IPv4
-  address on any other enabled interface;
+- the router id is the configured one, else derived from the tree as FRR (VyOS) derives
+  it: the highest IPv4 address on a loopback interface (127.0.0.0/8 excluded), else the
+  highest IPv4 address on any other enabled interface;
 - a neighbor's address families are its own `address-family` nodes, else its peer
   group's, else the family of its address.
 
@@ -216,12 +216,13 @@ def usable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def derived_router_id(tree: ConfigTree) -> str | None:
-    """The lowest IPv4 loopback address, else the lowest IPv4 address of an enabled interface."""
+    """FRR's rule (VyOS): the highest IPv4 loopback address, else the highest IPv4 address of
+    an enabled interface."""
     v4 = [a for a in interface_addresses(tree)
           if a.address.version == 4 and a.enabled and usable(a.address.ip)]
     for group in ([a for a in v4 if a.kind == "loopback"], v4):
         if group:
-            return str(min(a.address.ip for a in group))
+            return str(max(a.address.ip for a in group))
     return None
 
 

@@ -46,7 +46,15 @@ def _member() -> SchemaNode:
                      multi("interface", INTERFACE, "Member interface name"))
 
 
-ETH = InterfaceName(prefixes=("eth", "en", "lan"), placeholder="<ethN>", help="Ethernet interface name")
+def _named(kind: str, placeholder: str, help: str, pattern: str, message: str) -> InterfaceName:
+    """The name type of one interface kind: VyOS's regex for it and VyOS's refusal."""
+    return InterfaceName(placeholder=placeholder, help=help, pattern=pattern,
+                         message=message or f"{kind} interface must be named {placeholder.strip('<>')}")
+
+
+# VyOS: ((eth|lan)[0-9]+|(eno|ens|enp|enx).+); the rest of a name keeps to InterfaceName's letters
+ETH = _named("Ethernet", "<ethN>", "Ethernet interface name",
+             r"(?:eth|lan)[0-9]+|(?:eno|ens|enp|enx)[A-Za-z0-9_.\-@]+", "Invalid Ethernet interface name")
 
 ethernet = tag(
     "ethernet", ETH, "Ethernet interface",
@@ -64,7 +72,7 @@ vlan = tag(
 )
 
 bridge = tag(
-    "bridge", InterfaceName(prefixes=("br",), placeholder="<brN>", help="Bridge interface name"),
+    "bridge", _named("Bridge", "<brN>", "Bridge interface name", r"br[0-9]+", ""),
     "Bridge interface",
     *_common(dhcp=True),
     leaf("mac", MAC, "Media Access Control (MAC) address"),
@@ -86,7 +94,7 @@ BOND_MODES = ("802.3ad", "active-backup", "broadcast", "round-robin", "transmit-
               "adaptive-load-balance", "xor-hash")
 
 bonding = tag(
-    "bonding", InterfaceName(prefixes=("bond",), placeholder="<bondN>", help="Bonding interface name"),
+    "bonding", _named("Bonding", "<bondN>", "Bonding interface name", r"bond[0-9]+", ""),
     "Bonding (link aggregation) interface",
     *_common(dhcp=True),
     leaf("mac", MAC, "Media Access Control (MAC) address"),
@@ -104,20 +112,20 @@ bonding = tag(
 )
 
 dummy = tag(
-    "dummy", InterfaceName(prefixes=("dum",), placeholder="<dumN>", help="Dummy interface name"),
+    "dummy", _named("Dummy", "<dumN>", "Dummy interface name", r"dum[0-9]+", ""),
     "Dummy interface", *_common(mtu=False),
 )
 
 loopback = tag(
-    "loopback", InterfaceName(prefixes=("lo",), placeholder="lo", help="Loopback interface"),
+    "loopback", _named("Loopback", "lo", "Loopback interface", r"lo", ""),
     "Loopback interface",
     multi("address", IP_HOST_PREFIX, "IP address"),
     leaf("description", DESCRIPTION, "Description"),
 )
 
 pseudo_ethernet = tag(
-    "pseudo-ethernet", InterfaceName(prefixes=("peth",), placeholder="<pethN>",
-                                     help="Pseudo-ethernet interface name"),
+    "pseudo-ethernet", _named("Pseudo Ethernet", "<pethN>", "Pseudo-ethernet interface name",
+                                              r"peth[0-9]+", ""),
     "Pseudo Ethernet interface (macvlan)",
     *_common(dhcp=True),
     leaf("source-interface", INTERFACE, "Physical interface the pseudo-ethernet sits on"),
@@ -130,7 +138,7 @@ pseudo_ethernet = tag(
 )
 
 vxlan = tag(
-    "vxlan", InterfaceName(prefixes=("vxlan",), placeholder="<vxlanN>", help="VXLAN interface name"),
+    "vxlan", _named("VXLAN", "<vxlanN>", "VXLAN interface name", r"vxlan[0-9]+", ""),
     "Virtual Extensible LAN (VXLAN) interface",
     *_common(),
     leaf("vni", VNI, "Virtual Network Identifier"),
@@ -143,7 +151,7 @@ vxlan = tag(
 )
 
 wireguard = tag(
-    "wireguard", InterfaceName(prefixes=("wg",), placeholder="<wgN>", help="WireGuard interface name"),
+    "wireguard", _named("WireGuard", "<wgN>", "WireGuard interface name", r"wg[0-9]+", ""),
     "WireGuard interface",
     *_common(),
     leaf("port", PORT, "Port number used for the connection"),

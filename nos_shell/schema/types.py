@@ -247,15 +247,20 @@ class Mac(ValueType):
 
 @dataclass(frozen=True)
 class InterfaceName(ValueType):
-    """A Linux interface name, optionally restricted to a kind's prefix (eth, br, ...)."""
+    """A Linux interface name, optionally restricted to a kind's names: ``pattern`` (a full
+    match, VyOS's regex for the kind, refused with VyOS's ``message``) or ``prefixes``."""
 
     prefixes: tuple[str, ...] = ()
     placeholder: str = "<txt>"
     help: str = "Interface name"
+    pattern: str = ""
+    message: str = ""
 
     def check(self, value: str) -> None:
         if not _shaped(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
             raise ValueError(f"Invalid interface name: {shown(value)} (1-15 letters, digits, . - _ @)")
+        if self.pattern and not _shaped(self.pattern, value):
+            raise ValueError(self.message or f"Invalid interface name: {shown(value)}")
         if self.prefixes and not any(_shaped(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
                                      for p in self.prefixes):
             raise ValueError(f"Interface name {shown(value)} must start with "

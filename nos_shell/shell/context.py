@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..config.quoting import unquote as quoting_unquote
-from ..commands import CONF, OP, WORD, Position
+from ..commands import CONF, OP, WORD, Position, comment_start
 from ..schema import SCHEMA, Kind, SchemaNode
 
 # keywords of the operational commands after which an interface name may follow
@@ -157,8 +157,9 @@ def grammar_step(fed: tuple[str, ...], mode: str) -> tuple[tuple[str, ...], bool
 
 
 def pieces(line: str) -> list[tuple[int, int, str]]:
-    """(start, end, raw) of each word; quotes stay on the raw word, `|` is a word."""
-    return [(m.start(), m.end(), m.group()) for m in WORD.finditer(line)]
+    """(start, end, raw) of each word before a `# comment`; quotes stay on the raw word,
+    `|` is a word."""
+    return [(m.start(), m.end(), m.group()) for m in WORD.finditer(line, 0, comment_start(line))]
 
 
 def unquote(raw: str) -> str:

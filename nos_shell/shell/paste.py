@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from prompt_toolkit.key_binding import KeyPress
 from prompt_toolkit.keys import Keys
 
+from ..commands import is_blank
+
 _ENTER = (Keys.ControlM, Keys.ControlJ)
 
 
@@ -68,8 +70,7 @@ def take_lines(keys: list[KeyPress]) -> tuple[list[str], list[KeyPress]]:
 
 def runs_nothing(line: str) -> bool:
     """Blank lines and `#` comments in a paste are echoed, not run (as in a command file)."""
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
+    return is_blank(line)
 
 
 class LineQueue:

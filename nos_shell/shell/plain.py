@@ -40,6 +40,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..commands import is_blank
 from ..streams import Stream
 from .compat import clean, is_terminal_setting, shell_compat
 from .limits import LINE_TOO_LONG, MAX_LINE, MAX_OUTPUT, output_cut, truncated_note
@@ -376,7 +377,7 @@ class LineProtocol:
 
     def _answer(self, line: str) -> str | None:
         """The output of a line answered here (blank, terminal settings, shell compat)."""
-        answer = "" if not line.strip() or is_terminal_setting(line) else shell_compat(line)
+        answer = "" if is_blank(line) or is_terminal_setting(line) else shell_compat(line)
         if answer is not None:
             self.last_ok = True
         return answer
