@@ -10,6 +10,7 @@ import ipaddress
 
 from nos_shell.config.tree import ConfigTree, Node, natural_key
 from nos_shell.models import shared
+from nos_shell.models.dhcp_hops import dhcp_interfaces
 from nos_shell.models.interfaces import Interface
 
 from .links import connected as connected_prefixes
@@ -68,6 +69,8 @@ class _Reach:
                          for addr in model.addresses(model.by_name[name])]
         # IPv4 prefixes as (network number, mask), for gateways written as plain IPv4
         self.v4 = [(int(p.network_address), int(p.netmask)) for p in self.prefixes if p.version == 4]
+        # a wanted interface taking DHCP may get any next hop no prefix holds (links.route_exit)
+        self.dhcp = any(name in dhcp_interfaces(model.tree, version) for version in (4, 6) for name in names)
 
     def may_leave(self, route: Node) -> bool:
         children = route.children
@@ -80,7 +83,7 @@ class _Reach:
                 name = explicit.values[0] if explicit.values else None
                 if name in self.names or name not in self.defined:
                     return True
-            elif self.prefixes and self._held(hop):
+            elif self.dhcp or (self.prefixes and self._held(hop)):
                 return True
         exits = children.get("interface")
         for name, node in exits.children.items() if exits is not None else ():

@@ -17,17 +17,15 @@ _WORD = {4: "dhcp", 6: "dhcpv6"}
 
 
 def dhcp_interfaces(tree: ConfigTree, version: int) -> tuple[str, ...]:
-    """Enabled interfaces whose address of IP ``version`` comes from DHCP, in model order."""
+    """Interfaces whose address of IP ``version`` comes from DHCP, in model order."""
     found = shared.of(tree).derived("dhcp_hops.interfaces", _interfaces)
     return found[version]
 
 
 def _interfaces(model: shared.Model) -> dict[int, tuple[str, ...]]:
     out: dict[int, list[str]] = {4: [], 6: []}
-    for iface in model.unique:
-        if model.tree.exists(*iface.at("disable")):
-            continue
-        words = model.tree.values(*iface.at("address"))
+    for iface in model.unique:         # disabled ones too: like a static address, `disable`
+        words = model.tree.values(*iface.at("address"))    # does not move routes (delta.py OWN)
         for version, word in _WORD.items():
             if word in words:
                 out[version].append(iface.name)
