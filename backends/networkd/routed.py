@@ -10,7 +10,7 @@ import ipaddress
 
 from nos_shell.config.tree import ConfigTree, Node, natural_key
 from nos_shell.models import shared
-from nos_shell.models.dhcp_hops import dhcp_interfaces
+from nos_shell.models.dhcp_hops import takes_dhcp
 from nos_shell.models.interfaces import Interface
 
 from .links import connected as connected_prefixes
@@ -70,7 +70,7 @@ class _Reach:
         # IPv4 prefixes as (network number, mask), for gateways written as plain IPv4
         self.v4 = [(int(p.network_address), int(p.netmask)) for p in self.prefixes if p.version == 4]
         # a wanted interface taking DHCP may get any next hop no prefix holds (links.route_exit)
-        self.dhcp = any(name in dhcp_interfaces(model.tree, version) for version in (4, 6) for name in names)
+        self.dhcp = any(takes_dhcp(model.tree, model.by_name[name]) for name in names if name in model.by_name)
 
     def may_leave(self, route: Node) -> bool:
         children = route.children

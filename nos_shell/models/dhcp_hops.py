@@ -12,6 +12,7 @@ import ipaddress
 
 from ..config.tree import ConfigTree
 from . import shared
+from .interfaces import Interface
 
 _WORD = {4: "dhcp", 6: "dhcpv6"}
 
@@ -20,6 +21,12 @@ def dhcp_interfaces(tree: ConfigTree, version: int) -> tuple[str, ...]:
     """Interfaces whose address of IP ``version`` comes from DHCP, in model order."""
     found = shared.of(tree).derived("dhcp_hops.interfaces", _interfaces)
     return found[version]
+
+
+def takes_dhcp(tree: ConfigTree, iface: Interface) -> bool:
+    """Whether ``iface`` takes an address (of either IP version) from DHCP."""
+    words = tree.values(*iface.at("address"))
+    return "dhcp" in words or "dhcpv6" in words
 
 
 def _interfaces(model: shared.Model) -> dict[int, tuple[str, ...]]:
