@@ -348,10 +348,19 @@ class Store:
         base = head if known is not None and known() is head else None
         text = None
         if base is not None and self._text is not None and self._text[0]() is base:
+            from .config.bootfile import dump_boot
+            from .config.readback import whole_is_cheaper
             from .config.splice import spliced
 
-            text = spliced(self._text[1], base, tree)   # (None: the whole tree is rendered)
+            text = spliced(self._text[1], base, tree) or dump_boot(tree)
+            if whole_is_cheaper(self._text[1], text):
+                base = None
         return archive_text(tree, base, text)
+
+    def known_text(self, tree: ConfigTree) -> str | None:
+        """The proven config.boot text this store keeps of ``tree`` (this very object), or None."""
+        kept = self._text
+        return kept[1] if kept is not None and kept[0]() is tree else None
 
     def _mark_proven(self, tree: ConfigTree) -> None:
         """Remember that ``tree``'s config.boot text reads back as ``tree``."""
