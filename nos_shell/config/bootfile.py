@@ -18,7 +18,7 @@ from .checked import check
 from .quoting import unquote
 from .raw import RawNode
 from .render import to_curly
-from .tree import ConfigTree, Node, check_comment
+from .tree import ConfigTree, Node, check_comment, sorted_children
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -259,10 +259,28 @@ class _Builder:
             child.values = [value]
 
 
+@lru_cache(maxsize=None)
+def _holds_secret(spec: SchemaNode) -> bool:
+    """Whether a node of ``spec`` can hold a leaf with ``hash_into`` (or is one)."""
+    return spec.hash_into is not None or any(_holds_secret(c) for c in spec.children.values())
+
+
+def _secrets(node: Node, schema: SchemaNode, path: tuple[str, ...], is_tag: bool):
+    """The nodes of leaves with ``hash_into`` below ``node``, in the order of
+    :meth:`ConfigTree.walk`, entering only the subtrees whose schema can hold one."""
+    for key, child in sorted_children(node, schema, is_tag):
+        spec = schema if is_tag else schema.children[key]
+        if not _holds_secret(spec):
+            continue
+        if spec.hash_into:
+            yield path + (key,), spec, child
+        yield from _secrets(child, spec, path + (key,), not is_tag and spec.kind is Kind.TAG)
+
+
 def _hash_plaintext(tree: ConfigTree, problems: list[str], filename: str) -> None:
     """Replace plaintext secrets by their hash, as `set` does (the plaintext is kept empty)."""
-    found = [(path, spec, node) for path, spec, node in tree.walk()
-             if spec.hash_into and node.values and node.values[0]]
+    found = [(path, spec, node) for path, spec, node in _secrets(tree.root, tree.schema, (), False)
+             if node.values and node.values[0]]
     if not found:
         return
     from ..secrets import hash_password
