@@ -37,7 +37,10 @@ def select(nodes: list[RawNode] | None, path: str) -> Iterator[RawNode]:
 
 def get(node: RawNode, name: str) -> RawNode | None:
     """The first child of ``node`` called ``name``."""
-    return next((c for c in node.children or () if c.name == name), None)
+    for child in node.children or ():       # (a loop: the migrations ask for every interface)
+        if child.name == name:
+            return child
+    return None
 
 
 def value(node: RawNode, name: str) -> str | None:
