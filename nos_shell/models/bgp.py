@@ -187,14 +187,15 @@ def interface_addresses(tree: ConfigTree) -> list[InterfaceAddress]:
 
 def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
     tree, first = model.tree, model.by_name
-    memo: dict[ifmodel.Interface, bool] = {}
+    memo: dict[int, bool] = {}      # id of an interface of the model -> enabled
 
     def is_enabled(iface: ifmodel.Interface) -> bool:
-        if iface not in memo:
+        found = memo.get(id(iface))
+        if found is None:
             parent = first.get(iface.parent) if iface.parent else None
-            memo[iface] = not tree.exists(*iface.at("disable")) and (
+            found = memo[id(iface)] = not tree.exists(*iface.at("disable")) and (
                 parent is None or parent is iface or is_enabled(parent))
-        return memo[iface]
+        return found
 
     return [InterfaceAddress(iface.name, iface.kind, address, is_enabled(iface))
             for iface in model.interfaces for address in model.addresses(iface)]
