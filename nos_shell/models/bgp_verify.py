@@ -13,6 +13,7 @@ from nos_shell.problems import Problem
 
 from .bgp import (BGP, FAMILIES, FAMILY_VERSION, TCP_MD5_MAX_KEY, UNSAFE_IN_STRING, configured,
                   derived_router_id, interface_addresses, interface_names, neighbor, parse_ip, to_int)
+from .interfaces import parse_address
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
@@ -77,7 +78,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     for key in neighbors:
         n = neighbor(tree, key)
         path = n.path
-        ip = ipaddress.ip_address(key)
+        ip = parse_address(key)
         if n.address in seen:
             problem(path, f"Neighbor {key} is the same address as neighbor {seen[n.address]}")
         else:

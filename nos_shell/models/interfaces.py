@@ -73,6 +73,10 @@ def by_name(tree: ConfigTree) -> dict[str, Interface]:
 
 # Parsed once per distinct text: verify and compile of every backend ask for the same
 # addresses many times, and ipaddress objects are immutable, so sharing them is safe.
+parse_address = lru_cache(maxsize=1 << 16)(ipaddress.ip_address)
+"""``ipaddress.ip_address``, once per distinct text (next hops, BGP neighbors)."""
+
+
 @lru_cache(maxsize=1 << 16)
 def parse_interface(text: str) -> IPInterface:
     """``ipaddress.ip_interface(text)``, with the address text read once (ip_interface reads
