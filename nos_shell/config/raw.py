@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 
-@dataclass(eq=True)
+@dataclass(eq=True, slots=True)
 class RawNode:
     """One node as written in the file, before the schema is consulted.
 
