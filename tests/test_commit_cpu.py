@@ -154,3 +154,36 @@ def test_the_whole_read_back_still_refuses_a_broken_tree(tmp_path):
         else:
             raise AssertionError("a value that breaks config.boot was archived")
     assert store.known_text(big) is None
+
+
+def test_collection_waits_while_a_command_file_runs_and_resumes_after(tmp_path, monkeypatch):
+    import gc
+
+    from nos_shell.gcpause import paused
+    from nos_shell.session import Session
+
+    seen: list[bool] = []
+    session = Session(tmp_path)
+    real = session._script          # noqa: SLF001
+
+    def script(lines, name):
+        seen.append(gc.isenabled())
+        return real(lines, name)
+
+    monkeypatch.setattr(session, "_script", script)
+    assert gc.isenabled()
+    result = session.run_script(["configure", "set system host-name r2", "commit", "exit"])
+    assert result.ok, result.output
+    assert seen == [False] and gc.isenabled()
+    with paused():
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()       # (the inner block leaves it to the outer one)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            pass
+        assert not gc.isenabled()       # (off before: stays off)
+    finally:
+        gc.enable()
