@@ -150,7 +150,7 @@ def normalise_prefix(prefix: str) -> str:
 
 def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(text)
+        return ifmodel.parse_address(text)
     except ValueError:
         return None
 
@@ -187,14 +187,15 @@ def interface_addresses(tree: ConfigTree) -> list[InterfaceAddress]:
 
 def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
     tree, first = model.tree, model.by_name
-    memo: dict[ifmodel.Interface, bool] = {}
+    memo: dict[int, bool] = {}      # id of an interface of the model -> enabled
 
     def is_enabled(iface: ifmodel.Interface) -> bool:
-        if iface not in memo:
+        found = memo.get(id(iface))
+        if found is None:
             parent = first.get(iface.parent) if iface.parent else None
-            memo[iface] = not tree.exists(*iface.at("disable")) and (
+            found = memo[id(iface)] = not tree.exists(*iface.at("disable")) and (
                 parent is None or parent is iface or is_enabled(parent))
-        return memo[iface]
+        return found
 
     return [InterfaceAddress(iface.name, iface.kind, address, is_enabled(iface))
             for iface in model.interfaces for address in model.addresses(iface)]
@@ -304,7 +305,7 @@ def _neighbor(tree: ConfigTree, key: str) -> Neighbor:
     def flag(*leaf: str) -> bool:
         return node(*leaf) is not None
 
-    ip = ipaddress.ip_address(key)
+    ip = ifmodel.parse_address(key)
     families = tuple(f for f in FAMILIES if _node_below(own_node, "address-family", f) is not None)
     if not families and group_node is not None:
         families = tuple(f for f in FAMILIES if _node_below(group_node, "address-family", f) is not None)
@@ -363,7 +364,7 @@ def _view(tree: ConfigTree) -> Bgp:
     needs_connected = any("connected" in r for r in redistribute.values())
     needs_static = any("static" in r for r in redistribute.values())
     neighbors = tuple(sorted((neighbor(tree, k) for k in tree.keys(*BGP, "neighbor")),
-                             key=lambda n: (n.version, int(ipaddress.ip_address(n.address)), n.key)))
+                             key=lambda n: (n.version, int(ifmodel.parse_address(n.address)), n.key)))
     return Bgp(
         backend=backend(tree),
         system_as=to_int(tree.value(*BGP, "system-as", default=False)),

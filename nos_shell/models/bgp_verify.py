@@ -13,6 +13,9 @@ from nos_shell.problems import Problem
 
 from .bgp import (BGP, FAMILIES, FAMILY_VERSION, TCP_MD5_MAX_KEY, UNSAFE_IN_STRING, configured,
                   derived_router_id, interface_addresses, interface_names, neighbor, parse_ip, to_int)
+from .interfaces import parse_address
+
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
@@ -77,12 +80,12 @@ def verify(tree: ConfigTree) -> list[Problem]:
     for key in neighbors:
         n = neighbor(tree, key)
         path = n.path
-        ip = ipaddress.ip_address(key)
+        ip = parse_address(key)
         if n.address in seen:
             problem(path, f"Neighbor {key} is the same address as neighbor {seen[n.address]}")
         else:
             seen[n.address] = key
-        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255")):
+        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and ip == _BROADCAST):
             problem(path, f"{key} cannot be a BGP neighbor address")
         elif ip.version == 6 and ip.is_link_local:
             problem(path, f"Link-local neighbor {key} is not supported: use a global address")
