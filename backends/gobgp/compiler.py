@@ -40,6 +40,7 @@ from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor
 from nos_shell.problems import Problem
 
 from ..common import bgp_rules
+from ..common.bgp_support import unsupported
 from ..contract import HEADER
 
 NAME = "gobgp"
@@ -55,7 +56,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     """The shared BGP rules, plus what GoBGP cannot do."""
     if not active(tree):
         return []
-    problems = bgp_rules.verify(tree)
+    problems = bgp_rules.verify(tree) or unsupported(tree, NAME)
     for key in tree.keys(*bgp_model.BGP, "neighbor"):
         n = bgp_model.neighbor(tree, key)
         if n.holdtime == 0:
@@ -99,6 +100,11 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
         config["auth-password"] = n.password
     if n.shutdown:
         config["admin-down"] = True
+    if n.local_as is not None:
+        config["local-as"] = n.local_as.asn
+    options = [n.family(f) for f in n.families]
+    if any(o.remove_private_as == "all" for o in options):
+        config["remove-private-as"] = "all"
     out: dict[str, Any] = {"config": config}
     timers: dict[str, Any] = {"hold-time": n.holdtime, "keepalive-interval": n.keepalive}
     if n.connect is not None:
@@ -113,8 +119,28 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
         out["transport"] = {"config": transport}
     if n.ebgp_multihop is not None and not n.is_internal(bgp.system_as):
         out["ebgp-multihop"] = {"config": {"enabled": True, "multihop-ttl": n.ebgp_multihop}}
-    out["afi-safis"] = [{"config": {"afi-safi-name": family}} for family in n.families]
+    path_options: dict[str, Any] = {}
+    allowas = {o.allowas_in for o in options} - {None}
+    if allowas:
+        path_options["allow-own-as"] = max(allowas)
+    if any(o.as_override for o in options):
+        path_options["replace-peer-as"] = True
+    if path_options:
+        out["as-path-options"] = {"config": path_options}
+    if bgp.params.graceful_restart:
+        out["graceful-restart"] = {"config": {"enabled": True}}
+    out["afi-safis"] = [_afi_safi(bgp, n, family) for family in n.families]
     return out
+
+
+def _afi_safi(bgp: Bgp, n: Neighbor, family: str) -> dict[str, Any]:
+    afi: dict[str, Any] = {"config": {"afi-safi-name": family}}
+    if bgp.params.graceful_restart:
+        afi["mp-graceful-restart"] = {"config": {"enabled": True}}
+    limit = n.family(family).maximum_prefix
+    if limit is not None:
+        afi["prefix-limit"] = {"config": {"max-prefixes": limit}}
+    return afi
 
 
 def document(bgp: Bgp) -> dict[str, Any]:

@@ -54,6 +54,14 @@ def verify(tree: ConfigTree) -> list[Problem]:
         if password is not None and len(password.encode()) > TCP_MD5_MAX_KEY:
             problem(path + ("password",),
                     f"The password is longer than the {TCP_MD5_MAX_KEY} bytes TCP MD5 allows (UTF-8)")
+        local_as = tree.keys(*path, "local-as")
+        if len(local_as) > 1:
+            problem(path + ("local-as",), f'Only one local-as number can be specified for peer "{path[-1]}"!')
+        elif local_as and local_as[0] == system_as:
+            problem(path + ("local-as",), "Cannot have local-as same as system-as number")
+        elif local_as and path[-2] == "neighbor" and own("remote-as") == local_as[0]:
+            problem(path + ("local-as",), f'Neighbor "{path[-1]}" has local-as specified which is '
+                                          "the same as remote-as, this is not allowed!")
         source = own("update-source")
         if source is not None:
             ip = parse_ip(source)
@@ -101,11 +109,22 @@ def verify(tree: ConfigTree) -> list[Problem]:
         elif n.update_source is not None and n.update_source in interfaces and n.source_address is None:
             problem(path, f"update-source interface {n.update_source} has no IPv{n.version} address "
                           f"in the configuration to reach neighbor {key} from")
+        if n.local_as is not None and n.is_internal(asn):
+            problem(path + ("local-as",) if tree.exists(*path, "local-as") else path,
+                    f'local-as configured for "{key}", allowed only for eBGP peers!')
         if n.holdtime == 0 and n.keepalive_set:
             problem(path + ("timers",), "A keepalive interval needs a hold time other than 0")
         elif n.holdtime and n.keepalive > n.holdtime:
             problem(path + ("timers",),
                     f"Keepalive interval {n.keepalive} is longer than the hold time {n.holdtime}")
+
+    # VyOS: the global distances go together.
+    distance = BGP + ("parameters", "distance", "global")
+    if tree.exists(*distance):
+        for leaf in ("external", "internal", "local"):
+            if not tree.exists(*distance, leaf):
+                problem(distance, "Missing mandatory configuration option for "
+                                  f"global administrative distance {leaf}!")
 
     # Networks to announce.
     for family in FAMILIES:
