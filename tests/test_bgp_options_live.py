@@ -1,0 +1,112 @@
+"""The VyOS neighbour options live (issue 13): a BIRD router and a GoBGP router peering
+between their loopback addresses, configured only through nos-shell.
+
+The lab of tests/test_bgp_live.py (two namespaces, a veth pair, 192.0.2.1/24 and
+192.0.2.2/24 on `eth0`). Each router also gets a loopback address (10.255.0.1/32 on the
+BIRD side, .2 on the GoBGP side) and a host route to the other's, put in by hand with
+`ip` (no networkd runs in the lab); the configuration names the loopback addresses too,
+since verify checks that an update-source is one of this router's addresses.
+
+- with `update-source` (BIRD: the interface name `lo`, GoBGP: the address) and
+  `ebgp-multihop 2`, the sessions come up between the loopbacks and each side accepts
+  the other's prefix;
+- `shutdown` on one side takes the session down on both, `Idle (Admin)` on the side that
+  shut it, and deleting it brings the session back;
+- `maximum-prefix 1` on either side, with the other announcing two prefixes, takes the
+  session down: BIRD reports "Route limit exceeded" when it is the limited side, and
+  GoBGP's Cease ("Maximum number of prefixes reached") when GoBGP is.
+
+Under CI=true missing tools or namespaces fail; elsewhere the tests are skipped.
+"""
+from __future__ import annotations
+
+import pytest
+
+from lab import run
+from test_bgp_live import A_AS, A_NET, B_AS, B_NET, EXTRA_NET, TIMERS, Router, pair, wait_for, wires  # noqa: F401
+
+A_LO, B_LO = "10.255.0.1", "10.255.0.2"
+
+
+def _loopbacks(a: Router, b: Router) -> None:
+    for router, own, other, via in ((a, A_LO, B_LO, "192.0.2.2"), (b, B_LO, A_LO, "192.0.2.1")):
+        run("ip", "-n", router.ns, "link", "set", "lo", "up")
+        run("ip", "-n", router.ns, "addr", "replace", f"{own}/32", "dev", "lo")
+        run("ip", "-n", router.ns, "route", "replace", f"{other}/32", "via", via)
+
+
+def _cleanup(a: Router, b: Router) -> None:
+    for router, own, other in ((a, A_LO, B_LO), (b, B_LO, A_LO)):
+        run("ip", "-n", router.ns, "addr", "del", f"{own}/32", "dev", "lo", check=False)
+        run("ip", "-n", router.ns, "route", "del", f"{other}/32", check=False)
+
+
+def _start(router: Router, backend: str, own: str, peer: str, peer_as: int, source: str, *extra: str) -> str:
+    n = f"set protocols bgp neighbor {peer}"
+    return router.commit(
+        f"set interfaces loopback lo address {own}/32",
+        f"set protocols bgp system-as {router.asn}",
+        f"set protocols bgp backend {backend}",
+        f"set protocols bgp parameters router-id {own}",
+        f"{n} remote-as {peer_as}", f"{n} update-source {source}", f"{n} ebgp-multihop 2",
+        *(f"{n} {t}" for t in TIMERS),
+        f"set protocols bgp address-family ipv4-unicast network {router.network}", *extra)
+
+
+@pytest.fixture
+def loopback_pair(pair):
+    a, b = pair
+    _loopbacks(a, b)
+    try:
+        yield a, b
+    finally:
+        _cleanup(a, b)
+
+
+def test_update_source_and_multihop_sessions_come_up_and_shutdown_takes_them_down(loopback_pair):
+    a, b = loopback_pair
+    assert "started" in _start(a, "bird", A_LO, B_LO, B_AS, "lo")
+    assert "started" in _start(b, "gobgp", B_LO, A_LO, A_AS, B_LO)
+    wait_for(lambda: a.established(B_LO) and b.established(A_LO), "the loopback sessions Established")
+    wait_for(lambda: a.established(B_LO).accepted.get("ipv4-unicast") == 1
+             and b.established(A_LO).accepted.get("ipv4-unicast") == 1, "each side's prefix accepted")
+    detail = a.show(f"show bgp neighbors {B_LO}")
+    assert f"Local host: {A_LO}, Remote host: {B_LO}" in detail      # update-source lo = 10.255.0.1
+    assert f"{B_NET}" in a.show("show ip bgp")
+
+    a.commit(f"set protocols bgp neighbor {B_LO} shutdown")
+    wait_for(lambda: not b.established(A_LO), "the GoBGP side to see the session go down")
+    assert a.peers()[B_LO].state == "Idle (Admin)"
+    summary = [line for line in a.show("show ip bgp summary").splitlines() if line.startswith(B_LO)]
+    assert summary and "Idle (Admin)" in summary[0]
+
+    a.commit(f"delete protocols bgp neighbor {B_LO} shutdown")
+    wait_for(lambda: a.established(B_LO) and b.established(A_LO), "the sessions back after shutdown is deleted")
+
+    b.commit(f"set protocols bgp neighbor {A_LO} shutdown")
+    wait_for(lambda: not a.established(B_LO), "the BIRD side to see the GoBGP shutdown")
+    assert b.peers()[A_LO].state == "Idle (Admin)"
+
+
+def _last_error(router: Router, peer: str) -> str:
+    found = [line for line in router.show(f"show bgp neighbors {peer}").splitlines() if "Last error:" in line]
+    return found[0].strip() if found else ""
+
+
+@pytest.mark.parametrize("limited", ["bird", "gobgp"])
+def test_maximum_prefix_tears_down_a_session_that_sends_more(loopback_pair, limited):
+    """The limited side gets two prefixes where one is allowed: BIRD shuts the session down
+    itself ("Route limit exceeded"), GoBGP sends a Cease that BIRD reports."""
+    a, b = loopback_pair
+    limit = "address-family ipv4-unicast maximum-prefix 1"
+    more = f"set protocols bgp address-family ipv4-unicast network {EXTRA_NET}"
+    if limited == "bird":
+        _start(a, "bird", A_LO, B_LO, B_AS, "lo", f"set protocols bgp neighbor {B_LO} {limit}")
+        _start(b, "gobgp", B_LO, A_LO, A_AS, B_LO, more)
+    else:
+        _start(a, "bird", A_LO, B_LO, B_AS, "lo", more)
+        _start(b, "gobgp", B_LO, A_LO, A_AS, B_LO, f"set protocols bgp neighbor {A_LO} {limit}")
+    error = wait_for(lambda: _last_error(a, B_LO), "the BIRD side to report why the session went down")
+    expected = "Route limit exceeded" if limited == "bird" else "Maximum number of prefixes reached"
+    assert expected in error
+    assert not a.established(B_LO) and not b.established(A_LO)
