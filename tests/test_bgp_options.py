@@ -272,3 +272,13 @@ def test_incremental_verify_reports_what_a_whole_verify_does(backend, line):
     assert whole or (backend, line) == ("bird", METRIC.strip())      # BIRD writes the MED
     with sharing():
         assert registry.verify_all(new, since=old) == whole
+
+
+def test_local_as_from_the_peer_group_same_as_the_neighbors_remote_as():
+    """VyOS compares the neighbor's own values only; here the group's local-as meets the
+    neighbor's remote-as, which would make BIRD and GoBGP run an internal session."""
+    text = ("set protocols bgp peer-group PG local-as 65002 no-prepend replace-as\n"
+            f"{N} peer-group PG\n")
+    assert problems(text) == [(BGP + ("neighbor", "192.0.2.2"),
+                               'Neighbor "192.0.2.2" has local-as specified which is the same as '
+                               "remote-as, this is not allowed!")]
