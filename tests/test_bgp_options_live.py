@@ -12,6 +12,8 @@ since verify checks that an update-source is one of this router's addresses.
   the other's prefix;
 - `shutdown` on one side takes the session down on both, `Idle (Admin)` on the side that
   shut it, and deleting it brings the session back;
+- `redistribute static metric M` on either side reaches the other as the MED, and a
+  changed metric on the GoBGP side replaces its path;
 - `maximum-prefix 1` on either side, with the other announcing two prefixes, takes the
   session down: BIRD reports "Route limit exceeded" when it is the limited side, and
   GoBGP's Cease ("Maximum number of prefixes reached") when GoBGP is.
@@ -110,3 +112,28 @@ def test_maximum_prefix_tears_down_a_session_that_sends_more(loopback_pair, limi
     expected = "Route limit exceeded" if limited == "bird" else "Maximum number of prefixes reached"
     assert expected in error
     assert not a.established(B_LO) and not b.established(A_LO)
+
+
+def _bgp_line(router: Router, prefix: str) -> list[str]:
+    return [line for line in router.show("show ip bgp").splitlines() if prefix in line]
+
+
+def test_redistribute_metric_reaches_the_peer_as_the_med(loopback_pair):
+    """Each side redistributes a blackhole static route with a metric; the other side
+    shows it with that MED (BIRD: `bgp_med` in its export filter; GoBGP: `med` on the path
+    nos-shell adds to its RIB, and a changed metric replaces the path)."""
+    a, b = loopback_pair
+    _start(a, "bird", A_LO, B_LO, B_AS, "lo", "set protocols static route 172.16.1.0/24 blackhole",
+           "set protocols bgp address-family ipv4-unicast redistribute static metric 43")
+    _start(b, "gobgp", B_LO, A_LO, A_AS, B_LO, "set protocols static route 172.16.2.0/24 blackhole",
+           "set protocols bgp address-family ipv4-unicast redistribute static metric 42")
+    def med(router: Router, prefix: str) -> str | None:
+        lines = _bgp_line(router, prefix)
+        return lines[0].split()[3] if lines and len(lines[0].split()) >= 7 else None
+
+    wait_for(lambda: med(b, "172.16.1.0/24"), "BIRD's static route at the GoBGP side")
+    wait_for(lambda: med(a, "172.16.2.0/24"), "GoBGP's static route at the BIRD side")
+    assert (med(b, "172.16.1.0/24"), med(a, "172.16.2.0/24")) == ("43", "42")
+    b.commit("set protocols bgp address-family ipv4-unicast redistribute static metric 44")
+    wait_for(lambda: med(a, "172.16.2.0/24") == "44", "the new metric at the BIRD side")
+    assert len(_bgp_line(a, "172.16.2.0/24")) == 1

@@ -8,14 +8,13 @@ it, the setting that switches to it. Pure.
   keeps a restarting neighbor's routes: both wait for the restart time that neighbor
   announces), and different `allowas-in` numbers in a neighbor's families (both daemons
   set it per session);
-- gobgp: `parameters distance` (its route installer gives every route one metric) and
-  `redistribute ... metric` (announcements are added to its RIB without a MED).
+- gobgp: `parameters distance` (its route installer gives every route one metric).
 """
 from __future__ import annotations
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.models import bgp as bgp_model
-from nos_shell.models.bgp import BGP, FAMILIES
+from nos_shell.models.bgp import BGP
 from nos_shell.problems import Problem
 
 DAEMON = {"bird": "BIRD", "gobgp": "GoBGP"}
@@ -58,10 +57,4 @@ def unsupported(tree: ConfigTree, backend: str) -> list[Problem]:
         if tree.exists(*distance):
             refuse(distance, "parameters distance",
                    "its route installer gives every learned route one metric", other_can=True)
-        for family in FAMILIES:
-            for source in ("connected", "static"):
-                at = BGP + ("address-family", family, "redistribute", source, "metric")
-                if tree.exists(*at):
-                    refuse(at, f"redistribute {source} metric",
-                           "announcements carry no MED", other_can=True)
     return problems

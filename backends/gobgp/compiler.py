@@ -18,7 +18,8 @@ CLI or API (``gobgp global rib add|del -a ipv4|ipv6 PREFIX``):
   prefixes of the interface addresses in the tree (enabled interfaces; loopback and
   link-local ranges left out), and, where `redistribute static` is set, the prefixes of
   the `protocols static` routes that still have an enabled next hop, interface or
-  blackhole. GoBGP announces them unconditionally, with this router as next hop
+  blackhole; :func:`meds` gives the MED of those a `redistribute ... metric` sets.
+  GoBGP announces them unconditionally, with this router as next hop
   (BIRD withdraws a connected or static prefix while its interface or gateway is down).
 - installing learned routes into the kernel: GoBGP has no kernel protocol (no zebra
   here); the route installer (``routes.py``), started by ``control.reload``, follows the RIB
@@ -77,7 +78,7 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 def stale(old: ConfigTree, new: ConfigTree) -> bool:
     """gobgpd needs a reload without a changed file when its announcements changed (they
     live in its RIB, synced through the API, not in the TOML file)."""
-    return announcements(old) != announcements(new)
+    return announcements(old) != announcements(new) or meds(old) != meds(new)
 
 
 def announcements(tree: ConfigTree) -> dict[str, list[str]]:
@@ -87,6 +88,25 @@ def announcements(tree: ConfigTree) -> dict[str, list[str]]:
     if not active(tree):
         return {family: [] for family in FAMILIES}
     return {family: list(p) for family, p in bgp_model.announcements(bgp_model.view(tree)).items()}
+
+
+def meds(tree: ConfigTree) -> dict[str, dict[str, int]]:
+    """The MED of each announcement that `redistribute connected|static metric M` gives
+    one, per family (prefix -> M; both keys always present). A prefix both connected and
+    static takes the connected metric, and a redistributed prefix that is also a `network`
+    the redistribution's: the route BIRD would prefer (direct over static)."""
+    out: dict[str, dict[str, int]] = {family: {} for family in FAMILIES}
+    if not active(tree):
+        return out
+    bgp = bgp_model.view(tree)
+    for family in FAMILIES:
+        sources = {"static": [r.prefix for r in bgp.static.get(family, ())],
+                   "connected": list(bgp.connected.get(family, ()))}
+        for source in ("static", "connected"):              # connected last: it wins
+            med = bgp.params.med(family, source)
+            if med is not None and source in bgp.redistribute.get(family, ()):
+                out[family].update(dict.fromkeys(sources[source], med))
+    return out
 
 
 def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
