@@ -8,8 +8,11 @@ BIRD side, .2 on the GoBGP side) and a host route to the other's, put in by hand
 since verify checks that an update-source is one of this router's addresses.
 
 - with `update-source` (BIRD: the interface name `lo`, GoBGP: the address) and
-  `ebgp-multihop 2`, the sessions come up between the loopbacks and each side accepts
-  the other's prefix;
+  `ebgp-multihop 2` (and graceful restart, log-neighbor-changes, soft-reconfiguration
+  inbound), the sessions come up between the loopbacks and each side accepts the
+  other's prefix;
+- with `local-as N no-prepend replace-as` on both sides the sessions come up between the
+  local AS numbers, and the paths carry N alone;
 - `shutdown` on one side takes the session down on both, `Idle (Admin)` on the side that
   shut it, and deleting it brings the session back;
 - `redistribute static metric M` on either side reaches the other as the MED, and a
@@ -65,10 +68,16 @@ def loopback_pair(pair):
         _cleanup(a, b)
 
 
+EVERYDAY = ("set protocols bgp parameters graceful-restart", "set protocols bgp parameters log-neighbor-changes")
+
+
 def test_update_source_and_multihop_sessions_come_up_and_shutdown_takes_them_down(loopback_pair):
     a, b = loopback_pair
-    assert "started" in _start(a, "bird", A_LO, B_LO, B_AS, "lo")
-    assert "started" in _start(b, "gobgp", B_LO, A_LO, A_AS, B_LO)
+    soft = "address-family ipv4-unicast soft-reconfiguration inbound"
+    assert "started" in _start(a, "bird", A_LO, B_LO, B_AS, "lo", *EVERYDAY,
+                               f"set protocols bgp neighbor {B_LO} {soft}")
+    assert "started" in _start(b, "gobgp", B_LO, A_LO, A_AS, B_LO, *EVERYDAY,
+                               f"set protocols bgp neighbor {A_LO} {soft}")
     wait_for(lambda: a.established(B_LO) and b.established(A_LO), "the loopback sessions Established")
     wait_for(lambda: a.established(B_LO).accepted.get("ipv4-unicast") == 1
              and b.established(A_LO).accepted.get("ipv4-unicast") == 1, "each side's prefix accepted")
@@ -137,3 +146,15 @@ def test_redistribute_metric_reaches_the_peer_as_the_med(loopback_pair):
     b.commit("set protocols bgp address-family ipv4-unicast redistribute static metric 44")
     wait_for(lambda: med(a, "172.16.2.0/24") == "44", "the new metric at the BIRD side")
     assert len(_bgp_line(a, "172.16.2.0/24")) == 1
+
+
+def test_local_as_replaces_the_system_as_on_that_session(loopback_pair):
+    """`local-as N no-prepend replace-as` on each side: the peer must expect AS N, and the
+    paths it receives carry N alone."""
+    a, b = loopback_pair
+    _start(a, "bird", A_LO, B_LO, 64998, "lo", f"set protocols bgp neighbor {B_LO} local-as 64999 no-prepend replace-as")
+    _start(b, "gobgp", B_LO, A_LO, 64999, B_LO, f"set protocols bgp neighbor {A_LO} local-as 64998 no-prepend replace-as")
+    wait_for(lambda: a.established(B_LO) and b.established(A_LO), "the sessions between the local AS numbers")
+    wait_for(lambda: _bgp_line(a, B_NET) and _bgp_line(b, A_NET), "each side's prefix")
+    assert _bgp_line(a, B_NET)[0].split()[-2:] == ["64998", "i"]
+    assert _bgp_line(b, A_NET)[0].split()[-2:] == ["64999", "i"]
