@@ -34,10 +34,13 @@ def unsupported(tree: ConfigTree, backend: str) -> list[Problem]:
             text += f"; use `set protocols bgp backend {OTHER[backend]}`"
         problems.append(Problem(path, text))
 
-    peers = [BGP + (kind, key) for kind in ("neighbor", "peer-group") for key in tree.keys(*BGP, kind)]
+    neighbors = tree.keys(*BGP, "neighbor")
+    peers = [BGP + ("neighbor", key) for key in neighbors] + \
+            [BGP + ("peer-group", key) for key in tree.keys(*BGP, "peer-group")]
     for path in peers:
-        for asn in tree.keys(*path, "local-as"):
-            if not tree.exists(*path, "local-as", asn, "no-prepend", "replace-as"):
+        found = tree.node(*path, "local-as")
+        for asn, node in (found.children.items() if found is not None else ()):
+            if "replace-as" not in getattr(node.children.get("no-prepend"), "children", ()):
                 refuse(path + ("local-as", asn),
                        f"local-as {asn} without no-prepend replace-as",
                        f"{daemon} speaks AS {asn} alone on that session: "
@@ -46,7 +49,7 @@ def unsupported(tree: ConfigTree, backend: str) -> list[Problem]:
     if tree.exists(*stale):
         refuse(stale, "parameters graceful-restart stalepath-time",
                f"{daemon} keeps a restarting neighbor's routes for the restart time that neighbor announces")
-    for key in tree.keys(*BGP, "neighbor"):
+    for key in neighbors:
         n = bgp_model.neighbor(tree, key)
         numbers = {n.family(f).allowas_in for f in n.families}
         if len(numbers) > 1:

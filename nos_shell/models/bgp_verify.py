@@ -54,7 +54,8 @@ def verify(tree: ConfigTree) -> list[Problem]:
         if password is not None and len(password.encode()) > TCP_MD5_MAX_KEY:
             problem(path + ("password",),
                     f"The password is longer than the {TCP_MD5_MAX_KEY} bytes TCP MD5 allows (UTF-8)")
-        local_as = tree.keys(*path, "local-as")
+        found = tree.node(*path, "local-as")
+        local_as = list(found.children) if found is not None else []
         if len(local_as) > 1:
             problem(path + ("local-as",), f'Only one local-as number can be specified for peer "{path[-1]}"!')
         elif local_as and local_as[0] == system_as:
