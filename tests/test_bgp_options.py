@@ -198,10 +198,12 @@ def test_bird_lines(text, line):
 
 def test_bird_distance_is_the_kernel_metric_internal_by_protocol():
     conf = bird_conf(DISTANCE + "set protocols bgp neighbor 192.0.2.3 remote-as internal\n")
-    assert conf.count("krt_metric = 30;") == 2                       # kernel4 and kernel6
+    assert conf.count("metric 0;      # each route's krt_metric") == 2                # kernel4 and kernel6
+    assert conf.count("krt_metric = 30;") == 2
     assert conf.count('if proto = "bgp_192_0_2_3" then krt_metric = 190;') == 2
     assert "export where source = RTS_BGP;" not in conf
-    assert "export where source = RTS_BGP;" in bird_conf("")
+    assert "krt_metric = 190" not in bird_conf(DISTANCE)                           # no internal neighbor
+    assert "export where source = RTS_BGP;" in bird_conf("") and "metric 0;" not in bird_conf("")
 
 
 def test_bird_redistribute_metric_is_the_med():
@@ -313,3 +315,21 @@ def test_gobgp_sync_adds_again_the_paths_whose_med_changed(tmp_path):
     assert changes == [("del", "-a", "ipv4", "10.0.0.0/8"),
                        ("add", "-a", "ipv4", "192.0.2.0/24", "origin", "igp", "med", "9"),
                        ("add", "-a", "ipv6", "2001:db8::/64", "origin", "igp")]     # the fake has no IPv6 paths
+
+
+def test_bird_reinstalls_kernel_routes_when_the_distance_changes(tmp_path):
+    """The kernel metric is part of a kernel route's identity: BIRD's kernel protocols are
+    disabled around `birdc configure` (removing the routes at the old metric) and enabled
+    after it, only when the distances changed."""
+    from test_bgp_live_control import BIRD_DRIVER, FakeCtx, _bird
+
+    old = tree(DISTANCE)
+    for new, expected in ((tree(DISTANCE.replace("external 30", "external 31")), True),
+                          (tree(DISTANCE + f"{N} description changed"), False),
+                          (tree(""), True)):
+        ctx = FakeCtx(tmp_path, old, new, changed={bird.CONF}, respond=_bird(True))
+        BIRD_DRIVER.reload(ctx)
+        verbs = [c[3] + (" " + c[4] if c[3] in ("disable", "enable") else "")
+                 for c in ctx.ran("birdc") if c[3] != "show"]
+        assert verbs == (["configure", "disable kernel4", "disable kernel6", "configure", "enable kernel4",
+                          "enable kernel6"] if expected else ["configure", "configure"])

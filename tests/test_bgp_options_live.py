@@ -17,6 +17,9 @@ since verify checks that an update-source is one of this router's addresses.
   shut it, and deleting it brings the session back;
 - `redistribute static metric M` on either side reaches the other as the MED, and a
   changed metric on the GoBGP side replaces its path;
+- `parameters distance` on the BIRD side: the learned route is in the kernel at the
+  external or internal distance (an eBGP or an iBGP session), and a changed distance
+  leaves it at the new metric alone;
 - `maximum-prefix 1` on either side, with the other announcing two prefixes, takes the
   session down: BIRD reports "Route limit exceeded" when it is the limited side, and
   GoBGP's Cease ("Maximum number of prefixes reached") when GoBGP is.
@@ -46,14 +49,16 @@ def _cleanup(a: Router, b: Router) -> None:
         run("ip", "-n", router.ns, "route", "del", f"{other}/32", check=False)
 
 
-def _start(router: Router, backend: str, own: str, peer: str, peer_as: int, source: str, *extra: str) -> str:
+def _start(router: Router, backend: str, own: str, peer: str, peer_as: int | str, source: str, *extra: str,
+           asn: int | None = None) -> str:
     n = f"set protocols bgp neighbor {peer}"
+    multihop = [f"{n} ebgp-multihop 2"] if peer_as != "internal" else []
     return router.commit(
         f"set interfaces loopback lo address {own}/32",
-        f"set protocols bgp system-as {router.asn}",
+        f"set protocols bgp system-as {asn or router.asn}",
         f"set protocols bgp backend {backend}",
         f"set protocols bgp parameters router-id {own}",
-        f"{n} remote-as {peer_as}", f"{n} update-source {source}", f"{n} ebgp-multihop 2",
+        f"{n} remote-as {peer_as}", f"{n} update-source {source}", *multihop,
         *(f"{n} {t}" for t in TIMERS),
         f"set protocols bgp address-family ipv4-unicast network {router.network}", *extra)
 
@@ -158,3 +163,24 @@ def test_local_as_replaces_the_system_as_on_that_session(loopback_pair):
     wait_for(lambda: _bgp_line(a, B_NET) and _bgp_line(b, A_NET), "each side's prefix")
     assert _bgp_line(a, B_NET)[0].split()[-2:] == ["64998", "i"]
     assert _bgp_line(b, A_NET)[0].split()[-2:] == ["64999", "i"]
+
+
+@pytest.mark.parametrize("link", ["external", "internal"])
+def test_distance_is_the_kernel_metric_of_learned_routes(loopback_pair, link):
+    """BIRD installs the GoBGP side's prefix at the external or internal distance (over an
+    eBGP or an iBGP session), and a new distance replaces the kernel route (none is left
+    at the old metric)."""
+    a, b = loopback_pair
+    distance = "set protocols bgp parameters distance global"
+    internal = link == "internal"
+    _start(a, "bird", A_LO, B_LO, "internal" if internal else B_AS, "lo", f"{distance} external 30",
+           f"{distance} internal 190", f"{distance} local 190")
+    _start(b, "gobgp", B_LO, A_LO, "internal" if internal else A_AS, B_LO, asn=A_AS if internal else None)
+
+    def metrics() -> list[int]:
+        return sorted(r.get("metric", 0) for r in a.kernel(B_NET) if r.get("protocol") == "bird")
+
+    first, then = ("internal 190", "internal 191") if internal else ("external 30", "external 31")
+    wait_for(lambda: metrics() == [int(first.split()[1])], f"{B_NET} in the kernel at the {first} distance")
+    a.commit(f"{distance} {then}")
+    wait_for(lambda: metrics() == [int(then.split()[1])], f"{B_NET} in the kernel at {then} alone")

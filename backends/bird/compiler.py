@@ -173,21 +173,28 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> list[str]:
     return lines + _block(head, body)
 
 
-def _kernel_export(bgp: Bgp) -> list[str]:
-    """Only routes learned through BGP reach the kernel; with `parameters distance global`,
-    at the external or internal distance as their kernel metric (nos-shell's distance is
-    the kernel metric, as for static routes)."""
+def _kernels(bgp: Bgp, family: str) -> list[str]:
+    """The kernel protocol of one family: only routes learned through BGP reach the kernel.
+    With `parameters distance global` each goes in at the external or internal distance as
+    its kernel metric (nos-shell's distance is the kernel metric, as for static routes):
+    `krt_metric` set in the export filter, which BIRD 2.0 uses only when the protocol's own
+    `metric` is 0."""
+    head = [f"protocol kernel kernel{SUFFIX[family]}", "learn;"]
     if bgp.params.distance is None:
-        return ["export where source = RTS_BGP;"]
-    external, internal, _ = bgp.params.distance
-    body = ["if source != RTS_BGP then reject;", f"krt_metric = {external};"]
-    names = [protocol_name(n) for n in bgp.neighbors if n.is_internal(bgp.system_as)]
-    if names:
-        body.append(f"if {' || '.join(f'proto = {quote(name)}' for name in names)} then krt_metric = {internal};")
-    body.append("accept;")
-    out = _block("export filter", body)
-    out[-1] += ";"
-    return out
+        export = ["export where source = RTS_BGP;"]
+    else:
+        external, internal, _ = bgp.params.distance
+        head.append("metric 0;      # each route's krt_metric")
+        body = ["if source != RTS_BGP then reject;", f"krt_metric = {external};"]
+        names = [protocol_name(n) for n in bgp.neighbors if n.is_internal(bgp.system_as)]
+        if names:
+            match = " || ".join(f"proto = {quote(name)}" for name in names)
+            body.append(f"if {match} then krt_metric = {internal};")
+        export = _block("export filter", [*body, "accept;"])
+        export[-1] += ";"
+    channel = _block(CHANNEL[family], ["import all;", *export])
+    channel[-1] += ";"
+    return _block(head[0], [*head[1:], *channel])
 
 
 def render(bgp: Bgp) -> str:
@@ -201,10 +208,7 @@ def render(bgp: Bgp) -> str:
     out += _block(f"protocol direct {CONNECTED}", ["ipv4;", "ipv6;"]) + [""]
     out += ["# The kernel gets the routes learned through BGP and nothing else."]
     for family in FAMILIES:
-        sfx = SUFFIX[family]
-        channel = _block(CHANNEL[family], ["import all;", *_kernel_export(bgp)])
-        channel[-1] += ";"
-        out += _block(f"protocol kernel kernel{sfx}", ["learn;", *channel]) + [""]
+        out += _kernels(bgp, family) + [""]
     for family in FAMILIES:
         sfx = SUFFIX[family]
         if bgp.networks[family]:

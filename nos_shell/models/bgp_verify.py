@@ -107,12 +107,13 @@ def verify(tree: ConfigTree) -> list[Problem]:
         elif n.update_source is not None and n.update_source in interfaces and n.source_address is None:
             problem(path, f"update-source interface {n.update_source} has no IPv{n.version} address "
                           f"in the configuration to reach neighbor {key} from")
-        at_local_as = path + ("local-as",) if tree.exists(*path, "local-as") else path
-        if n.local_as is not None and n.is_internal(asn):
-            problem(at_local_as, f'local-as configured for "{key}", allowed only for eBGP peers!')
-        elif n.local_as is not None and n.remote_as == str(n.local_as.asn):
-            problem(at_local_as, f'Neighbor "{key}" has local-as specified which is '
-                                 "the same as remote-as, this is not allowed!")
+        if n.local_as is not None:
+            at = path + ("local-as",) if tree.exists(*path, "local-as") else path
+            if n.is_internal(asn):
+                problem(at, f'local-as configured for "{key}", allowed only for eBGP peers!')
+            elif n.remote_as == str(n.local_as.asn):
+                problem(at, f'Neighbor "{key}" has local-as specified which is '
+                            "the same as remote-as, this is not allowed!")
         if n.holdtime == 0 and n.keepalive_set:
             problem(path + ("timers",), "A keepalive interval needs a hold time other than 0")
         elif n.holdtime and n.keepalive > n.holdtime:
