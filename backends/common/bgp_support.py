@@ -12,7 +12,9 @@ it, the setting that switches to it. Pure.
 """
 from __future__ import annotations
 
-from nos_shell.config.tree import ConfigTree
+from collections.abc import Callable
+
+from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models import bgp as bgp_model
 from nos_shell.models.bgp import BGP
 from nos_shell.problems import Problem
@@ -34,22 +36,15 @@ def unsupported(tree: ConfigTree, backend: str) -> list[Problem]:
             text += f"; use `set protocols bgp backend {OTHER[backend]}`"
         problems.append(Problem(path, text))
 
-    neighbors = tree.keys(*BGP, "neighbor")
-    peers = [BGP + ("neighbor", key) for key in neighbors] + \
-            [BGP + ("peer-group", key) for key in tree.keys(*BGP, "peer-group")]
-    for path in peers:
-        found = tree.node(*path, "local-as")
-        for asn, node in (found.children.items() if found is not None else ()):
-            if "replace-as" not in getattr(node.children.get("no-prepend"), "children", ()):
-                refuse(path + ("local-as", asn),
-                       f"local-as {asn} without no-prepend replace-as",
-                       f"{daemon} speaks AS {asn} alone on that session: "
-                       f"set local-as {asn} no-prepend replace-as")
+    peers = {kind: _children(tree, kind) for kind in ("neighbor", "peer-group")}
+    for kind, children in peers.items():          # in the tree's own order: no sorting
+        for key, node in children.items():
+            _local_as(node, BGP + (kind, key), daemon, refuse)
     stale = BGP + ("parameters", "graceful-restart", "stalepath-time")
     if tree.exists(*stale):
         refuse(stale, "parameters graceful-restart stalepath-time",
                f"{daemon} keeps a restarting neighbor's routes for the restart time that neighbor announces")
-    for key in neighbors:
+    for key in peers["neighbor"]:
         n = bgp_model.neighbor(tree, key)
         numbers = {n.family(f).allowas_in for f in n.families}
         if len(numbers) > 1:
@@ -61,3 +56,17 @@ def unsupported(tree: ConfigTree, backend: str) -> list[Problem]:
             refuse(distance, "parameters distance",
                    "its route installer gives every learned route one metric", other_can=True)
     return problems
+
+
+def _local_as(peer: Node, path: tuple[str, ...], daemon: str, refuse: Callable[..., None]) -> None:
+    """`local-as N` of one neighbor or peer group, unless it is `no-prepend replace-as`."""
+    found = peer.children.get("local-as")
+    for asn, node in (found.children.items() if found is not None else ()):
+        if "replace-as" not in getattr(node.children.get("no-prepend"), "children", ()):
+            refuse(path + ("local-as", asn), f"local-as {asn} without no-prepend replace-as",
+                   f"{daemon} speaks AS {asn} alone on that session: set local-as {asn} no-prepend replace-as")
+
+
+def _children(tree: ConfigTree, kind: str) -> dict[str, Node]:
+    found = tree.node(*BGP, kind)
+    return found.children if found is not None else {}

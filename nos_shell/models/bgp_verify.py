@@ -6,8 +6,6 @@ daemon's limits (GoBGP: no hold time 0) and the check that values are safe to wr
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
-
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
@@ -54,8 +52,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
         if password is not None and len(password.encode()) > TCP_MD5_MAX_KEY:
             problem(path + ("password",),
                     f"The password is longer than the {TCP_MD5_MAX_KEY} bytes TCP MD5 allows (UTF-8)")
-        found = tree.node(*path, "local-as")
-        local_as = list(found.children) if found is not None else []
+        local_as = own.keys("local-as")
         if len(local_as) > 1:
             problem(path + ("local-as",), f'Only one local-as number can be specified for peer "{path[-1]}"!')
         elif local_as and local_as[0] == system_as:
@@ -142,14 +139,22 @@ def verify(tree: ConfigTree) -> list[Problem]:
     return list(dict.fromkeys(problems))    # each once, in the order found (linear)
 
 
-def _leaves(tree: ConfigTree, path: tuple[str, ...]) -> Callable[[str], str | None]:
-    """The values of the leaves right below ``path`` (None when unset; no defaults), the node
-    found once."""
-    node = tree.node(*path)
-    children = node.children if node is not None else {}
+class _Leaves:
+    """The values of the leaves right below a node (None when unset; no defaults), and the
+    tag keys below it, the node found once."""
 
-    def leaf(name: str) -> str | None:
-        child = children.get(name)
+    def __init__(self, tree: ConfigTree, path: tuple[str, ...]) -> None:
+        node = tree.node(*path)
+        self.children = node.children if node is not None else {}
+
+    def __call__(self, name: str) -> str | None:
+        child = self.children.get(name)
         return child.values[0] if child is not None and child.values else None
 
-    return leaf
+    def keys(self, name: str) -> list[str]:
+        child = self.children.get(name)
+        return list(child.children) if child is not None else []
+
+
+def _leaves(tree: ConfigTree, path: tuple[str, ...]) -> _Leaves:
+    return _Leaves(tree, path)
