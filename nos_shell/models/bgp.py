@@ -29,6 +29,7 @@ from nos_shell.config.tree import ConfigTree, Node
 
 from . import interfaces as ifmodel
 from . import shared
+from .bgp_options import NONE, FamilyOptions, LocalAs, Parameters, family_options, local_as, parameters
 
 BGP = ("protocols", "bgp")
 READS = (BGP, ("protocols", "static"), ("interfaces",))
@@ -68,6 +69,12 @@ class Neighbor:
     connect: int | None = None
     families: tuple[str, ...] = ()
     keepalive_set: bool = False       # keepalive configured (not derived from the hold time)
+    local_as: LocalAs | None = None
+    options: tuple[tuple[str, FamilyOptions], ...] = ()   # (family, its options), for each family
+
+    def family(self, name: str) -> FamilyOptions:
+        """The options under `address-family NAME` (none set: all off)."""
+        return dict(self.options).get(name, NONE)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -110,6 +117,7 @@ class Bgp:
     redistribute: dict[str, frozenset[str]] = field(default_factory=dict)
     connected: dict[str, tuple[str, ...]] = field(default_factory=dict)
     static: dict[str, tuple[StaticRoute, ...]] = field(default_factory=dict)
+    params: Parameters = Parameters()
 
 
 def configured(tree: ConfigTree) -> bool:
@@ -305,6 +313,10 @@ def _neighbor(tree: ConfigTree, key: str) -> Neighbor:
     def flag(*leaf: str) -> bool:
         return node(*leaf) is not None
 
+    def keys(*path: str) -> list[str]:
+        found = node(*path)
+        return list(found.children) if found is not None else []
+
     ip = ifmodel.parse_address(key)
     families = tuple(f for f in FAMILIES if _node_below(own_node, "address-family", f) is not None)
     if not families and group_node is not None:
@@ -330,6 +342,8 @@ def _neighbor(tree: ConfigTree, key: str) -> Neighbor:
         connect=to_int(get("timers", "connect")),
         families=families,
         keepalive_set=keepalive is not None,
+        local_as=local_as(keys, flag),
+        options=tuple((f, family_options(get, flag, f)) for f in families),
     )
 
 
@@ -374,6 +388,7 @@ def _view(tree: ConfigTree) -> Bgp:
         redistribute=redistribute,
         connected=connected_prefixes(tree) if needs_connected else {f: () for f in FAMILIES},
         static=static_routes(tree) if needs_static else {f: () for f in FAMILIES},
+        params=parameters(tree, BGP, FAMILIES),
     )
 
 
