@@ -76,8 +76,24 @@ def generated_path(text: str) -> PurePosixPath:
     if path is None:
         if len(_paths) >= PATHS_KEPT:
             _paths.clear()
-        path = _paths[text] = PurePosixPath(text)
+            _folders.clear()
+        folder, _, name = text.rpartition("/")
+        parent = _folder(folder) if name and name != "." else None
+        # (a file name joined to its folder's path: a third of the cost of parsing it all)
+        path = _paths[text] = PurePosixPath(text) if parent is None else parent.joinpath(name)
     return path
+
+
+_folders: dict[str, PurePosixPath | None] = {}
+
+
+def _folder(text: str) -> PurePosixPath | None:
+    """The path of a folder ``text`` when it is relative and already normalised (its
+    files' paths are then the folder's path joined with their names), else None."""
+    if text not in _folders:
+        path = PurePosixPath(text) if text and not text.startswith("/") else None
+        _folders[text] = path if path is not None and str(path) == text else None
+    return _folders[text]
 
 
 Staged = Mapping[PurePosixPath, Path]

@@ -354,9 +354,13 @@ class Store:
         base = head if known is not None and known() is head else None
         text = None
         if base is not None and self._text is not None and self._text[0]() is base:
+            from .config.bootfile import dump_boot
+            from .config.readback import whole_is_cheaper
             from .config.splice import spliced
 
-            text = spliced(self._text[1], base, tree)   # (None: the whole tree is rendered)
+            text = spliced(self._text[1], base, tree) or dump_boot(tree)
+            if whole_is_cheaper(self._text[1], text):
+                base = None
         return archive_text(tree, base, text)
 
     def _mark_proven(self, tree: ConfigTree) -> None:

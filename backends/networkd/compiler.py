@@ -33,12 +33,11 @@ from a strict schema type and passes :func:`unitfile.check_value` (see backends/
 """
 from __future__ import annotations
 
-import ipaddress
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models import shared
-from nos_shell.models.interfaces import Interface
+from nos_shell.models.interfaces import Interface, parse_address
 
 from ..common.unitfile import Unit
 from ..contract import generated_path
@@ -72,7 +71,7 @@ def forwarding(tree: ConfigTree) -> str | None:
         v4 |= any("disable" not in rule.children for rule in _children(tree, "nat", side, "rule").values())
     if tree.exists("protocols", "bgp"):
         for addr in _children(tree, "protocols", "bgp", "neighbor"):
-            if plain_v4(addr) is not None or ipaddress.ip_address(addr).version == 4:
+            if parse_address(addr).version == 4:
                 v4 = True
             else:
                 v6 = True

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,11 @@ class Entry:
     removed: dict[str, str] = field(default_factory=dict)
     reloading: list[str] = field(default_factory=list)
     everything: bool = False
+
+
+def _fields(entry: Entry) -> dict[str, object]:
+    """``asdict(entry)`` without its deep copy (the fields are JSON values already)."""
+    return {name: getattr(entry, name) for name in Entry.__dataclass_fields__}
 
 
 def exists(root: Path) -> bool:
@@ -130,7 +135,7 @@ class Writer:
             self._write()
 
     def _write(self) -> None:
-        atomic_write(self.root / JOURNAL, json.dumps(asdict(self.entry)).encode(), mode=0o600)
+        atomic_write(self.root / JOURNAL, json.dumps(_fields(self.entry)).encode(), mode=0o600)
 
     def clear(self) -> None:
         """The transaction is over (archived, or undone in-process)."""
