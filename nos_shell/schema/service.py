@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .nodes import container, flag, leaf, multi, tag
-from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Union)
+from .types import (DESCRIPTION, DOMAIN_NAME, IP, IP_OR_PREFIX, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Union)
 
 SUBNET_OPTIONS = container(
     "option", "DHCP options handed to clients",
@@ -50,6 +50,9 @@ NTP = container(
         "NTP server to synchronise with",
         flag("pool", "The name is a pool of servers"),
         flag("prefer", "Ask this server before the others")),
+    container("allow-client", "Clients allowed to ask this router for time (accepted; not served: "
+              "systemd-timesyncd is a client only)",
+              multi("address", IP_OR_PREFIX, "Address or prefix of allowed clients")),
 )
 
 SERVICE = container("service", "System services", DHCP_SERVER, NTP, SSH)
