@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from .raw import RawNode, ensure, get, put, remove, select
+from .raw import RawNode, drop_if_empty, ensure, get, put, remove, select
 
 _FACILITY_RENAMES = {"protocols": "local7", "security": "auth"}
 _OPTION_RENAMES = {"beep-if-fully-booted": "startup-beep", "ctrl-alt-del-action": "ctrl-alt-delete"}
@@ -47,6 +47,7 @@ def system_options(nodes: list[RawNode], versions: Versions) -> None:
                     if child.value == "false":
                         remove(option, child)
                     child.value = None
+            drop_if_empty(system, option)
 
 
 def sysctl_parameters(nodes: list[RawNode], versions: Versions) -> None:
