@@ -41,7 +41,7 @@ def reload(ctx: Context) -> None:
     names = ignored(ctx.new)
     if names and names != ignored(ctx.old):
         ctx.notes.append(f"system option: {', '.join(names)} accepted and ignored "
-                         "(no effect on this router; docs/user-guide.md, 'Coming from VyOS')")
+                         "(no effect on this router: docs/vyos-system.md)")
 
 
 def stale(old: ConfigTree, new: ConfigTree) -> bool:
