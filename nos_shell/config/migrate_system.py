@@ -46,8 +46,8 @@ def system_options(nodes: list[RawNode], versions: Versions) -> None:
                 if child.name == "reboot-on-panic" and child.children is None and child.value is not None:
                     if child.value == "false":
                         remove(option, child)
+                        drop_if_empty(system, option)     # emptied here: VyOS shows nothing
                     child.value = None
-            drop_if_empty(system, option)
 
 
 def sysctl_parameters(nodes: list[RawNode], versions: Versions) -> None:
