@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .nodes import container, flag, leaf, multi, tag
-from .types import (DESCRIPTION, DOMAIN_NAME, IP, IP_OR_PREFIX, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Union)
+from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Prefix, Union)
 
 SUBNET_OPTIONS = container(
     "option", "DHCP options handed to clients",
@@ -52,7 +52,8 @@ NTP = container(
         flag("prefer", "Ask this server before the others")),
     container("allow-client", "Clients allowed to ask this router for time (accepted; not served: "
               "systemd-timesyncd is a client only)",
-              multi("address", IP_OR_PREFIX, "Address or prefix of allowed clients")),
+              multi("address", Union(members=(IP, Prefix(version=0, help="IPv4 or IPv6 prefix"))),
+                    "Address or prefix of allowed clients")),
 )
 
 SERVICE = container("service", "System services", DHCP_SERVER, NTP, SSH)

@@ -1,22 +1,39 @@
 """Schema of `system sysctl`, `system syslog` and `system option` (VyOS 1.4's paths)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from .nodes import SchemaNode, container, flag, leaf, tag
-from .types import DOMAIN_NAME, IP, PORT, Enum, Number, Pattern, Union
+from .types import DOMAIN_NAME, IP, PORT, Enum, Number, Pattern, Text, Union
 
 SYSCTL_ROOTS = ("abi", "crypto", "debug", "dev", "fs", "kernel", "net", "sunrpc", "user", "vm")
 """The directories of /proc/sys: a key starts with one of them."""
 
 SYSCTL_KEY = Pattern(
-    regex=rf"(?=.{{1,255}}$)(?:{'|'.join(SYSCTL_ROOTS)})(?:\.[A-Za-z0-9_][A-Za-z0-9_@+:\-]*)+",
+    regex=rf"(?:{'|'.join(SYSCTL_ROOTS)})(?:\.[A-Za-z0-9_][A-Za-z0-9_@+:\-]{{0,63}}){{1,12}}",
     placeholder="<key>", help="Kernel parameter, e.g. net.ipv4.tcp_syncookies",
     message="Sysctl key must be a dotted name under /proc/sys (abi, crypto, debug, dev, fs, kernel, "
             "net, sunrpc, user or vm, then words of letters, digits, _ - @ + :), e.g. net.ipv4.ip_forward")
-SYSCTL_VALUE = Pattern(
-    regex=r"(?=[^#;]*$)[!-~](?:[ -~]{0,253}[!-~])?",
-    placeholder="<value>", help="Value of the parameter, e.g. 1 or '4 4 1 7'",
-    message="Sysctl value must be 1-255 printable ASCII characters without # or ; and "
-            "without leading or trailing blanks")
+_SYSCTL_WORDS = re.compile(r"[A-Za-z0-9_.:/@+,!=\-]+(?: [A-Za-z0-9_.:/@+,!=\-]+)*", re.ASCII)
+
+
+@dataclass(frozen=True)
+class SysctlValue(Text):
+    """A sysctl value: words of letters, digits and ``_ . : / @ + , ! = -`` separated by
+    single blanks (``4 4 1 7``), so sysctl.d reads it as written: no comment character,
+    no blank it would strip, nothing of a second line. Free text for the schema's checks
+    (it may hold blanks), but a narrow one."""
+
+    def check(self, value: str) -> None:
+        super().check(value)
+        if not _SYSCTL_WORDS.fullmatch(value):
+            raise ValueError("Sysctl value must be words of letters, digits and _ . : / @ + , ! = - "
+                             "separated by single blanks, e.g. 1 or '4 4 1 7'")
+
+
+SYSCTL_VALUE = SysctlValue(max_len=255, min_len=1, placeholder="<value>",
+                           help="Value of the parameter, e.g. 1 or '4 4 1 7'")
 
 SYSCTL = container(
     "sysctl", "Kernel parameters set at run time",
