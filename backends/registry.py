@@ -25,6 +25,7 @@ DRIVERS: dict[str, str] = {
     "timesync": "timesyncd",
     "sysctl": "sysctl",
     "syslog": "rsyslog",
+    "pdns-recursor": "pdns_recursor",
     "bird": "bird",
     "gobgp": "gobgp",
 }

@@ -6,7 +6,9 @@ Three steps, cheapest first:
    single-quoted value) is split by one regular expression; a property test proves
    this gives the same words as the grammar; a bare verb that scripts use around them
    (`configure`, `commit`, `exit`, ...) is looked up in :data:`BARE` (a test holds each
-   to the grammar's answer), so a command file of such lines never loads Lark;
+   to the grammar's answer), and `commit comment 'TEXT'` is matched by one regular
+   expression (a property test holds it to the grammar), so a command file of such lines
+   never loads Lark;
 2. the grammar parses the line as typed;
 3. when that fails, the words are fed one by one to Lark's interactive parser, which
    expands unique prefixes of keywords (`sh int` -> `show interfaces`) and names the
@@ -39,6 +41,7 @@ BARE: dict[str, dict[str, str]] = {
 """Lines that are one whole verb with no argument, per mode: the command they parse to."""
 
 _FAST = re.compile(r"(set|delete)((?: [^\s'\"|\\]+)+)(?: '([^'\\]*)')?")
+_COMMIT_COMMENT = re.compile(r"commit comment '([^'\\]*)'")
 # one word of a line: `|`, a "double" or 'single' quoted string (perhaps unterminated, as
 # while typing) or a bare word; whitespace is all that lies between words
 WORD = re.compile(r"""\||"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|[^\s"'|]+""")
@@ -120,6 +123,9 @@ def parse(line: str, mode: str = CONF) -> Command:
             if m.group(3) is not None:
                 words.append(m.group(3))
             return Command(m.group(1), words)
+        m = _COMMIT_COMMENT.fullmatch(line.strip())
+        if m is not None:
+            return Command("commit", opts={"comment": m.group(1)})
     return grammar_parse(line, mode)
 
 

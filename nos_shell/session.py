@@ -179,7 +179,10 @@ class Session(EditVerbs, ShowVerbs):
         """Run lines as if typed (blank and `#` lines skipped). The first failure stops the
         script, and then nothing it committed or saved is kept; its error summary reads
         ``NAME:LINE: message``."""
-        result = self._script(lines, name)
+        from .gcpause import paused
+
+        with paused():      # (thousands of lines build objects the collector cannot free)
+            result = self._script(lines, name)
         if not result.ok or self.mode != CONF:
             self.close()        # a failed script also leaves `show configuration sessions`
         return result

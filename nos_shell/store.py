@@ -339,6 +339,12 @@ class Store:
             self._cache.pop(old, None)
         return Revision(serial, info["time"], user, via, comment)
 
+    def text_of(self, tree: ConfigTree) -> str | None:
+        """``dump_boot(tree)`` when this store archived ``tree`` in this process (or read it
+        from a proven snapshot) and still has the text; else None."""
+        known = self._text
+        return known[1] if known is not None and known[0]() is tree else None
+
     def proven_text(self, tree: ConfigTree) -> str:
         """:func:`archive_text` of ``tree``, reading back only what differs from the running
         configuration when that one is proven (archived, or from a snapshot saying so)."""
@@ -348,9 +354,13 @@ class Store:
         base = head if known is not None and known() is head else None
         text = None
         if base is not None and self._text is not None and self._text[0]() is base:
+            from .config.bootfile import dump_boot
+            from .config.readback import whole_is_cheaper
             from .config.splice import spliced
 
-            text = spliced(self._text[1], base, tree)   # (None: the whole tree is rendered)
+            text = spliced(self._text[1], base, tree) or dump_boot(tree)
+            if whole_is_cheaper(self._text[1], text):
+                base = None
         return archive_text(tree, base, text)
 
     def _mark_proven(self, tree: ConfigTree) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
-from nos_shell.schema import fwtypes, nat
+from nos_shell.schema import fwtypes, nat, zones
 from nos_shell.schema import types as t
 
 
@@ -97,6 +97,8 @@ def values(vt: t.ValueType) -> st.SearchStrategy[str]:
         return st.one_of(st.sampled_from(vt.choices()), st.integers(0, 255).map(str))
     if isinstance(vt, fwtypes.InterfaceMatch):
         return _interface(t.InterfaceName())
+    if isinstance(vt, zones.TimeZone):
+        return st.sampled_from(("UTC", "Etc/UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"))
     if isinstance(vt, t.Number):
         raw = st.integers(vt.low, vt.high).map(str)
     elif isinstance(vt, t.IPv4):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from nos_shell.commands import CONF, OP, _FAST, _to_command, code, next_keywords, parse, parser, split_words
@@ -124,6 +124,25 @@ def test_any_text_parses_or_raises_parse_error(text, mode):
         pass
 
 
+@examples(300)
+@given(st.text(alphabet="abc '\"\\|#é\t", max_size=12), st.sampled_from(["", "  ", "\t"]))
+@example("bench", "")
+@example("", " ")
+def test_a_commit_comment_parses_as_the_grammar_says(comment, pad):
+    """`commit comment 'TEXT'`, read without Lark when it is a plain single-quoted text,
+    is the command the grammar gives (or, when the grammar refuses it, is refused too)."""
+    from nos_shell.commands import grammar_parse
+
+    line = f"{pad}commit comment '{comment}'{pad}"
+    try:
+        full = grammar_parse(line, CONF)
+    except NosError:
+        with pytest.raises(NosError):
+            parse(line, CONF)
+        return
+    assert parse(line, CONF) == full
+
+
 def test_each_bare_verb_parses_as_the_grammar_says():
     """The lookup of whole-verb lines (no Lark) answers exactly what the grammar does,
     with blanks around the verb too."""
@@ -137,12 +156,14 @@ def test_each_bare_verb_parses_as_the_grammar_says():
 
 
 def test_a_command_file_of_set_lines_and_bare_verbs_does_not_load_lark(tmp_path):
-    """`configure` / `set ...` / `commit` / `exit` never import the grammar's parser."""
+    """`configure` / `set ...` / `commit` (also with a comment) / `exit` never import the
+    grammar's parser."""
     import subprocess
     import sys
 
     script = tmp_path / "one"
-    script.write_text("configure\nset system host-name fast\ncommit\nexit\n")
+    script.write_text("configure\nset system host-name fast\ncommit\nset system host-name r2\n"
+                      "commit comment 'second one'\nexit\n")
     probe = ("import runpy, sys; sys.argv = ['nos-shell', '--root', sys.argv[1], '-f', sys.argv[2]]\n"
              "try:\n    runpy.run_module('nos_shell', run_name='__main__')\n"
              "except SystemExit as end:\n    assert not end.code, end.code\n"

@@ -6,8 +6,9 @@ session on the same root must read a running configuration, a saved configuratio
 archive that are each either the old or the new version, never a mix or a torn file.
 
 Each test runs two changes, one per kind of batched write of generated files
-(fsutil.write_many): ``few`` changes two files (each fsynced on its own), ``many`` adds
-three VLANs and removes one (one ``syncfs`` for all of them).
+(fsutil.write_many): ``few`` changes two files (each fsynced on its own; the manifest
+written as a delta), ``many`` adds three VLANs and removes one (one ``syncfs`` for all of
+them; the manifest written whole).
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ import pytest
 from pathlib import PurePosixPath
 
 from nos_shell import fsutil
-from nos_shell.apply import compile_by_backend
+from nos_shell.apply import Target, apply, compile_by_backend
 from nos_shell.apply.files import owned
+from nos_shell.apply.manifest import DELTA
 from nos_shell.session import Session
 
 OLD_NAME, NEW_NAME = "before", "after"
@@ -34,7 +36,9 @@ class Crash(BaseException):
 
 
 BASELINE = ["set interfaces ethernet eth0 address 192.0.2.1/24",
-            "set interfaces ethernet eth0 vif 99 address 10.99.0.1/24", f"set system host-name {OLD_NAME}"]
+            "set interfaces ethernet eth0 vif 99 address 10.99.0.1/24", f"set system host-name {OLD_NAME}",
+            # enough files that ``few`` writes the manifest as a delta (manifest.DELTA), ``many`` whole
+            *(f"set interfaces ethernet eth0 vif {n} address 10.{n}.0.1/24" for n in range(200, 212))]
 CHANGES = {
     "few": [f"set system host-name {NEW_NAME}"],
     "many": ["set interfaces ethernet eth1 address 198.51.100.1/24", "delete interfaces ethernet eth0 vif 99",
@@ -53,6 +57,14 @@ def change(root, lines: list[str]) -> None:
     s = Session(root)
     for line in ("configure", *lines, "commit", "save"):
         s.execute(line)
+
+
+def settle(root) -> None:
+    """The running configuration applied again on a copied root (no file changes): its
+    manifest then records the copy's own inodes and times (a copy's do not match the
+    manifest it copied), so the next commit can write the manifest as a delta."""
+    running = Session(root, apply=False).running
+    apply(Target(root), running, running)
 
 
 def count_steps(root, lines: list[str], monkeypatch) -> list[str]:
@@ -136,13 +148,16 @@ def crash_everywhere(tmp_path, monkeypatch, size: str) -> None:
     baseline(template)
     probe = tmp_path / "probe"
     shutil.copytree(template, probe)
+    settle(probe)
     kinds = count_steps(probe, CHANGES[size], monkeypatch)
+    assert (probe / DELTA).exists() == (size == "few")
     # journal, generated files, manifest, archive, saved file: each fsync and rename
     assert kinds.count("rename") >= (5 if size == "few" else 14) and kinds.count("fsync") >= 6, kinds
     assert ("syncfs" in kinds) == (size == "many"), kinds
     for step in range(1, len(kinds) + 1):
         root = tmp_path / f"crash{step}"
         shutil.copytree(template, root)
+        settle(root)
         crash_at(step, root, CHANGES[size], monkeypatch)
         after = Session(root)             # the next start resolves what the crash left
         agree(root)

@@ -30,7 +30,8 @@ KEYS = {"ethernet": "eth0", "vif": "10", "vif-s": "10", "vif-c": "20", "vlan": "
         "static-mapping": "m1", "server": "192.0.2.3", "user": "bob", "public-keys": "k1",
         "name": "fw1", "zone": "z1", "from": "z2", "address-group": "g1", "ipv6-address-group": "g1",
         "network-group": "g1", "ipv6-network-group": "g1", "port-group": "g1", "interface-group": "g1",
-        "parameter": "net.ipv4.ip_forward", "host": "192.0.2.4", "facility": "all"}
+        "parameter": "net.ipv4.ip_forward", "host": "192.0.2.4", "facility": "all",
+        "name-server": "192.0.2.53", "domain": "corp.example", "local-as": "64999"}
 
 
 def _text_leaves() -> list[list[str]]:

@@ -72,6 +72,13 @@ protocols bgp neighbor 10.0.1.2 remote-as internal
 protocols bgp neighbor 10.0.1.2 update-source eth1
 protocols bgp neighbor 10.0.0.1 remote-as 64502
 protocols bgp peer-group pg remote-as 64503
+protocols bgp peer-group pg local-as 64500 no-prepend replace-as
+protocols bgp neighbor 10.0.0.2 local-as 64999
+protocols bgp neighbor 10.0.0.2 local-as 64999 no-prepend replace-as
+protocols bgp neighbor 10.0.0.2 address-family ipv4-unicast allowas-in number 2
+protocols bgp neighbor 10.0.0.2 address-family ipv6-unicast allowas-in
+protocols bgp parameters distance global external 20
+protocols bgp address-family ipv4-unicast redistribute static metric 5
 protocols bgp address-family ipv4-unicast network 10.0.0.0/24
 protocols bgp backend gobgp
 service dhcp-server shared-network-name lan subnet 10.0.1.0/24 range r start 10.0.1.100

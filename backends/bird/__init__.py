@@ -18,4 +18,4 @@ DRIVER = FunctionDriver(compiler.NAME, compiler.compile, compiler.verify, area="
                         settings={control.SOCKET_KEY: control.SOCKET}, unit="bird.service",
                         reads=bgp_model.READS,
                         delta=bgp_delta.delta_of(compiler.compile, compiler.CONF),
-                        verify_delta=bgp_rules.verify_delta())
+                        verify_delta=bgp_rules.verify_delta(compiler.verify))

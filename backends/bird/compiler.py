@@ -37,6 +37,7 @@ from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor, StaticRoute
 from nos_shell.problems import Problem
 
 from ..common import bgp_rules
+from ..common.bgp_support import unsupported
 from ..contract import HEADER
 
 NAME = "bird"
@@ -52,8 +53,9 @@ def active(tree: ConfigTree) -> bool:
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
-    """The shared BGP rules (once every value is safe to write into the file)."""
-    return bgp_rules.verify(tree) if active(tree) else []
+    """The shared BGP rules (once every value is safe to write into the file), plus what
+    BIRD cannot do."""
+    return (bgp_rules.verify(tree) or unsupported(tree, NAME)) if active(tree) else []
 
 
 def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
@@ -98,24 +100,42 @@ def _static_route(route: StaticRoute) -> str:
     return f"route {route.prefix} {target};"
 
 
+def _accept(med: int | None) -> str:
+    """Accept a route, with `bgp_med` set when redistribute gives a metric."""
+    return "accept;" if med is None else f"{{ bgp_med = {med}; accept; }}"
+
+
 def _export_filter(bgp: Bgp, family: str) -> list[str]:
     sfx = SUFFIX[family]
     body = []
     if bgp.networks[family]:
         body.append(f'if proto = "bgp_network{sfx}" then accept;')
     if "static" in bgp.redistribute[family] and bgp.static[family]:
-        body.append(f'if proto = "bgp_static{sfx}" then accept;')
+        body.append(f'if proto = "bgp_static{sfx}" then {_accept(bgp.params.med(family, "static"))}')
     if "connected" in bgp.redistribute[family] and bgp.connected[family]:
-        body.append(f'if proto = "{CONNECTED}" && net ~ [ {", ".join(bgp.connected[family])} ] then accept;')
+        body.append(f'if proto = "{CONNECTED}" && net ~ [ {", ".join(bgp.connected[family])} ] '
+                    f'then {_accept(bgp.params.med(family, "connected"))}')
     body.append("reject;")
     return _block(f"filter bgp_export{sfx}", body)
+
+
+def _channel(n: Neighbor, family: str) -> list[str]:
+    """One family's channel: everything learned accepted, our own routes exported, with this
+    router as next hop (so `nexthop-self` is always in effect)."""
+    options = n.family(family)
+    body = ["import all;", f"export filter bgp_export{SUFFIX[family]};", "next hop self;"]
+    if options.soft_inbound:
+        body.append("import table on;")
+    if options.maximum_prefix is not None:
+        body.append(f"import limit {options.maximum_prefix} action disable;")
+    return body
 
 
 def _neighbor(bgp: Bgp, n: Neighbor) -> list[str]:
     body = []
     if n.description is not None:
         body.append(f"description {quote(n.description)};")
-    body.append(f"local as {bgp.system_as};")
+    body.append(f"local as {n.local_as.asn if n.local_as is not None else bgp.system_as};")
     peer = f"neighbor {n.address}"
     if n.port is not None:
         peer += f" port {n.port}"
@@ -130,6 +150,13 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> list[str]:
         body.append(f"password {quote(n.password)};")
     if n.shutdown:
         body.append("disabled;")
+    allowas = {n.family(f).allowas_in for f in n.families} - {None}
+    if allowas:
+        body.append(f"allow local as {max(allowas)};")
+    if bgp.params.graceful_restart:
+        body.append("graceful restart on;")
+    if bgp.params.log_neighbor_changes:
+        body.append("debug { states };")
     body.append(f"hold time {n.holdtime};")
     if n.holdtime:
         body.append(f"keepalive time {n.keepalive};")
@@ -139,15 +166,35 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> list[str]:
         body.append(f"connect delay time {min(n.connect, 5)};")
         body.append(f"connect retry time {n.connect};")
     for family in n.families:
-        body += _block(CHANNEL[family], [
-            "import all;",
-            f"export filter bgp_export{SUFFIX[family]};",
-            "next hop self;",
-        ])
+        body += _block(CHANNEL[family], _channel(n, family))
         body[-1] += ";"
     head = f"protocol bgp {protocol_name(n)}"
     lines = [f"# neighbor {n.address}" + (f" (peer-group {n.peer_group})" if n.peer_group else "")]
     return lines + _block(head, body)
+
+
+def _kernels(bgp: Bgp, family: str) -> list[str]:
+    """The kernel protocol of one family: only routes learned through BGP reach the kernel.
+    With `parameters distance global` each goes in at the external or internal distance as
+    its kernel metric (nos-shell's distance is the kernel metric, as for static routes):
+    `krt_metric` set in the export filter, which BIRD 2.0 uses only when the protocol's own
+    `metric` is 0."""
+    head = [f"protocol kernel kernel{SUFFIX[family]}", "learn;"]
+    if bgp.params.distance is None:
+        export = ["export where source = RTS_BGP;"]
+    else:
+        external, internal, _ = bgp.params.distance
+        head.append("metric 0;      # each route's krt_metric")
+        body = ["if source != RTS_BGP then reject;", f"krt_metric = {external};"]
+        names = [protocol_name(n) for n in bgp.neighbors if n.is_internal(bgp.system_as)]
+        if names:
+            match = " || ".join(f"proto = {quote(name)}" for name in names)
+            body.append(f"if {match} then krt_metric = {internal};")
+        export = _block("export filter", [*body, "accept;"])
+        export[-1] += ";"
+    channel = _block(CHANNEL[family], ["import all;", *export])
+    channel[-1] += ";"
+    return _block(head[0], [*head[1:], *channel])
 
 
 def render(bgp: Bgp) -> str:
@@ -161,10 +208,7 @@ def render(bgp: Bgp) -> str:
     out += _block(f"protocol direct {CONNECTED}", ["ipv4;", "ipv6;"]) + [""]
     out += ["# The kernel gets the routes learned through BGP and nothing else."]
     for family in FAMILIES:
-        sfx = SUFFIX[family]
-        channel = _block(CHANNEL[family], ["import all;", "export where source = RTS_BGP;"])
-        channel[-1] += ";"
-        out += _block(f"protocol kernel kernel{sfx}", ["learn;", *channel]) + [""]
+        out += _kernels(bgp, family) + [""]
     for family in FAMILIES:
         sfx = SUFFIX[family]
         if bgp.networks[family]:

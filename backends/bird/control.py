@@ -12,7 +12,10 @@ answer on its socket (``bird -c CONF -s SOCK -P PIDFILE``, which daemonizes afte
 parsing), else, when the file changed, runs ``birdc configure check "CONF"`` then
 ``birdc configure "CONF"``. BIRD keeps every session whose protocol did not change
 (protocols are named after the neighbor address), so adding a neighbor or a network
-resets nothing else.
+resets nothing else. When `parameters distance` changed, the kernel protocols are disabled
+around the reconfiguration and enabled again: the kernel metric is part of a kernel
+route's identity, so BIRD would add the routes at the new metric and leave those at the
+old one; disabled, it removes them, and enabled, it installs them again.
 
 :func:`stop` (called by the apply layer when BIRD stopped being the chosen driver: backend
 switched to gobgp, or BGP deleted) runs ``birdc down`` when BIRD answers, and waits until
@@ -25,9 +28,12 @@ import time
 from pathlib import PurePosixPath
 
 from nos_shell.errors import CommitError
+from nos_shell.models import bgp as bgp_model
 
 from ..contract import Context, Staged
-from .compiler import CONF
+from .compiler import CONF, SUFFIX
+
+KERNELS = tuple(f"kernel{sfx}" for sfx in SUFFIX.values())
 
 
 def checks(staged: Staged) -> list[list[str]]:
@@ -87,10 +93,19 @@ def start(ctx) -> None:
 
 
 def configure(ctx) -> None:
-    """Check the new file with the running daemon, then switch to it (sessions kept)."""
+    """Check the new file with the running daemon, then switch to it (sessions kept); the
+    kernel protocols disabled meanwhile when the distances changed (module docstring)."""
     conf = f'"{_conf(ctx)}"'
     ctx.run(*birdc(ctx.target, "configure", "check", conf))
-    ctx.run(*birdc(ctx.target, "configure", conf))
+    moved = bgp_model.view(ctx.old).params.distance != bgp_model.view(ctx.new).params.distance
+    kernels = KERNELS if moved else ()
+    for name in kernels:
+        ctx.run(*birdc(ctx.target, "disable", name))
+    try:
+        ctx.run(*birdc(ctx.target, "configure", conf))
+    finally:
+        for name in kernels:
+            ctx.run(*birdc(ctx.target, "enable", name), check=False)
 
 
 def stop(ctx) -> None:

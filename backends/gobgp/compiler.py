@@ -18,7 +18,8 @@ CLI or API (``gobgp global rib add|del -a ipv4|ipv6 PREFIX``):
   prefixes of the interface addresses in the tree (enabled interfaces; loopback and
   link-local ranges left out), and, where `redistribute static` is set, the prefixes of
   the `protocols static` routes that still have an enabled next hop, interface or
-  blackhole. GoBGP announces them unconditionally, with this router as next hop
+  blackhole; :func:`meds` gives the MED of those a `redistribute ... metric` sets.
+  GoBGP announces them unconditionally, with this router as next hop
   (BIRD withdraws a connected or static prefix while its interface or gateway is down).
 - installing learned routes into the kernel: GoBGP has no kernel protocol (no zebra
   here); the route installer (``routes.py``), started by ``control.reload``, follows the RIB
@@ -32,14 +33,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-import tomli_w
-
 from nos_shell.config.tree import ConfigTree
 from nos_shell.models import bgp as bgp_model
 from nos_shell.models.bgp import FAMILIES, Bgp, Neighbor
 from nos_shell.problems import Problem
 
 from ..common import bgp_rules
+from ..common.bgp_support import unsupported
 from ..contract import HEADER
 
 NAME = "gobgp"
@@ -55,7 +55,7 @@ def verify(tree: ConfigTree) -> list[Problem]:
     """The shared BGP rules, plus what GoBGP cannot do."""
     if not active(tree):
         return []
-    problems = bgp_rules.verify(tree)
+    problems = bgp_rules.verify(tree) or unsupported(tree, NAME)
     for key in tree.keys(*bgp_model.BGP, "neighbor"):
         n = bgp_model.neighbor(tree, key)
         if n.holdtime == 0:
@@ -76,7 +76,7 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 def stale(old: ConfigTree, new: ConfigTree) -> bool:
     """gobgpd needs a reload without a changed file when its announcements changed (they
     live in its RIB, synced through the API, not in the TOML file)."""
-    return announcements(old) != announcements(new)
+    return announcements(old) != announcements(new) or meds(old) != meds(new)
 
 
 def announcements(tree: ConfigTree) -> dict[str, list[str]]:
@@ -86,6 +86,25 @@ def announcements(tree: ConfigTree) -> dict[str, list[str]]:
     if not active(tree):
         return {family: [] for family in FAMILIES}
     return {family: list(p) for family, p in bgp_model.announcements(bgp_model.view(tree)).items()}
+
+
+def meds(tree: ConfigTree) -> dict[str, dict[str, int]]:
+    """The MED of each announcement that `redistribute connected|static metric M` gives
+    one, per family (prefix -> M; both keys always present). A prefix both connected and
+    static takes the connected metric, and a redistributed prefix that is also a `network`
+    the redistribution's: the route BIRD would prefer (direct over static)."""
+    out: dict[str, dict[str, int]] = {family: {} for family in FAMILIES}
+    if not active(tree):
+        return out
+    bgp = bgp_model.view(tree)
+    for family in FAMILIES:
+        sources = {"static": [r.prefix for r in bgp.static.get(family, ())],
+                   "connected": list(bgp.connected.get(family, ()))}
+        for source in ("static", "connected"):              # connected last: it wins
+            med = bgp.params.med(family, source)
+            if med is not None and source in bgp.redistribute.get(family, ()):
+                out[family].update(dict.fromkeys(sources[source], med))
+    return out
 
 
 def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
@@ -99,6 +118,11 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
         config["auth-password"] = n.password
     if n.shutdown:
         config["admin-down"] = True
+    if n.local_as is not None:
+        config["local-as"] = n.local_as.asn
+    options = [n.family(f) for f in n.families]
+    if any(o.remove_private_as == "all" for o in options):
+        config["remove-private-as"] = "all"
     out: dict[str, Any] = {"config": config}
     timers: dict[str, Any] = {"hold-time": n.holdtime, "keepalive-interval": n.keepalive}
     if n.connect is not None:
@@ -113,8 +137,28 @@ def _neighbor(bgp: Bgp, n: Neighbor) -> dict[str, Any]:
         out["transport"] = {"config": transport}
     if n.ebgp_multihop is not None and not n.is_internal(bgp.system_as):
         out["ebgp-multihop"] = {"config": {"enabled": True, "multihop-ttl": n.ebgp_multihop}}
-    out["afi-safis"] = [{"config": {"afi-safi-name": family}} for family in n.families]
+    path_options: dict[str, Any] = {}
+    allowas = {o.allowas_in for o in options} - {None}
+    if allowas:
+        path_options["allow-own-as"] = max(allowas)
+    if any(o.as_override for o in options):
+        path_options["replace-peer-as"] = True
+    if path_options:
+        out["as-path-options"] = {"config": path_options}
+    if bgp.params.graceful_restart:
+        out["graceful-restart"] = {"config": {"enabled": True}}
+    out["afi-safis"] = [_afi_safi(bgp, n, family) for family in n.families]
     return out
+
+
+def _afi_safi(bgp: Bgp, n: Neighbor, family: str) -> dict[str, Any]:
+    afi: dict[str, Any] = {"config": {"afi-safi-name": family}}
+    if bgp.params.graceful_restart:
+        afi["mp-graceful-restart"] = {"config": {"enabled": True}}
+    limit = n.family(family).maximum_prefix
+    if limit is not None:
+        afi["prefix-limit"] = {"config": {"max-prefixes": limit}}
+    return afi
 
 
 def document(bgp: Bgp) -> dict[str, Any]:
@@ -143,4 +187,6 @@ def document(bgp: Bgp) -> dict[str, Any]:
 
 
 def render(bgp: Bgp) -> str:
+    import tomli_w          # (only a compile of GoBGP's file pays for the import)
+
     return f"# {HEADER}\n\n" + tomli_w.dumps(document(bgp))

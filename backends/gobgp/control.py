@@ -20,7 +20,8 @@ stopped the other one, so port 179 is free) makes gobgpd follow the committed tr
    removes and updates neighbors without touching the others.
 2. Announcements: the locally originated paths in gobgpd's RIB (``gobgp global rib -j``,
    paths without ``neighbor-ip``) are made equal to :func:`.compiler.announcements`
-   with ``gobgp global rib add|del``. Added without a next hop (0.0.0.0 / ::), GoBGP sends
+   with ``gobgp global rib add|del``, each with its MED (:func:`.compiler.meds`, from
+   `redistribute ... metric`). Added without a next hop (0.0.0.0 / ::), GoBGP sends
    them with the session's local address as next hop, which is what the peer needs.
 3. The route installer (:mod:`.routes`) is started if it does not run.
 
@@ -38,7 +39,7 @@ from nos_shell.errors import CommitError
 from nos_shell.models import bgp as bgp_model
 
 from ..contract import Context, Staged
-from .compiler import CONF, announcements
+from .compiler import CONF, announcements, meds
 
 PIDFILE = "run/nos-shell/gobgpd.pid"
 LOGFILE = "var/log/nos-shell/gobgpd.log"
@@ -173,23 +174,33 @@ def ensure_installer(ctx) -> None:
 
 
 # -- announcements ------------------------------------------------------------------------
-def local_prefixes(ctx, family: str) -> set[str]:
-    """Prefixes of the paths gobgpd originates itself (no ``neighbor-ip``)."""
+def local_paths(ctx, family: str) -> dict[str, int | None]:
+    """The paths gobgpd originates itself (no ``neighbor-ip``): prefix -> MED (None: none)."""
     result = ctx.run(*gobgp(ctx.target, "global", "rib", "-a", AFI[family], "-j"))
     rib = json.loads(result.stdout or "{}")
-    return {bgp_model.normalise_prefix(prefix) for prefix, paths in rib.items()
-            if any(not p.get("neighbor-ip") for p in paths)}
+    out: dict[str, int | None] = {}
+    for prefix, paths in rib.items():
+        for path in paths:
+            if not path.get("neighbor-ip"):
+                out[bgp_model.normalise_prefix(prefix)] = next(
+                    (a.get("metric") for a in path.get("attrs", []) if a.get("type") == 4), None)
+    return out
 
 
 def sync_announcements(ctx) -> None:
-    wanted = announcements(ctx.new)
+    """Make gobgpd's own paths the tree's announcements, each with its MED (a path whose
+    MED changed is added again, which replaces it)."""
+    wanted, med = announcements(ctx.new), meds(ctx.new)
     for family, prefixes in wanted.items():
-        want = {bgp_model.normalise_prefix(p) for p in prefixes}
-        have = local_prefixes(ctx, family)
-        for prefix in sorted(have - want, key=bgp_model.prefix_sort_key):
+        want = {bgp_model.normalise_prefix(p): med[family].get(p) for p in prefixes}
+        have = local_paths(ctx, family)
+        for prefix in sorted(set(have) - set(want), key=bgp_model.prefix_sort_key):
             ctx.run(*gobgp(ctx.target, "global", "rib", "del", "-a", AFI[family], prefix))
-        for prefix in sorted(want - have, key=bgp_model.prefix_sort_key):
-            ctx.run(*gobgp(ctx.target, "global", "rib", "add", "-a", AFI[family], prefix, "origin", "igp"))
+        for prefix in sorted(want, key=bgp_model.prefix_sort_key):
+            if prefix not in have or have[prefix] != want[prefix]:
+                extra = ("med", str(want[prefix])) if want[prefix] is not None else ()
+                ctx.run(*gobgp(ctx.target, "global", "rib", "add", "-a", AFI[family], prefix,
+                               "origin", "igp", *extra))
 
 
 # -- reload -------------------------------------------------------------------------------

@@ -33,18 +33,18 @@ from a strict schema type and passes :func:`unitfile.check_value` (see backends/
 """
 from __future__ import annotations
 
-import ipaddress
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models import shared
-from nos_shell.models.interfaces import Interface
+from nos_shell.models.interfaces import Interface, parse_address
 
 from ..common.unitfile import Unit
 from ..contract import generated_path
 from .links import members as member_links
 from .netdev import NETDEV_KINDS
-from .routed import merge, routed
+from .quickconn import plain_v4
+from .routed import merge, routed, routed_for
 from .spec import FixedSpec, Net, NetdevSpec, NetworkSpec, Skipped, Spec
 
 UNIT_DIR = PurePosixPath("etc/systemd/network")
@@ -62,14 +62,16 @@ def unit_path(name: str, suffix: str) -> PurePosixPath:
 
 
 def forwarding(tree: ConfigTree) -> str | None:
-    """``IPForward=`` value: IPv4 when routing or NATing IPv4, IPv6 when routing IPv6."""
-    v4 = bool(tree.keys("protocols", "static", "route"))
-    v6 = bool(tree.keys("protocols", "static", "route6"))
+    """``IPForward=`` value: IPv4 when routing or NATing IPv4, IPv6 when routing IPv6.
+    (Only whether something exists counts: children are looked at in any order, unsorted,
+    and a neighbor written as plain IPv4 is not parsed again.)"""
+    v4 = bool(_children(tree, "protocols", "static", "route"))
+    v6 = bool(_children(tree, "protocols", "static", "route6"))
     for side in ("source", "destination"):
-        v4 |= any(not tree.exists("nat", side, "rule", n, "disable") for n in tree.keys("nat", side, "rule"))
+        v4 |= any("disable" not in rule.children for rule in _children(tree, "nat", side, "rule").values())
     if tree.exists("protocols", "bgp"):
-        for addr in tree.keys("protocols", "bgp", "neighbor"):
-            if ipaddress.ip_address(addr).version == 4:
+        for addr in _children(tree, "protocols", "bgp", "neighbor"):
+            if parse_address(addr).version == 4:
                 v4 = True
             else:
                 v6 = True
@@ -86,7 +88,7 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 
 
 def units(tree: ConfigTree, only: set[str] | None = None,
-          own: ConfigTree | None = None) -> dict[PurePosixPath, Spec | None]:
+          own: ConfigTree | None = None, alone: bool = False) -> dict[PurePosixPath, Spec | None]:
     """The inputs of every unit file, by path, in path order (nothing rendered yet).
 
     With ``only``, the units of other interfaces are listed with None instead of their
@@ -94,14 +96,17 @@ def units(tree: ConfigTree, only: set[str] | None = None,
     a tree defining the same interfaces, supplies the named interfaces' own settings (their
     node: addresses, MTU, netdev settings), while everything else comes from ``tree``.
 
+    With ``alone`` (and ``only``), just the units of the interfaces named are listed.
+
     Without ``only`` the result is built once per shared model (a commit's incremental
     compile and its full compile share it): callers must not change it."""
     if only is None and own is None:
         return shared.of(tree).derived("networkd.units", lambda model: _units(tree, None, None))
-    return _units(tree, only, own)
+    return _units(tree, only, own, alone)
 
 
-def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> dict[PurePosixPath, Spec | None]:
+def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
+           alone: bool = False) -> dict[PurePosixPath, Spec | None]:
     model = shared.of(tree)
     own_model = shared.of(own) if own is not None else model
 
@@ -123,7 +128,9 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
 
     members = {m: (master, kind, path) for m, master, kind, path in reversed(member_links(tree))}
 
-    for iface in ifaces:
+    alone = alone and only is not None
+    # alone: only the named interfaces' units are returned, so only what reaches them is built
+    for iface in ifaces if not alone else [i for i in ifaces if i.name in only]:   # type: ignore[operator]
         nets[iface.name] = n = Net(iface.name) if wanted(iface.name) else skipped
         if wanted(iface.name):
             _interface(own_model, iface, n, iface.name in members)
@@ -132,7 +139,9 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
                 if wanted(iface.name) else None
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
-    for iface in sorted(ifaces, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
+    linked = ifaces if not alone else [i for i in ifaces if (i.kind == "vlan" and i.parent in only)    # type: ignore[operator]
+                                       or i.kind in ("pseudo-ethernet", "vxlan")]
+    for iface in sorted(linked, key=lambda i: (i.kind == "vlan", i.vlan_id or 0)):
         if iface.kind == "vlan" and iface.parent:
             net(iface.parent).add("Network", "VLAN", iface.name)
         elif iface.kind == "pseudo-ethernet":
@@ -153,7 +162,14 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
                 if value is not None:
                     n.add("Bridge", key, value)
 
-    for name, extra in model.derived("networkd.routed", routed).items():
+    if only is None:
+        extras = model.derived("networkd.routed", routed)
+    else:       # a few units: only the routes that may reach them are resolved
+        known, key = model.derived("networkd.routed.for", _no_extras), frozenset(only)
+        if key not in known:
+            known[key] = routed_for(model, key)
+        extras = known[key]
+    for name, extra in extras.items():
         target = net(name)
         if wanted(name):
             merge(target, extra)
@@ -162,6 +178,10 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
         if forward and wanted(name) and name not in members:
             n.add("Network", "IPForward", forward)
 
+    if alone:
+        mine = {unit_path(name, "netdev"): spec for name, spec in devs.items() if name in only}
+        mine.update((unit_path(name, "network"), n.spec()) for name, n in nets.items() if name in only)
+        return mine
     # In path order: every unit is in UNIT_DIR, whose parts sort before CONF_DROPIN's, so
     # sorting the file names is enough.
     files: list[tuple[str, str, Spec | None]] = [(f"{PREFIX}{name}.netdev", name, spec) for name, spec in devs.items()]
@@ -170,6 +190,15 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None) -> d
     out: dict[PurePosixPath, Spec | None] = {generated_path(_UNIT_DIR + file): spec for file, _, spec in files}
     out[CONF_DROPIN] = FixedSpec(_global_settings())
     return out
+
+
+def _children(tree: ConfigTree, *path: str) -> dict[str, Node]:
+    node = tree.node(*path)
+    return node.children if node is not None else {}
+
+
+def _no_extras(model: shared.Model) -> dict[frozenset[str], dict[str, Net]]:
+    return {}
 
 
 def _global_settings() -> bytes:

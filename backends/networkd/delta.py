@@ -29,9 +29,9 @@ from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
 from nos_shell.models.changes import interface_settings
 
-from ..contract import Changes, Delta, Unchanged, file_mode
+from ..contract import Changes, Delta, SamePaths, Unchanged, file_mode
 from .compiler import Spec, units
-from .own import unchanged
+from .own import unchanged, unit_names
 from .routed import routed
 
 OWN = frozenset({"description", "mtu", "mac", "disable", "hw-id", "dhcp-options", "stp", "priority",
@@ -53,8 +53,11 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
         names = unchanged(old, new, set(settings))
         if names is not None:           # no unit's bytes show the change (own.py)
             return Unchanged(names)
-        before = units(new, only=set(settings), own=old)
-        after = units(new, only=set(settings))
+        # the same units in both trees (the interfaces and their names are the same): only
+        # those of the changed interfaces are built, and the paths come from the names
+        before = units(new, only=set(settings), own=old, alone=True)
+        after = units(new, only=set(settings), alone=True)
+        return SamePaths(unit_names(new), _changed(before, after))
     elif settings is not None and not any(names - ADDRESSED for names in settings.values()):
         reached = set(settings) | _moved(old, new)
         before, after = units(old, only=reached), units(new, only=reached)
@@ -62,6 +65,12 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
             before, after = units(old), units(new)      # a new unit nobody named: compare all
     else:
         before, after = units(old), units(new)
+    return Delta(_changed(before, after), frozenset(before), frozenset(after))
+
+
+def _changed(before: dict[PurePosixPath, Spec | None], after: dict[PurePosixPath, Spec | None]
+             ) -> dict[PurePosixPath, bytes]:
+    """The rendered units of ``after`` whose bytes or mode differ from ``before``'s."""
     changed: dict[PurePosixPath, bytes] = {}
     for path, spec in after.items():
         was = before.get(path)
@@ -70,7 +79,7 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
             previous = _render(was)
             if previous is None or previous != data or file_mode(previous) != file_mode(data):
                 changed[path] = data
-    return Delta(changed, frozenset(before), frozenset(after))
+    return changed
 
 
 def _render(spec: Spec | None) -> bytes | None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
-from nos_shell.models.interfaces import Interface
+from nos_shell.models.interfaces import Interface, parse_address
 
 IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -130,7 +130,7 @@ def _next_hop_groups(tree: ConfigTree, at: tuple[str, ...], conn) -> list[list[t
         h = at + ("next-hop", hop)
         if tree.exists(*h, "disable"):
             continue
-        gateway = ipaddress.ip_address(hop)
+        gateway = parse_address(hop)
         name, onlink = route_exit(tree, gateway, tree.value(*h, "interface"), conn)
         if name is None:
             continue   # verify refuses it

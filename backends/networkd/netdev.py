@@ -35,7 +35,9 @@ def netdev(tree: ConfigTree, iface: Interface) -> bytes:
     unit = Unit()
     unit.add("NetDev", "Name", iface.name)
     unit.add("NetDev", "Kind", NETDEV_KINDS[iface.kind])
-    mac = tree.value(*iface.at("mac"))
+    own = tree.node(*iface.path)      # (mac has no default: read from the node directly)
+    mac_node = own.children.get("mac") if own is not None else None
+    mac = mac_node.values[0] if mac_node is not None and mac_node.values else None
     if mac:
         unit.add("NetDev", "MACAddress", mac.lower())
     at = iface.at

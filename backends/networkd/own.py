@@ -30,14 +30,17 @@ def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> frozenset[st
     was, now = shared.of(old), shared.of(new)
     members = {member for member, _, _, _ in member_links(new)}
     for name in names:
-        iface, before = now.by_name.get(name), was.by_name.get(name)
-        if iface is None or before is None or iface.path != before.path or iface.kind != before.kind:
+        # Only settings of interfaces defined in both trees changed (the caller's
+        # interface_settings): the same nodes define the same interfaces in both, so the
+        # old tree's interface list is not built (the node is looked up all the same).
+        iface = now.by_name.get(name)
+        if iface is None or old.node(*iface.path) is None:
             return None
         is_member = name in members
         if interface_part(was, iface, is_member) != interface_part(now, iface, is_member):
             return None
         if iface.kind in NETDEV_KINDS:
-            a, b = netdev(old, before), netdev(new, iface)
+            a, b = netdev(old, iface), netdev(new, iface)
             if a != b or file_mode(a) != file_mode(b):
                 return None
     return unit_names(new)

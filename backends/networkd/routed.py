@@ -8,19 +8,111 @@ from __future__ import annotations
 
 import ipaddress
 
-from nos_shell.config.tree import ConfigTree
+from nos_shell.config.tree import ConfigTree, Node, natural_key
 from nos_shell.models import shared
 from nos_shell.models.interfaces import Interface
 
 from .links import connected as connected_prefixes
 from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups
+from .quickconn import plain_v4, quick_connected
 from .spec import REPEATED, Net
 
 
 def routed(model: shared.Model) -> dict[str, Net]:
     """What static routes and DHCP servers add to each interface's .network (without its
     [Match]); built once per model, merged into the units by :func:`_merge`."""
-    tree, conn = model.tree, connected_prefixes(model.tree)
+    return _routed(model, connected_prefixes(model.tree))
+
+
+def routed_for(model: shared.Model, names: frozenset[str]) -> dict[str, Net]:
+    """What :func:`routed` gives for the interfaces ``names``, and the names of every other
+    interface it gives anything to (with sections that may be incomplete: the units of
+    ``names`` are the only ones built from it). Only the routes that may leave through
+    ``names`` are resolved, and their next hops are looked up in a
+    :class:`quickconn.QuickConnected` (the same answers, without parsing every address):
+    an incremental compile that builds a few units (tests/test_networkd_alone.py)."""
+    tree, conn = model.tree, quick_connected(model)
+    extra: dict[str, Net] = {}
+
+    def net(name: str) -> Net:
+        if name not in extra:
+            extra[name] = Net(name)
+        return extra[name]
+
+    reach = _Reach(model, names)
+    for family in ("route", "route6"):
+        base = ("protocols", "static", family)
+        routes = tree.node(*base)
+        wanted = []
+        for prefix, route in routes.children.items() if routes is not None else ():
+            if reach.may_leave(route):
+                wanted.append(prefix)
+            else:
+                reach.register(route, net)
+        for prefix in sorted(wanted, key=natural_key):      # the order tree.keys gives
+            _static_route(tree, base, prefix, net, conn)
+    _dhcp_servers(tree, net, model.by_name, conn)
+    return extra
+
+
+class _Reach:
+    """Whether a static route may add anything to the units of some interfaces: a next hop
+    or an `interface` route naming one of them (or an interface with no definition, whose
+    unit the route alone makes), a gateway inside one of their connected prefixes (the
+    longest prefix holding it may still be another's: resolved exactly afterwards), a
+    blackhole when `lo` is one of them."""
+
+    def __init__(self, model: shared.Model, names: frozenset[str]):
+        self.names, self.defined = names, model.by_name
+        self.prefixes = [addr.network for name in names if name in model.by_name
+                         for addr in model.addresses(model.by_name[name])]
+        # IPv4 prefixes as (network number, mask), for gateways written as plain IPv4
+        self.v4 = [(int(p.network_address), int(p.netmask)) for p in self.prefixes if p.version == 4]
+
+    def may_leave(self, route: Node) -> bool:
+        children = route.children
+        hops = children.get("next-hop")
+        for hop, node in hops.children.items() if hops is not None else ():
+            if "disable" in node.children:
+                continue
+            explicit = node.children.get("interface")
+            if explicit is not None:
+                name = explicit.values[0] if explicit.values else None
+                if name in self.names or name not in self.defined:
+                    return True
+            elif self.prefixes and self._held(hop):
+                return True
+        exits = children.get("interface")
+        for name, node in exits.children.items() if exits is not None else ():
+            if name in self.names and "disable" not in node.children:
+                return True
+        return "blackhole" in children and "lo" in self.names
+
+    def _held(self, hop: str) -> bool:
+        number = plain_v4(hop)
+        if number is not None:
+            return any(number & mask == network for network, mask in self.v4)
+        try:
+            gateway = ipaddress.ip_address(hop)
+        except ValueError:
+            return True                 # resolved (and refused) the usual way
+        return any(gateway in prefix for prefix in self.prefixes)
+
+    @staticmethod
+    def register(route: Node, net) -> None:
+        """Name the interfaces a route that adds nothing to the wanted units still gives a
+        unit to: its `interface` routes' and, for a blackhole, `lo` (its next hops leave
+        through interfaces that are defined, or it may leave through the wanted ones)."""
+        exits = route.children.get("interface")
+        for name, node in exits.children.items() if exits is not None else ():
+            if "disable" not in node.children:
+                net(name)
+        if "blackhole" in route.children:
+            net("lo")
+
+
+def _routed(model: shared.Model, conn) -> dict[str, Net]:
+    tree = model.tree
     extra: dict[str, Net] = {}
 
     def net(name: str) -> Net:
@@ -51,29 +143,33 @@ def _static_routes(tree: ConfigTree, net, conn) -> None:
     for family in ("route", "route6"):
         base = ("protocols", "static", family)
         for prefix in tree.keys(*base):
-            dest = ipaddress.ip_network(prefix)
-            at = base + (prefix,)
-            for hops in next_hop_groups(tree, at, conn):
-                gateway, name, onlink, distance = hops[0]
-                route = net(name).new("Route")
-                route.append(("Destination", str(dest)))
-                if len(hops) == 1:
-                    route.append(("Gateway", str(gateway)))
-                    if onlink:
-                        route.append(("GatewayOnLink", "yes"))
-                else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
-                    route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
-                _metric(route, distance)
-            for name in tree.keys(*at, "interface"):
-                if tree.exists(*at, "interface", name, "disable"):
-                    continue
-                route = net(name).new("Route")
-                route.append(("Destination", str(dest)))
-                _metric(route, tree.value(*at, "interface", name, "distance"))
-            if tree.exists(*at, "blackhole"):
-                route = net("lo").new("Route")
-                route += [("Type", "blackhole"), ("Destination", str(dest))]
-                _metric(route, tree.value(*at, "blackhole", "distance"))
+            _static_route(tree, base, prefix, net, conn)
+
+
+def _static_route(tree: ConfigTree, base: tuple[str, ...], prefix: str, net, conn) -> None:
+    dest = ipaddress.ip_network(prefix)
+    at = base + (prefix,)
+    for hops in next_hop_groups(tree, at, conn):
+        gateway, name, onlink, distance = hops[0]
+        route = net(name).new("Route")
+        route.append(("Destination", str(dest)))
+        if len(hops) == 1:
+            route.append(("Gateway", str(gateway)))
+            if onlink:
+                route.append(("GatewayOnLink", "yes"))
+        else:   # equal-cost multipath: one route, one MultiPathRoute= per next hop
+            route += [("MultiPathRoute", f"{gw}@{dev}") for gw, dev, _, _ in hops]
+        _metric(route, distance)
+    for name in tree.keys(*at, "interface"):
+        if tree.exists(*at, "interface", name, "disable"):
+            continue
+        route = net(name).new("Route")
+        route.append(("Destination", str(dest)))
+        _metric(route, tree.value(*at, "interface", name, "distance"))
+    if tree.exists(*at, "blackhole"):
+        route = net("lo").new("Route")
+        route += [("Type", "blackhole"), ("Destination", str(dest))]
+        _metric(route, tree.value(*at, "blackhole", "distance"))
 
 
 def _metric(route: list[tuple[str, str]], distance: str | None) -> None:

@@ -17,7 +17,7 @@ from nos_shell.problems import Problem
 
 from nos_shell.models import shared
 from nos_shell.models.changes import Reads, Scope
-from nos_shell.models.interfaces import Interface
+from nos_shell.models.interfaces import Interface, parse_address
 
 from ..common.safety import unsafe_words, unsafe_words_in
 from .links import Connected, connected, dhcp_server_interface, dhcp_subnets, members, route_exit
@@ -248,7 +248,7 @@ def _route(model: shared.Model, at: tuple[str, ...], route: Node, conn: Connecte
     for hop, node in (hops.children.items() if hops is not None else ()):
         h = at + ("next-hop", hop)
         explicit = tree.value(*h, "interface")
-        gateway = ipaddress.ip_address(hop)
+        gateway = parse_address(hop)
         name, onlink = route_exit(tree, gateway, explicit, conn)
         if name is not None and "disable" not in node.children:
             groups.setdefault(tree.value(*h, "distance"), []).append(onlink)

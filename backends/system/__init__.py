@@ -1,4 +1,5 @@
-"""The system driver: host name, hosts and resolver files (compiler.py); the running host name (control.py)."""
+"""The system driver: host name, hosts, resolver and time zone files (compiler.py); the running
+host name and the etc/localtime link (control.py)."""
 from __future__ import annotations
 
 from nos_shell.models.changes import Reads

@@ -83,6 +83,18 @@ def _lstat(path: str) -> os.stat_result | None:
         return None
 
 
+def _folder_there(base: str, name: str, folders: dict[str, bool]) -> bool:
+    """Whether the folder of ``base/name`` may hold it: False only when that folder is
+    absent (then none of its files is there: one ``lstat`` of the folder instead of one per
+    file). ``folders`` keeps the answers of one plan."""
+    folder = name.rpartition("/")[0]
+    there = folders.get(folder)
+    if there is None:
+        st = _lstat(f"{base}/{folder}") if folder else None
+        there = folders[folder] = not folder or st is not None
+    return there
+
+
 def plan(root: Path, new: dict[str, Files]) -> Plan:
     """Compare each backend's wanted files with what nos-shell last wrote (the manifest's
     digests, vouched for by one ``lstat``, else the bytes on disk); only differing bytes or
@@ -91,6 +103,7 @@ def plan(root: Path, new: dict[str, Files]) -> Plan:
     result = Plan(known=set(book.records))
     base = str(root)
     wanted: set[str] = set()
+    folders: dict[str, bool] = {}       # folder -> whether it is there (a first commit: none is)
     for backend, files in new.items():
         for rel, data in files.items():
             name = str(rel)
@@ -99,7 +112,7 @@ def plan(root: Path, new: dict[str, Files]) -> Plan:
             blob, mode = bytes(data), file_mode(data)[0]
             digest = manifest.digest(blob)
             result.records[name] = Record(backend, digest, mode)
-            st = _lstat(f"{base}/{name}")
+            st = _lstat(f"{base}/{name}") if _folder_there(base, name, folders) else None
             if st is None:
                 result.changed[rel] = data
                 result.previous[rel] = None

@@ -16,27 +16,51 @@ one is not, so a file changed by anybody since is read and compared like a file 
 entry. A file changed within the same clock tick as its own write is caught by the age
 rule (the "racily clean" case of git's index): its entry is not trusted until a later
 manifest proves it older.
+
+A commit that changes a few files does not write the whole manifest again: the changes
+since the last whole write go to ``manifest.delta.json`` (:data:`DELTA`), which names the
+``generation`` of the manifest it applies to (a token each whole write draws afresh) and
+holds, for each name that changed, its owner and ``content`` entry (``null`` for a name
+gone). Each write of either file is atomic, so a crash leaves the last state written: a
+delta whose generation is not the manifest's (a whole write came after it) is ignored.
+Reading the two, the records of the manifest whose times are not older than the manifest
+itself lose their stat (the delta is younger, and the age rule must still judge them by
+the file they were written in), and the delta's ``mtime`` is the age the rule compares
+with. Past :data:`DELTA_LIMIT` changed names (or a quarter of the manifest's), or for a
+name the manifest does not have, the manifest is written whole again: its ``files`` map
+always names every file nos-shell may own (all an older version reads; a digest it reads
+that a delta replaced no longer matches the file's stat, so it reads the file).
+
+The records as read from manifest.json are cached in ``manifest.cache``
+(nos_shell/apply/manifest_cache.py), used only for the exact bytes and mtime it was made
+from: reading 8,000 records takes a few ms instead of the JSON's tens.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import re
 from json.encoder import encode_basestring_ascii as quote
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from ..backends.contract import generated_path
 from ..errors import NosError
 from ..fsutil import atomic_write
+from . import manifest_cache
+from .manifest_records import UNUSUAL as _UNUSUAL
+from .manifest_records import Record, Stat
+from .manifest_records import checked_records as _checked_records
+from .manifest_records import records as _records
+from .manifest_records import suspect as _suspect
 
 MANIFEST = Path("var/lib/nos-shell/manifest.json")
-
-Stat = tuple[int, int, int, int]
-"""What a file's ``lstat`` must still show (with the mode): size, mtime_ns, ctime_ns, inode."""
-
+DELTA = Path("var/lib/nos-shell/manifest.delta.json")
+DELTA_LIMIT = 512
+"""More changed names than this since the last whole write: the manifest is written whole."""
 
 def stat_of(st: os.stat_result) -> Stat:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
@@ -44,16 +68,6 @@ def stat_of(st: os.stat_result) -> Stat:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-class Record(NamedTuple):
-    """One generated file: its owner and, when known, what was written and its stat (a
-    named tuple: a manifest holds thousands, built at every load)."""
-
-    owner: str
-    digest: str | None = None
-    mode: int | None = None
-    stat: Stat | None = None
 
 
 @dataclass
@@ -82,13 +96,13 @@ class Manifest:
         """The records of the files ``names`` (each at ``prefix + name``), all ``owner``'s,
         when one ``lstat`` each proves every one of them unchanged as :meth:`trusted` does;
         None as soon as one is not (or is gone, or has another owner)."""
-        lstat, get, now = os.lstat, self.records.get, self.written_ns
+        get, now = self.records.get, self.written_ns
         try:
-            stats = [(name, lstat(prefix + name)) for name in names]
+            stats = _lstat_all(names, prefix)
         except FileNotFoundError:
             return None
         out: dict[str, Record] = {}
-        for name, st in stats:
+        for name, st in zip(names, stats):
             record = get(name)
             if (record is None or record.owner != owner or record.digest is None
                     or record.stat != (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
@@ -98,93 +112,157 @@ class Manifest:
         return out
 
 
-_cache: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
-"""The last manifest read, by its path and stat (a commit reads it more than once; each
-write replaces the file, so a changed manifest never shows the same stat)."""
+def _lstat_all(names: list[str], prefix: str) -> list[os.stat_result]:
+    """``lstat`` of each ``prefix + name``: through one open descriptor of each directory
+    (the kernel then looks up only the last part of each name)."""
+    directories: dict[str, int] = {}
+    stat = os.stat
+    try:
+        out = []
+        for name in names:
+            head, _, tail = name.rpartition("/")
+            fd = directories.get(head)
+            if fd is None:
+                fd = directories[head] = os.open(prefix + head if head else prefix, os.O_RDONLY | os.O_DIRECTORY)
+            out.append(stat(tail, dir_fd=fd, follow_symlinks=False))
+        return out
+    finally:
+        for fd in directories.values():
+            os.close(fd)
+
+
+@dataclass(frozen=True)
+class _Base:
+    """manifest.json as last read or written in this process: what :func:`save` writes a
+    delta against (its generation, stat, digest, number of records and their newest time)
+    and the delta over it (name -> record, or None for a name gone), and its records.""" 
+
+    generation: str | None
+    key: tuple[int, ...]
+    sha: str
+    count: int
+    newest: int
+    entries: dict[str, Record | None]
+    records: dict[str, Record] = field(default_factory=dict, repr=False)    # manifest.json's own
+
+
+_cache: dict[Path, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], Manifest, _Base]] = {}
+"""The last manifest read, by its path and the stats of its two files (a commit reads it more
+than once; each write replaces a file, so a changed manifest never shows the same stats)."""
+
+
+def _key(st: os.stat_result) -> tuple[int, ...]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def load(root: Path) -> Manifest:
     """The manifest of ``root`` (empty when there is none); NosError when it is damaged."""
-    path = root / MANIFEST
+    path, extra = root / MANIFEST, root / DELTA
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            delta, delta_st = _read(extra)
+            key = (_key(st), None if delta_st is None else _key(delta_st))
             cached = _cache.get(path)
             if cached is not None and cached[0] == key:
                 return cached[1]
-            data = json.loads(handle.read())
-        book = Manifest(_records(data["files"], data.get("content") or {}), st.st_mtime_ns)
+            raw = handle.read()
     except FileNotFoundError:
         return Manifest()
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
+    sha = digest(raw)
+    base = _from_cache(root, st, sha)
+    if base is None:
+        base = _from_json(path, st, raw, sha)
+        _keep(root, base)               # (the next read takes it from the cache)
+    records = base.records
+    entries = None if delta is None or base.generation is None else _entries(extra, delta, base.generation)
+    if entries is None or delta_st is None:
+        book = Manifest(records, st.st_mtime_ns)
+    else:
+        base = replace(base, entries=entries)
+        book = Manifest(_merged(records, base), delta_st.st_mtime_ns)
     _cache.clear()
-    _cache[path] = (key, book)
+    _cache[path] = (key, book, base)
     return book
 
 
-_UNUSUAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
-"""An empty, ``.`` or ``..`` part anywhere in a name (an absolute name has an empty first part)."""
-
-_SHAPE = [str, int, int, int, int, int]
-"""The types of a ``content`` entry's six fields."""
-
-
-def _records(files: dict, content: dict) -> dict[str, Record]:
-    if type(files) is not dict or type(content) is not dict:
-        raise TypeError("its maps are not objects")
-    # The usual manifest in one pass each (names, owners, entries); anything unusual is
-    # read again by the loop below, which says what is wrong with the first bad entry.
-    if not any(map(_UNUSUAL.search, files)) and all(type(owner) is str for owner in files.values()):
-        records = _plain_records(files, content)
-        if records is not None:
-            return records
-    return _checked_records(files, content)
+def _read(path: Path) -> tuple[bytes | None, os.stat_result | None]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno())
+    except FileNotFoundError:
+        return None, None
 
 
-def _plain_records(files: dict[str, str], content: dict) -> dict[str, Record] | None:
-    """The records, when every ``content`` entry has the right shape; else None."""
-    make, get = tuple.__new__, content.get
-    records: dict[str, Record] = {}
-    for name, owner in files.items():
-        entry = get(name)
-        if entry is None:
-            records[name] = make(Record, (owner, None, None, None))
-        elif type(entry) is list and list(map(type, entry)) == _SHAPE:
-            records[name] = make(Record, (owner, entry[0], entry[1], (entry[2], entry[3], entry[4], entry[5])))
-        else:
+def _from_cache(root: Path, st: os.stat_result, sha: str) -> _Base | None:
+    """manifest.json's records from manifest.cache, when it was made from exactly its bytes
+    and mtime."""
+    payload = manifest_cache.read(root, (sha, st.st_mtime_ns))
+    if payload is None:
+        return None
+    try:
+        generation, count, newest, names, rows = payload          # type: ignore[misc]
+        records = dict(zip(names, map(tuple.__new__, repeat(Record), rows)))
+    except (TypeError, ValueError):
+        return None
+    return _Base(generation, _key(st), sha, count, newest, {}, records)
+
+
+def _from_json(path: Path, st: os.stat_result, raw: bytes, sha: str) -> _Base:
+    """manifest.json's records parsed from its bytes ``raw``."""
+    try:
+        data = json.loads(raw)
+        generation = data.get("generation")
+        if generation is not None and type(generation) is not str:
+            raise TypeError("its generation is not a token")
+        records = _records(data["files"], data.get("content") or {})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
+    return _Base(generation, _key(st), sha, len(records), _newest(records), {}, records)
+
+
+def _entries(path: Path, delta: bytes, generation: str) -> dict[str, Record | None] | None:
+    """The delta's entries (name -> record, None for a name gone) when it is for
+    ``generation``; else None (a delta left behind by a whole write: ignored)."""
+    try:
+        data = json.loads(delta)
+        if type(data) is not dict or data.get("base") != generation:
             return None
-    return records
+        names = data["files"]
+        if type(names) is not dict:
+            raise TypeError("its maps are not objects")
+        out: dict[str, Record | None] = dict(_records({name: owner for name, owner in names.items()
+                                                       if owner is not None}, data.get("content") or {}))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
+    out.update((name, None) for name, owner in names.items() if owner is None)
+    return out
 
 
-def _checked_records(files: dict, content: dict) -> dict[str, Record]:
-    records: dict[str, Record] = {}
-    for name, owner in files.items():
-        parts = name.split("/")
-        if name.startswith("/") or ".." in parts or "" in parts or "." in parts:
-            _refuse_name(name)
-        if type(owner) is not str:
-            raise TypeError(f"the owner of {name[:100]!r} is not a name")
-        entry = content.get(name)
-        if entry is None:
-            records[name] = Record(owner)
-            continue
-        if (type(entry) is not list or len(entry) != 6 or type(entry[0]) is not str or type(entry[1]) is not int
-                or type(entry[2]) is not int or type(entry[3]) is not int or type(entry[4]) is not int
-                or type(entry[5]) is not int):
-            raise ValueError(f"the content entry of {name[:100]!r} is not [digest, mode, size, times, inode]")
-        records[name] = Record(owner, entry[0], entry[1], (entry[2], entry[3], entry[4], entry[5]))
-    return records
+def _newest(records: dict[str, Record]) -> int:
+    """The newest mtime or ctime any record's stat shows (0 when none has a stat)."""
+    stats = [record[3] for record in records.values() if record[3] is not None]
+    return max(max(map(itemgetter(1), stats), default=0), max(map(itemgetter(2), stats), default=0))
 
 
-def _refuse_name(name: str) -> None:
-    """Raise the error for a name that is absolute or has an empty, ``.`` or ``..`` part."""
-    parts = name.split("/")
-    # a commit removes what the manifest names: never outside the root
-    if name.startswith("/") or ".." in parts:
-        raise ValueError(f"it names a file outside the root: {name[:100]!r}")
-    raise ValueError(f"it names a file by an unusual path: {name[:100]!r}")
+def _merged(records: dict[str, Record], base: _Base) -> dict[str, Record]:
+    """``records`` (manifest.json's, or any view with the same names outside the delta) with
+    the delta applied. Judged by the delta's age from then on, a record of manifest.json as
+    new as that file itself must not become trusted by that (the age rule): it loses its
+    stat (the common case, none is so new, is one comparison)."""
+    entries, base_ns = base.entries, base.key[3]
+    if base.newest < base_ns:
+        out = dict(records)
+    else:
+        out = {name: record if name in entries or record.stat is None
+               or max(record.stat[1], record.stat[2]) < base_ns else Record(record.owner, record.digest, record.mode)
+               for name, record in records.items()}
+    for name, record in entries.items():
+        if record is None:
+            out.pop(name, None)
+        else:
+            out[name] = record
+    return out
 
 
 def forget() -> None:
@@ -195,17 +273,88 @@ def forget() -> None:
 
 def save(root: Path, records: dict[str, Record]) -> None:
     """Write the manifest of ``root`` atomically; the next :func:`load` in this process
-    returns ``records`` without reading it back (they must not change afterwards)."""
-    path = root / MANIFEST
-    atomic_write(path, dump(records))
+    returns ``records`` without reading it back (they must not change afterwards).
+
+    When this process last read or wrote the manifest file and it is still that file, only
+    what differs from it is written (the delta, see the module docstring; nothing when
+    nothing differs from what it read or wrote last), up to
+    :data:`DELTA_LIMIT` names and a quarter of the manifest's; else the whole manifest, with a
+    new generation, and the cache of its records (manifest_cache.py)."""
+    path, extra = root / MANIFEST, root / DELTA
+    cached = _cache.get(path)
+    base = cached[2] if cached is not None else None
+    if cached is not None and base is not None and base.generation is not None and _still(path, base.key):
+        changed, gone = _difference(cached[1].records, records)
+        if not changed and not gone and _still(extra, cached[0][1]):
+            return                  # the files on disk say exactly this already
+        entries = {**base.entries, **changed}
+        entries.update((name, None) for name in gone)
+        known = base.records
+        # a new name goes into manifest.json itself: its ``files`` stay every name nos-shell
+        # may own, for an older version that reads nothing else
+        if len(entries) <= min(DELTA_LIMIT, base.count // 4) and all(name in known for name in changed):
+            data = dump_delta(base.generation, {name: r for name, r in entries.items() if r is not None},
+                              [name for name, r in entries.items() if r is None])
+            atomic_write(extra, data)
+            st = os.lstat(extra)
+            base = replace(base, entries=entries)
+            view = _merged(records, base)       # as a new process reads it (the age rule)
+            _cache.clear()
+            _cache[path] = ((base.key, _key(st)), Manifest(view, st.st_mtime_ns), base)
+            return
+    generation = os.urandom(8).hex()
+    data = dump(records, generation)
+    atomic_write(path, data)
     st = os.lstat(path)
+    # a delta left behind names the old generation: ignored, so a crash before this
+    # removal is harmless, and the removal needs no sync
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(extra)
+    base = _Base(generation, _key(st), digest(data), len(records), _newest(records), {}, records)
     _cache.clear()
-    _cache[path] = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns),
-                    Manifest(records, st.st_mtime_ns))
+    _cache[path] = ((base.key, None), Manifest(records, st.st_mtime_ns), base)
+    _keep(root, base)
 
 
-def dump(records: dict[str, Record]) -> bytes:
-    """The manifest file's bytes: one line per file in each map, sorted by name."""
+def _keep(root: Path, base: _Base) -> None:
+    """Cache manifest.json's records (``base``)."""
+    records = base.records
+    manifest_cache.write(root, (base.sha, base.key[3]), (base.generation, base.count, base.newest, list(records),
+                                                         list(map(tuple, records.values()))))
+
+
+def _still(path: Path, key: tuple[int, ...] | None) -> bool:
+    """Whether the file at ``path`` still shows the stat ``key`` (None: is still absent)."""
+    try:
+        return _key(os.lstat(path)) == key
+    except FileNotFoundError:
+        return key is None
+
+
+def _difference(base: dict[str, Record], records: dict[str, Record]) -> tuple[dict[str, Record], list[str]]:
+    """(records new or different from ``base``, names of ``base`` no longer in ``records``)."""
+    get = base.get
+    changed = {name: record for name, record in records.items() if get(name) != record}
+    gone = [name for name in base if name not in records] if len(base) + len(changed) > len(records) else []
+    return changed, gone
+
+
+def dump(records: dict[str, Record], generation: str | None = None) -> bytes:
+    """The manifest file's bytes: one line per file in each map, sorted by name (and the
+    ``generation`` a delta names)."""
+    head = "" if generation is None else f' "generation": {quote(generation)},\n'
+    return f'{{\n{head}{_maps(records)}}}\n'.encode()
+
+
+def dump_delta(generation: str, changed: dict[str, Record], gone: list[str]) -> bytes:
+    """A delta file's bytes: the generation it applies to, the changed records as in the
+    manifest, and ``null`` owners for the names gone."""
+    body = _maps(changed, gone)
+    return f'{{\n "base": {quote(generation)},\n{body}}}\n'.encode()
+
+
+def _maps(records: dict[str, Record], gone: list[str] = ()) -> str:        # type: ignore[assignment]
+    """The ``files`` and ``content`` maps, one line per name, sorted."""
     owners: dict[str, str] = {}         # a few owners, quoted once each
     files: list[str] = []
     lines: list[str] = []
@@ -217,8 +366,10 @@ def dump(records: dict[str, Record]) -> bytes:
         files.append(f"  {quoted}: {owners[owner]}")
         if digest is not None and mode is not None and stat is not None:
             lines.append(f'  {quoted}: [{quote(digest)}, {mode:d}, {stat[0]:d}, {stat[1]:d}, {stat[2]:d}, {stat[3]:d}]')
+    files += [f"  {quote(name)}: null" for name in sorted(gone)]
     body, entries = ",\n".join(files), ",\n".join(lines)
-    return f'{{\n "files": {{\n{body}\n }},\n "content": {{\n{entries}\n }}\n}}\n'.encode()
+    return f' "files": {{\n{body}\n }},\n "content": {{\n{entries}\n }}\n'
 
 
-__all__ = ["MANIFEST", "Manifest", "Record", "Stat", "digest", "dump", "forget", "load", "save", "stat_of"]
+__all__ = ["DELTA", "DELTA_LIMIT", "MANIFEST", "Manifest", "Record", "Stat", "digest", "dump", "dump_delta", "forget",
+           "load", "save", "stat_of"]

@@ -35,7 +35,6 @@ service in the router's context; by default networkd uses ``networkd-restart`` a
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TypeVar
@@ -108,6 +107,8 @@ def load_target(root: Path | str) -> Target:
     settings = root / SETTINGS
     if not settings.exists():
         return target
+    import tomllib          # (only a root with settings pays for the import)
+
     try:
         data = tomllib.loads(settings.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -18,7 +18,7 @@ from .checked import check
 from .quoting import unquote
 from .raw import RawNode
 from .render import to_curly
-from .tree import ConfigTree, Node, check_comment
+from .tree import ConfigTree, Node, check_comment, sorted_children
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -168,7 +168,9 @@ class _Builder:
         self.filename = filename
         self.problems: list[str] = []
 
-    def bad(self, raw: RawNode, words: list[str], reason: str = "") -> None:
+    def bad(self, raw: RawNode, path: list[str], reason: str = "") -> None:
+        """A problem with ``raw``, found below ``path`` (its words are named in the message)."""
+        words = path + [raw.name] + ([raw.value] if raw.value is not None else [])
         msg = f"{self.filename}:{raw.line}: Configuration path: [{' '.join(map(shown, words))}] is not valid"
         self.problems.append(f"{msg}: {reason}" if reason else msg)
 
@@ -184,36 +186,34 @@ class _Builder:
         """Add ``raws`` (the contents of a container or tag entry) below ``node``."""
         for raw in raws:
             spec = schema.children.get(raw.name)
-            words = path + [raw.name] + ([raw.value] if raw.value is not None else [])
             if raw.comment is not None:
                 try:
                     raw.comment = check_comment(raw.comment) or None
                 except ValueError as exc:   # the comment is dropped, the node kept
-                    self.bad(raw, words, str(exc))
+                    self.bad(raw, path, str(exc))
                     raw.comment = None
             if spec is None:
-                self.bad(raw, words)
+                self.bad(raw, path)
             elif spec.kind is Kind.CONTAINER:
-                self.container(node, raw, spec, path, words)
+                self.container(node, raw, spec, path)
             elif spec.kind is Kind.TAG:
-                self.tag(node, raw, spec, path, words)
+                self.tag(node, raw, spec, path)
             elif raw.children is not None:
-                self.bad(raw, words)
+                self.bad(raw, path)
             elif spec.takes_value:
                 if raw.value is None:
-                    self.bad(raw, words, "a value is required")
+                    self.bad(raw, path, "a value is required")
                 else:
-                    self.leaf(node, raw, spec, words)
+                    self.leaf(node, raw, spec, path)
             elif raw.value is not None:
-                self.bad(raw, words)
+                self.bad(raw, path)
             else:
                 child = node.children.setdefault(raw.name, Node())
                 child.comment = raw.comment or child.comment
 
-    def container(self, node: Node, raw: RawNode, spec: SchemaNode, path: list[str],
-                  words: list[str]) -> None:
+    def container(self, node: Node, raw: RawNode, spec: SchemaNode, path: list[str]) -> None:
         if raw.value is not None:
-            self.bad(raw, words)
+            self.bad(raw, path)
             return
         fresh = raw.name not in node.children
         child = node.children.setdefault(raw.name, Node())
@@ -223,19 +223,18 @@ class _Builder:
         elif raw.comment:
             child.comment = raw.comment
 
-    def tag(self, node: Node, raw: RawNode, spec: SchemaNode, path: list[str],
-            words: list[str]) -> None:
+    def tag(self, node: Node, raw: RawNode, spec: SchemaNode, path: list[str]) -> None:
         if raw.value is None:
-            self.bad(raw, words, "a tag value is required")
+            self.bad(raw, path, "a tag value is required")
             return
         reason = self.check(spec, raw.value)
         if reason:
-            self.bad(raw, words, reason)
+            self.bad(raw, path, reason)
             return
         holder = node.children.setdefault(raw.name, Node())
         fresh = raw.value not in holder.children
         entry = holder.children.setdefault(raw.value, Node())
-        self.fill(entry, raw.children or [], spec, words)
+        self.fill(entry, raw.children or [], spec, path + [raw.name, raw.value])
         if fresh and raw.children and not entry.children:
             del holder.children[raw.value]
         elif raw.comment:
@@ -243,11 +242,11 @@ class _Builder:
         if not holder.children:
             del node.children[raw.name]
 
-    def leaf(self, node: Node, raw: RawNode, spec: SchemaNode, words: list[str]) -> None:
+    def leaf(self, node: Node, raw: RawNode, spec: SchemaNode, path: list[str]) -> None:
         value = raw.value or ""
         reason = self.check(spec, value)
         if reason:
-            self.bad(raw, words, reason)
+            self.bad(raw, path, reason)
             return
         child = node.children.setdefault(raw.name, Node())
         child.comment = raw.comment or child.comment
@@ -259,10 +258,28 @@ class _Builder:
             child.values = [value]
 
 
+@lru_cache(maxsize=None)
+def _holds_secret(spec: SchemaNode) -> bool:
+    """Whether a node of ``spec`` can hold a leaf with ``hash_into`` (or is one)."""
+    return spec.hash_into is not None or any(_holds_secret(c) for c in spec.children.values())
+
+
+def _secrets(node: Node, schema: SchemaNode, path: tuple[str, ...], is_tag: bool):
+    """The nodes of leaves with ``hash_into`` below ``node``, in the order of
+    :meth:`ConfigTree.walk`, entering only the subtrees whose schema can hold one."""
+    for key, child in sorted_children(node, schema, is_tag):
+        spec = schema if is_tag else schema.children[key]
+        if not _holds_secret(spec):
+            continue
+        if spec.hash_into:
+            yield path + (key,), spec, child
+        yield from _secrets(child, spec, path + (key,), not is_tag and spec.kind is Kind.TAG)
+
+
 def _hash_plaintext(tree: ConfigTree, problems: list[str], filename: str) -> None:
     """Replace plaintext secrets by their hash, as `set` does (the plaintext is kept empty)."""
-    found = [(path, spec, node) for path, spec, node in tree.walk()
-             if spec.hash_into and node.values and node.values[0]]
+    found = [(path, spec, node) for path, spec, node in _secrets(tree.root, tree.schema, (), False)
+             if node.values and node.values[0]]
     if not found:
         return
     from ..secrets import hash_password

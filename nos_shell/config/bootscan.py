@@ -5,6 +5,10 @@ machine for the lines, about ten times faster than the LALR parser on a large fi
 gives up (returns None) at the first thing it does not expect, and the grammar then
 parses the text and explains the error: the grammar stays the definition of the format,
 and tests/test_bootscan.py checks that both read every text alike.
+
+Text as nos-shell writes it (one item per line, no comments) is read a line at a time
+with one match per line (:func:`_scan_lines`); the first line of another shape sends the
+whole text to the token reader.
 """
 from __future__ import annotations
 
@@ -23,6 +27,42 @@ _TOKEN = re.compile("|".join((
     r"(?P<value>\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')",
     r"(?P<word>(?!//|/\*)[^\s{}\"'\x00-\x1f\x7f]+)",
 )))
+
+
+_BLANK = r"[ \t\f\r]*"
+_WORD = r"(?!//|/\*)[^\s{}\"'\x00-\x1f\x7f]++"     # (possessive: the token reader's longest word)
+_QUOTED = r"\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*'"
+# one line of the usual shape: blank, `}`, or `NAME [VALUE] [{]`, with blanks around
+_LINE = re.compile(f"{_BLANK}(?:(?P<close>}})|(?P<name>{_WORD}){_BLANK}(?P<value>{_QUOTED}|{_WORD})?"
+                   f"{_BLANK}(?P<open>{{)?)?{_BLANK}")
+
+
+def _scan_lines(text: str) -> list[RawNode] | None:
+    """:func:`scan_boot` for a text whose every line has the usual shape; None otherwise
+    (then the token reader decides)."""
+    top: list[RawNode] = []
+    levels: list[list[RawNode]] = [top]
+    nodes = top
+    match = _LINE.fullmatch
+    for number, text_line in enumerate(text.split("\n"), 1):
+        found = match(text_line)
+        if found is None:
+            return None
+        name, value, opens, close = found.group("name", "value", "open", "close")
+        if name is not None:
+            if value is not None and value[0] in "\"'":
+                value = unquote(value)
+            node = RawNode(name, value, [] if opens else None, None, number)
+            nodes.append(node)
+            if opens:
+                nodes = node.children      # type: ignore[assignment]
+                levels.append(nodes)
+        elif close is not None:
+            if len(levels) == 1:
+                return None
+            levels.pop()
+            nodes = levels[-1]
+    return top if len(levels) == 1 else None
 
 
 def _tokens(text: str):
@@ -46,6 +86,12 @@ def _tokens(text: str):
 def scan_boot(text: str) -> list[RawNode] | None:
     """The raw nodes of ``text`` as the grammar reads them, or None when this reader is
     not sure (a syntax error, or anything unusual): then the grammar must parse it."""
+    found = _scan_lines(text)
+    return found if found is not None else _scan_tokens(text)
+
+
+def _scan_tokens(text: str) -> list[RawNode] | None:
+    """:func:`scan_boot` a token at a time (comments, several items on a line)."""
     top: list[RawNode] = []
     levels: list[tuple[list[RawNode], list[str]]] = [(top, [])]   # (nodes, pending comments)
     node: RawNode | None = None

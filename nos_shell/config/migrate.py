@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .migrate_dns import dns_domain_servers
 from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
 from .migrate_system import ntp_allow_client, syslog_facilities, sysctl_parameters, system_options
 from .raw import RawNode, drop_if_empty, ensure, get, interface_blocks, put, remove, select, top_block, value
@@ -360,6 +361,7 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     system_options,
     sysctl_parameters,
     syslog_facilities,
+    dns_domain_servers,
 ]
 
 

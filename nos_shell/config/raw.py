@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 
-@dataclass(eq=True)
+@dataclass(eq=True, slots=True)
 class RawNode:
     """One node as written in the file, before the schema is consulted.
 
@@ -37,7 +37,10 @@ def select(nodes: list[RawNode] | None, path: str) -> Iterator[RawNode]:
 
 def get(node: RawNode, name: str) -> RawNode | None:
     """The first child of ``node`` called ``name``."""
-    return next((c for c in node.children or () if c.name == name), None)
+    for child in node.children or ():       # (a loop: the migrations ask for every interface)
+        if child.name == name:
+            return child
+    return None
 
 
 def value(node: RawNode, name: str) -> str | None:

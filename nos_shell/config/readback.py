@@ -96,6 +96,14 @@ def part_refusal(tree: ConfigTree, text: str, base: ConfigTree) -> str | None:
     return _full_refusal(part, dump_boot(part))
 
 
+def whole_is_cheaper(base_text: str, text: str) -> bool:
+    """Whether reading all of ``text`` back costs less than the short proof against a base
+    whose text is ``base_text``: when most of the tree is new (a first commit over the
+    default configuration), the changed part is nearly all of it, and the short proof would
+    render it a second time to read back about as much."""
+    return 2 * len(base_text) < len(text)
+
+
 def refusal(tree: ConfigTree, text: str, base: ConfigTree | None = None) -> str | None:
     """Why the config.boot ``text`` of ``tree`` would not read back as ``tree``, or None.
 
@@ -127,4 +135,4 @@ def archive_text(tree: ConfigTree, base: ConfigTree | None = None, text: str | N
                       "back as the same configuration", shown(reason, 200), "Commit failed")
 
 
-__all__ = ["archive_text", "changed_part", "part_refusal", "refusal"]
+__all__ = ["archive_text", "changed_part", "part_refusal", "refusal", "whole_is_cheaper"]

@@ -69,20 +69,35 @@ class Node:
 _DIGITS = re.compile(r"(\d+)")
 
 
+_KEYS: dict[str, tuple] = {}
+KEYS_KEPT = 1 << 16
+"""At most this many keys' sort keys are kept by :func:`natural_key` (then it starts afresh)."""
+
+
 def natural_key(key: str) -> tuple:
     """Sort key that puts eth2 before eth10 and rule 10 before rule 100; a total order:
     keys whose numbers are equal (eth1, eth01) fall back to the text, so equal trees
-    always come out in the same order, whatever order they were built in."""
+    always come out in the same order, whatever order they were built in. Kept per key
+    text: a commit sorts the same tag keys in verify, compile and each rendering."""
+    found = _KEYS.get(key)
+    if found is not None:
+        return found
     if key.isdigit() and key.isascii():     # (VLAN ids, rule numbers: the split's result)
-        return ("", int(key), ""), key
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key)), key
+        found = ("", int(key), ""), key
+    else:
+        found = tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key)), key
+    if len(_KEYS) >= KEYS_KEPT:
+        _KEYS.clear()
+    _KEYS[key] = found
+    return found
 
 
 def sorted_children(node: Node, schema: SchemaNode, is_tag: bool) -> list[tuple[str, Node]]:
     """Children in output order: tag keys naturally, names alphabetically."""
+    children = node.children
     if is_tag:
-        return sorted(node.children.items(), key=lambda kv: natural_key(kv[0]))
-    return sorted(node.children.items())
+        return [(key, children[key]) for key in sorted(children, key=natural_key)]
+    return sorted(children.items())
 
 
 class ConfigTree:
@@ -165,7 +180,7 @@ class ConfigTree:
     def keys(self, *path: str) -> list[str]:
         """Tag keys (or child names) under a path, in output order."""
         node = self.node(*path)
-        return [k for k, _ in sorted(node.children.items(), key=lambda kv: natural_key(kv[0]))] if node else []
+        return sorted(node.children, key=natural_key) if node else []
 
     def value(self, *path: str, default: bool = True) -> str | None:
         """A leaf's value; the schema default when unset (unless ``default=False``)."""

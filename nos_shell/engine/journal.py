@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,11 @@ class Entry:
     removed: dict[str, str] = field(default_factory=dict)
     reloading: list[str] = field(default_factory=list)
     everything: bool = False
+
+
+def _fields(entry: Entry) -> dict[str, object]:
+    """``asdict(entry)`` without its deep copy (the fields are JSON values already)."""
+    return {name: getattr(entry, name) for name in Entry.__dataclass_fields__}
 
 
 def exists(root: Path) -> bool:
@@ -101,8 +106,10 @@ class Writer:
     """The journal of one transaction; :func:`nos_shell.apply.apply` calls ``begin`` and
     ``reloading`` (the :class:`nos_shell.apply.Journal` protocol)."""
 
-    def __init__(self, store: Store, new: ConfigTree, *, live: bool, everything: bool = False):
+    def __init__(self, store: Store, new: ConfigTree, *, live: bool, everything: bool = False,
+                 text: str | None = None):
         self.root = store.root
+        self.text = text            # dump_boot(new), when the caller has it
         self.live = live
         self.store = store
         self.new = new
@@ -115,7 +122,8 @@ class Writer:
 
         if not change and not self.live:
             return
-        self.entry = Entry(self.store.newest_on_disk(), dump_boot(self.new),
+        text = self.text if self.text is not None else self.store.text_of(self.new)
+        self.entry = Entry(self.store.newest_on_disk(), dump_boot(self.new) if text is None else text,
                            {str(p): change.owners[p] for p in sorted(change.changed)},
                            {str(p): change.owners[p] for p in sorted(change.removed)},
                            everything=self.everything)
@@ -127,7 +135,7 @@ class Writer:
             self._write()
 
     def _write(self) -> None:
-        atomic_write(self.root / JOURNAL, json.dumps(asdict(self.entry)).encode(), mode=0o600)
+        atomic_write(self.root / JOURNAL, json.dumps(_fields(self.entry)).encode(), mode=0o600)
 
     def clear(self) -> None:
         """The transaction is over (archived, or undone in-process)."""

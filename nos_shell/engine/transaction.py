@@ -41,13 +41,14 @@ def commit(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree
     applied, so a tree that cannot be archived changes nothing."""
     text = store.proven_text(new)      # (only what differs from the proven running tree)
     return run(store, target, old, new,
-               lambda: store.commit(new, user=user, via=via, comment=comment, text=text))
+               lambda: store.commit(new, user=user, via=via, comment=comment, text=text), text=text)
 
 
 def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
-        archive: Callable[[], T], *, everything: bool = False) -> tuple[T, list[str]]:
+        archive: Callable[[], T], *, everything: bool = False, text: str | None = None) -> tuple[T, list[str]]:
     """The transaction with any archive step (a command file flushes its deferred
-    revisions); ``everything`` reloads every backend (boot)."""
+    revisions); ``everything`` reloads every backend (boot); ``text``: ``dump_boot(new)``
+    when the caller has it (the journal records it)."""
     from ..apply import apply
     from . import journal
     from .recovery import resolve
@@ -56,7 +57,7 @@ def run(store: Store, target: Target | None, old: ConfigTree, new: ConfigTree,
     journal.sweep_state(store.root)
     if target is None:
         return archive(), notes
-    writer = journal.Writer(store, new, live=target.live, everything=everything)
+    writer = journal.Writer(store, new, live=target.live, everything=everything, text=text)
     try:
         notes += apply(target, old, new, everything=everything, journal=writer)
     except CommitError:

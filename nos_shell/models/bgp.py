@@ -29,6 +29,7 @@ from nos_shell.config.tree import ConfigTree, Node
 
 from . import interfaces as ifmodel
 from . import shared
+from .bgp_options import NONE, FamilyOptions, LocalAs, Parameters, family_options, local_as, parameters
 
 BGP = ("protocols", "bgp")
 READS = (BGP, ("protocols", "static"), ("interfaces",))
@@ -68,6 +69,12 @@ class Neighbor:
     connect: int | None = None
     families: tuple[str, ...] = ()
     keepalive_set: bool = False       # keepalive configured (not derived from the hold time)
+    local_as: LocalAs | None = None
+    options: tuple[tuple[str, FamilyOptions], ...] = ()   # (family, its options), for each family
+
+    def family(self, name: str) -> FamilyOptions:
+        """The options under `address-family NAME` (none set: all off)."""
+        return dict(self.options).get(name, NONE)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -110,6 +117,7 @@ class Bgp:
     redistribute: dict[str, frozenset[str]] = field(default_factory=dict)
     connected: dict[str, tuple[str, ...]] = field(default_factory=dict)
     static: dict[str, tuple[StaticRoute, ...]] = field(default_factory=dict)
+    params: Parameters = Parameters()
 
 
 def configured(tree: ConfigTree) -> bool:
@@ -150,7 +158,7 @@ def normalise_prefix(prefix: str) -> str:
 
 def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(text)
+        return ifmodel.parse_address(text)
     except ValueError:
         return None
 
@@ -187,14 +195,15 @@ def interface_addresses(tree: ConfigTree) -> list[InterfaceAddress]:
 
 def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
     tree, first = model.tree, model.by_name
-    memo: dict[ifmodel.Interface, bool] = {}
+    memo: dict[int, bool] = {}      # id of an interface of the model -> enabled
 
     def is_enabled(iface: ifmodel.Interface) -> bool:
-        if iface not in memo:
+        found = memo.get(id(iface))
+        if found is None:
             parent = first.get(iface.parent) if iface.parent else None
-            memo[iface] = not tree.exists(*iface.at("disable")) and (
+            found = memo[id(iface)] = not tree.exists(*iface.at("disable")) and (
                 parent is None or parent is iface or is_enabled(parent))
-        return memo[iface]
+        return found
 
     return [InterfaceAddress(iface.name, iface.kind, address, is_enabled(iface))
             for iface in model.interfaces for address in model.addresses(iface)]
@@ -304,7 +313,11 @@ def _neighbor(tree: ConfigTree, key: str) -> Neighbor:
     def flag(*leaf: str) -> bool:
         return node(*leaf) is not None
 
-    ip = ipaddress.ip_address(key)
+    def keys(*path: str) -> list[str]:
+        found = node(*path)
+        return list(found.children) if found is not None else []
+
+    ip = ifmodel.parse_address(key)
     families = tuple(f for f in FAMILIES if _node_below(own_node, "address-family", f) is not None)
     if not families and group_node is not None:
         families = tuple(f for f in FAMILIES if _node_below(group_node, "address-family", f) is not None)
@@ -329,6 +342,8 @@ def _neighbor(tree: ConfigTree, key: str) -> Neighbor:
         connect=to_int(get("timers", "connect")),
         families=families,
         keepalive_set=keepalive is not None,
+        local_as=local_as(keys, flag),
+        options=tuple((f, family_options(get, flag, f)) for f in families),
     )
 
 
@@ -363,7 +378,7 @@ def _view(tree: ConfigTree) -> Bgp:
     needs_connected = any("connected" in r for r in redistribute.values())
     needs_static = any("static" in r for r in redistribute.values())
     neighbors = tuple(sorted((neighbor(tree, k) for k in tree.keys(*BGP, "neighbor")),
-                             key=lambda n: (n.version, int(ipaddress.ip_address(n.address)), n.key)))
+                             key=lambda n: (n.version, int(ifmodel.parse_address(n.address)), n.key)))
     return Bgp(
         backend=backend(tree),
         system_as=to_int(tree.value(*BGP, "system-as", default=False)),
@@ -373,6 +388,7 @@ def _view(tree: ConfigTree) -> Bgp:
         redistribute=redistribute,
         connected=connected_prefixes(tree) if needs_connected else {f: () for f in FAMILIES},
         static=static_routes(tree) if needs_static else {f: () for f in FAMILIES},
+        params=parameters(tree, BGP, FAMILIES),
     )
 
 

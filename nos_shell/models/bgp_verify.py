@@ -6,13 +6,14 @@ daemon's limits (GoBGP: no hold time 0) and the check that values are safe to wr
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
-
 from nos_shell.config.tree import ConfigTree
 from nos_shell.problems import Problem
 
 from .bgp import (BGP, FAMILIES, FAMILY_VERSION, TCP_MD5_MAX_KEY, UNSAFE_IN_STRING, configured,
                   derived_router_id, interface_addresses, interface_names, neighbor, parse_ip, to_int)
+from .interfaces import parse_address
+
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
 def verify(tree: ConfigTree) -> list[Problem]:
@@ -54,6 +55,11 @@ def verify(tree: ConfigTree) -> list[Problem]:
         if password is not None and len(password.encode()) > TCP_MD5_MAX_KEY:
             problem(path + ("password",),
                     f"The password is longer than the {TCP_MD5_MAX_KEY} bytes TCP MD5 allows (UTF-8)")
+        local_as = own.keys("local-as")
+        if len(local_as) > 1:
+            problem(path + ("local-as",), f'Only one local-as number can be specified for peer "{path[-1]}"!')
+        elif local_as and local_as[0] == system_as:
+            problem(path + ("local-as",), "Cannot have local-as same as system-as number")
         source = own("update-source")
         if source is not None:
             ip = parse_ip(source)
@@ -77,12 +83,12 @@ def verify(tree: ConfigTree) -> list[Problem]:
     for key in neighbors:
         n = neighbor(tree, key)
         path = n.path
-        ip = ipaddress.ip_address(key)
+        ip = parse_address(key)
         if n.address in seen:
             problem(path, f"Neighbor {key} is the same address as neighbor {seen[n.address]}")
         else:
             seen[n.address] = key
-        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255")):
+        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and ip == _BROADCAST):
             problem(path, f"{key} cannot be a BGP neighbor address")
         elif ip.version == 6 and ip.is_link_local:
             problem(path, f"Link-local neighbor {key} is not supported: use a global address")
@@ -101,11 +107,26 @@ def verify(tree: ConfigTree) -> list[Problem]:
         elif n.update_source is not None and n.update_source in interfaces and n.source_address is None:
             problem(path, f"update-source interface {n.update_source} has no IPv{n.version} address "
                           f"in the configuration to reach neighbor {key} from")
+        if n.local_as is not None:
+            at = path + ("local-as",) if tree.exists(*path, "local-as") else path
+            if n.is_internal(asn):
+                problem(at, f'local-as configured for "{key}", allowed only for eBGP peers!')
+            elif n.remote_as == str(n.local_as.asn):
+                problem(at, f'Neighbor "{key}" has local-as specified which is '
+                            "the same as remote-as, this is not allowed!")
         if n.holdtime == 0 and n.keepalive_set:
             problem(path + ("timers",), "A keepalive interval needs a hold time other than 0")
         elif n.holdtime and n.keepalive > n.holdtime:
             problem(path + ("timers",),
                     f"Keepalive interval {n.keepalive} is longer than the hold time {n.holdtime}")
+
+    # VyOS: the global distances go together.
+    distance = BGP + ("parameters", "distance", "global")
+    if tree.exists(*distance):
+        for leaf in ("external", "internal", "local"):
+            if not tree.exists(*distance, leaf):
+                problem(distance, "Missing mandatory configuration option for "
+                                  f"global administrative distance {leaf}!")
 
     # Networks to announce.
     for family in FAMILIES:
@@ -121,14 +142,22 @@ def verify(tree: ConfigTree) -> list[Problem]:
     return list(dict.fromkeys(problems))    # each once, in the order found (linear)
 
 
-def _leaves(tree: ConfigTree, path: tuple[str, ...]) -> Callable[[str], str | None]:
-    """The values of the leaves right below ``path`` (None when unset; no defaults), the node
-    found once."""
-    node = tree.node(*path)
-    children = node.children if node is not None else {}
+class _Leaves:
+    """The values of the leaves right below a node (None when unset; no defaults), and the
+    tag keys below it, the node found once."""
 
-    def leaf(name: str) -> str | None:
-        child = children.get(name)
+    def __init__(self, tree: ConfigTree, path: tuple[str, ...]) -> None:
+        node = tree.node(*path)
+        self.children = node.children if node is not None else {}
+
+    def __call__(self, name: str) -> str | None:
+        child = self.children.get(name)
         return child.values[0] if child is not None and child.values else None
 
-    return leaf
+    def keys(self, name: str) -> list[str]:
+        child = self.children.get(name)
+        return list(child.children) if child is not None else []
+
+
+def _leaves(tree: ConfigTree, path: tuple[str, ...]) -> _Leaves:
+    return _Leaves(tree, path)

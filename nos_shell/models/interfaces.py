@@ -73,7 +73,24 @@ def by_name(tree: ConfigTree) -> dict[str, Interface]:
 
 # Parsed once per distinct text: verify and compile of every backend ask for the same
 # addresses many times, and ipaddress objects are immutable, so sharing them is safe.
-parse_interface = lru_cache(maxsize=1 << 16)(ipaddress.ip_interface)
+parse_address = lru_cache(maxsize=1 << 16)(ipaddress.ip_address)
+"""``ipaddress.ip_address``, once per distinct text (next hops, BGP neighbors)."""
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_interface(text: str) -> IPInterface:
+    """``ipaddress.ip_interface(text)``, with the address text read once (ip_interface reads
+    it twice: for the address and again for its network); ValueError as it raises."""
+    address, slash, length = text.partition("/")
+    if slash and "%" not in address and length.isdigit() and length.isascii():
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return ipaddress.ip_interface(text)     # (raises with its own message)
+        if int(length) <= ip.max_prefixlen:
+            kind = ipaddress.IPv4Interface if ip.version == 4 else ipaddress.IPv6Interface
+            return kind((int(ip), int(length)))
+    return ipaddress.ip_interface(text)
 
 
 def static_addresses(tree: ConfigTree, iface: Interface) -> list[IPInterface]:

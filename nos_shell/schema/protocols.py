@@ -56,11 +56,43 @@ CONNECT = Number(low=1, high=65535, what="Connect retry interval", placeholder="
 PASSWORD = Text(max_len=80, min_len=1, placeholder="<text>", help="TCP MD5 password")
 
 
+MAX_PREFIX = Number(low=1, high=4294967295, what="Prefix limit", placeholder="<1-4294967295>",
+                    help="Prefix limit")
+ALLOWAS = Number(low=1, high=10, what="Number of occurrences of AS number", placeholder="<1-10>",
+                 help="Number of occurrences of AS number")
+STALEPATH = Number(low=1, high=3600, what="Stale path time", placeholder="<1-3600>", help="Hold time in seconds")
+MED = Number(low=1, high=4294967295, what="Metric", placeholder="<1-4294967295>",
+             help="Metric for redistributed routes")
+
+
+def _peer_family(name: str, help: str) -> SchemaNode:
+    """`neighbor A address-family ipv4-unicast|ipv6-unicast` and its per-family options (VyOS 1.4)."""
+    return container(
+        name, help,
+        container("nexthop-self", "Disable the next hop calculation for this peer",
+                  flag("force", "Set the next hop to self for reflected routes"), presence=True),
+        container("soft-reconfiguration", "Soft reconfiguration for peer",
+                  flag("inbound", "Enable inbound soft reconfiguration")),
+        container("disable-send-community", "Disable sending community attributes to this peer",
+                  flag("extended", "Disable sending extended community attributes to this peer"),
+                  flag("standard", "Disable sending standard community attributes to this peer"),
+                  presence=True),
+        leaf("maximum-prefix", MAX_PREFIX, "Maximum number of prefixes to accept from this peer"),
+        flag("as-override", "Override ASN in outbound updates to configured neighbor local-as"),
+        container("allowas-in", "Accept route that contains the local-as in the as-path",
+                  leaf("number", ALLOWAS, "Number of occurrences of AS number"), presence=True),
+        container("remove-private-as", "Remove private AS numbers from AS path in outbound route updates",
+                  flag("all", "Remove private AS numbers to all AS numbers in outbound route updates"),
+                  presence=True),
+        presence=True,
+    )
+
+
 def _family_flags() -> SchemaNode:
     return container(
         "address-family", "Address families of this session",
-        container("ipv4-unicast", "IPv4 unicast", presence=True),
-        container("ipv6-unicast", "IPv6 unicast", presence=True),
+        _peer_family("ipv4-unicast", "IPv4 unicast"),
+        _peer_family("ipv6-unicast", "IPv6 unicast"),
     )
 
 
@@ -80,6 +112,10 @@ def _peer_options() -> list[SchemaNode]:
                   leaf("holdtime", HOLDTIME, "Hold time (default 180)"),
                   leaf("keepalive", KEEPALIVE, "Keepalive interval (default a third of the hold time)"),
                   leaf("connect", CONNECT, "Connect retry interval (default 120)")),
+        tag("local-as", ASN, "Specify alternate ASN for this BGP process",
+            container("no-prepend", "Disable prepending local-as from/to updates for eBGP peers",
+                      flag("replace-as", "Prepend only local-as from/to updates for eBGP peers"),
+                      presence=True)),
         _family_flags(),
     ]
 
@@ -89,8 +125,10 @@ def _announce(name: str, prefix, help: str) -> SchemaNode:
         name, help,
         tag("network", prefix, "Prefix to announce"),
         container("redistribute", "Redistribute routes from other sources",
-                  container("connected", "Connected routes", presence=True),
-                  container("static", "Static routes", presence=True)),
+                  container("connected", "Connected routes",
+                            leaf("metric", MED, "Metric for redistributed routes"), presence=True),
+                  container("static", "Static routes",
+                            leaf("metric", MED, "Metric for redistributed routes"), presence=True)),
     )
 
 
@@ -100,7 +138,17 @@ BGP = container(
     leaf("backend", Enum(values=("bird", "gobgp"), helps=("BIRD 2", "GoBGP")),
          "BGP daemon that runs this configuration", default="bird"),
     container("parameters", "BGP parameters",
-              leaf("router-id", IPV4, "BGP router id")),
+              leaf("router-id", IPV4, "BGP router id"),
+              container("distance", "Administratives distances for BGP routes",
+                        container("global", "Global administratives distances for BGP routes",
+                                  leaf("external", DISTANCE, "Administrative distance for external BGP routes"),
+                                  leaf("internal", DISTANCE, "Administrative distance for internal BGP routes"),
+                                  leaf("local", DISTANCE, "Administrative distance for local BGP routes"))),
+              container("graceful-restart", "Graceful restart capability parameters",
+                        leaf("stalepath-time", STALEPATH,
+                             "Maximum time to hold onto restarting neighbors stale paths"),
+                        presence=True),
+              flag("log-neighbor-changes", "Log neighbor up/down changes and reset reason")),
     tag("neighbor", IP, "BGP neighbor",
         leaf("peer-group", NAME, "Peer group this neighbor belongs to"),
         *_peer_options()),

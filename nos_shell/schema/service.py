@@ -1,6 +1,7 @@
-"""Schema of `service`: DHCP server and SSH."""
+"""Schema of `service`: DHCP server, DNS forwarding, NTP and SSH."""
 from __future__ import annotations
 
+from .dns import DNS
 from .nodes import container, flag, leaf, multi, tag
 from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Prefix, Union)
 
@@ -56,4 +57,4 @@ NTP = container(
                     "Address or prefix of allowed clients")),
 )
 
-SERVICE = container("service", "System services", DHCP_SERVER, NTP, SSH)
+SERVICE = container("service", "System services", DHCP_SERVER, DNS, NTP, SSH)

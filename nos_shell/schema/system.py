@@ -1,9 +1,10 @@
-"""Schema of `system`: identity, resolvers, login users and commit settings."""
+"""Schema of `system`: identity, resolvers, time zone, login users and commit settings."""
 from __future__ import annotations
 
 from .nodes import container, leaf, multi, tag
 from .sysopts import OPTION, SYSCTL, SYSLOG
 from .types import (CRYPT_HASH, DOMAIN_NAME, HOSTNAME, IP, SSH_KEY, USER_NAME, Enum, Number, Pattern, Text)
+from .zones import TIME_ZONE
 
 LOGIN = container(
     "login", "System user accounts",
@@ -31,6 +32,7 @@ SYSTEM = container(
     leaf("host-name", HOSTNAME, "System host name", default="vyos"),
     leaf("domain-name", DOMAIN_NAME, "System domain name"),
     multi("name-server", IP, "Domain Name Server (DNS)"),
+    leaf("time-zone", TIME_ZONE, "Local time zone (unset: the host's own)"),
     LOGIN,
     container("config-management", "Configuration management settings",
               leaf("commit-revisions", Number(low=1, high=65535, what="Revisions", placeholder="<1-65535>",

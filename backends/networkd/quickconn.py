@@ -1,0 +1,103 @@
+"""The connected-prefix index built from the address words, without an ``ipaddress`` object
+per address: what an incremental compile asks of it is a few lookups.
+
+:class:`QuickConnected` answers :meth:`holders` and :meth:`exact` exactly as
+:class:`links.Connected` built from the same model does (same prefixes, same interface
+order; tests/test_quickconn.py holds it to that). A plain IPv4 word (``a.b.c.d/len``,
+the form the schema accepts) is read by one regular expression; every other word is parsed
+by ``ipaddress`` as the model does. Prefix objects are made only for the answers.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from nos_shell.config.tree import Node
+from nos_shell.models import shared
+
+from .links import IPAddr, IPNet
+
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_PLAIN_V4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(3[0-2]|[12]?[0-9])\Z")
+_PLAIN_ADDRESS = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}\Z")
+
+Entry = tuple[str, IPNet | None]
+"""An interface name and its prefix (None until first asked for: made from the key)."""
+
+
+class QuickConnected:
+    """Connected prefixes indexed by (version, length) and network number, as
+    :class:`links.Connected` is, read from the model's address words."""
+
+    def __init__(self, model: shared.Model):
+        index: dict[tuple[int, int], dict[int, list[Entry]]] = {}
+        match = _PLAIN_V4.match
+        for iface, words in _address_words(model):
+            for n, word in enumerate(words):
+                found = match(word)
+                if found is not None:
+                    a, b, c, d, length = map(int, found.groups())
+                    value = (a << 24) | (b << 16) | (c << 8) | d
+                    key, number, net = (4, length), value & ~((1 << (32 - length)) - 1) & 0xFFFFFFFF, None
+                else:
+                    net = model.addresses(iface)[n].network
+                    key, number = (net.version, net.prefixlen), int(net.network_address)
+                index.setdefault(key, {}).setdefault(number, []).append((iface.name, net))
+        self._index = index
+        self._lengths = sorted(index, key=lambda vl: -vl[1])
+
+    def _entries(self, key: tuple[int, int], number: int) -> list[tuple[IPNet, str]]:
+        bucket = self._index[key].get(number)
+        if not bucket:
+            return []
+        version, length = key
+        made = ipaddress.IPv4Network((number, length)) if version == 4 else ipaddress.IPv6Network((number, length))
+        return [(net if net is not None else made, name) for name, net in bucket]
+
+    def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
+        """Prefixes holding ``address``, longest first (interface order among equals)."""
+        value, bits = int(address), address.max_prefixlen
+        out: list[tuple[IPNet, str]] = []
+        for version, length in self._lengths:
+            if version == address.version:
+                masked = value & ~((1 << (bits - length)) - 1) if length < bits else value
+                out.extend(self._entries((version, length), masked))
+        return out
+
+    def exact(self, prefix: IPNet) -> str | None:
+        """The first interface (in interface order) with an address in exactly ``prefix``."""
+        key = (prefix.version, prefix.prefixlen)
+        bucket = self._index.get(key, {}).get(int(prefix.network_address))
+        return bucket[0][0] if bucket else None
+
+
+def plain_v4(text: str) -> int | None:
+    """The number of an IPv4 address written plainly (``a.b.c.d``, no leading zeros: what
+    ``ipaddress`` reads), or None for any other text (then ask ``ipaddress``)."""
+    found = _PLAIN_ADDRESS.match(text)
+    if found is None:
+        return None
+    a, b, c, d = map(int, found.groups())
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
+def _address_words(model: shared.Model):
+    """(interface, its static address words) for each interface with any, in model order:
+    what ``model.address_words`` gives, read with one lookup of each interface's parent
+    node (thousands of VLANs share one)."""
+    parents: dict[tuple[str, ...], Node | None] = {}
+    tree = model.tree
+    for iface in model.unique:
+        head = iface.path[:-1]
+        parent = parents[head] if head in parents else parents.setdefault(head, tree.node(*head))
+        node = parent.children.get(iface.path[-1]) if parent is not None else None
+        address = node.children.get("address") if node is not None else None
+        if address is not None and address.values:
+            words = tuple(a for a in address.values if a not in ("dhcp", "dhcpv6"))
+            if words:
+                yield iface, words
+
+
+def quick_connected(model: shared.Model) -> QuickConnected:
+    """The model's :class:`QuickConnected`, built once per shared model."""
+    return model.derived("networkd.quickconn", QuickConnected)

@@ -1,0 +1,80 @@
+"""A cache of the manifest as read (nos_shell/apply/manifest.py): its records in ``marshal``
+form, a few ms to load against the tens of ms parsing and checking the JSON takes.
+
+``ROOT/var/lib/nos-shell/manifest.cache`` is one header line, then the payload:
+
+    nos-shell manifest cache 1 PYTHON KEY PAYLOAD-SHA256\\n<marshal bytes>
+
+``KEY`` names what the payload was read from: the sha256 and mtime of manifest.json (the
+delta file, small, is read as JSON each time). The cache is used only when the file's
+bytes and mtime are those (a cache of other bytes, or of the same bytes with another age,
+is never taken for them), and the payload only when its own digest matches (a torn or
+damaged cache is not unmarshalled). It is written after each whole write of the manifest,
+replacing the last one by a rename, without a sync: lost in a crash, it is only missed.
+A miss costs nothing but the JSON read.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+CACHE = Path("var/lib/nos-shell/manifest.cache")
+MAGIC = b"nos-shell manifest cache 1"
+PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{marshal.version}".encode()
+
+Key = tuple[str, int]
+"""(sha256 of manifest.json, its mtime_ns)."""
+
+
+def key_text(key: Key) -> bytes:
+    return f"{key[0]}:{key[1]}".encode()
+
+
+def read(root: Path, key: Key) -> object | None:
+    """The payload cached for ``key``, or None (no cache, another key, damaged)."""
+    try:
+        with open(root / CACHE, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    head, _, payload = data.partition(b"\n")
+    parts = head.split(b" ")
+    if len(parts) != 7 or b" ".join(parts[:4]) != MAGIC or parts[4] != PYTHON or parts[5] != key_text(key):
+        return None
+    if parts[6] != hashlib.sha256(payload).hexdigest().encode():
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write(root: Path, key: Key, payload: object) -> None:
+    """Cache ``payload`` for ``key`` (best effort: a cache that cannot be written is missed)."""
+    data = marshal.dumps(payload)
+    head = b" ".join([MAGIC, PYTHON, key_text(key), hashlib.sha256(data).hexdigest().encode()])
+    path = root / CACHE
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(head + b"\n" + data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def forget(root: Path) -> None:
+    """Remove the cache (tests; a root being reset)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(root / CACHE)
+
+
+__all__ = ["CACHE", "Key", "forget", "read", "write"]
