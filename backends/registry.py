@@ -23,6 +23,8 @@ DRIVERS: dict[str, str] = {
     "nftables": "nftables",
     "system": "system",
     "timesync": "timesyncd",
+    "sysctl": "sysctl",
+    "syslog": "rsyslog",
     "pdns-recursor": "pdns_recursor",
     "bird": "bird",
     "gobgp": "gobgp",

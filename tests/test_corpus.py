@@ -62,6 +62,21 @@ def _key_not_in_file(line: str, raws: list[RawNode]) -> bool:
                    if wg.value == match.group(1) for c in wg.children or ())
 
 
+NTP_DEFAULTS = ["set service ntp allow-client address '0.0.0.0/0'", "set service ntp allow-client address '::/0'"]
+NTP_DEFAULTS_NOT_RECORDED = {"isis-small"}
+"""Files whose config-tests/ lack the two addresses VyOS's ntp 1-to-2 migration adds to a
+`system ntp` without `allow-clients`, though other files of the same ntp@1 (basic-api-service,
+ospf-small) have them: the corpus disagrees with itself; nos-shell follows the script."""
+
+
+def _unrecorded(name: str, lines: list[str]) -> list[str]:
+    """``lines`` without the ntp migration's default addresses where the corpus did not record them."""
+    if name not in NTP_DEFAULTS_NOT_RECORDED:
+        return lines
+    assert all(line in lines for line in NTP_DEFAULTS)     # the exception must still be needed
+    return [line for line in lines if line not in NTP_DEFAULTS]
+
+
 def test_corpus_has_files() -> None:
     assert NAMES and NAMES == sorted(p.name for p in (CORPUS / "config-tests").iterdir())
 
@@ -76,7 +91,7 @@ def test_covered_lines_match(name: str) -> None:
     text = _config(name)
     raws = parse_boot(text, name)
     tree, _warnings = load_boot(text, name, ignore_unknown=True)
-    ours = to_commands(tree).splitlines()
+    ours = _unrecorded(name, to_commands(tree).splitlines())
 
     lines = _expected(name)
     expected = [line for line in lines

@@ -12,6 +12,7 @@ from nos_shell.config.render import to_commands, to_curly, to_json
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import PathError
 from nos_shell.schema import SCHEMA, Kind
+from nos_shell.schema.sysopts import SysctlValue
 from nos_shell.schema.types import Text
 
 HOSTILE = ["e\u0301\u0301\u0301", "\u202eabc\u202c", "\u2066x\u2069", "\u200b\u200c\u200d\u2060",
@@ -29,6 +30,7 @@ KEYS = {"ethernet": "eth0", "vif": "10", "vif-s": "10", "vif-c": "20", "vlan": "
         "static-mapping": "m1", "server": "192.0.2.3", "user": "bob", "public-keys": "k1",
         "name": "fw1", "zone": "z1", "from": "z2", "address-group": "g1", "ipv6-address-group": "g1",
         "network-group": "g1", "ipv6-network-group": "g1", "port-group": "g1", "interface-group": "g1",
+        "parameter": "net.ipv4.ip_forward", "host": "192.0.2.4", "facility": "all",
         "name-server": "192.0.2.53", "domain": "corp.example", "local-as": "64999"}
 
 
@@ -38,7 +40,9 @@ def _text_leaves() -> list[list[str]]:
     def walk(node, words: list[str]) -> None:
         for name, child in node.children.items():
             here = words + [name] + ([KEYS[name]] if child.kind is Kind.TAG else [])
-            if child.takes_value and isinstance(child.type, Text) and not child.hash_into:
+            # a sysctl value is narrow text (plain words): tests/test_values_walk.py holds it to that
+            if child.takes_value and isinstance(child.type, Text) and not child.hash_into \
+                    and not isinstance(child.type, SysctlValue):
                 found.append(here)
             walk(child, here)
 

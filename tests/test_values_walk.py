@@ -34,6 +34,7 @@ from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import NosError
 from nos_shell.schema import SCHEMA, Kind, SchemaNode
 from nos_shell.schema import types as t
+from nos_shell.schema.sysopts import SysctlValue
 from nos_shell.store import archive_text
 from propsettings import examples
 from strategies import values
@@ -128,6 +129,8 @@ def test_every_value_a_type_accepts_round_trips(vt, steps, node):
         assert not _SEPARATORS.search(value), value
         if not isinstance(vt, t.Text) and vt is not t.CRYPT_HASH:
             assert PLAIN.fullmatch(value), f"{node.name}: {value!r} is not a plain word"
+        if isinstance(vt, SysctlValue):     # written bare into sysctl.d: plain words, single blanks
+            assert all(PLAIN.fullmatch(word) for word in value.split(" ")), value
         if node.hash_into:
             return          # stored as its hash, never as typed
         round_trips(tree)
@@ -168,7 +171,7 @@ set firewall zone eth0 interface eth0
 KEYS = {"ethernet": "eth0", "vif": "10", "bridge": "br0", "bonding": "bond0", "wireguard": "wg0", "peer": "p",
         "shared-network-name": "LAN", "subnet": "192.0.2.0/24", "range": "r", "server": "192.0.2.123",
         "neighbor": "192.0.2.2", "peer-group": "PG", "user": "vyos", "route": "10.0.0.0/8",
-        "next-hop": "192.0.2.254"}
+        "next-hop": "192.0.2.254", "parameter": "net.ipv4.tcp_rfc1337", "facility": "all"}
 CANDIDATES = ["eth0", "10", "192.0.2.0/24", "2001:db8::/32", "192.0.2.254", "2001:db8::1", "br0", "bond0",
               "dum0", "lo", "peth0", "vxlan0", "wg0", "k1"]
 

@@ -7,5 +7,6 @@ from ..contract import FunctionDriver
 from . import compiler, control
 
 DRIVER = FunctionDriver("timesync", compiler.compile, compiler.verify, reload=control.reload,
+                        stale=compiler.stale,
                         reads=(("service", "ntp"),),
                         verify_reads=Reads((("service", "ntp"),)))

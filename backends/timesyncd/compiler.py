@@ -7,7 +7,9 @@
 Preferred servers come first (timesyncd tries them in order), then the others in the
 order `show configuration` lists them. `pool` needs nothing more: timesyncd resolves a name to all its addresses. VyOS
 runs chrony and can also serve time (`allow-client`, `listen-address`); timesyncd is a
-client only, so the schema does not offer those paths.
+client only. `allow-client address` is accepted (VyOS 1.4's default configuration has it)
+and writes nothing: the commit that adds or changes it says that this router does not
+serve time (control.py, through :func:`stale`).
 
 timesyncd is a host service, not one per network namespace, so a commit restarts it
 (control.py) only when the target is the live root without an exec prefix.
@@ -24,6 +26,7 @@ from ..common.unitfile import Unit
 
 DROP_IN = PurePosixPath("etc/systemd/timesyncd.conf.d/10-nos-shell.conf")
 BASE = ("service", "ntp", "server")
+CLIENTS = ("service", "ntp", "allow-client", "address")
 
 
 def servers(tree: ConfigTree) -> list[str]:
@@ -43,3 +46,9 @@ def compile(tree: ConfigTree) -> dict[PurePosixPath, bytes]:
 
 def verify(tree: ConfigTree) -> list[Problem]:
     return unsafe_words(tree, BASE)
+
+
+def stale(old: ConfigTree, new: ConfigTree) -> bool:
+    """A reload without a file change: `allow-client` was added or changed (its note)."""
+    clients = new.values(*CLIENTS)
+    return bool(clients) and clients != old.values(*CLIENTS)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .migrate_dns import dns_domain_servers
 from .migrate_firewall import firewall_bindings, firewall_names, firewall_options, zone_policy
 from .migrate_legacy import dhcp_legacy, dhcp_shared_options, dropped_nodes, gateway_address
+from .migrate_system import ntp_allow_client, syslog_facilities, sysctl_parameters, system_options
 from .raw import RawNode, drop_if_empty, ensure, get, interface_blocks, put, remove, select, top_block, value
 
 # `// vyos-config-version: "a@1:b@2"` or `/* === vyatta-config-version: "a@1" === */`
@@ -361,6 +362,10 @@ MIGRATIONS: list[Callable[[list[RawNode], Versions], None]] = [
     dhcp_subnet_ids,
     login_level,
     system_ntp,
+    ntp_allow_client,
+    system_options,
+    sysctl_parameters,
+    syslog_facilities,
     dns_domain_servers,
 ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .dns import DNS
 from .nodes import container, flag, leaf, multi, tag
-from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Union)
+from .types import (DESCRIPTION, DOMAIN_NAME, IP, IPV4, IPV4_PREFIX, MAC, NAME, PORT, Number, Prefix, Union)
 
 SUBNET_OPTIONS = container(
     "option", "DHCP options handed to clients",
@@ -51,6 +51,10 @@ NTP = container(
         "NTP server to synchronise with",
         flag("pool", "The name is a pool of servers"),
         flag("prefer", "Ask this server before the others")),
+    container("allow-client", "Clients allowed to ask this router for time (accepted; not served: "
+              "systemd-timesyncd is a client only)",
+              multi("address", Union(members=(IP, Prefix(version=0, help="IPv4 or IPv6 prefix"))),
+                    "Address or prefix of allowed clients")),
 )
 
 SERVICE = container("service", "System services", DHCP_SERVER, DNS, NTP, SSH)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .nodes import container, leaf, multi, tag
+from .sysopts import OPTION, SYSCTL, SYSLOG
 from .types import (CRYPT_HASH, DOMAIN_NAME, HOSTNAME, IP, SSH_KEY, USER_NAME, Enum, Number, Pattern, Text)
 from .zones import TIME_ZONE
 
@@ -37,4 +38,7 @@ SYSTEM = container(
               leaf("commit-revisions", Number(low=1, high=65535, what="Revisions", placeholder="<1-65535>",
                                               help="Number of revisions"), "Commit revisions to keep",
                    default="100")),
+    OPTION,
+    SYSCTL,
+    SYSLOG,
 )
