@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nos_shell.api import tree_from_commands
-from nos_shell.apply import collector
+from nos_shell import gcpause
 from nos_shell.backends import registry
 from nos_shell.backends.common.unitfile import check_value
 from nos_shell.backends.contract import generated_path
@@ -164,12 +164,12 @@ def test_the_collector_is_paused_while_files_are_compiled_and_back_after(tmp_pat
     assert seen == [False] and gc.isenabled()
     gc.disable()
     try:
-        with collector.paused():
+        with gcpause.paused():
             pass
         assert not gc.isenabled()                # off before: left off
     finally:
         gc.enable()
-    with pytest.raises(RuntimeError), collector.paused():
+    with pytest.raises(RuntimeError), gcpause.paused():
         raise RuntimeError("a failed compile")
     assert gc.isenabled()                        # and back on after an error
 

@@ -22,7 +22,8 @@ from typing import Protocol
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from ..models.shared import sharing
-from . import collector, files, incremental, manifest
+from ..gcpause import paused
+from . import files, incremental, manifest
 from .context import Context
 from .drivers import check, compile_by_backend, reload_all
 from .target import Target, load_target
@@ -58,13 +59,13 @@ def apply(target: Target, old: ConfigTree, new: ConfigTree, *, everything: bool 
     Unless ``everything``, only what the change touches is compiled and compared
     (:func:`incremental.plan`); a manifest that does not match ``old``, or none (a first
     commit), means the full compile and a plan against the files on disk."""
-    with collector.paused():
+    with paused():
         wanted, change, previous = _plan(target, old, new, everything)
     if target.live:
         check(target, change)
     if journal is not None:
         journal.begin(change)
-    with collector.paused():
+    with paused():
         files.write(target.root, wanted, change)
     if not target.live:
         return [sandbox_note(target.root)]
