@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from collections.abc import Iterator
 
 from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
@@ -44,13 +45,20 @@ class Connected:
 
     def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
         """Prefixes holding ``address``, longest first (interface order among equals)."""
-        value, bits = int(address), address.max_prefixlen
         out: list[tuple[IPNet, str]] = []
-        for version, length in self._lengths:
-            if version == address.version:
-                masked = value & ~((1 << (bits - length)) - 1) if length < bits else value
-                out.extend(self._index[(version, length)].get(masked, ()))
+        for key, masked in prefix_keys(self._lengths, address):
+            out.extend(self._index[key].get(masked, ()))
         return out
+
+
+def prefix_keys(lengths: list[tuple[int, int]], address: IPAddr) -> Iterator[tuple[tuple[int, int], int]]:
+    """For each (version, length) of ``lengths`` (longest first) that fits ``address``:
+    that key and ``address``'s network number at that length; the lookups of a prefix
+    index keyed that way (:class:`Connected`, quickconn.QuickConnected)."""
+    value, bits = int(address), address.max_prefixlen
+    for version, length in lengths:
+        if version == address.version:
+            yield (version, length), (value & ~((1 << (bits - length)) - 1) if length < bits else value)
 
 
 

@@ -15,7 +15,7 @@ import re
 from nos_shell.config.tree import Node
 from nos_shell.models import shared
 
-from .links import IPAddr, IPNet
+from .links import IPAddr, IPNet, prefix_keys
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _PLAIN_V4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(3[0-2]|[12]?[0-9])\Z")
@@ -56,12 +56,9 @@ class QuickConnected:
 
     def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
         """Prefixes holding ``address``, longest first (interface order among equals)."""
-        value, bits = int(address), address.max_prefixlen
         out: list[tuple[IPNet, str]] = []
-        for version, length in self._lengths:
-            if version == address.version:
-                masked = value & ~((1 << (bits - length)) - 1) if length < bits else value
-                out.extend(self._entries((version, length), masked))
+        for key, masked in prefix_keys(self._lengths, address):
+            out.extend(self._entries(key, masked))
         return out
 
     def exact(self, prefix: IPNet) -> str | None:
