@@ -3,7 +3,7 @@ per address: what an incremental compile asks of it is a few lookups.
 
 :class:`QuickConnected` answers :meth:`holders` and :meth:`exact` exactly as
 :class:`links.Connected` built from the same model does (same prefixes, same interface
-order; tests/test_quickconn.py holds it to that). A plain IPv4 word (``a.b.c.d/len``,
+order; tests/test_networkd_alone.py holds it to that). A plain IPv4 word (``a.b.c.d/len``,
 the form the schema accepts) is read by one regular expression; every other word is parsed
 by ``ipaddress`` as the model does. Prefix objects are made only for the answers.
 """
