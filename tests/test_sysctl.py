@@ -16,25 +16,10 @@ from nos_shell.api import tree_from_commands
 from nos_shell.backends import registry
 from nos_shell.backends.sysctl.compiler import PATH
 from nos_shell.errors import PathError
+from cfgsession import cli, commit  # noqa: F401 (cli: a fixture)
 from nos_shell.session import Session
 
 PARAM = "set system sysctl parameter"
-
-
-@pytest.fixture
-def cli(tmp_path) -> Session:
-    session = Session(tmp_path, user="vyos", via="cli")
-    session.execute("configure")
-    return session
-
-
-def commit(session: Session, *lines: str) -> tuple[bool, str]:
-    """Run ``lines`` (each must succeed), then commit: (committed, output)."""
-    for line in lines:
-        result = session.run(line)
-        assert result.ok, (line, result.output)
-    result = session.run("commit")
-    return result.ok, result.output
 
 
 @pytest.mark.parametrize("key", ["net/ipv4/ip_forward", "net..ipv4", "net.ipv4.", "net", "foo.bar",

@@ -10,23 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from cfgsession import cli, commit  # noqa: F401 (cli: a fixture)
 from nos_shell.session import Session
-
-
-@pytest.fixture
-def cli(tmp_path) -> Session:
-    session = Session(tmp_path, user="vyos", via="cli")
-    session.execute("configure")
-    return session
-
-
-def commit(session: Session, *lines: str) -> tuple[bool, str]:
-    """Run ``lines`` (each must succeed), then commit: (committed, output)."""
-    for line in lines:
-        result = session.run(line)
-        assert result.ok, (line, result.output)
-    result = session.run("commit")
-    return result.ok, result.output
 
 
 # -- DHCP server ------------------------------------------------------------------------------
