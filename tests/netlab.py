@@ -40,7 +40,6 @@ Also here: the detection of link kinds this kernel cannot create. Traffic throug
 from __future__ import annotations
 
 import contextlib
-import functools
 import ipaddress
 import json
 import os
@@ -448,25 +447,11 @@ def deleted(events: list[str], link: str | None = None) -> list[str]:
 
 # -- kernel drivers ----------------------------------------------------------------------------
 
-_PROBES = {
-    "vlan": ["link", "add", "link", "probe0", "name", "probe0.5", "type", "vlan", "id", "5"],
-    "dummy": ["link", "add", "probe1", "type", "dummy"],
-    "bond": ["link", "add", "probe2", "type", "bond"],
-    "wireguard": ["link", "add", "probe3", "type", "wireguard"],
-}
-
-
-@functools.cache
 def missing_drivers() -> dict[str, str]:
-    """Link kind -> why this kernel cannot create it (tried once in a scratch namespace)."""
-    out: dict[str, str] = {}
-    with netns("ndk") as ns:
-        run("ip", "-n", ns, "link", "add", "probe0", "type", "veth", "peer", "name", "probe0p")
-        for kind, args in _PROBES.items():
-            result = run("ip", "-n", ns, *args, check=False)
-            if result.returncode != 0:
-                out[kind] = f"this kernel cannot create {kind} links: {result.stderr.strip()}"
-    return out
+    """Link kind -> why this kernel cannot create it (the product's own probe)."""
+    from nos_shell.lab.kernel import missing_drivers as probe
+
+    return probe()
 
 
 def require_driver(kind: str) -> None:
