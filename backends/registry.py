@@ -31,6 +31,25 @@ DRIVERS: dict[str, str] = {
 }
 """Driver name -> folder under nos_shell.backends, in the order drivers are reloaded."""
 
+_BGP_WAKES = (("protocols", "bgp"), ("protocols", "static"))
+WAKES: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str] | None] | None] = {
+    "networkd": None,
+    "nftables": ((("nat",), ("firewall",)), frozenset()),
+    "system": ((("system",),), None),
+    "timesync": ((("service", "ntp"),), None),
+    "sysctl": ((("system", "sysctl"), ("system", "option"), ("firewall", "global-options")), None),
+    "syslog": ((("system", "syslog"),), None),
+    "pdns-recursor": ((("service", "dns"), ("system", "name-server")), None),
+    "bird": (_BGP_WAKES, frozenset({"address", "disable"})),
+    "gobgp": (_BGP_WAKES, frozenset({"address", "disable"})),
+}
+"""Everything a built-in driver reads, to verify, compile, choose itself or call itself
+stale, as (areas, interface settings) in the form of models.changes.Reads (None: it may
+read anything). A change that reaches none of it leaves the driver as it was: it is not
+even imported (:func:`asleep`). Unsafe words in interface values are reported by networkd
+(never asleep) with the same problems as the BGP drivers'. tests/test_driver_wakes.py
+holds each entry to the driver's own declarations."""
+
 _extra: dict[str, Driver] = {}      # registered for a while (tests), after the built-in ones
 _alone: list[bool] = [False]        # True: only the drivers in _extra are registered
 
@@ -55,6 +74,27 @@ def driver(name: str) -> Driver:
 def drivers() -> list[Driver]:
     """Every registered driver, in order."""
     return [driver(name) for name in names()]
+
+
+def asleep(old: ConfigTree, new: ConfigTree) -> frozenset[str]:
+    """The built-in drivers the change from ``old`` to ``new`` cannot concern (:data:`WAKES`):
+    each was active for both or neither, would verify nothing new, compile the same files and
+    has nothing to reload. Empty when the change is too big to follow."""
+    from nos_shell.models.changes import Reads, scope
+
+    if _alone[0]:
+        return frozenset()
+    change = scope(old, new)
+    if change is None:
+        return frozenset()
+    return frozenset(name for name, wakes in WAKES.items()
+                     if wakes is not None and name not in _extra and not change.reaches(Reads(*wakes)))
+
+
+def awake(old: ConfigTree, new: ConfigTree) -> list[Driver]:
+    """The registered drivers, in order, less those :func:`asleep` for this change."""
+    sleeping = asleep(old, new)
+    return [driver(name) for name in names() if name not in sleeping]
 
 
 def in_area(area: str) -> list[Driver]:
@@ -125,7 +165,10 @@ def verify_all(tree: ConfigTree, only: list[str] | None = None, *,
     drivers active for both then verify only what the change reaches (the same answer)."""
     from nos_shell.models.changes import scope
 
-    chosen = [driver(n) for n in only] if only is not None else drivers()
+    if only is not None:
+        chosen = [driver(n) for n in only]
+    else:
+        chosen = awake(since, tree) if since is not None else drivers()
     change = scope(since, tree) if since is not None else None
     found: set[Problem] = set()
     for each in chosen:

@@ -227,6 +227,9 @@ EDGES = {
     "neighbor is a local address (bgp)": ["set interfaces ethernet eth1 address 10.0.0.2/24"],
     "NAT names a removed interface (nftables)": ["delete interfaces ethernet eth0 vif 5",
                                                  "delete protocols static"],
+    "vif MTU above its parent's default (vif mtu)": ["set interfaces ethernet eth0 vif 5 mtu 9000"],
+    "QinQ inner MTU above its outer VLAN's (vif mtu)": ["set interfaces ethernet eth0 mtu 9000",
+                                                        "set interfaces ethernet eth0 vif-s 7 vif-c 8 mtu 1600"],
     "gobgp hold time 0 (gobgp)": ["set protocols bgp backend gobgp",
                                   "set protocols bgp neighbor 10.0.0.2 timers holdtime 0"],
 }
@@ -300,3 +303,19 @@ def test_interface_settings_are_told_from_definitions() -> None:
                      ("interfaces", "ethernet", "eth0", "vif-s", "7", "vif-c", "8"),
                      ("interfaces", "vlan", "5", "source-interface")):
         assert interface_setting(defining) is None, defining
+
+
+def test_a_parent_mtu_lowered_under_its_vlans_is_seen() -> None:
+    """The vif MTU rule checks only the VLANs a change reaches: the parent's own `mtu`
+    reaches every VLAN on it, and only those."""
+    before = BASE + "set interfaces ethernet eth0 mtu 9000\nset interfaces ethernet eth0 vif 5 mtu 9000\n" \
+                    "set interfaces ethernet eth1 mtu 9000\nset interfaces ethernet eth1 vif 6 mtu 9000\n"
+    old, new = _pair(before, "set interfaces ethernet eth0 mtu 1500")
+    full = _verify(new)
+    assert [(" ".join(p.path), p.message) for p in full] == [
+        ("interfaces ethernet eth0 vif 5 mtu", 'Interface MTU "9000" too high, parent interface MTU is "1500"!')]
+    assert _verify(new, since=old) == full
+    old, new = _pair(before, "delete interfaces ethernet eth1 mtu")
+    full = _verify(new)
+    assert [" ".join(p.path) for p in full] == ["interfaces ethernet eth1 vif 6 mtu"]
+    assert _verify(new, since=old) == full

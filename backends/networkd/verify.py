@@ -22,7 +22,7 @@ from nos_shell.models.interfaces import Interface, parse_address
 
 from ..common.safety import unsafe_words, unsafe_words_in
 from .links import Connected, connected, dhcp_server_interface, dhcp_subnets, members, route_exit
-from .vyos_rules import RULES as VYOS_RULES
+from .vyos_rules import RULES as VYOS_RULES, verify_vif_mtu, vif_mtu_since
 
 WRITTEN = (("interfaces",), ("protocols", "static"), ("service", "dhcp-server"))
 """The areas whose values networkd's files hold (checked for safety)."""
@@ -46,7 +46,8 @@ def _rules(tree: ConfigTree, scope: Scope | None) -> list[Problem]:
         if scope is None:
             problems += rule(model)
         elif scope.reaches(reads):
-            some = _changed_routes(model, scope) if rule is _verify_routes else None
+            scoped = _SCOPED.get(rule)
+            some = scoped(model, scope) if scoped is not None else None
             problems += rule(model) if some is None else some
     return sorted(problems)
 
@@ -352,3 +353,9 @@ RULES: tuple[tuple[Callable[[shared.Model], list[Problem]], Reads], ...] = (
     (_verify_dhcp_server, Reads((("service", "dhcp-server"),), frozenset({"address"}))),
 ) + VYOS_RULES
 """Each rule with what it reads (interface definitions always: names, kinds, parents)."""
+
+_SCOPED: dict[Callable[[shared.Model], list[Problem]], Callable[[shared.Model, Scope], list[Problem] | None]] = {
+    _verify_routes: _changed_routes,
+    verify_vif_mtu: vif_mtu_since,
+}
+"""Rules that can check only what a change touches (None from one: check everything)."""

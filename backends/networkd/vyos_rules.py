@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nos_shell.models import shared
-from nos_shell.models.changes import Reads
+from nos_shell.models.changes import DEFINING, Reads, Scope, interface_setting
 from nos_shell.problems import Problem
 
 from .links import dhcp_subnets
@@ -22,9 +22,36 @@ DEFAULT_MTU = 1500
 
 def verify_vif_mtu(model: shared.Model) -> list[Problem]:
     """Every VLAN interface with an `mtu` above its parent's (set or default)."""
+    return _vif_mtu(model, model.interfaces)
+
+
+def vif_mtu_since(model: shared.Model, scope: Scope) -> list[Problem] | None:
+    """:func:`verify_vif_mtu` after a change ``scope`` to a tree that passed it: only the
+    VLANs whose own `mtu` changed or whose parent's did can be wrong now. None when the
+    change defines or removes interfaces (then every VLAN is checked)."""
+    if scope.defines:
+        return None
+    at = {path[:_setting_at(path)] for path in scope.paths
+          if path[:1] == ("interfaces",) and interface_setting(path) == "mtu"}
+    if not at:
+        return []
+    named = {iface.name for iface in model.interfaces if iface.path in at}
+    return _vif_mtu(model, [iface for iface in model.interfaces
+                            if iface.path in at or iface.parent in named])
+
+
+def _setting_at(path: tuple[str, ...]) -> int:
+    """Where the setting's name is in a path below an interface (as interface_setting finds it)."""
+    at = 3
+    while path[at] in DEFINING:
+        at += 2
+    return at
+
+
+def _vif_mtu(model: shared.Model, ifaces: list) -> list[Problem]:
     tree, known = model.tree, model.by_name
     problems: list[Problem] = []
-    for iface in model.interfaces:
+    for iface in ifaces:
         if iface.kind != "vlan" or iface.parent is None:
             continue
         own = tree.value(*iface.at("mtu"), default=False)      # no schema look-up per VLAN

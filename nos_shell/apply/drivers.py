@@ -59,7 +59,7 @@ def reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.P
 
     notes: list[str] = []
     areas_done: set[str] = set()
-    everyone = registry.drivers()
+    everyone = registry.awake(old, new)
 
     def call(driver, action: Callable[[Context], None]) -> None:
         if driver.name in target.skip_reload or (only is not None and driver.name not in only):
@@ -107,8 +107,13 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned]
     by_owner: dict[str, set[str]] = {}
     for name, who in owned.items():
         by_owner.setdefault(who if type(who) is str else who.owner, set()).add(name)
-    for driver in registry.drivers():
-        mine = frozenset(by_owner.get(driver.name, ()))
+    sleeping = registry.asleep(old, new)
+    for name in registry.names():
+        mine = frozenset(by_owner.get(name, ()))
+        if name in sleeping:                        # nothing it reads changed: not even imported
+            out[name], afters[name] = Unchanged(mine), mine
+            continue
+        driver = registry.driver(name)
         if not driver.active(new):
             delta: Delta | Unchanged = Delta({}, frozenset(map(generated_path, mine)), frozenset())
         elif not driver.active(old):
@@ -154,7 +159,7 @@ def check(target: Target, change: files.Plan) -> None:
             path.write_bytes(bytes(data))
             staged[rel] = path
         ctx = Context(target, ConfigTree(), ConfigTree())
-        for driver in registry.drivers():
-            mine = {rel: path for rel, path in staged.items() if change.owners.get(rel) == driver.name}
-            for argv in driver.checks(mine) if mine else ():
+        for name in registry.names():
+            mine = {rel: path for rel, path in staged.items() if change.owners.get(rel) == name}
+            for argv in registry.driver(name).checks(mine) if mine else ():
                 ctx.run(*argv)
