@@ -32,7 +32,7 @@ def routed_for(model: shared.Model, names: frozenset[str]) -> dict[str, Net]:
     ``names`` are resolved, and their next hops are looked up in a
     :class:`quickconn.QuickConnected` (the same answers, without parsing every address):
     an incremental compile that builds a few units (tests/test_networkd_alone.py)."""
-    tree, conn = model.tree, quick_connected(model)
+    tree, conn = model.tree, _OnDemand(model)
     extra: dict[str, Net] = {}
 
     def net(name: str) -> Net:
@@ -54,6 +54,20 @@ def routed_for(model: shared.Model, names: frozenset[str]) -> dict[str, Net]:
             _static_route(tree, base, prefix, net, conn)
     _dhcp_servers(tree, net, model.by_name, conn)
     return extra
+
+
+class _OnDemand:
+    """The model's :class:`quickconn.QuickConnected`, built at the first question: a unit
+    that no route may leave by and no DHCP server serves (an MTU change) needs none."""
+
+    def __init__(self, model: shared.Model):
+        self.model = model
+
+    def holders(self, address):
+        return quick_connected(self.model).holders(address)
+
+    def exact(self, prefix):
+        return quick_connected(self.model).exact(prefix)
 
 
 class _Reach:
