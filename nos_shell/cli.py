@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     user = args.user or _login_name()
     from .session import Session
 
+    if _PROCESS["entry"] and (args.command is not None or args.file is not None):
+        _one_shot()
     try:
         if args.command is not None:
             return run_command(Session(root, user=user, via="cli"), args.command)
@@ -104,6 +106,39 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:  # noqa: BLE001 - never a traceback: one line, details in the log
         return report_unexpected(exc, root)
+
+
+_PROCESS = {"entry": False, "fast_exit": False}
+"""Whether :func:`run` (the program itself, not a caller of :func:`main`) runs this process,
+and whether it may end it without the interpreter's teardown."""
+
+
+def _one_shot() -> None:
+    """A one-shot run (-c, -f) of the program: no cyclic garbage collection (reference
+    counting frees nearly everything; a large configuration's objects would only be walked
+    for nothing) and, at the end, no interpreter teardown (freeing the trees, models and the
+    manifest one object at a time, and a last full collection): the process just ends."""
+    import gc
+
+    gc.disable()
+    _PROCESS["fast_exit"] = True
+
+
+def run() -> None:
+    """The `nos-shell` program: :func:`main`, and its exit status. A one-shot run ends with
+    ``os._exit`` once its output is flushed (every file it wrote is already closed and
+    synced; nothing of it runs at exit); when the flush fails (a closed pipe), the
+    interpreter exits as usual and says so."""
+    _PROCESS["entry"] = True
+    status = main()
+    if _PROCESS["fast_exit"]:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(status)
+        os._exit(status)
+    sys.exit(status)
 
 
 def report_unexpected(exc: Exception, root: Path) -> int:
@@ -239,4 +274,4 @@ def interactive(session) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -112,3 +112,30 @@ def test_plain_interactive_prompt(tmp_path):
     assert "vyos@vyos:~$ " in result.stdout
     assert "[edit]\nvyos@vyos# " in result.stdout
     assert "vyos@r7:~$ " in result.stdout
+
+
+def test_a_one_shot_run_ends_fast_with_all_its_output(tmp_path):
+    """-f and -c end with os._exit after flushing (cli.run): every line of a large output
+    still reaches the pipe, and what the file committed is all on disk."""
+    lines = [f"set interfaces ethernet eth0 vif {n} description v{n}" for n in range(1, 1501)]
+    (tmp_path / "big.cmds").write_text("configure\n" + "\n".join(lines) + "\ncommit\nsave\n")
+    root = tmp_path / "root"
+    made = subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(root), "-f", str(tmp_path / "big.cmds")],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    shown = subprocess.run([sys.executable, "-m", "nos_shell", "--root", str(root), "-c",
+                            "show configuration commands"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert [line for line in shown.stdout.splitlines() if " description " in line] == \
+        [f"set interfaces ethernet eth0 vif {n} description 'v{n}'" for n in range(1, 1501)]
+    saved = [p for p in root.rglob("config.boot") if "archive" not in p.parts]
+    assert saved and all("vif 1500 {\n" in p.read_text() for p in saved), saved
+
+
+def test_main_called_by_a_program_keeps_its_garbage_collector(tmp_path):
+    """Only the program's own entry (cli.run) turns the collector off for a one-shot run."""
+    code = ("import gc, sys; from nos_shell.cli import main; rc = main(['--root', sys.argv[1], '-c', "
+            "'show version']); print('GC', gc.isenabled(), rc)")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("GC True 0")
