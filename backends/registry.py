@@ -91,9 +91,11 @@ def asleep(old: ConfigTree, new: ConfigTree) -> frozenset[str]:
                      if wakes is not None and name not in _extra and not change.reaches(Reads(*wakes)))
 
 
-def awake(old: ConfigTree, new: ConfigTree) -> list[Driver]:
-    """The registered drivers, in order, less those :func:`asleep` for this change."""
-    sleeping = asleep(old, new)
+def awake(old: ConfigTree, new: ConfigTree, woken: frozenset[str] = frozenset()) -> list[Driver]:
+    """The registered drivers, in order, less those :func:`asleep` for this change (but
+    never those named in ``woken``: a driver with files to follow is awake whatever the
+    trees say, as in a boot that reloads everything for an unchanged tree)."""
+    sleeping = asleep(old, new) - woken
     return [driver(name) for name in names() if name not in sleeping]
 
 

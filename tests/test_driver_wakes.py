@@ -56,6 +56,15 @@ def test_each_entry_covers_what_its_driver_declares(name):
         assert _covers(registry.WAKES[name], driver.verify_reads), name
 
 
+def test_a_driver_with_files_to_follow_is_awake_whatever_the_trees_say():
+    """`nos-shell boot` applies an unchanged tree with every file marked changed: the drivers
+    owning those files must reload (tests/test_bgp_live.py proves it with real daemons)."""
+    tree = tree_from_commands(CONFIG)
+    assert "bird" in registry.asleep(tree, tree)
+    assert "bird" in [d.name for d in registry.awake(tree, tree, frozenset({"bird"}))]
+    assert "bird" not in [d.name for d in registry.awake(tree, tree)]
+
+
 def test_every_built_in_driver_has_an_entry():
     assert set(registry.WAKES) == set(registry.DRIVERS)
     assert registry.WAKES["networkd"] is None

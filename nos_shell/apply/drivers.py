@@ -59,7 +59,7 @@ def reload_all(target: Target, old: ConfigTree, new: ConfigTree, change: files.P
 
     notes: list[str] = []
     areas_done: set[str] = set()
-    everyone = registry.awake(old, new)
+    everyone = registry.awake(old, new, frozenset(change.owners.get(rel) for rel in change.touched))
 
     def call(driver, action: Callable[[Context], None]) -> None:
         if driver.name in target.skip_reload or (only is not None and driver.name not in only):
