@@ -164,9 +164,8 @@ def test_a_command_file_of_set_lines_and_bare_verbs_does_not_load_lark(tmp_path)
     script = tmp_path / "one"
     script.write_text("configure\nset system host-name fast\ncommit\nset system host-name r2\n"
                       "commit comment 'second one'\nexit\n")
-    probe = ("import runpy, sys; sys.argv = ['nos-shell', '--root', sys.argv[1], '-f', sys.argv[2]]\n"
-             "try:\n    runpy.run_module('nos_shell', run_name='__main__')\n"
-             "except SystemExit as end:\n    assert not end.code, end.code\n"
+    probe = ("import sys; from nos_shell.cli import main\n"
+             "assert main(['--root', sys.argv[1], '-f', sys.argv[2]]) == 0\n"
              "print('lark' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "root"), str(script)],
                             capture_output=True, text=True, timeout=120)
