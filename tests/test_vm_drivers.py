@@ -57,3 +57,18 @@ def test_driver_live_tests_pass_in_vm(tmp_path: pathlib.Path) -> None:
     assert not result.timed_out, f"the VM run timed out:\n{result.output[-3000:]}"
     assert result.status == 0, f"inner pytest exited {result.status} (lacking here: {lacking}):\n{result.output[-3000:]}"
     assert inner_results(report) == dict.fromkeys(DRIVER_TESTS, "passed"), result.output[-3000:]
+
+
+def test_inner_results_tells_a_skip_or_failure_from_a_pass(tmp_path: pathlib.Path) -> None:
+    """What the VM test compares: one skipped or failed inner test makes the outcomes differ."""
+    report = tmp_path / "r.xml"
+    report.write_text('<testsuites><testsuite name="pytest" tests="4">'
+                      '<testcase classname="t" name="test_vlan_live" />'
+                      '<testcase classname="t" name="test_dummy_live"><skipped message="no driver" /></testcase>'
+                      '<testcase classname="t" name="test_bond_live"><failure message="boom" /></testcase>'
+                      '<testcase classname="t" name="test_wireguard_live"><error message="setup" /></testcase>'
+                      '</testsuite></testsuites>')
+    outcomes = inner_results(report)
+    assert outcomes == {"test_vlan_live": "passed", "test_dummy_live": "skipped", "test_bond_live": "failed",
+                        "test_wireguard_live": "error"}
+    assert outcomes != dict.fromkeys(DRIVER_TESTS, "passed")
