@@ -455,13 +455,18 @@ def missing_drivers() -> dict[str, str]:
 
 
 def require_driver(kind: str) -> None:
-    """Skip (also under CI: a kernel without the driver is not a missing component) when the
-    kernel lacks the driver for ``kind``."""
+    """Skip (also under CI: a kernel without the driver is not a missing component; the test
+    then runs in the VM, tests/test_vm_drivers.py) when the kernel lacks the driver for
+    ``kind``. Inside that VM a missing driver is a failure."""
     import pytest
 
+    from nos_shell.lab.vm import IN_VM_MARKER
+
     reason = missing_drivers().get(kind)
+    if reason and os.environ.get(IN_VM_MARKER):
+        pytest.fail(f"the VM's kernel should have the {kind} driver: {reason}")
     if reason:
-        pytest.skip(reason)
+        pytest.skip(f"{reason} (runs in the VM: tests/test_vm_drivers.py)")
 
 
 __all__ = ["Lab", "Node", "NetworkdNode", "ROUTER_TOOLS", "Router", "address_events", "deleted", "ipaddr", "lab",
