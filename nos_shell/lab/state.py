@@ -60,6 +60,7 @@ class LabState:
     nodes: dict[str, NodeState] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)         # "a:if b:if" as made
     phase: str = "starting"            # starting -> up
+    owner: int = 0                     # the pid of the `lab up` that made it
 
     @property
     def path(self) -> Path:
@@ -86,7 +87,7 @@ def claim(name: str, source: str, roots: Path, state_dir: Path | None = None) ->
         raise LabError(f"lab {name!r} is already running (state in {directory}); "
                        f"stop it first with: nos-shell lab down {name}") from None
     directory.chmod(0o755)
-    state = LabState(name=name, source=source, directory=str(directory), roots=str(roots))
+    state = LabState(name=name, source=source, directory=str(directory), roots=str(roots), owner=os.getpid())
     state.save()
     return state
 

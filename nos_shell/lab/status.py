@@ -51,7 +51,10 @@ def bgp_summary(node: NodeState) -> str:
 
 def report(state: LabState, *, bgp: bool = True) -> str:
     """The status of one lab as text."""
-    lines = [f"lab {state.name}: {state.phase} (topology {state.source}, state {state.directory})"]
+    phase = state.phase
+    if phase != "up" and not namespaces.alive(state.owner):
+        phase += f" (its lab up, pid {state.owner}, has ended: remove it with nos-shell lab down {state.name})"
+    lines = [f"lab {state.name}: {phase} (topology {state.source}, state {state.directory})"]
     for node in state.nodes.values():
         present = namespaces.exists(node.netns)
         anchor = "" if not node.anchor else (" anchor up" if namespaces.alive(node.anchor) else " anchor DOWN")
