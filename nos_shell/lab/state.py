@@ -76,6 +76,18 @@ class LabState:
         atomic_write(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
 
 
+def _running(directory: Path) -> LabError:
+    return LabError(f"lab {directory.name!r} is already running (state in {directory}); "
+                    f"stop it first with: nos-shell lab down {directory.name}")
+
+
+def check_free(name: str, state_dir: Path | None = None) -> None:
+    """LabError when a lab of this name runs (or was left by a crash)."""
+    directory = (state_dir or STATE_DIR) / name
+    if directory.exists():
+        raise _running(directory)
+
+
 def claim(name: str, source: str, roots: Path, state_dir: Path | None = None) -> LabState:
     """Create the lab's state directory and file; fails when the lab already runs."""
     base = state_dir or STATE_DIR
@@ -84,8 +96,7 @@ def claim(name: str, source: str, roots: Path, state_dir: Path | None = None) ->
     try:
         directory.mkdir(mode=0o755)
     except FileExistsError:
-        raise LabError(f"lab {name!r} is already running (state in {directory}); "
-                       f"stop it first with: nos-shell lab down {name}") from None
+        raise _running(directory) from None
     directory.chmod(0o755)
     state = LabState(name=name, source=source, directory=str(directory), roots=str(roots), owner=os.getpid())
     state.save()

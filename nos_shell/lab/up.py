@@ -32,11 +32,16 @@ def fault(step: str) -> None:
 def read(source: Path, name: str | None) -> tuple[topo.Topology, dict[str, Path], dict[str, list[str]]]:
     """The topology (renamed when ``name`` is given), each router's configuration file and
     its set lines; LabError (TopologyError) for anything wrong in them."""
-    topology = topo.load(source)
-    if name is not None:
+    if name is None:
+        topology = topo.load(source)
+    else:
         if not topo.NAME.fullmatch(name):
             raise LabError(f"--name {name!r}: use 1-15 lower-case letters, digits and '-', starting with a letter")
-        topology = dataclasses.replace(topology, name=name)
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise LabError(f"{source}: cannot read: {err}") from None
+        topology = dataclasses.replace(topo.parse(text, str(source), default_name=name), name=name)
     from .router import set_lines
 
     configs: dict[str, Path] = {}
@@ -68,6 +73,7 @@ def up(source: Path, name: str | None = None, directory: Path | None = None,
     topology, configs, lines = read(source, name)
     check_drivers(topology, lines)
     roots = (directory.resolve() if directory else lab_state.ROOTS_DIR / topology.name)
+    lab_state.check_free(topology.name, state_dir)
     for node in topology.nodes.values():
         ns = lab_state.namespace(topology.name, node.name)
         if namespaces.exists(ns):
