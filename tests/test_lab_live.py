@@ -25,6 +25,9 @@ set system host-name r1
 set interfaces ethernet eth1 address 10.0.12.1/30
 set interfaces ethernet eth2 address 198.51.100.1/24
 set protocols static route 203.0.113.0/24 next-hop 10.0.12.2
+set service ssh port 2222
+set system login user alice authentication public-keys alice@lab type ssh-ed25519
+set system login user alice authentication public-keys alice@lab key KEY
 """
 R2 = """interfaces {
     ethernet eth1 {
@@ -92,7 +95,7 @@ else:
 def _require_lab() -> None:
     require_netns()
     require_networkd()
-    for tool in ("dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname", "nft"):
+    for tool in ("dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname", "nft", "ssh"):
         require_tool(tool)
 
 
@@ -102,9 +105,14 @@ def _tag() -> str:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> pathlib.Path:
+    """The topology and router files; r1 lets alice in by the key ``alice`` beside them."""
+    _require_lab()
+    require_tool("ssh-keygen")
     directory = tmp_path_factory.mktemp("labfiles")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(directory / "alice")], check=True)
+    blob = (directory / "alice.pub").read_text().split()[1]
     (directory / "lab.toml").write_text(TOPOLOGY)
-    (directory / "r1.cmds").write_text(R1)
+    (directory / "r1.cmds").write_text(R1.replace("KEY", blob))
     (directory / "r2.boot").write_text(R2)
     return directory
 
@@ -233,12 +241,30 @@ def test_routers_took_their_configuration_live(lab, state_dir):
     assert "set protocols static route 203.0.113.0/24 next-hop 10.0.12.2" in show.stdout.replace("'", "")
 
 
+def test_shell_and_ssh_reach_the_router(lab, files, state_dir):
+    state, *_ = lab
+    shell = subprocess.run([PY, "-m", "nos_shell", "lab", "shell", f"{state.name}:r1"], input="show interfaces\n",
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "NOS_SHELL_LAB_STATE": str(state_dir)})
+    assert shell.returncode == 0, shell.stderr
+    assert "@r1:~$" in shell.stdout and "10.0.12.1/30" in shell.stdout
+    ssh = subprocess.run([PY, "-m", "nos_shell", "lab", "ssh", f"{state.name}:r1", "--", "-i", str(files / "alice"),
+                          "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"], input="show configuration commands\nexit\n",
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "NOS_SHELL_LAB_STATE": str(state_dir)})
+    assert "set service ssh port '2222'" in ssh.stdout, ssh.stderr
+    none = cli(state_dir, "ssh", f"{state.name}:r2")
+    assert none.returncode == 1 and "r2 runs no SSH service" in none.stderr
+    host = cli(state_dir, "shell", f"{state.name}:pc")
+    assert host.returncode == 1 and "pc is a host, not a router" in host.stderr
+
+
 def test_status_names_nodes_links_and_daemons(lab, state_dir):
     state, *_ = lab
     text = cli(state_dir, "status", state.name)
     assert text.returncode == 0, text.stderr
     assert text.stdout.startswith(f"lab {state.name}: up ")
-    assert f"router r1              namespace {state.name}_r1 anchor up  networkd up" in text.stdout
+    assert f"router r1              namespace {state.name}_r1 anchor up  networkd up, ssh up\n" in text.stdout
     assert f"host   srv             namespace {state.name}_srv\n" in text.stdout
     assert "link   r1:eth2 <-> pc:eth0" in text.stdout
     data = json.loads(cli(state_dir, "status", state.name, "--json").stdout)

@@ -157,3 +157,12 @@ def start_ssh(state: LabState, node: Node, lines: list[str]) -> None:
                    sys.executable, "-m", "nos_shell", "--root", str(root), "ssh-server")
     record.ssh = target
     state.save()
+    log = root / SSH_LOG
+
+    def listening() -> bool:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if "cannot listen" in text or "Traceback" in text:
+            raise LabError(f"the SSH service of {node.name} did not start: {text.strip()[-500:]}")
+        return "ssh-server: listening on" in text
+
+    namespaces.wait_for(f"the SSH service of {node.name}", listening, 20)
