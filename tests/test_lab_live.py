@@ -259,6 +259,61 @@ def test_shell_and_ssh_reach_the_router(lab, files, state_dir):
     assert host.returncode == 1 and "pc is a host, not a router" in host.stderr
 
 
+def _pty_read_until(fd: int, pattern: bytes, seen: bytearray, timeout: float = 20) -> None:
+    """Read the terminal until ``pattern`` shows (escape sequences removed); answer cursor queries."""
+    import re
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not re.search(pattern, re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\r", b"", bytes(seen))):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise AssertionError(f"{pattern!r} not seen; output ends {bytes(seen)[-800:]!r}")
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            raise AssertionError(f"the shell ended before {pattern!r}: {bytes(seen)[-800:]!r}")
+        seen += data
+        for _ in range(data.count(b"\x1b[6n")):
+            os.write(fd, b"\x1b[1;1R")
+
+
+def test_lab_shell_on_a_terminal_completes_and_helps(lab, state_dir):
+    """`lab shell` is the normal full-screen shell, in the router: Tab completes, ? helps."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    state, *_ = lab
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PROMPT_TOOLKIT_NO_CPR")}
+    env.update(TERM="xterm", NOS_SHELL_LAB_STATE=str(state_dir))
+    proc = subprocess.Popen([PY, "-m", "nos_shell", "lab", "shell", f"{state.name}:r1"], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    seen = bytearray()
+    try:
+        _pty_read_until(master, rb"root@r1:~\$", seen)
+        os.write(master, b"show interf\t")
+        _pty_read_until(master, rb"show interfaces", seen)
+        os.write(master, b"?")
+        _pty_read_until(master, rb"ethernet", seen)
+        os.write(master, b"\x15show interfaces\r")
+        _pty_read_until(master, rb"10\.0\.12\.1/30", seen)
+        os.write(master, b"exit\r")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
 def test_status_names_nodes_links_and_daemons(lab, state_dir):
     state, *_ = lab
     text = cli(state_dir, "status", state.name)
