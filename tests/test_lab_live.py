@@ -362,22 +362,28 @@ def test_down_cleans_up_after_lab_up_was_killed(files, state_dir, tmp_path, step
         (tmp_path / config).write_text((files / config).read_text())
     (tmp_path / "lab.toml").write_text(f'name = "{name}"\n' + TOPOLOGY)     # `lab down FILE` finds it
     links_before = host_links()
-    killed = cli(state_dir, "up", str(tmp_path / "lab.toml"), "--dir", str(roots),
-                 env={"NOS_SHELL_LAB_FAULT": step})
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    state = lab_state.load(name, state_dir)
-    assert state.phase == "starting" and roots.exists() == (step == "commit:r2")
-    pids = [pid for node in state.nodes.values() for pid in (node.anchor, *node.pids) if pid]
-    pids += [int(p) for node in state.nodes.values() for p in
-             subprocess.run(["ip", "netns", "pids", node.netns], capture_output=True, text=True).stdout.split()]
-    assert {n.netns for n in state.nodes.values()} <= namespaces()
-    if step == "commit:r2":
-        assert state.nodes["r1"].anchor and running(state.nodes["r1"].anchor) and len(pids) >= 4
-    status = cli(state_dir, "status", name)
-    assert "has ended: remove it with nos-shell lab down" in status.stdout
-    down = cli(state_dir, "down", str(tmp_path / "lab.toml"))
-    assert down.returncode == 0, down.stderr
-    assert gone(state, links_before, pids, roots, pathlib.Path(state.directory)) == []
+    try:
+        killed = cli(state_dir, "up", str(tmp_path / "lab.toml"), "--dir", str(roots),
+                     env={"NOS_SHELL_LAB_FAULT": step})
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        state = lab_state.load(name, state_dir)
+        assert state.phase == "starting" and roots.exists() == (step == "commit:r2")
+        pids = [pid for node in state.nodes.values() for pid in (node.anchor, *node.pids) if pid]
+        pids += [int(p) for node in state.nodes.values() for p in
+                 subprocess.run(["ip", "netns", "pids", node.netns], capture_output=True, text=True).stdout.split()]
+        assert {n.netns for n in state.nodes.values()} <= namespaces()
+        if step == "commit:r2":
+            assert state.nodes["r1"].anchor and running(state.nodes["r1"].anchor) and len(pids) >= 4
+        status = cli(state_dir, "status", name)
+        assert "has ended: remove it with nos-shell lab down" in status.stdout
+        down = cli(state_dir, "down", str(tmp_path / "lab.toml"))
+        assert down.returncode == 0, down.stderr
+        assert gone(state, links_before, pids, roots, pathlib.Path(state.directory)) == []
+    finally:      # whatever failed above, nothing of this lab stays
+        if name in lab_state.names(state_dir):
+            from nos_shell.lab.down import down as take_down
+
+            take_down(lab_state.load(name, state_dir))
 
 
 def test_down_leaves_nothing_behind(lab, state_dir):
