@@ -352,7 +352,7 @@ def test_a_second_lab_runs_beside_the_first(lab, files, state_dir, tmp_path):
     assert {f"{state.name}_{node}" for node in ("r1", "r2", "pc", "srv")} <= namespaces()
 
 
-@pytest.mark.parametrize("step", ["link:1", "commit:r2"])
+@pytest.mark.parametrize("step", ["namespace:pc", "link:1", "commit:r2", "host:srv", "up"])
 def test_down_cleans_up_after_lab_up_was_killed(files, state_dir, tmp_path, step):
     _require_lab()
     from nos_shell.lab import state as lab_state
@@ -367,12 +367,12 @@ def test_down_cleans_up_after_lab_up_was_killed(files, state_dir, tmp_path, step
                      env={"NOS_SHELL_LAB_FAULT": step})
         assert killed.returncode == -signal.SIGKILL, killed.stderr
         state = lab_state.load(name, state_dir)
-        assert state.phase == "starting" and roots.exists() == (step == "commit:r2")
+        assert state.phase == "starting" and roots.exists() == (step in ("commit:r2", "host:srv", "up"))
         pids = [pid for node in state.nodes.values() for pid in (node.anchor, *node.pids) if pid]
         pids += [int(p) for node in state.nodes.values() for p in
                  subprocess.run(["ip", "netns", "pids", node.netns], capture_output=True, text=True).stdout.split()]
         assert {n.netns for n in state.nodes.values()} <= namespaces()
-        if step == "commit:r2":
+        if step in ("commit:r2", "host:srv", "up"):
             assert state.nodes["r1"].anchor and running(state.nodes["r1"].anchor) and len(pids) >= 4
         status = cli(state_dir, "status", name)
         assert "has ended: remove it with nos-shell lab down" in status.stdout

@@ -161,3 +161,12 @@ def test_the_runtime_builds_no_shell_command_lines():
     modules = sorted(LAB.glob("*.py"))
     assert len(modules) > 10
     assert {m.name: _shell_uses(ast.parse(m.read_text())) for m in modules} == {m.name: [] for m in modules}
+
+
+def test_a_lab_killed_before_its_first_save_can_still_be_taken_down(tmp_path):
+    from nos_shell.lab.down import down
+
+    (tmp_path / "half").mkdir()         # claimed, then killed before state.json was written
+    state = lab_state.load("half", tmp_path)
+    assert state.nodes == {} and state.directory == str(tmp_path / "half")
+    assert down(state) == [] and lab_state.names(tmp_path) == []

@@ -109,6 +109,8 @@ def load(name: str, state_dir: Path | None = None) -> LabState:
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
+        if path.parent.is_dir():        # `lab up` killed between claiming the name and the first save
+            return LabState(name=name, source="", directory=str(path.parent), roots="")
         raise LabError(f"no lab named {name!r} is running (no {path})") from None
     except (OSError, ValueError) as err:
         raise LabError(f"{path}: cannot read the lab's state: {err}") from None
