@@ -303,7 +303,7 @@ def test_lab_shell_on_a_terminal_completes_and_helps(lab, state_dir):
         _pty_read_until(master, rb"show interfaces", seen)
         os.write(master, b"?")
         _pty_read_until(master, rb"ethernet", seen)
-        os.write(master, b"\x15show interfaces\r")
+        os.write(master, b"\r")                   # the line is still "show interfaces "
         _pty_read_until(master, rb"10\.0\.12\.1/30", seen)
         os.write(master, b"exit\r")
         assert proc.wait(timeout=20) == 0
