@@ -234,6 +234,11 @@ def test_routers_took_their_configuration_live(lab, state_dir):
     assert "via 10.0.12.1 dev eth1" in route
     mtu = cli(state_dir, "exec", f"{state.name}:r1", "--", "cat", "/sys/class/net/eth1/mtu").stdout
     assert mtu == "1400\n"
+    host_hosts = pathlib.Path("/etc/hosts").read_text()
+    hosts = cli(state_dir, "exec", f"{state.name}:r1", "--", "cat", "/etc/hosts").stdout
+    assert "127.0.1.1\tr1\n" in hosts and pathlib.Path("/etc/hosts").read_text() == host_hosts
+    here = cli(state_dir, "exec", f"{state.name}:r1", "--", "pwd").stdout
+    assert here == os.getcwd() + "\n"          # the caller's working directory, not the anchor's
     failing = cli(state_dir, "exec", f"{state.name}:pc", "--", PY, "-c", "raise SystemExit(3)")
     assert failing.returncode == 3
     show = cli(state_dir, "exec", f"{state.name}:r1", "--", PY, "-m", "nos_shell", "--root",

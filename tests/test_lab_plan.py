@@ -170,3 +170,10 @@ def test_a_lab_killed_before_its_first_save_can_still_be_taken_down(tmp_path):
     state = lab_state.load("half", tmp_path)
     assert state.nodes == {} and state.directory == str(tmp_path / "half")
     assert down(state) == [] and lab_state.names(tmp_path) == []
+
+
+def test_a_router_resolves_its_own_names():
+    node = parse(VLAN_HOST, "lab.toml").nodes["gw"]
+    names = router.host_names(node, ["set system host-name 'home-gw'", "set system host-name gw"])
+    assert names == ["gw", "home-gw"]
+    assert router.hosts_file(names).splitlines()[-1] == "127.0.1.1\tgw home-gw"

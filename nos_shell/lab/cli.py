@@ -119,7 +119,10 @@ def cmd_exec(args: argparse.Namespace) -> int:
     if not command:
         raise LabError("no command: lab exec NODE -- COMMAND...")
     _, node = find_node(args.node)
-    return _exec([*node.prefix, *command])
+    prefix = node.prefix
+    if node.anchor:     # entering a mount namespace resets the working directory: keep ours
+        prefix = [prefix[0], f"--wd={os.getcwd()}", *prefix[1:]]
+    return _exec([*prefix, *command])
 
 
 def cmd_shell(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ in its private mount namespace, so nothing of the host's /etc or /run changes:
     NODEDIR/run-systemd               over /run/systemd  (with networkd.conf.d inside)
     ROOT/etc/systemd/networkd.conf.d  over /run/systemd/networkd.conf.d
     NODEDIR/run-dbus                  over /run/dbus     (a private system bus)
+    NODEDIR/hosts                     over /etc/hosts    (its own names, see hosts_file)
 
 ROOT/etc/nos-shell/apply.toml makes every commit live there: the exec prefix
 ``nsenter -t ANCHOR -n -m -u``, networkd (re)started by :mod:`nos_shell.lab.netd`, the host
@@ -65,7 +66,24 @@ def settings(record: NodeState, directory: Path) -> dict[str, object]:
     }
 
 
-def prepare(state: LabState, node: Node) -> None:
+def host_names(node: Node, lines: list[str]) -> list[str]:
+    """The names the router goes by: its node name and its configured host name."""
+    names = [node.name]
+    for line in lines:
+        found = re.fullmatch(r"set system host-name '?([A-Za-z0-9.-]+)'?", line.strip())
+        if found and found[1] not in names:
+            names.append(found[1])
+    return names
+
+
+def hosts_file(names: list[str]) -> str:
+    """The router's own /etc/hosts: its names resolve without asking a name server (which a
+    lab router may reach but never hear from: a lookup of its own name would hang)."""
+    return (f"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            f"127.0.1.1\t{' '.join(names)}\n")
+
+
+def prepare(state: LabState, node: Node, lines: list[str] | None = None) -> None:
     """The router's root and runtime directories, its anchor, D-Bus, host name and apply.toml."""
     import tomli_w
 
@@ -76,8 +94,11 @@ def prepare(state: LabState, node: Node) -> None:
     for path in (root, directory, units, dropins, rundir, dbusdir, rundir / "networkd.conf.d"):
         path.mkdir(parents=True, exist_ok=True)
         path.chmod(0o755)
+    hosts = directory / "hosts"
+    hosts.write_text(hosts_file(host_names(node, lines or [])))
+    hosts.chmod(0o644)
     mounts = [(units, "/etc/systemd/network"), (rundir, "/run/systemd"),
-              (dropins, "/run/systemd/networkd.conf.d"), (dbusdir, "/run/dbus")]
+              (dropins, "/run/systemd/networkd.conf.d"), (dbusdir, "/run/dbus"), (hosts, "/etc/hosts")]
     record.anchor = namespaces.start_anchor(record.netns, directory, mounts)
     state.save()
     pid = namespaces.detach([*record.prefix, "dbus-daemon", "--system", "--nofork", "--nopidfile"],

@@ -121,7 +121,7 @@ def build(state: LabState, topology: topo.Topology, configs: dict[str, Path],
         for node in topology.routers():
             fault(f"router:{node.name}")
             progress.step(f"router {node.name}: namespaces, D-Bus")
-            router.prepare(state, node)
+            router.prepare(state, node, lines[node.name])
             fault(f"commit:{node.name}")
             progress.step(f"router {node.name}: commit {configs[node.name].name}")
             router.commit(state, node, configs[node.name], lines[node.name])
