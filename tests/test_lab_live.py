@@ -25,6 +25,10 @@ set system host-name r1
 set interfaces ethernet eth1 address 10.0.12.1/30
 set interfaces ethernet eth2 address 198.51.100.1/24
 set protocols static route 203.0.113.0/24 next-hop 10.0.12.2
+set interfaces ethernet eth3 address 192.0.2.1/24
+set service dhcp-server shared-network-name LAB subnet 192.0.2.0/24 option default-router 192.0.2.1
+set service dhcp-server shared-network-name LAB subnet 192.0.2.0/24 range 0 start 192.0.2.100
+set service dhcp-server shared-network-name LAB subnet 192.0.2.0/24 range 0 stop 192.0.2.120
 set service ssh port 2222
 set system login user alice authentication public-keys alice@lab type ssh-ed25519
 set system login user alice authentication public-keys alice@lab key KEY
@@ -40,6 +44,10 @@ R2 = """interfaces {
 protocols {
     static {
         route 198.51.100.0/24 {
+            next-hop 10.0.12.1 {
+            }
+        }
+        route 192.0.2.0/24 {
             next-hop 10.0.12.1 {
             }
         }
@@ -61,6 +69,10 @@ kind = "host"
 routes = [{ to = "default", via = "198.51.100.1" }]
 [nodes.pc.interfaces.eth0]
 addresses = ["198.51.100.10/24"]
+[nodes.dh]
+kind = "host"
+[nodes.dh.interfaces.eth0]
+dhcp = true
 [nodes.srv]
 kind = "host"
 routes = [{ to = "default", via = "203.0.113.1" }]
@@ -77,6 +89,9 @@ b = "pc:eth0"
 [[links]]
 a = "r2:eth2"
 b = "srv:eth0"
+[[links]]
+a = "r1:eth3"
+b = "dh:eth0"
 """
 CLIENT = r"""
 import socket, sys
@@ -228,6 +243,19 @@ def test_traffic_crosses_both_routers(lab):
     assert ping.returncode == 0, ping.stdout + ping.stderr
 
 
+def test_a_dhcp_host_has_its_lease_when_lab_up_returns(lab):
+    """lab up waited for the lease r1's DHCP server gave; the host reaches srv from it."""
+    state, *_ = lab
+    dh = state.nodes["dh"]
+    addresses = subprocess.run(["ip", "-n", dh.netns, "-4", "-j", "addr", "show", "dev", "eth0"],
+                               capture_output=True, text=True).stdout
+    leased = [a["local"] for link in json.loads(addresses) for a in link["addr_info"] if a.get("dynamic")]
+    assert len(leased) == 1 and 100 <= int(leased[0].rsplit(".", 1)[1]) <= 120, addresses
+    result = subprocess.run([*dh.prefix, PY, "-c", CLIENT, "tcp", "203.0.113.10", "80"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.stdout == f"srv {leased[0]}\n", result.stderr
+
+
 def test_routers_took_their_configuration_live(lab, state_dir):
     state, *_ = lab
     assert cli(state_dir, "exec", f"{state.name}:r1", "--", "hostname").stdout == "r1\n"
@@ -332,6 +360,7 @@ def test_status_names_nodes_links_and_daemons(lab, state_dir):
     data = json.loads(cli(state_dir, "status", state.name, "--json").stdout)
     assert data["phase"] == "up" and all(node["present"] for node in data["nodes"].values())
     assert data["nodes"]["r2"]["daemons"] == {"networkd": True}
+    assert data["nodes"]["dh"]["daemons"] == {"networkd": True} and data["nodes"]["pc"]["daemons"] == {}
     missing_lab = cli(state_dir, "status", "nosuchlab")
     assert missing_lab.returncode == 1 and "no lab named 'nosuchlab' is running" in missing_lab.stderr
 
@@ -345,7 +374,7 @@ def test_a_second_lab_runs_beside_the_first(lab, files, state_dir, tmp_path):
     try:
         assert made.returncode == 0, made.stderr
         assert f"lab {other}: router r2: commit r2.boot" in made.stderr
-        mine = {f"{lab_name}_{node}" for lab_name in (state.name, other) for node in ("r1", "r2", "pc", "srv")}
+        mine = {f"{lab_name}_{node}" for lab_name in (state.name, other) for node in ("r1", "r2", "pc", "srv", "dh")}
         assert mine <= namespaces()
         ambiguous = cli(state_dir, "exec", "r1", "--", "true")
         assert ambiguous.returncode == 1 and "name it as LAB:r1" in ambiguous.stderr

@@ -25,8 +25,9 @@ def _family(address: object) -> list[str]:
     return ["-6"] if getattr(address, "version", 4) == 6 else []
 
 
-def configure(state: LabState, node: Node) -> None:
-    """Give the host its VLANs, addresses, routes, DHCP client and services."""
+def configure(state: LabState, node: Node) -> list[str]:
+    """Give the host its VLANs, addresses, routes, DHCP client and services; notes for the
+    user (a DHCP interface that got no lease)."""
     record = state.nodes[node.name]
     ns = record.netns
     order = sorted(node.interfaces.values(), key=lambda i: i.parent is not None)   # parents first
@@ -40,13 +41,41 @@ def configure(state: LabState, node: Node) -> None:
         for address in interface.addresses:
             extra = ["nodad"] if address.version == 6 else []
             namespaces.run("ip", "-n", ns, "addr", "add", str(address), "dev", interface.name, *extra)
+    notes: list[str] = []
     if any(i.dhcp for i in node.interfaces.values()):
         start_dhcp(state, record, node)
+        notes += [f"host {node.name}: {name} has no DHCP lease after {LEASE_WAIT:g} s "
+                  "(is a DHCP server on its link?)" for name in without_lease(record, node)]
     for route in node.routes:
         namespaces.run("ip", "-n", ns, *_family(route.via), "route", "replace", str(route.to),
                        "via", str(route.via))
     if node.services:
         start_services(state, record, node)
+    return notes
+
+
+LEASE_WAIT = 20.0
+
+
+def leased(netns: str, interface: str) -> bool:
+    """The interface has an IPv4 address from DHCP (a dynamic one)."""
+    import json
+
+    out = namespaces.run("ip", "-n", netns, "-4", "-j", "addr", "show", "dev", interface, check=False).stdout
+    return any(a.get("dynamic") for link in json.loads(out or "[]") for a in link.get("addr_info", []))
+
+
+def without_lease(record: NodeState, node: Node) -> list[str]:
+    """The DHCP interfaces still without a lease after :data:`LEASE_WAIT` seconds."""
+    import time
+
+    waiting = [i.name for i in node.interfaces.values() if i.dhcp]
+    deadline = time.monotonic() + LEASE_WAIT
+    while waiting and time.monotonic() < deadline:
+        waiting = [name for name in waiting if not leased(record.netns, name)]
+        if waiting:
+            time.sleep(0.1)
+    return waiting
 
 
 def start_dhcp(state: LabState, record: NodeState, node: Node) -> None:

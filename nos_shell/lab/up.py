@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import sys
 from pathlib import Path
 
 from . import drivers, namespaces, state as lab_state, topology as topo
@@ -126,13 +127,16 @@ def build(state: LabState, topology: topo.Topology, configs: dict[str, Path],
             progress.step(f"router {node.name}: commit {configs[node.name].name}")
             router.commit(state, node, configs[node.name], lines[node.name])
             router.start_ssh(state, node, lines[node.name])
+        notes = []
         for node in topology.hosts():
             fault(f"host:{node.name}")
             progress.step(f"host {node.name}")
-            hosts.configure(state, node)
+            notes += hosts.configure(state, node)
         fault("up")
         state.phase = "up"
         state.save()
+    for note in notes:
+        print(f"lab {topology.name}: warning: {note}", file=sys.stderr)
 
 
 def wire(state: LabState, link: topo.Link) -> None:
