@@ -463,3 +463,20 @@ def test_vm_is_refused_while_it_is_not_built(tmp_path, state_dir):
     result = cli(state_dir, "up", str(tmp_path / "lab.toml"), "--vm")
     assert result.returncode == 1
     assert "--vm is not available in this build yet" in result.stderr
+
+
+def test_a_router_configuration_that_does_not_commit_takes_the_lab_down(files, state_dir, tmp_path):
+    """lab up says which router and line failed, and removes what it had made."""
+    _require_lab()
+    (tmp_path / "lab.toml").write_text(TOPOLOGY)
+    (tmp_path / "r1.cmds").write_text(R1.replace("set interfaces ethernet eth1 address 10.0.12.1/30",
+                                                 "set interfaces ethernet eth1 address 10.0.12.1/33"))
+    (tmp_path / "r2.boot").write_text(R2)
+    name, roots = _tag(), tmp_path / "roots"
+    result = cli(state_dir, "up", str(tmp_path / "lab.toml"), "--name", name, "--dir", str(roots))
+    assert result.returncode == 1
+    # line 3 of r1.cmds (a comment and the host name come first)
+    assert result.stderr.splitlines()[-1].startswith(f"nos-shell lab: router r1: {tmp_path / 'r1.cmds'}:3: ")
+    assert "10.0.12.1/33" in result.stderr
+    assert not any(ns.startswith(f"{name}_") for ns in namespaces())
+    assert not (state_dir / name).exists() and not roots.exists()

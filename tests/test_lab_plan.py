@@ -82,19 +82,21 @@ def test_commit_scripts(tmp_path):
     bgp = ["set protocols bgp system-as 65001"]
     plain = tmp_path / "gw.cmds"
     plain.write_text("set interfaces ethernet eth1 address 192.0.2.1/24\n")
-    assert router.script(node, plain, [], tmp_path / "cfg") == [
-        "configure", "set interfaces ethernet eth1 address 192.0.2.1/24", "", "commit", "save", "exit"]
+    # the file's own lines come first, so an error names the file's line number
+    assert router.script(node, plain, [], tmp_path / "cfg") == (["configure"], [
+        "set interfaces ethernet eth1 address 192.0.2.1/24", "", "commit", "save", "exit"])
     gobgp = node.__class__(**{**node.__dict__, "bgp_backend": "gobgp"})
-    assert "set protocols bgp backend gobgp" in router.script(gobgp, plain, bgp, tmp_path / "cfg")
-    assert "set protocols bgp backend gobgp" not in router.script(gobgp, plain, [], tmp_path / "cfg")
+    assert "set protocols bgp backend gobgp" in router.script(gobgp, plain, bgp, tmp_path / "cfg")[1]
+    assert "set protocols bgp backend gobgp" not in router.script(gobgp, plain, [], tmp_path / "cfg")[1]
     own = tmp_path / "own.cmds"
     own.write_text("# mine\nconfigure\nset system host-name x\ncommit\n")
-    assert router.script(gobgp, own, bgp, tmp_path / "cfg")[-5:] == [
-        "configure", "set protocols bgp backend gobgp", "commit", "save", "exit"]
+    first, body = router.script(gobgp, own, bgp, tmp_path / "cfg")
+    assert first == [] and body[:2] == ["# mine", "configure"]
+    assert body[-5:] == ["configure", "set protocols bgp backend gobgp", "commit", "save", "exit"]
     boot = tmp_path / "gw.boot"
     boot.write_text("system {\n    host-name gw\n}\n")
     assert router.is_boot_text(boot.read_text()) and not router.is_boot_text(own.read_text())
-    assert router.script(node, boot, [], tmp_path / "cfg")[:2] == ["configure", "load lab.boot"]
+    assert router.script(node, boot, [], tmp_path / "cfg")[1][:2] == ["configure", "load lab.boot"]
     assert (tmp_path / "cfg" / "lab.boot").read_text() == boot.read_text()
     assert router.set_lines(boot) == ["set system host-name 'gw'"]
 

@@ -119,31 +119,40 @@ def prepare(state: LabState, node: Node, lines: list[str] | None = None) -> None
     target.write_text(tomli_w.dumps(settings(record, directory)))
 
 
-def script(node: Node, config: Path, lines: list[str], saved_dir: Path) -> list[str]:
-    """The lines that load and commit the router's configuration (and its BGP backend)."""
+def script(node: Node, config: Path, lines: list[str], saved_dir: Path) -> tuple[list[str], list[str]]:
+    """(lines run first, the script) that load and commit the router's configuration and
+    its BGP backend. A command file is the script as it is, so an error names its own line
+    (a file without ``configure`` has it run first, and commit, save and exit added)."""
     backend = ([f"set protocols bgp backend {node.bgp_backend}"]
                if node.bgp_backend and any(line.startswith("set protocols bgp ") for line in lines) else [])
     text = config.read_text(encoding="utf-8")
     if is_boot_text(text):
         saved_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(config, saved_dir / "lab.boot")
-        return ["configure", "load lab.boot", *backend, "commit", "save", "exit"]
+        return [], ["configure", "load lab.boot", *backend, "commit", "save", "exit"]
     own = text.split("\n")
     words = [line.split() for line in own if line.strip() and not line.lstrip().startswith("#")]
     if words and words[0] == ["configure"]:
         tail = ["configure", *backend, "commit", "save", "exit"] if backend else []
-        return own + tail
-    return ["configure", *own, *backend, "commit", "save", "exit"]
+        return [], own + tail
+    return ["configure"], [*own, *backend, "commit", "save", "exit"]
 
 
 def commit(state: LabState, node: Node, config: Path, lines: list[str]) -> str:
     """Commit the router's configuration through the normal commit path; its output."""
-    from ..errors import report
+    from ..errors import NosError, report
     from ..session import Session
 
     record = state.nodes[node.name]
     session = Session(Path(record.root), user="lab", via="file")
-    result = session.run_script(script(node, config, lines, session.store.saved_path.parent), str(config))
+    first, body = script(node, config, lines, session.store.saved_path.parent)
+    try:
+        for line in first:
+            session.execute(line)
+    except NosError as err:
+        session.close()
+        raise LabError(f"router {node.name}: {err.summary}") from None
+    result = session.run_script(body, str(config))
     session.close()
     if not result.ok:
         raise LabError(f"router {node.name}: {report(result.error)}")
