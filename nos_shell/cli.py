@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="password attempts a source address may make at once (default 10)")
     ssh.add_argument("--login-refill", type=float, default=6.0, metavar="SECONDS",
                      help="after those, one more attempt every SECONDS (default 6)")
+    lab = sub.add_parser("lab", help="routers and hosts in network namespaces (see docs/lab.md)",
+                         add_help=False, prefix_chars="\0")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER)
     sub.add_parser("boot", help="after a restart: load the saved configuration and apply everything",
                    description="Commit the saved configuration when it differs from the running one "
                                "(as VyOS does at boot), then apply every backend as if all were new.")
@@ -66,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.subcommand == "lab":        # its own root per router: no sandbox, no recovery here
+        from .lab.cli import main as lab_main
+
+        return lab_main(args.lab_args)
     root, live = choose_root(args)
     if not recover(root):
         return 1

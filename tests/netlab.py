@@ -7,10 +7,11 @@ restart its networkd, set-hostname on since the router has its own UTS namespace
 commit with ``Session(router.root)``. The lab wiring — veth pairs, the far ends' addresses and
 routes, a DHCP client's own networkd — is done here with ``ip``.
 
-How the router namespace is built (lab-notes.md, "systemd-networkd without systemd as PID 1"):
-an anchor process (``sleep infinity``) started by ``ip netns exec NS unshare --uts``, so it
-has the network namespace, a private mount namespace and a private UTS namespace. Before it
-execs it bind-mounts
+How the router namespace is built (lab-notes.md, "systemd-networkd without systemd as PID 1"),
+with the product's own parts that ``nos-shell lab`` uses (nos_shell/lab/namespaces.py,
+anchor.py, netd.py): an anchor process (``sleep infinity``) started by ``ip netns exec NS
+unshare --uts``, so it has the network namespace, a private mount namespace and a private
+UTS namespace. Before it execs it bind-mounts
 
     ROOT/etc/systemd/network          over /etc/systemd/network
     ROOT/etc/systemd/networkd.conf.d  over /run/systemd/networkd.conf.d   (a directory networkd reads)
@@ -19,7 +20,7 @@ execs it bind-mounts
 
 and nothing on the host's /etc changes. ``nsenter -t ANCHOR -n -m -u`` is the exec prefix:
 ``dbus-daemon --system``, ``networkctl``, ``nft``, ``ip`` and ``hostname`` run there. networkd
-itself is started by the script named in ``networkd-restart`` (written here), so the first
+itself is started by the command named in ``networkd-restart`` (nos_shell/lab/netd.py), so the first
 commit, which writes the networkd.conf drop-in that networkd reads only at start, starts it.
 
 Everything is torn down even on failure: processes in the lab's namespaces are killed and the
@@ -44,7 +45,6 @@ import ipaddress
 import json
 import os
 import pathlib
-import shlex
 import subprocess
 import sys
 import time
@@ -55,7 +55,6 @@ import tomli_w
 from lab import missing, netns, require_netns, require_networkd, require_tool, run
 
 PY = sys.executable
-LOG_ENV = {"SYSTEMD_LOG_TARGET": "console", "SYSTEMD_LOG_LEVEL": "info", "SYSTEMD_LOG_COLOR": "0"}
 #: the programs a lab router runs besides systemd-networkd (its D-Bus, networkctl, its anchor, its name)
 ROUTER_TOOLS = ("dbus-daemon", "busctl", "networkctl", "nsenter", "unshare", "hostname")
 
@@ -92,26 +91,16 @@ class Node:
         self.anchor = 0
         self.procs: list[subprocess.Popen] = []     # stopped by stop(), before the namespace goes
 
-    def start_anchor(self, mounts: list[tuple[pathlib.Path, str]], ro_sys: bool = True) -> None:
-        """Start the anchor; ``mounts`` are (source, target) bind mounts made in its namespace."""
-        pidfile = self.dir / "anchor.pid"
-        steps = [f"mount --bind {shlex.quote(str(src))} {shlex.quote(dst)}" for src, dst in mounts]
-        if ro_sys:
-            steps.append("mount -o remount,ro /sys")
-        steps.append(f"echo $$ > {shlex.quote(str(pidfile))}.tmp && mv {shlex.quote(str(pidfile))}.tmp "
-                     f"{shlex.quote(str(pidfile))} && exec sleep infinity")
-        with open(self.dir / "anchor.log", "wb") as log:
-            proc = subprocess.Popen(["ip", "netns", "exec", self.ns, "unshare", "--uts", "sh", "-c",
-                                     " && ".join(steps)], stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
-        self.procs.append(proc)
+    def start_anchor(self, mounts: list[tuple[pathlib.Path, str]]) -> None:
+        """Start the anchor (the product's, nos_shell/lab/namespaces.py); ``mounts`` are
+        (source, target) bind mounts made in its namespace, /sys is made read-only."""
+        from nos_shell.lab.namespaces import start_anchor
+        from nos_shell.lab.state import LabError
 
-        def ready():
-            if proc.poll() is not None:
-                raise AssertionError(f"lab anchor in {self.ns} failed: {(self.dir / 'anchor.log').read_text()}")
-            return pidfile.exists() and pidfile.read_text().strip()
-
-        self.anchor = int(wait_for(f"the anchor of {self.ns}", ready, 5))
+        try:
+            self.anchor = start_anchor(self.ns, self.dir, mounts)
+        except LabError as err:
+            raise AssertionError(str(err)) from None
 
     @property
     def prefix(self) -> list[str]:
@@ -122,6 +111,9 @@ class Node:
 
     def stop(self) -> None:
         """Kill the processes this node started (their own sessions) and reap them."""
+        if getattr(self, "anchor", 0):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.anchor, 9)
         for proc in getattr(self, "procs", []):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, 9)
@@ -179,7 +171,7 @@ class NetworkdNode(Node):
         self.start_anchor(mounts)
         if dbus:
             self._start_dbus()
-        self.restart_script = self._write_restart_script()
+        self.restart_command = self._restart_command()
 
     def _start_dbus(self) -> None:
         require_tool("dbus-daemon")
@@ -195,43 +187,15 @@ class NetworkdNode(Node):
 
         wait_for("the lab's dbus-daemon", up, 5)
 
-    def _write_restart_script(self) -> pathlib.Path:
-        """A script, run inside the node, that (re)starts its networkd and waits until it is up
-        (on the bus when there is one, else until it has enumerated the links)."""
-        networkd = require_networkd()
-        pidfile, log = self.dir / "networkd.pid", self.dir / "networkd.log"
-        env = " ".join(f"{k}={v}" for k, v in LOG_ENV.items())
-        if self.dbus:
-            up = "busctl call org.freedesktop.network1 /org/freedesktop/network1 org.freedesktop.DBus.Peer Ping"
-        else:
-            up = f"grep -q 'Enumeration completed' {shlex.quote(str(log))}"
-        script = self.dir / "networkd-restart"
-        script.write_text(f"""#!/bin/sh
-# (Re)start this lab node's systemd-networkd (the router's networkd-restart command).
-pidfile={shlex.quote(str(pidfile))}
-if [ -s "$pidfile" ]; then
-    old=$(cat "$pidfile")
-    kill "$old" 2>/dev/null
-    i=0
-    while kill -0 "$old" 2>/dev/null && [ "$(cat /proc/$old/stat 2>/dev/null | cut -d' ' -f3)" != Z ]; do
-        i=$((i+1)); [ $i -gt 250 ] && {{ echo "networkd $old does not stop" >&2; exit 1; }}
-        sleep 0.02
-    done
-fi
-echo "--- start $(date +%T.%N)" >> {shlex.quote(str(log))}
-env {env} setsid {shlex.quote(networkd)} >> {shlex.quote(str(log))} 2>&1 < /dev/null &
-echo $! > "$pidfile"
-i=0
-until {up} >/dev/null 2>&1; do
-    i=$((i+1)); [ $i -gt 250 ] && {{ echo "networkd did not come up; log:" >&2; tail -5 {shlex.quote(str(log))} >&2; exit 1; }}
-    sleep 0.02
-done
-""")
-        script.chmod(0o755)
-        return script
+    def _restart_command(self) -> list[str]:
+        """How to (re)start this node's networkd, run inside the node: the product's
+        nos_shell/lab/netd.py (waits until it is up: on the bus when there is one, else
+        until it has enumerated the links)."""
+        require_networkd()
+        return [PY, "-m", "nos_shell.lab.netd", "--dir", str(self.dir), *(["--bus"] if self.dbus else [])]
 
     def start_networkd(self) -> None:
-        result = self.run("/bin/sh", str(self.restart_script), check=False)
+        result = self.run(*self.restart_command, check=False)
         assert result.returncode == 0, f"networkd in {self.ns} did not start: {result.stderr}"
 
     @property
@@ -255,7 +219,7 @@ class Router(NetworkdNode):
         settings.write_text(tomli_w.dumps({
             "live": True,
             "exec-prefix": self.prefix,
-            "networkd-restart": ["/bin/sh", str(self.restart_script)],
+            "networkd-restart": self.restart_command,
             "set-hostname": True,
             "netns": ns,                     # where show interfaces / show ip route look
         }))
