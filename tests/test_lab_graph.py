@@ -213,8 +213,11 @@ def test_router_ports_from_a_command_file_and_a_config_boot(tmp_path):
             Port("br0", members=("eth3",)), Port("eth1.20", ("198.51.100.1/24",), "eth1", 20)]
     assert [p for p in ports if p.name != "lo"] == want
     from nos_shell.config.bootfile import dump_boot
-    (tmp_path / "r.boot").write_text(dump_boot(read_tree(tmp_path / "r.cmds")))
+    boot = dump_boot(read_tree(tmp_path / "r.cmds"))
+    (tmp_path / "r.boot").write_text(boot)
     assert ports_of(read_tree(tmp_path / "r.boot")) == ports
+    (tmp_path / "router.conf").write_text(boot)         # config.boot by its content too
+    assert ports_of(read_tree(tmp_path / "router.conf")) == ports
 
 
 def write_lab(tmp_path, router_config: str = COMMANDS) -> None:
@@ -257,6 +260,11 @@ def test_verb_finds_a_lab_by_name_and_reports_what_it_cannot_use(tmp_path, capsy
     assert "  eth1  -- pc:eth0  (vlans 10)\n" in captured.out
     assert graph("nolab", resolve=lambda name: None) == 1
     assert "nolab: no such topology file or lab" in capsys.readouterr().err
+
+    def unknown(name):
+        raise LookupError(f"no lab named {name!r} is running")
+    assert graph("gone", resolve=unknown) == 1
+    assert "lab graph: no lab named 'gone' is running" in capsys.readouterr().err
     (tmp_path / "bad.toml").write_text('[nodes.gw]\nkind = "switch"\n')
     assert graph(str(tmp_path / "bad.toml")) == 1
     assert 'nodes.gw.kind: must be "router" or "host"' in capsys.readouterr().err

@@ -1,8 +1,8 @@
 """``nos-shell lab graph FILE|NAME [--dot] [--output FILE]``: the verb's arguments and body.
 
 The ``lab`` command registers it: ``add_arguments(subparser)`` then
-``main_graph(args, resolve)`` (``resolve`` turns a lab's NAME into its topology file, or
-None for an unknown name). Without --output the text (or with --dot the DOT text) goes to
+``main_graph(args, resolve)`` (``resolve`` turns a lab's NAME into its topology file; for
+an unknown name it returns None or raises an exception whose message is shown). Without --output the text (or with --dot the DOT text) goes to
 standard output; --output FILE writes the DOT text for ``.dot``/``.gv``, the text for
 ``.txt``, and a picture drawn by Graphviz for ``.svg``/``.png``/``.pdf``.
 """
@@ -33,7 +33,7 @@ def topology_file(lab: str, resolve: Callable[[str], Path | None] | None = None)
     if path.is_file():
         return path
     if resolve is not None and "/" not in lab:
-        return resolve(lab)
+        return resolve(lab)     # (its exceptions are the caller's to report)
     return None
 
 
@@ -43,7 +43,11 @@ def main_graph(args: argparse.Namespace, resolve: Callable[[str], Path | None] |
     from .routerports import router_ports
     from .topology import TopologyError, load
 
-    path = topology_file(args.lab, resolve)
+    try:
+        path = topology_file(args.lab, resolve)
+    except Exception as err:        # whatever the lab's own look-up raises: its message
+        print(f"lab graph: {err}", file=sys.stderr)
+        return 1
     if path is None:
         print(f"lab graph: {args.lab}: no such topology file or lab", file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
 """The interfaces a lab's router configurations define, for ``lab graph``.
 
-A router's file is read without committing anything: a ``.boot`` file as config.boot, any
-other file as a command file, of which only the ``set`` and ``delete`` lines count, in
-order (edit levels are not followed: the lab's command files use none). A file that cannot
+A router's file is read without committing anything: as config.boot when it is one (a
+``.boot`` name, or a line that opens a block with ``{``), else as a command file, of which
+only the ``set`` and ``delete`` lines count, in order (edit levels are not followed: the
+lab's command files use none). A file that cannot
 be read leaves its router out, with one message naming the file.
 """
 from __future__ import annotations
@@ -18,10 +19,18 @@ if TYPE_CHECKING:
     from .topology import Topology
 
 
+def is_boot_text(path: Path, text: str) -> bool:
+    """config.boot (blocks in braces) rather than a command file (lines of words)."""
+    if path.suffix == ".boot":
+        return True
+    return any(line.rstrip().endswith("{") for line in text.splitlines()
+               if line.strip() and not line.lstrip().startswith(("#", "//", "/*")))
+
+
 def read_tree(path: Path) -> ConfigTree:
     """A router's configuration file as a tree (ValueError/OSError/NosError when it cannot be)."""
     text = path.read_text(encoding="utf-8")
-    if path.suffix == ".boot":
+    if is_boot_text(path, text):
         from nos_shell.config.bootfile import load_boot
 
         return load_boot(text, str(path), ignore_unknown=True)[0]
