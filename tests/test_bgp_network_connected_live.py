@@ -2,8 +2,9 @@
 
 In BIRD the connected route of such a prefix outranks the `network`'s own (direct 240,
 static 200) and BGP exports only best routes, so backends/bird/compiler.py accepts the
-connected route of exactly the configured networks too. The datacenter-node and
-edge-router examples announce their loopbacks and VLAN prefixes this way. The wiring and
+connected route of exactly the configured networks too. The datacenter-node example's
+routers announce their loopbacks and VLAN prefixes this way, the edge-router's transit
+its loopback. The wiring and
 the routers are tests/test_bgp_live.py's (two namespaces, 192.0.2.0/24 between them).
 """
 from __future__ import annotations
