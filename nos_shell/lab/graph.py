@@ -68,7 +68,12 @@ def _layout(topo: Topology, node: Node, ports: Ports) -> list[_Line]:
         if port.parent is not None and (port.parent in names or port.parent in links):
             children.setdefault(port.parent, []).append(port)
 
+    placed: set[int] = set()
+
     def place(port: Port, depth: int, unknown: bool = False) -> None:
+        if id(port) in placed:      # (a wrong configuration could name a parent twice)
+            return
+        placed.add(id(port))
         far, link = links.get(port.name, (None, None))
         out.append(_Line(port, depth, far, link, unknown))
         for child in children.get(port.name, []):
