@@ -113,7 +113,8 @@ def _export_filter(bgp: Bgp, family: str) -> list[str]:
         body.append(f'if proto = "bgp_network{sfx}" then accept;')
         # A network that is also an interface's prefix has the connected route as its best
         # route (direct outranks static), and BGP exports only best routes: accept that one.
-        body.append(f'if proto = "{CONNECTED}" && net ~ [ {", ".join(bgp.networks[family])} ] then accept;')
+        exact = " || ".join(f"net = {prefix}" for prefix in bgp.networks[family])
+        body.append(f'if proto = "{CONNECTED}" && ({exact}) then accept;')
     if "static" in bgp.redistribute[family] and bgp.static[family]:
         body.append(f'if proto = "bgp_static{sfx}" then {_accept(bgp.params.med(family, "static"))}')
     if "connected" in bgp.redistribute[family] and bgp.connected[family]:
