@@ -16,9 +16,10 @@ What the file holds (see docs/backends-bgp.md for the full mapping):
   exists only inside BIRD and is what gets announced;
 - ``protocol static bgp_static4/6``: the `protocols static` routes, when redistributed
   (installing static routes is not BIRD's job here; these feed BGP only);
-- ``filter bgp_export4/6``: accepts exactly the networks, the redistributed static
-  routes and the tree's connected prefixes; everything else, including routes learned
-  from other neighbors, is not announced;
+- ``filter bgp_export4/6``: accepts exactly the networks (their unreachable route, or the
+  connected route where a network is an interface's prefix: that one is then the best),
+  the redistributed static routes and the tree's connected prefixes; everything else,
+  including routes learned from other neighbors, is not announced;
 - one ``protocol bgp`` per neighbor (peer groups already folded in), named after its
   address (``bgp_192_0_2_1``, ``bgp_2001_db8__1``) so live reconfiguration keeps
   sessions that did not change.
@@ -110,6 +111,10 @@ def _export_filter(bgp: Bgp, family: str) -> list[str]:
     body = []
     if bgp.networks[family]:
         body.append(f'if proto = "bgp_network{sfx}" then accept;')
+        # A network that is also an interface's prefix has the connected route as its best
+        # route (direct outranks static), and BGP exports only best routes: accept that one.
+        exact = " || ".join(f"net = {prefix}" for prefix in bgp.networks[family])
+        body.append(f'if proto = "{CONNECTED}" && ({exact}) then accept;')
     if "static" in bgp.redistribute[family] and bgp.static[family]:
         body.append(f'if proto = "bgp_static{sfx}" then {_accept(bgp.params.med(family, "static"))}')
     if "connected" in bgp.redistribute[family] and bgp.connected[family]:
