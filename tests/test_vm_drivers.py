@@ -1,12 +1,13 @@
-"""The driver live tests this kernel cannot run (VLAN, dummy, bond, WireGuard links), run
-inside a real Debian kernel under QEMU (nos_shell/lab/vm.py).
+"""The driver live tests this kernel cannot run (VLAN, dummy, bond, WireGuard links), and the
+example labs built on VLANs (datacenter-node, edge-router), run inside a real Debian kernel
+under QEMU (nos_shell/lab/vm.py), in one boot.
 
 On a host that lacks those drivers, tests/test_dataplane_live.py skips them with the
-kernel's reason; here the same four tests run in the VM with CI=true, where a skip of
+kernel's reason; here the same tests run in the VM with CI=true, where a skip of
 ``require_driver`` is a failure (tests/netlab.py), and the inner run's junit report must
-show all four passed and none skipped. Under CI=true a missing QEMU or kernel is a
+show every one passed and none skipped. Under CI=true a missing QEMU or kernel is a
 failure; elsewhere a skip. Inside the VM this test skips itself (no VM in a VM). About
-70 s wall on this machine (docs/lab.md, "Running in a VM")."""
+3 minutes wall on this machine (docs/lab.md, "Running in a VM")."""
 from __future__ import annotations
 
 import os
@@ -25,6 +26,8 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 #: test name in tests/test_dataplane_live.py -> the link kind it needs
 DRIVER_TESTS = {"test_vlan_live": "vlan", "test_dummy_live": "dummy", "test_bond_live": "bond",
                 "test_wireguard_live": "wireguard"}
+#: the example labs that need VLAN links (tests/test_example_traffic_live.py), run in the same boot
+LAB_TESTS = {"test_datacenter_node": "vlan", "test_edge_router": "vlan"}
 
 
 def inner_results(report: pathlib.Path) -> dict[str, str]:
@@ -52,11 +55,12 @@ def test_driver_live_tests_pass_in_vm(tmp_path: pathlib.Path) -> None:
         missing(f"no kernel for the VM: {error}")
     report = tmp_path / "inner.xml"
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", f"--junitxml={report}",
-            "tests/test_dataplane_live.py", "-k", " or ".join(DRIVER_TESTS)]
+            *(f"tests/test_dataplane_live.py::{name}" for name in DRIVER_TESTS),
+            *(f"tests/test_example_traffic_live.py::{name}" for name in LAB_TESTS)]
     result = vm.run(argv, rw_dirs=[tmp_path], env={"CI": "true"}, cwd=REPO, timeout=1200)
     assert not result.timed_out, f"the VM run timed out:\n{result.output[-3000:]}"
     assert result.status == 0, f"inner pytest exited {result.status} (lacking here: {lacking}):\n{result.output[-3000:]}"
-    assert inner_results(report) == dict.fromkeys(DRIVER_TESTS, "passed"), result.output[-3000:]
+    assert inner_results(report) == dict.fromkeys([*DRIVER_TESTS, *LAB_TESTS], "passed"), result.output[-3000:]
 
 
 def test_inner_results_tells_a_skip_or_failure_from_a_pass(tmp_path: pathlib.Path) -> None:

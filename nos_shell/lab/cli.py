@@ -23,7 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--name", help="the lab's name (default: the file's)")
     up.add_argument("--dir", type=Path, help="where the routers' roots go "
                                              "(default /var/lib/nos-shell/labs/NAME)")
-    up.add_argument("--vm", action="store_true", help="run the lab in a virtual machine")
+    up.add_argument("--vm", action="store_true",
+                    help="run the lab in a Debian kernel under QEMU (VLAN, bond, dummy, WireGuard links): "
+                         "up, the --then commands, status, down, in one boot")
+    up.add_argument("--then", action="append", default=[], metavar="COMMAND",
+                    help="with --vm: a lab command to run once the lab is up, e.g. "
+                         "'exec NODE -- ping -c1 192.0.2.1' (repeatable)")
     down = sub.add_parser("down", help="remove everything of a lab (also after a crash of lab up)")
     down.add_argument("lab", metavar="NAME|FILE")
     status = sub.add_parser("status", help="nodes, links, daemons and BGP sessions of the labs")
@@ -37,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     ssh = sub.add_parser("ssh", help="ssh to a router's SSH service (from inside the router)")
     ssh.add_argument("node", metavar="[LAB:]NODE")
     ssh.add_argument("ssh_args", nargs=argparse.REMAINDER, metavar="-- SSH-ARGS")
+    graph = sub.add_parser("graph", help="the topology as text, Graphviz DOT or a picture")
+    from .graph_cli import add_arguments
+
+    add_arguments(graph)
     return parser
 
 
@@ -61,11 +70,9 @@ def _root_needed() -> None:
 
 def cmd_up(args: argparse.Namespace) -> int:
     if args.vm:
-        try:
-            from . import vm            # another part of the project; not every build has it
-        except ImportError:
-            raise LabError("--vm is not available in this build yet (nos_shell.lab.vm is missing)") from None
-        return vm.main(args)
+        from .vmlab import up_in_vm
+
+        return up_in_vm(args.file, args.name, args.then)
     _root_needed()
     from .up import up
 
@@ -145,5 +152,15 @@ def cmd_ssh(args: argparse.Namespace) -> int:
                   *extra, *node.ssh])
 
 
-VERBS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "exec": cmd_exec, "shell": cmd_shell,
+def cmd_graph(args: argparse.Namespace) -> int:
+    from . import state as lab_state
+    from .graph_cli import main_graph
+
+    def running(name: str) -> Path | None:
+        return Path(lab_state.load(name).source) if name in lab_state.names() else None
+
+    return main_graph(args, resolve=running)
+
+
+VERBS = {"graph": cmd_graph, "up": cmd_up, "down": cmd_down, "status": cmd_status, "exec": cmd_exec, "shell": cmd_shell,
          "ssh": cmd_ssh}
