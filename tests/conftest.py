@@ -17,3 +17,17 @@ settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None
 settings.register_profile("random", print_blob=True, deadline=None)
 settings.load_profile(os.environ.get("NOS_SHELL_HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI") == "true" else "random"))
+
+
+def pytest_collection_finish(session) -> None:
+    """Start the VM test's guest run at once when it is collected (tests/vmearly.py)."""
+    import vmearly
+
+    if vmearly.worth_starting([item.nodeid for item in session.items]):
+        vmearly.start()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    import vmearly
+
+    vmearly.stop()

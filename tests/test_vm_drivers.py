@@ -7,12 +7,12 @@ kernel's reason; here the same tests run in the VM with CI=true, where a skip of
 ``require_driver`` is a failure (tests/netlab.py), and the inner run's junit report must
 show every one passed and none skipped. Under CI=true a missing QEMU or kernel is a
 failure; elsewhere a skip. Inside the VM this test skips itself (no VM in a VM). About
-3 minutes wall on this machine (docs/lab.md, "Running in a VM")."""
+3 minutes wall on this machine, started when the session begins (tests/vmearly.py) so
+that it runs beside the rest of the suite (docs/lab.md, "Running in a VM")."""
 from __future__ import annotations
 
 import os
 import pathlib
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -22,12 +22,7 @@ from netlab import missing_drivers
 
 from nos_shell.lab import vm, vmcache
 
-REPO = pathlib.Path(__file__).resolve().parent.parent
-#: test name in tests/test_dataplane_live.py -> the link kind it needs
-DRIVER_TESTS = {"test_vlan_live": "vlan", "test_dummy_live": "dummy", "test_bond_live": "bond",
-                "test_wireguard_live": "wireguard"}
-#: the example labs that need VLAN links (tests/test_example_traffic_live.py), run in the same boot
-LAB_TESTS = {"test_datacenter_node": "vlan", "test_edge_router": "vlan"}
+from vmearly import DRIVER_TESTS, LAB_TESTS, start
 
 
 def inner_results(report: pathlib.Path) -> dict[str, str]:
@@ -53,11 +48,12 @@ def test_driver_live_tests_pass_in_vm(tmp_path: pathlib.Path) -> None:
         vmcache.prepare()
     except vmcache.VmError as error:
         missing(f"no kernel for the VM: {error}")
-    report = tmp_path / "inner.xml"
-    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", f"--junitxml={report}",
-            *(f"tests/test_dataplane_live.py::{name}" for name in DRIVER_TESTS),
-            *(f"tests/test_example_traffic_live.py::{name}" for name in LAB_TESTS)]
-    result = vm.run(argv, rw_dirs=[tmp_path], env={"CI": "true"}, cwd=REPO, timeout=1200)
+    run = start()           # usually started when the session began (tests/vmearly.py)
+    run.wait()
+    if run.error is not None:
+        raise run.error
+    result, report = run.result, run.report
+    assert result is not None, "the VM run did not finish"
     assert not result.timed_out, f"the VM run timed out:\n{result.output[-3000:]}"
     assert result.status == 0, f"inner pytest exited {result.status} (lacking here: {lacking}):\n{result.output[-3000:]}"
     assert inner_results(report) == dict.fromkeys([*DRIVER_TESTS, *LAB_TESTS], "passed"), result.output[-3000:]

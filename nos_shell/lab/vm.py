@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import BinaryIO
 
 from nos_shell.lab import vmcache
@@ -182,10 +182,12 @@ def _pump(proc: subprocess.Popen, deadline: float, echo: BinaryIO | None) -> tup
 
 def run(argv: Sequence[str], *, rw_dirs: Sequence[str | os.PathLike] = (), env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike | None = None, timeout: float = 600, memory: int = 1024, cpus: int = 1,
-        echo: BinaryIO | None = None, cache: pathlib.Path | None = None) -> VmResult:
+        echo: BinaryIO | None = None, cache: pathlib.Path | None = None,
+        started: Callable[[subprocess.Popen], None] | None = None) -> VmResult:
     """Run ``argv`` in a fresh VM and return its status and output (also written to ``echo``
     as it comes). Raises ValueError for a value that cannot reach the guest and
-    :class:`VmError` when the VM cannot be set up or ends without a status."""
+    :class:`VmError` when the VM cannot be set up or ends without a status. ``started`` is
+    given QEMU's process as soon as it runs (a caller in another thread may kill it)."""
     shared = [host_dir(d) for d in rw_dirs]
     workdir = check_line("the working directory", os.path.realpath(cwd if cwd is not None else os.getcwd()))
     variables = guest_env(env or {})
@@ -197,6 +199,8 @@ def run(argv: Sequence[str], *, rw_dirs: Sequence[str | os.PathLike] = (), env: 
         with open(control / "qemu.err", "wb") as errors:
             proc = subprocess.Popen(qemu_argv(kernel, control, shared, memory, cpus, qemu), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
+        if started is not None:
+            started(proc)
         try:
             raw, timed_out = _pump(proc, time.monotonic() + timeout, echo)
         finally:
