@@ -9,11 +9,13 @@ let
 in {
   imports = [ ./options.nix ];
 
-  config = lib.mkIf cfg.enable {
+  config = lib.mkMerge [ {
+    # (lazy: computed when read, also with the module disabled)
     nix-nos.generated = {
       commands = generators.toCommands cfg;
       boot = generators.toBoot cfg;
     };
+  } (lib.mkIf cfg.enable {
     assertions = import ./assertions.nix cfg;
 
     environment.systemPackages = lib.optional cfg.shell.enable cfg.package;
@@ -45,5 +47,5 @@ in {
       serviceConfig.Restart = "on-failure";
     };
     systemd.network.enable = lib.mkDefault true;
-  };
+  }) ];
 }
