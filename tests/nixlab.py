@@ -13,10 +13,12 @@ the experimental features ``nix-command flakes`` on the command line.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import tempfile
 
@@ -37,7 +39,24 @@ def nixpkgs_lib() -> pathlib.Path:
 
 @functools.lru_cache(maxsize=1)
 def _session() -> pathlib.Path:
-    return pathlib.Path(tempfile.mkdtemp(prefix="nos-nx-"))
+    place = pathlib.Path(tempfile.mkdtemp(prefix="nos-nx-"))
+    atexit.register(_remove, place)
+    return place
+
+
+def _remove(place: pathlib.Path) -> None:
+    """Remove a session directory (the store's paths and directories are read-only)."""
+    for path in place.rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o700)
+    shutil.rmtree(place, ignore_errors=True)
+
+
+def scratch(name: str) -> pathlib.Path:
+    """A new directory in this session's directory (removed with it)."""
+    place = _session() / name
+    place.mkdir()
+    return place
 
 
 def _env() -> dict[str, str]:
