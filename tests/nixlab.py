@@ -115,3 +115,25 @@ in {{
 {body}}}
 """
     return eval_json(expr)
+
+
+# -- docs/nixos.md: the option reference between two markers, generated from the module --
+DOC = REPO / "docs" / "nixos.md"
+BEGIN, END = "<!-- options: generated from nos_shell/nix/options.nix -->\n", "<!-- end of options -->\n"
+
+
+def option_reference() -> str:
+    """The Markdown option reference (nos_shell/nix/optdoc.nix, the flake's lib.optionsMarkdown)."""
+    expr = f"import {NIXDIR}/optdoc.nix {{ lib = import {nixpkgs_lib()}/lib; }}"
+    return nix("eval", "--raw", "--impure", "--expr", expr).stdout
+
+
+def with_reference(doc: str, reference: str) -> str:
+    """``doc`` with the text between the markers replaced by ``reference``."""
+    head, rest = doc.split(BEGIN, 1)
+    return head + BEGIN + "\n" + reference + END + rest.split(END, 1)[1]
+
+
+if __name__ == "__main__":      # .venv/bin/python tests/nixlab.py: rewrite the reference
+    DOC.write_text(with_reference(DOC.read_text(), option_reference()))
+    print(f"wrote {DOC}")
