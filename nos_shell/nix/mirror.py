@@ -39,8 +39,10 @@ def _common(entry: dict) -> dict[str, Any]:
 
 
 def _interfaces(data: dict) -> Iterator[Candidate]:
-    for kind in ("ethernet", "loopback", "bridge"):
-        for name, entry in data.get("interfaces", {}).get(kind, {}).items():
+    for kind, entries in data.get("interfaces", {}).items():
+        if kind == "vlan" or not isinstance(entries, dict):
+            continue                # (VLANs: nix-nos.vlans)
+        for name, entry in entries.items():
             found = _common(entry)
             if "dhcp" in entry.get("address", []):
                 found["dhcp"] = True
@@ -93,19 +95,20 @@ def _bgp(data: dict) -> Iterator[Candidate]:
 
 
 def _nat(data: dict) -> Iterator[Candidate]:
-    rules = data.get("nat", {}).get("source", {}).get("rule", {})
-    numbers = sorted(int(n) for n in rules if n.isdigit())
-    masq = [n for n in numbers if rules[str(n)].get("translation", {}).get("address") == "masquerade"
-            and "name" in rules[str(n)].get("outbound-interface", {})]
+    rules = {int(n): rule for n, rule in data.get("nat", {}).get("source", {}).get("rule", {}).items()
+             if n.isdigit() and str(int(n)) == n}
+    numbers = sorted(rules)
+    masq = [n for n in numbers if rules[n].get("translation", {}).get("address") == "masquerade"
+            and "name" in rules[n].get("outbound-interface", {})]
     if not masq:
         return
     first = masq[0]
-    out = rules[str(first)]["outbound-interface"]["name"]
+    out = rules[first]["outbound-interface"]["name"]
     nets: list[str] = []
     number = first
-    while number in masq and rules[str(number)]["outbound-interface"]["name"] == out \
-            and "address" in rules[str(number)].get("source", {}):
-        nets.append(rules[str(number)]["source"]["address"])
+    while number in masq and rules[number]["outbound-interface"]["name"] == out \
+            and "address" in rules[number].get("source", {}):
+        nets.append(rules[number]["source"]["address"])
         number += 1
     found: dict[str, Any] = {"enable": True, "externalInterface": out, "internalNetworks": nets}
     if first != 100:
