@@ -71,7 +71,7 @@ FULL = f"""{{ nix-nos = {{
           peers."192.0.2.2" = {{ asn = 65001; description = "upstream"; }}; peers."2001:db8::2".asn = 65002;
           announcements = [ "203.0.113.0/24" "2001:db8::/32" ]; }};
   nat = {{ enable = true; externalInterface = "eth0"; internalNetworks = [ "198.51.100.0/24" "10.0.0.0/8" ]; }};
-  extraCommands = [ "set system host-name 'gw'" ''
+  extraCommands = [ "  set system host-name 'gw'  " ''
     # a comment and a blank line are skipped
 
     set service ssh port '22'

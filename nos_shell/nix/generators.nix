@@ -14,6 +14,7 @@ let
   when = cond: l: if cond then l else [ ];
   ifSet = v: f: if v == null then [ ] else f v;
   isV6 = a: match ".*:.*" a != null;
+  trim = l: builtins.head (match "[ \t]*(.*[^ \t])[ \t]*" l);
   unique = foldl' (acc: x: if elem x acc then acc else acc ++ [ x ]) [ ];
 
   # The nos-shell interface type of a nix-nos interface name (or its `type`).
@@ -97,7 +98,7 @@ let
     ++ concatMap (d: staticLines d routes.${d}) (attrNames routes)
     ++ bgpLines (cfg.bgp or { })
     ++ natLines (cfg.nat or { })
-    ++ filter (l: match "[ \t]*(#.*)?" l == null) (syntax.lines (cfg.extraCommands or [ ]));
+    ++ map trim (filter (l: match "[ \t]*(#.*)?" l == null) (syntax.lines (cfg.extraCommands or [ ])));
 in {
   inherit toSetLines ifaceType;
   toCommands = cfg: concatStringsSep "" (map (l: l + "\n") (toSetLines cfg));

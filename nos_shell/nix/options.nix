@@ -57,7 +57,8 @@ in {
     shell.enable = mkOption {
       type = types.bool; default = true;
       description = ''The interactive shell (`nos-shell` on the PATH) and its SSH server for VyOS
-        automation clients (`service ssh` of the configuration, default port 22).'';
+        automation clients, which listens where `service ssh` of the configuration says
+        (nowhere without it; choose a port other than OpenSSH's when both run).'';
     };
     interfaces = mkOption {
       type = types.attrsOf (types.submodule interface); default = { };
