@@ -66,6 +66,13 @@ def show_configuration(session: "Session", command: Command) -> str:
     return render.to_curly(tree)
 
 
+def show_configuration_nix(session: "Session", command: Command) -> str:
+    """The running configuration as a ``nix-nos`` attribute set (the NixOS module's options)."""
+    from ..nix.export import to_nix
+
+    return to_nix(for_user(session, session.running))
+
+
 def show_configuration_sessions(session: "Session", command: Command) -> str:
     """The sessions in configuration mode on this root (JunOS `status`), this one marked `*`."""
     from ..editors import editors
@@ -131,6 +138,8 @@ COMMANDS = (
     OpCommand("logout", ("exit",), logout, "Leave the shell"),
     OpCommand("show_configuration", ("show configuration",), show_configuration,
               "The running configuration as config.boot, `set` commands or JSON"),
+    OpCommand("show_configuration_nix", ("show configuration nix",), show_configuration_nix,
+              "The running configuration as the equivalent nix-nos options (NixOS module)"),
     OpCommand("show_configuration_sessions", ("show configuration sessions",), show_configuration_sessions,
               "The sessions in configuration mode"),
     OpCommand("show_system_commit", ("show system commit",), show_system_commit,
@@ -151,4 +160,5 @@ KEYWORDS: KeywordHelp = {
     "private": "Enter configuration mode with a private candidate (the default)",
     "exclusive": "Enter configuration mode; other sessions cannot commit until you exit",
     "sessions": "Show the sessions in configuration mode",
+    "nix": "Show as the equivalent nix-nos attribute set (NixOS)",
 }
