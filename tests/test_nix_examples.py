@@ -17,9 +17,9 @@ import nixlab
 
 # nix example -> the matching command-file example (the one place to re-point them)
 EXAMPLES = {
-    "examples/home-router.nix": "examples/home-router.cmds",
-    "examples/datacenter-node.nix": "examples/datacenter-node.cmds",
-    "examples/edge-router.nix": "examples/edge-router.cmds",
+    "examples/home-router.nix": "examples/home-router/config.cmds",
+    "examples/datacenter-node.nix": "examples/datacenter-node/config.cmds",
+    "examples/edge-router.nix": "examples/edge-router/config.cmds",
 }
 REPO = nixlab.REPO
 HOSTILE_CMDS = """configure
