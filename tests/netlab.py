@@ -69,15 +69,15 @@ def require_router(*tools: str) -> None:
 
 
 def wait_for(what: str, check: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):
-    """Poll ``check`` until it returns something true; fail with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(interval)
+    """The product's poll (nos_shell.lab.namespaces.wait_for), failing the test with ``what``
+    after ``timeout``."""
+    from nos_shell.lab.namespaces import wait_for as poll
+    from nos_shell.lab.state import LabError
+
+    try:
+        return poll(what, check, timeout, interval)
+    except LabError as err:
+        raise AssertionError(str(err)) from None
 
 
 # -- namespaces with an anchor process ------------------------------------------------------

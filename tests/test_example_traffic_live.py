@@ -19,14 +19,11 @@ import ipaddress
 import json
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 from lab import require_netns, require_networkd, require_tool
-from netlab import require_driver
+from netlab import require_driver, wait_for
 
 PY = sys.executable
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -79,14 +76,7 @@ def pings(state, node: str, address: str, source: str | None = None) -> bool:
 
 
 def wait(what: str, check, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.5)
+    return wait_for(what, check, timeout, interval=0.5)
 
 
 def address_in(state, node: str, link: str, network: str) -> str | None:

@@ -37,8 +37,9 @@ def run(*argv: str, check: bool = True, timeout: float = 60,
     return result
 
 
-def wait_for(what: str, check: Callable[[], T | None], timeout: float = 10.0) -> T:
-    """Poll ``check`` until it returns something true; LabError naming ``what`` after ``timeout``."""
+def wait_for(what: str, check: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.03) -> T:
+    """Poll ``check`` (every ``interval`` s) until it returns something true; LabError naming
+    ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -46,7 +47,7 @@ def wait_for(what: str, check: Callable[[], T | None], timeout: float = 10.0) ->
             return result
         if time.monotonic() >= deadline:
             raise LabError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.03)
+        time.sleep(interval)
 
 
 def add(netns: str) -> None:
