@@ -149,3 +149,22 @@ def test_edge_router(tmp_path):
         # the transit learns the aggregate by BGP and reaches the web server (WAN-LAN policy)
         wait("the aggregate at the transit", lambda: has_route(lab, "transit", "203.0.113.0/24", "eth0"))
         assert call(lab, "transit", "203.0.113.70", 80) == "web 192.0.2.1"
+
+
+def test_a_vm_lab_batch_runs_its_commands_and_leaves_nothing(tmp_path):
+    """What `lab up --vm` runs in the guest (nos_shell/lab/vmlab.py): up, each --then
+    command, status, down; the exit status is the first failing command's (the ping to the
+    blackholed address), and no namespace of the lab is left."""
+    require_driver("vlan")
+    require_lab("bird", "birdc", "gobgpd", "gobgp")
+    name = "vb" + uuid.uuid4().hex[:6]
+    result = subprocess.run([PY, "-m", "nos_shell.lab.vmlab", str(EXAMPLES / "edge-router" / "lab.toml"),
+                             "--name", name, "--then", "exec cust -- ping -c 1 -W 3 203.0.113.70",
+                             "--then", "exec cust -- ping -c 1 -W 2 203.0.113.200", "--then", "status"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "1 packets transmitted, 1 received" in out and "--- exit status 1" in out, out
+    assert out.count(f"lab {name}: up") == 2 and "BGP of edge1:" in out, out     # --then status, and the last
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert f"{name}_" not in listed

@@ -455,16 +455,6 @@ def test_a_lab_needing_vlan_fails_before_starting(tmp_path, state_dir):
     assert not (state_dir / name).exists() and not (tmp_path / "roots").exists()
 
 
-def test_vm_is_refused_while_it_is_not_built(tmp_path, state_dir):
-    import importlib.util
-
-    if importlib.util.find_spec("nos_shell.lab.vm") is not None:
-        pytest.skip("nos_shell.lab.vm exists: its own tests cover --vm")
-    result = cli(state_dir, "up", str(tmp_path / "lab.toml"), "--vm")
-    assert result.returncode == 1
-    assert "--vm is not available in this build yet" in result.stderr
-
-
 def test_a_router_configuration_that_does_not_commit_takes_the_lab_down(files, state_dir, tmp_path):
     """lab up says which router and line failed, and removes what it had made."""
     _require_lab()

@@ -22,7 +22,8 @@ TEST = "tests/test_vm_drivers.py::test_driver_live_tests_pass_in_vm"
 DRIVER_TESTS = {"test_vlan_live": "vlan", "test_dummy_live": "dummy", "test_bond_live": "bond",
                 "test_wireguard_live": "wireguard"}
 #: the example labs that need VLAN links (tests/test_example_traffic_live.py)
-LAB_TESTS = {"test_datacenter_node": "vlan", "test_edge_router": "vlan"}
+LAB_TESTS = {"test_datacenter_node": "vlan", "test_edge_router": "vlan",
+             "test_a_vm_lab_batch_runs_its_commands_and_leaves_nothing": "vlan"}
 TIMEOUT = 1200.0
 
 
