@@ -59,6 +59,10 @@ def example_lab(example: str, tmp: Path):
     finally:
         if name in lab_state.names(state_dir):
             down(lab_state.load(name, state_dir))
+    # lab down leaves nothing behind: no namespace of the lab, no router root
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert f"{name}_" not in listed, listed
+    assert not (tmp / "roots").exists() and name not in lab_state.names(state_dir)
 
 
 def run_in(state, node: str, *argv: str, timeout: float = 30) -> subprocess.CompletedProcess:
