@@ -16,6 +16,7 @@ from .contract import Driver, Files
 
 if TYPE_CHECKING:
     from nos_shell.config.tree import ConfigTree
+    from nos_shell.models.changes import Scope
     from nos_shell.problems import Problem
 
 DRIVERS: dict[str, str] = {
@@ -80,12 +81,16 @@ def asleep(old: ConfigTree, new: ConfigTree) -> frozenset[str]:
     """The built-in drivers the change from ``old`` to ``new`` cannot concern (:data:`WAKES`):
     each was active for both or neither, would verify nothing new, compile the same files and
     has nothing to reload. Empty when the change is too big to follow."""
-    from nos_shell.models.changes import Reads, scope
+    from nos_shell.models.changes import scope
 
-    if _alone[0]:
-        return frozenset()
-    change = scope(old, new)
-    if change is None:
+    return sleeping(scope(old, new))
+
+
+def sleeping(change: Scope | None) -> frozenset[str]:
+    """:func:`asleep` for a change already in hand as a :class:`Scope` (None: too big)."""
+    from nos_shell.models.changes import Reads
+
+    if _alone[0] or change is None:
         return frozenset()
     return frozenset(name for name, wakes in WAKES.items()
                      if wakes is not None and name not in _extra and not change.reaches(Reads(*wakes)))
@@ -167,11 +172,12 @@ def verify_all(tree: ConfigTree, only: list[str] | None = None, *,
     drivers active for both then verify only what the change reaches (the same answer)."""
     from nos_shell.models.changes import scope
 
+    change = scope(since, tree) if since is not None else None
     if only is not None:
         chosen = [driver(n) for n in only]
     else:
-        chosen = awake(since, tree) if since is not None else drivers()
-    change = scope(since, tree) if since is not None else None
+        quiet = sleeping(change)
+        chosen = [driver(n) for n in names() if n not in quiet]
     found: set[Problem] = set()
     for each in chosen:
         if not each.active(tree):

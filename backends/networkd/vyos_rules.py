@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nos_shell.models import shared
-from nos_shell.models.changes import DEFINING, Reads, Scope, interface_setting
+from nos_shell.models.changes import Reads, Scope, setting_at
 from nos_shell.problems import Problem
 
 from .links import dhcp_subnets
@@ -31,21 +31,13 @@ def vif_mtu_since(model: shared.Model, scope: Scope) -> list[Problem] | None:
     change defines or removes interfaces (then every VLAN is checked)."""
     if scope.defines:
         return None
-    at = {path[:_setting_at(path)] for path in scope.paths
-          if path[:1] == ("interfaces",) and interface_setting(path) == "mtu"}
+    at = {path[:place] for path in scope.paths
+          if path[:1] == ("interfaces",) and (place := setting_at(path)) is not None and path[place] == "mtu"}
     if not at:
         return []
     named = {iface.name for iface in model.interfaces if iface.path in at}
     return _vif_mtu(model, [iface for iface in model.interfaces
                             if iface.path in at or iface.parent in named])
-
-
-def _setting_at(path: tuple[str, ...]) -> int:
-    """Where the setting's name is in a path below an interface (as interface_setting finds it)."""
-    at = 3
-    while path[at] in DEFINING:
-        at += 2
-    return at
 
 
 def _vif_mtu(model: shared.Model, ifaces: list) -> list[Problem]:

@@ -160,6 +160,13 @@ def interface_setting(path: Path) -> str | None:
     `interfaces ethernet eth0 vif 5 address ...`); None when the path defines, removes or
     renames an interface (its node, a `vif`, `vif-s` or `vif-c` node, the `source-interface`
     that names an `interfaces vlan`, or anything above)."""
+    at = setting_at(path)
+    return None if at is None else path[at]
+
+
+def setting_at(path: Path) -> int | None:
+    """Where in ``path`` the name of the interface setting is (so ``path[:at]`` is the
+    interface's own path); None where :func:`interface_setting` finds none."""
     if len(path) <= 3:
         return None
     at = 3
@@ -167,7 +174,6 @@ def interface_setting(path: Path) -> str | None:
         if len(path) <= at + 2:
             return None
         at += 2
-    setting = path[at]
-    if path[1] == "vlan" and setting == "source-interface":
+    if path[1] == "vlan" and path[at] == "source-interface":
         return None
-    return setting
+    return at
