@@ -9,13 +9,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from nos_shell.apply import files
-from nos_shell.config import bootfile
 from nos_shell.config.bootfile import dump_boot, parse_with_grammar
 from nos_shell.config.bootscan import scan_boot
 from nos_shell.config.tree import ConfigTree
 from nos_shell.errors import CommitError, NosError
 from nos_shell.models.interfaces import parse_interface
 from nos_shell.store import Store
+from bootreads import read_sizes
 from propsettings import examples
 from strategies import config_trees
 
@@ -116,18 +116,6 @@ def _vlans(count: int) -> ConfigTree:
     return tree
 
 
-def _read_sizes(monkeypatch) -> list[int]:
-    sizes: list[int] = []
-    real = bootfile.load_boot
-
-    def counting(text: str, *args, **kwargs):
-        sizes.append(len(text))
-        return real(text, *args, **kwargs)
-
-    monkeypatch.setattr(bootfile, "load_boot", counting)
-    return sizes
-
-
 def test_a_mostly_new_tree_is_read_back_whole_once(tmp_path, monkeypatch):
     """Over a small proven running tree, a large commit reads its whole text back, once
     (the short proof would render the changed part again and read about as much)."""
@@ -135,7 +123,7 @@ def test_a_mostly_new_tree_is_read_back_whole_once(tmp_path, monkeypatch):
     with store.locked():
         store.commit(_vlans(2), user="t", via="api")
         big = _vlans(300)
-        sizes = _read_sizes(monkeypatch)
+        sizes = read_sizes(monkeypatch)
         store.commit(big, user="t", via="api")
     assert sizes == [len(dump_boot(big))]
     assert store.text_of(big) == dump_boot(big)

@@ -103,9 +103,9 @@ import sys
 from pathlib import Path
 from nos_shell.session import Session
 from nos_shell.backends import registry
-root, first = Path(sys.argv[1]), sys.argv[2] == "first"
+root = Path(sys.argv[1])
 s = Session(root)
-for line in ["configure", *sys.argv[3:], "commit"]:
+for line in ["configure", *sys.argv[2:], "commit"]:
     out = s.execute(line)
     assert "rror" not in out and "failed" not in out, out
 print(sorted(m for m in sys.modules if m.startswith("nos_shell.backends.") and m.count(".") == 2
@@ -115,7 +115,7 @@ print(sorted(m for m in sys.modules if m.startswith("nos_shell.backends.") and m
 
 def test_a_description_commit_imports_no_driver_but_networkd(tmp_path):
     def commit(*lines: str) -> str:
-        result = subprocess.run([sys.executable, "-c", _COMMIT, str(tmp_path), "x", *lines],
+        result = subprocess.run([sys.executable, "-c", _COMMIT, str(tmp_path), *lines],
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()

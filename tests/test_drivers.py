@@ -27,6 +27,7 @@ from nos_shell.errors import CommitError
 from nos_shell.problems import Problem
 from nos_shell.session import Session
 
+from cfgsession import commit_round
 from drivers import fake_driver
 
 BACKENDS = Path(__file__).resolve().parent.parent / "backends"
@@ -138,26 +139,16 @@ def motd(check: str = "true") -> tuple[FunctionDriver, list]:
     return FunctionDriver("motd", compile, verify, checks=checks, reload=reload), events
 
 
-def _commit(s: Session, *lines: str) -> str:
-    s.execute("configure")
-    for line in lines:
-        s.execute(line)
-    try:
-        return s.execute("commit")
-    finally:
-        s.execute("exit discard")
-
-
 def test_a_new_backend_on_a_sandbox_root_writes_its_files_next_to_the_others(tmp_path):
     driver, events = motd()
     with registry.registered(driver):
         s = Session(tmp_path)
-        _commit(s, "set system host-name r1")
+        commit_round(s, "set system host-name r1")
         assert (tmp_path / MOTD).read_text() == f"# {HEADER}\nWelcome to r1\n"
         assert (tmp_path / "etc/hostname").exists()             # the built-in drivers still run
         assert owned(tmp_path)[MOTD] == "motd"
         with pytest.raises(CommitError) as refused:             # its verify takes part in commit
-            _commit(s, "set system host-name xr1")
+            commit_round(s, "set system host-name xr1")
         assert refused.value.lines[:2] == ["[ system host-name ]", "The banner refuses host names starting with x"]
     assert events == []                                         # sandbox: no check, no reload
     assert "motd" not in registry.names()
@@ -169,13 +160,13 @@ def test_a_new_backend_on_a_live_target_is_checked_and_reloaded(tmp_path):
     driver, events = motd()
     with registry.registered(driver, alone=True):              # nothing else touches this host
         s = Session(tmp_path)
-        out = _commit(s, "set system host-name r1")
+        out = commit_round(s, "set system host-name r1")
         assert "motd: now welcomes r1" in out
         assert events == [("checks", [str(MOTD)]), ("reload", [str(MOTD)])]
         failing, failing_events = motd(check="false")
         with registry.registered(failing, alone=True):
             with pytest.raises(CommitError, match="false .* failed"):
-                _commit(s, "set system host-name r2")
+                commit_round(s, "set system host-name r2")
         assert failing_events == [("checks", [str(MOTD)])]   # refused before any write or reload
         assert (tmp_path / MOTD).read_text().endswith("Welcome to r1\n")
 
@@ -194,14 +185,14 @@ def test_an_area_stops_the_driver_it_no_longer_chooses_before_the_new_one_reload
     # "beta" comes first in the order: its stop must still precede alpha's reload
     with registry.registered(choice("beta", "etc/beta.conf"), choice("alpha", "etc/alpha.conf"), alone=True):
         s = Session(tmp_path)
-        _commit(s, "set system host-name a1")
+        commit_round(s, "set system host-name a1")
         assert events == ["reload alpha"] and (tmp_path / "etc/alpha.conf").exists()
-        _commit(s, "set system host-name b1")
+        commit_round(s, "set system host-name b1")
         assert events[1:] == ["stop alpha", "reload beta"]
         assert not (tmp_path / "etc/alpha.conf").exists() and (tmp_path / "etc/beta.conf").exists()
-        _commit(s, "set system host-name c1")                 # neither chosen: the last one stops
+        commit_round(s, "set system host-name c1")                 # neither chosen: the last one stops
         assert events[3:] == ["stop beta"]
-        _commit(s, "set system host-name c2")                 # nothing ran: nothing to stop
+        commit_round(s, "set system host-name c2")                 # nothing ran: nothing to stop
         assert events[4:] == []
 
 

@@ -19,6 +19,7 @@ from nos_shell.config.readback import changed_part, part_refusal, refusal
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.errors import CommitError
 from nos_shell.store import SNAPSHOT, Store, archive_text
+from bootreads import read_sizes
 from propsettings import examples
 from strategies import edited_trees
 
@@ -140,21 +141,6 @@ def test_a_tag_emptied_of_its_entries_is_read_back_and_refused():
     assert part_refusal(new, text, base) == refusal(new, text) == "it reads back differently: set interfaces"
 
 
-def _read_sizes(monkeypatch) -> list[int]:
-    """The length of every text the proof reads back (the real reader still does it)."""
-    from nos_shell.config import bootfile
-
-    sizes: list[int] = []
-    real = bootfile.load_boot
-
-    def counting(text: str, *args, **kwargs):
-        sizes.append(len(text))
-        return real(text, *args, **kwargs)
-
-    monkeypatch.setattr(bootfile, "load_boot", counting)
-    return sizes
-
-
 def _big(vlans: int) -> ConfigTree:
     tree = ConfigTree()
     for n in range(1, vlans + 1):
@@ -169,7 +155,7 @@ def test_a_new_process_proves_a_one_line_change_from_the_proven_snapshot(tmp_pat
     store = Store(tmp_path)             # as a new process: the running tree from the snapshot
     new = store.running().copy()
     new.set(["interfaces", "ethernet", "eth0", "vif", "5", "description", "x"])
-    sizes = _read_sizes(monkeypatch)
+    sizes = read_sizes(monkeypatch)
     with store.locked():
         store.commit(new, user="t", via="api")
     assert sizes and max(sizes) < len(dump_boot(new)) // 20, sizes
@@ -194,7 +180,7 @@ def test_a_running_tree_parsed_from_text_is_proven_the_long_way(tmp_path, monkey
     store = Store(tmp_path)
     new = store.running().copy()
     new.set(["interfaces", "ethernet", "eth0", "vif", "5", "description", "x"])
-    sizes = _read_sizes(monkeypatch)
+    sizes = read_sizes(monkeypatch)
     with store.locked():
         store.commit(new, user="t", via="api")
     assert max(sizes) == len(dump_boot(new))

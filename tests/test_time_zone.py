@@ -15,6 +15,8 @@ from nos_shell.errors import NosError
 from nos_shell.schema import zones
 from nos_shell.session import Session
 
+from cfgsession import commit_round
+
 MESSAGE = "Time zone must be a name from the time zone database, e.g. UTC or Europe/Berlin"
 
 
@@ -55,19 +57,9 @@ def test_unset_leaves_the_host_zone_alone():
     assert compiler.TIMEZONE not in compiler.compile(ConfigTree())
 
 
-def _commit(s: Session, *lines: str) -> str:
-    s.execute("configure")
-    for line in lines:
-        s.execute(line)
-    try:
-        return s.execute("commit")
-    finally:
-        s.execute("exit discard")
-
-
 def test_a_sandbox_root_gets_the_file_only(tmp_path):
     s = Session(tmp_path)
-    _commit(s, "set system time-zone Europe/Berlin")
+    commit_round(s, "set system time-zone Europe/Berlin")
     assert (tmp_path / "etc/timezone").read_text() == "Europe/Berlin\n"
     assert not os.path.lexists(tmp_path / "etc/localtime")
 
@@ -78,16 +70,16 @@ def test_a_live_target_links_localtime_to_the_zone_and_back_to_utc(tmp_path):
     link = tmp_path / "etc/localtime"
     with registry.registered(DRIVER, alone=True):                 # only the system driver runs here
         s = Session(tmp_path)
-        _commit(s, "set system time-zone Europe/Berlin")
+        commit_round(s, "set system time-zone Europe/Berlin")
         assert link.is_symlink() and os.readlink(link) == str(zones.zone_file("Europe/Berlin"))
         assert Path(os.readlink(link)).read_bytes()[:4] == b"TZif"
-        _commit(s, "set system time-zone Asia/Tokyo")
+        commit_round(s, "set system time-zone Asia/Tokyo")
         assert os.readlink(link) == str(zones.zone_file("Asia/Tokyo"))
         assert (tmp_path / "etc/timezone").read_text() == "Asia/Tokyo\n"
         inode = link.lstat().st_ino
-        _commit(s, "set system host-name r2")                     # the zone unchanged: link untouched
+        commit_round(s, "set system host-name r2")                     # the zone unchanged: link untouched
         assert link.lstat().st_ino == inode
-        _commit(s, "delete system time-zone")
+        commit_round(s, "delete system time-zone")
         assert os.readlink(link) == str(zones.zone_file("Etc/UTC"))
         assert not (tmp_path / "etc/timezone").exists()
         assert sorted(p.name for p in link.parent.iterdir() if "localtime" in p.name) == ["localtime"]
