@@ -125,3 +125,13 @@ def test_toml_syntax_errors_name_the_file_and_line():
 def test_an_unreadable_file_is_one_error(tmp_path):
     with pytest.raises(TopologyError, match="cannot read"):
         load(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize("hostile", ["a\\u0000b", "a\\nb", "a\\u2028b", "a\\u0085b", ""])
+def test_a_config_name_with_control_characters_is_refused_and_shown_escaped(hostile):
+    text = HOME.replace('config = "config.boot"', f'config = "{hostile}"')
+    with pytest.raises(TopologyError) as caught:
+        parse(text, "home.toml")
+    message = str(caught.value)
+    assert message.startswith("home.toml: nodes.gw.config: "), message
+    assert not any(c in message for c in "\0\n\u2028\u0085"), repr(message)

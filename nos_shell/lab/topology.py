@@ -33,10 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from nos_shell.schema.types import Text, shown
+
 NAME = re.compile(r"[a-z][a-z0-9-]{0,14}")
 IFNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,14}")
 BACKENDS = ("bird", "gobgp")
 PROTOCOLS = ("tcp", "udp")
+_PATH_TEXT = Text(min_len=1, max_len=4096)
+"""A configuration file's name: no control characters or line separators (NUL among them)."""
 
 
 class TopologyError(ValueError):
@@ -219,9 +223,14 @@ class _Reader:
             self.only(data, where, ("kind", "config", "bgp-backend"))
             if "config" not in data:
                 raise self.fail(f"{where}.config", "a router needs its configuration file")
-            config = PurePath(self.string(data["config"], f"{where}.config"))
-            if not config.name or "\n" in str(config):
-                raise self.fail(f"{where}.config", "not a file name")
+            text = self.string(data["config"], f"{where}.config")
+            try:
+                _PATH_TEXT.check(text)
+            except ValueError as err:
+                raise self.fail(f"{where}.config", f"{shown(text)!r}: {err}") from None
+            config = PurePath(text)
+            if not config.name or "\0" in text:
+                raise self.fail(f"{where}.config", f"{shown(text)!r} is not a file name")
             backend = data.get("bgp-backend")
             if backend is not None and backend not in BACKENDS:
                 raise self.fail(f"{where}.bgp-backend",
