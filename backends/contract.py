@@ -150,6 +150,23 @@ class SamePaths(Unchanged):
         self.changed = changed
 
 
+class AsBefore(SamePaths):
+    """A :class:`SamePaths` for a change the driver knows adds and removes no path, without
+    listing the paths: ``names`` are made (by ``list_names``) only when asked. The apply
+    layer takes them from the manifest instead when the manifest was written by this
+    version of nos-shell (what it holds is then what this version generated from the old
+    tree), so a one-line change does not list thousands of unit names to find them equal
+    to the manifest's."""
+
+    def __init__(self, list_names: Callable[[], frozenset[str]], changed: Files | None = None) -> None:
+        self._list_names = list_names
+        self.changed = changed if changed is not None else {}
+
+    @cached_property
+    def names(self) -> frozenset[str]:              # type: ignore[override]
+        return self._list_names()
+
+
 def delta_names(delta: Delta | Unchanged) -> tuple[frozenset[str], frozenset[str]]:
     """A delta's paths before and after, as text."""
     if isinstance(delta, Unchanged):

@@ -79,3 +79,65 @@ def test_only_the_changed_unit_is_written(tmp_path, plans):
     assert moved == {"10-nos-eth0.5.network"}
     assert PurePosixPath("etc/systemd/network/10-nos-eth0.5.network") in {
         PurePosixPath(name) for name in load(tmp_path).records}
+
+
+# -- names taken from the manifest (contract.AsBefore) ---------------------------------------
+
+def _unit_names_calls(monkeypatch) -> list[int]:
+    """Records each listing of networkd's unit names (own.unit_names, as delta.py calls it)."""
+    from nos_shell.backends.networkd import delta as networkd_delta
+
+    calls: list[int] = []
+    real = networkd_delta.unit_names
+
+    def counted(tree):
+        calls.append(1)
+        return real(tree)
+
+    monkeypatch.setattr(networkd_delta, "unit_names", counted)
+    return calls
+
+
+def test_a_manifest_of_this_version_names_the_unit_paths(tmp_path, plans, monkeypatch):
+    """An own-settings change (MTU, description) lists no unit name when this version wrote
+    the manifest, and gives what a full compile gives."""
+    commit(tmp_path, "", commands())
+    calls = _unit_names_calls(monkeypatch)
+    for mtu, text in ((1300, "uplink"), (1300, "core"), (1200, "core")):
+        before = commands(mtu=1400 if (mtu, text) == (1300, "uplink") else 1300,
+                          description="core" if (mtu, text) == (1200, "core") else "uplink")
+        commit(tmp_path, before, commands(mtu=mtu, description=text))
+        assert plans[-1] is True
+    assert calls == []
+    wanted = compile_by_backend(tree_from_commands(commands(mtu=1200, description="core")))
+    assert not files.plan(tmp_path, wanted)         # every file is what a full compile writes
+    assert set(load(tmp_path).records) == {str(rel) for by_driver in wanted.values() for rel in by_driver}
+
+
+@pytest.mark.parametrize("stamp", ['"0.0.0-other"', None])
+def test_a_manifest_of_another_version_has_its_names_listed(tmp_path, plans, monkeypatch, stamp):
+    """Written by another version (or one that did not say), the manifest's names are
+    compared with a listing of the tree's: a unit that version generated and this one does
+    not (here: the manifest and files of a VLAN the old tree lacks) sends the commit down
+    the full plan, which removes it."""
+    from nos_shell.apply import manifest, manifest_cache
+    from nos_shell.version import __version__
+
+    extra = commands() + "set interfaces ethernet eth0 vif 99 address 10.0.99.1/24\n"
+    commit(tmp_path, "", extra)
+    stale = tmp_path / "etc/systemd/network/10-nos-eth0.99.network"
+    assert stale.exists()
+    path = tmp_path / manifest.MANIFEST
+    text = path.read_text()
+    mine = f' "compiler": "{__version__}",\n'
+    assert mine in text
+    path.write_text(text.replace(mine, "" if stamp is None else f' "compiler": {stamp},\n'))
+    manifest_cache.forget(tmp_path)
+    manifest.forget()
+    calls = _unit_names_calls(monkeypatch)
+    commit(tmp_path, commands(), commands(mtu=1300))
+    assert calls and plans[-1] is False             # listed, found to differ: the full plan
+    manifest.forget()
+    assert not stale.exists() and load(tmp_path).compiler == __version__    # (said in the delta)
+    commit(tmp_path, commands(mtu=1300), commands(mtu=1200))
+    assert plans[-1] is True and len(calls) == 1    # this version's manifest is trusted again

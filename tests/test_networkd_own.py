@@ -135,7 +135,7 @@ def test_an_mtu_change_is_not_taken_for_an_unchanged_unit():
     old = tree_from_commands(_vlans(20))
     new = old.copy()
     new.set(["interfaces", "ethernet", "eth0", "vif", "5", "mtu", "1400"])
-    assert own.unchanged(old, new, {"eth0.5"}) is None
+    assert own.unchanged(old, new, {"eth0.5"}) is False
     with shared.sharing():
         delta = networkd_delta.compile_delta(old, new, changed_paths(old, new))
     assert set(delta.changed) == {networkd.unit_path("eth0.5", "network")}

@@ -29,7 +29,7 @@ from nos_shell.config.tree import ConfigTree
 from nos_shell.models import shared
 from nos_shell.models.changes import interface_settings
 
-from ..contract import Changes, Delta, SamePaths, Unchanged, file_mode
+from ..contract import AsBefore, Changes, Delta, Unchanged, file_mode
 from .compiler import Spec, units
 from .own import unchanged, unit_names
 from .routed import routed
@@ -50,14 +50,15 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
     """What compile(new) changes against compile(old) (the module docstring)."""
     settings = interface_settings(old, new, changes, areas=((),))
     if settings is not None and not any(names - OWN for names in settings.values()):
-        names = unchanged(old, new, set(settings))
-        if names is not None:           # no unit's bytes show the change (own.py)
-            return Unchanged(names)
-        # the same units in both trees (the interfaces and their names are the same): only
-        # those of the changed interfaces are built, and the paths come from the names
+        # the same units in both trees (the interfaces and their names are the same): their
+        # paths are listed (from the names) only when the manifest cannot say them
+        paths = _Names(new)
+        if unchanged(old, new, set(settings)):      # no unit's bytes show the change (own.py)
+            return AsBefore(paths)
+        # only the units of the changed interfaces are built
         before = units(new, only=set(settings), own=old, alone=True)
         after = units(new, only=set(settings), alone=True)
-        return SamePaths(unit_names(new), _changed(before, after))
+        return AsBefore(paths, _changed(before, after))
     elif settings is not None and not any(names - ADDRESSED for names in settings.values()):
         reached = set(settings) | _moved(old, new)
         before, after = units(old, only=reached), units(new, only=reached)
@@ -66,6 +67,16 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
     else:
         before, after = units(old), units(new)
     return Delta(_changed(before, after), frozenset(before), frozenset(after))
+
+
+class _Names:
+    """The unit paths of a tree, listed when called (:class:`contract.AsBefore`)."""
+
+    def __init__(self, tree: ConfigTree):
+        self.tree = tree
+
+    def __call__(self) -> frozenset[str]:
+        return unit_names(self.tree)
 
 
 def _changed(before: dict[PurePosixPath, Spec | None], after: dict[PurePosixPath, Spec | None]

@@ -23,10 +23,10 @@ from .netdev import NETDEV_KINDS, netdev
 _DIR = f"{UNIT_DIR}/{PREFIX}"
 
 
-def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> frozenset[str] | None:
-    """The unit paths (as text) of ``new`` (the same as ``old``'s) when no unit of the interfaces
-    ``names`` differs between the trees, given that only their own settings changed; None
-    when some may (the caller compares their units)."""
+def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> bool:
+    """Whether no unit of the interfaces ``names`` differs between the trees, given that only
+    their own settings changed (False: some may; the caller compares their units). The
+    paths are then those of both trees (:func:`unit_names`)."""
     was, now = shared.of(old), shared.of(new)
     members = {member for member, _, _, _ in member_links(new)}
     for name in names:
@@ -35,15 +35,15 @@ def unchanged(old: ConfigTree, new: ConfigTree, names: set[str]) -> frozenset[st
         # old tree's interface list is not built (the node is looked up all the same).
         iface = now.by_name.get(name)
         if iface is None or old.node(*iface.path) is None:
-            return None
+            return False
         is_member = name in members
         if interface_part(was, iface, is_member) != interface_part(now, iface, is_member):
-            return None
+            return False
         if iface.kind in NETDEV_KINDS:
             a, b = netdev(old, iface), netdev(new, iface)
             if a != b or file_mode(a) != file_mode(b):
-                return None
-    return unit_names(new)
+                return False
+    return True
 
 
 def unit_names(tree: ConfigTree) -> frozenset[str]:

@@ -21,6 +21,10 @@ _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _PLAIN_V4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(3[0-2]|[12]?[0-9])\Z")
 _PLAIN_ADDRESS = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}\Z")
 
+_OCTETS = {str(n): n for n in range(256)}
+"""The number of each decimal text the regular expressions let through (faster than int())."""
+_MASKS = [~((1 << (32 - bits)) - 1) & 0xFFFFFFFF for bits in range(33)]
+
 Entry = tuple[str, IPNet | None]
 """An interface name and its prefix (None until first asked for: made from the key)."""
 
@@ -31,18 +35,32 @@ class QuickConnected:
 
     def __init__(self, model: shared.Model):
         index: dict[tuple[int, int], dict[int, list[Entry]]] = {}
-        match = _PLAIN_V4.match
-        for iface, words in _address_words(model):
-            for n, word in enumerate(words):
+        match, octet = _PLAIN_V4.match, _OCTETS
+        for iface, node in model.unique_defined:
+            address = node.children.get("address")
+            if address is None or not address.values:
+                continue
+            n = -1
+            for word in address.values:
+                if word == "dhcp" or word == "dhcpv6":
+                    continue
+                n += 1
                 found = match(word)
                 if found is not None:
-                    a, b, c, d, length = map(int, found.groups())
-                    value = (a << 24) | (b << 16) | (c << 8) | d
-                    key, number, net = (4, length), value & ~((1 << (32 - length)) - 1) & 0xFFFFFFFF, None
+                    a, b, c, d, length = found.groups()
+                    bits = octet[length]
+                    number, key, net = ((octet[a] << 24) | (octet[b] << 16) | (octet[c] << 8) | octet[d]) & _MASKS[bits], (4, bits), None
                 else:
                     net = model.addresses(iface)[n].network
                     key, number = (net.version, net.prefixlen), int(net.network_address)
-                index.setdefault(key, {}).setdefault(number, []).append((iface.name, net))
+                bucket = index.get(key)
+                if bucket is None:
+                    bucket = index[key] = {}
+                entries = bucket.get(number)
+                if entries is None:
+                    bucket[number] = [(iface.name, net)]
+                else:
+                    entries.append((iface.name, net))
         self._index = index
         self._lengths = sorted(index, key=lambda vl: -vl[1])
 
@@ -76,23 +94,6 @@ def plain_v4(text: str) -> int | None:
         return None
     a, b, c, d = map(int, found.groups())
     return (a << 24) | (b << 16) | (c << 8) | d
-
-
-def _address_words(model: shared.Model):
-    """(interface, its static address words) for each interface with any, in model order:
-    what ``model.address_words`` gives, read with one lookup of each interface's parent
-    node (thousands of VLANs share one)."""
-    parents: dict[tuple[str, ...], Node | None] = {}
-    tree = model.tree
-    for iface in model.unique:
-        head = iface.path[:-1]
-        parent = parents[head] if head in parents else parents.setdefault(head, tree.node(*head))
-        node = parent.children.get(iface.path[-1]) if parent is not None else None
-        address = node.children.get("address") if node is not None else None
-        if address is not None and address.values:
-            words = tuple(a for a in address.values if a not in ("dhcp", "dhcpv6"))
-            if words:
-                yield iface, words
 
 
 def quick_connected(model: shared.Model) -> QuickConnected:

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
-from ..backends.contract import Delta, Unchanged, delta_names, generated_path
+from ..backends.contract import AsBefore, Delta, Unchanged, delta_names, generated_path
 from ..config.tree import ConfigTree
 from ..errors import CommitError
 from . import files
@@ -91,13 +91,18 @@ def _needs_reload(driver, old: ConfigTree, new: ConfigTree, change: files.Plan) 
     return not driver.active(old) or driver.stale(old, new)
 
 
-def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned]
+def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trusted: bool = False
            ) -> dict[str, Delta | Unchanged] | None:
     """Each registered driver's delta from ``old`` to ``new``, taking what was generated
     before from the manifest ``owned`` (relative path as text -> its record or owner's
     name); None when the manifest does not hold exactly what ``old`` compiles to for a
     driver active in both (then only a full compile and plan is safe). CommitError when
-    two drivers claim one path."""
+    two drivers claim one path.
+
+    ``trusted``: this version of nos-shell wrote the manifest, so its names are what this
+    version generated from ``old``; a driver's :class:`AsBefore` (no path added or
+    removed) then takes its paths from them, unlisted. Otherwise every delta's paths
+    before are listed and compared with the manifest's."""
     from ..backends import registry
     from ..models.changes import changed_paths, touches
 
@@ -123,7 +128,9 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned]
             delta = Unchanged(mine)                 # nothing it reads changed
         else:
             delta = driver.compile_delta(old, new, changes)
-            if delta_names(delta)[0] != mine:
+            if trusted and isinstance(delta, AsBefore) and mine.issuperset(map(str, delta.changed)):
+                delta.names = mine                  # (the paths are as before: the manifest's)
+            elif delta_names(delta)[0] != mine:
                 return None
         out[driver.name] = delta
         afters[driver.name] = delta_names(delta)[1]

@@ -16,6 +16,7 @@ import os
 from ..backends.contract import Files, delta_names, file_mode, generated_path
 from ..config.tree import ConfigTree
 from ..errors import NosError
+from ..version import __version__
 from . import files, manifest
 from .drivers import deltas
 
@@ -32,7 +33,7 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
     Files are named by text (the manifest's names) until they change: a kept file is
     wanted under its name, with :data:`KEPT` for content, and the plan's ``owners`` hold
     only the files that change or go (with ``book`` on the plan for the rest)."""
-    by_driver = deltas(old, new, book.records)
+    by_driver = deltas(old, new, book.records, trusted=book.compiler == __version__)
     if by_driver is None:
         return None
     change = files.Plan(known=set(book.records), book=book.records)

@@ -5,11 +5,13 @@ form, a few ms to load against the tens of ms parsing and checking the JSON take
 
     nos-shell manifest cache 1 PYTHON KEY PAYLOAD-SHA256\\n<marshal bytes>
 
-``KEY`` names what the payload was read from: the sha256 and mtime of manifest.json (the
-delta file, small, is read as JSON each time). The cache is used only when the file's
-bytes and mtime are those (a cache of other bytes, or of the same bytes with another age,
-is never taken for them), and the payload only when its own digest matches (a torn or
-damaged cache is not unmarshalled). It is written after each whole write of the manifest,
+``KEY`` names what the payload was read from: the device, inode, size, mtime and ctime of
+manifest.json (the delta file, small, is read as JSON each time). The cache is used only
+when the file shows exactly that stat: nos-shell replaces the file by a rename (a new
+inode), and any other change to it sets its ctime to the present, which user space cannot
+set back, so a cache of other bytes is never taken for them and the 2 MB file need not be
+read to find out. The payload is used only when its own digest matches (a torn or damaged
+cache is not unmarshalled). It is written after each whole write of the manifest,
 replacing the last one by a rename, without a sync: lost in a crash, it is only missed.
 A miss costs nothing but the JSON read.
 """
@@ -24,15 +26,15 @@ import tempfile
 from pathlib import Path
 
 CACHE = Path("var/lib/nos-shell/manifest.cache")
-MAGIC = b"nos-shell manifest cache 1"
+MAGIC = b"nos-shell manifest cache 2"
 PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{marshal.version}".encode()
 
-Key = tuple[str, int]
-"""(sha256 of manifest.json, its mtime_ns)."""
+Key = tuple[int, ...]
+"""manifest.json's (st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns)."""
 
 
 def key_text(key: Key) -> bytes:
-    return f"{key[0]}:{key[1]}".encode()
+    return ":".join(map(str, key)).encode()
 
 
 def read(root: Path, key: Key) -> object | None:

@@ -7,10 +7,10 @@ and id, and the configuration path that defined them.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from nos_shell.config.tree import ConfigTree
+from nos_shell.config.tree import ConfigTree, Node, natural_key
 
 # Kinds in schema order; the ones that can carry `vif` children.
 KINDS = ("ethernet", "bridge", "bonding", "dummy", "loopback", "pseudo-ethernet", "vxlan", "wireguard")
@@ -18,8 +18,11 @@ WITH_VIF = ("ethernet", "bridge", "bonding", "pseudo-ethernet")
 IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 
-@dataclass(frozen=True)
-class Interface:
+class Interface(NamedTuple):
+    """One interface definition. A named tuple rather than a frozen dataclass: a model of
+    thousands of VLANs makes one per VLAN at every commit, and a tuple is made in a fifth
+    of the time."""
+
     name: str
     kind: str                       # a KINDS entry, or "vlan" for vif and `interfaces vlan`
     path: tuple[str, ...]           # configuration path of the node that defines it
@@ -31,35 +34,60 @@ class Interface:
         return self.path + more
 
 
+_make = tuple.__new__
+"""Makes an :class:`Interface` from all six fields at once (no keyword handling)."""
+
+
 def interfaces(tree: ConfigTree) -> list[Interface]:
     """Every interface the configuration defines, in a stable order (may contain duplicates
     of a name when the configuration is wrong; verify reports those)."""
-    out: list[Interface] = []
+    return [iface for iface, _ in defined(tree)]
+
+
+def defined(tree: ConfigTree) -> list[tuple[Interface, Node]]:
+    """:func:`interfaces`, each with the node that defines it (walked once, from the
+    `interfaces` node down: no path is looked up from the root again)."""
+    out: list[tuple[Interface, Node]] = []
+    top = tree.root.children.get("interfaces")
+    if top is None:
+        return out
+    add = out.append
     for kind in KINDS:
-        for name in tree.keys("interfaces", kind):
-            out.append(Interface(name, kind, ("interfaces", kind, name)))
-            if kind in WITH_VIF:
-                for vid in tree.keys("interfaces", kind, name, "vif"):
-                    out.append(Interface(f"{name}.{vid}", "vlan", ("interfaces", kind, name, "vif", vid),
-                                         parent=name, vlan_id=int(vid)))
+        holder = top.children.get(kind)
+        if holder is None:
+            continue
+        named = holder.children
+        for name in sorted(named, key=natural_key):
+            node, at = named[name], ("interfaces", kind, name)
+            add((_make(Interface, (name, kind, at, None, None, None)), node))
+            if kind not in WITH_VIF:
+                continue
+            vif = node.children.get("vif")
+            if vif is not None:
+                head, base, tagged = f"{name}.", at + ("vif",), vif.children
+                for vid in sorted(tagged, key=natural_key):
+                    add((_make(Interface, (head + vid, "vlan", base + (vid,), name, int(vid), None)), tagged[vid]))
+            if "vif-s" in node.children:
                 out.extend(_qinq(tree, kind, name))
-    for vid in tree.keys("interfaces", "vlan"):
+    vlans = top.children.get("vlan")
+    for vid in sorted(vlans.children, key=natural_key) if vlans is not None else ():
+        node = vlans.children[vid]
         parent = tree.value("interfaces", "vlan", vid, "source-interface")
         name = f"{parent}.{vid}" if parent else f"vlan{vid}"
-        out.append(Interface(name, "vlan", ("interfaces", "vlan", vid), parent=parent, vlan_id=int(vid)))
+        add((Interface(name, "vlan", ("interfaces", "vlan", vid), parent=parent, vlan_id=int(vid)), node))
     return out
 
 
-def _qinq(tree: ConfigTree, kind: str, name: str) -> list[Interface]:
+def _qinq(tree: ConfigTree, kind: str, name: str) -> list[tuple[Interface, Node]]:
     """`vif-s S` (outer tag, name.S) and its `vif-c C` (inner tag, name.S.C)."""
     out = []
     for outer in tree.keys("interfaces", kind, name, "vif-s"):
         path = ("interfaces", kind, name, "vif-s", outer)
-        out.append(Interface(f"{name}.{outer}", "vlan", path, parent=name, vlan_id=int(outer),
-                             protocol=tree.value(*path, "protocol")))
+        out.append((Interface(f"{name}.{outer}", "vlan", path, parent=name, vlan_id=int(outer),
+                              protocol=tree.value(*path, "protocol")), tree.node(*path)))
         for inner in tree.keys(*path, "vif-c"):
-            out.append(Interface(f"{name}.{outer}.{inner}", "vlan", path + ("vif-c", inner),
-                                 parent=f"{name}.{outer}", vlan_id=int(inner)))
+            out.append((Interface(f"{name}.{outer}.{inner}", "vlan", path + ("vif-c", inner),
+                                  parent=f"{name}.{outer}", vlan_id=int(inner)), tree.node(*path, "vif-c", inner)))
     return out
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import interfaces as ifmodel
 
 if TYPE_CHECKING:
-    from nos_shell.config.tree import ConfigTree
+    from nos_shell.config.tree import ConfigTree, Node
 
 T = TypeVar("T")
 IPInterface = ifmodel.IPInterface
@@ -34,9 +34,22 @@ class Model:
         self._derived: dict[str, Any] = {}
 
     @cached_property
+    def defined(self) -> list[tuple[ifmodel.Interface, Node]]:
+        """Every interface definition with its node, duplicates included."""
+        return ifmodel.defined(self.tree)
+
+    @cached_property
     def interfaces(self) -> list[ifmodel.Interface]:
         """Every interface definition, duplicates included (verify reports them)."""
-        return ifmodel.interfaces(self.tree)
+        return [iface for iface, _ in self.defined]
+
+    @cached_property
+    def unique_defined(self) -> list[tuple[ifmodel.Interface, Node]]:
+        """:attr:`unique`, each with the node that defines it."""
+        first = self.by_name
+        if len(first) == len(self.defined):
+            return self.defined
+        return [(iface, node) for iface, node in self.defined if first[iface.name] is iface]
 
     @cached_property
     def by_name(self) -> dict[str, ifmodel.Interface]:
