@@ -44,6 +44,9 @@ class Plan:
     # the manifest's records when ``owners`` holds only the files that change or go (an
     # incremental plan): the owners of the others
     book: dict[str, Record] = field(default_factory=dict)
+    # ``records`` names exactly the wanted files, each with its owner, digest and mode (an
+    # incremental plan makes them so): the write adds the new stats and keeps the rest
+    complete: bool = False
 
     @property
     def touched(self) -> set[PurePosixPath]:
@@ -179,6 +182,13 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
     for rel in change.removed:
         with contextlib.suppress(FileNotFoundError):
             (root / rel).unlink()
+    if change.complete:
+        records = dict(change.records)
+        for name, stat in written.items():
+            owner, digest, mode, _ = records[name]
+            records[name] = Record(owner, digest, mode, stat)
+        manifest.save(root, records)
+        return
     records: dict[str, Record] = {}
     for backend, files in new.items():
         for rel, data in files.items():

@@ -36,7 +36,7 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
     by_driver = deltas(old, new, book.records, trusted=book.compiler == __version__)
     if by_driver is None:
         return None
-    change = files.Plan(known=set(book.records), book=book.records)
+    change = files.Plan(known=set(book.records), book=book.records, complete=True)
     wanted: dict[str, Files] = {}
     prefix = f"{root}/"
     for name, delta in by_driver.items():

@@ -45,6 +45,8 @@ class Versions:
 
 def footer_versions(text: str) -> Versions:
     """Read `component@N` pairs from the last vyos/vyatta-config-version footer."""
+    if "-config-version:" not in text:      # (what every footer holds: no pattern scan)
+        return Versions()
     matches = _FOOTER.findall(text)
     if not matches:
         return Versions()
