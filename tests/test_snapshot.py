@@ -18,7 +18,7 @@ from hypothesis import given
 from nos_shell.config import snapshot
 from nos_shell.config.bootfile import dump_boot, load_boot
 from nos_shell.config.tree import ConfigTree
-from nos_shell.errors import PathError
+from nos_shell.errors import NosError, PathError
 from nos_shell.session import Session
 from nos_shell.store import ARCHIVE, LOCK, SAVED_SNAPSHOT, SNAPSHOT, Store
 from propsettings import examples
@@ -313,3 +313,66 @@ def test_a_hand_edited_saved_file_is_read_from_its_text(tmp_path):
     assert tree is not None and tree.values("interfaces", "ethernet", "eth0", "address")[0] == "192.0.2.7/24"
     assert snapshot.decode((tmp_path / SAVED_SNAPSHOT).read_bytes(), saved.read_bytes()) == tree
     assert Store(tmp_path).saved() == tree
+
+
+# -- entries of large tag nodes, decoded when first read ------------------------------------
+
+def _many_vlans(count: int = snapshot.LAZY_ENTRIES + 6) -> ConfigTree:
+    tree = ConfigTree()
+    for vid in range(1, count + 1):
+        tree.set(["interfaces", "ethernet", "eth0", "vif", str(vid), "address", f"10.0.{vid}.1/24"])
+    tree.set(["interfaces", "ethernet", "eth0", "vif", "5", "description", "uplink"])
+    tree.comment(["interfaces", "ethernet", "eth0", "vif", "7"], "seven")
+    return tree
+
+
+def _lazy(node) -> bool:
+    return type(node) is snapshot._Entry and node._plain is not None
+
+
+def test_a_large_tag_node_is_read_entry_by_entry_and_gives_the_same_tree():
+    tree = _many_vlans()
+    data = dump_boot(tree).encode()
+    encoded = snapshot.encode(tree, data)
+    back = snapshot.decode(encoded, data)
+    vifs = back.node("interfaces", "ethernet", "eth0", "vif").children
+    assert len(vifs) >= snapshot.LAZY_ENTRIES and all(_lazy(entry) for entry in vifs.values())
+    # an entry never read is written back as it was read
+    assert snapshot.encode(back, data) == encoded
+    assert back.value("interfaces", "ethernet", "eth0", "vif", "5", "description") == "uplink"
+    assert not _lazy(vifs["5"]) and _lazy(vifs["6"])
+    assert snapshot.encode(back, data) == encoded           # read, and still the same
+    edited = back.copy()
+    edited.set(["interfaces", "ethernet", "eth0", "vif", "6", "mtu", "1400"])
+    expected = tree.copy()
+    expected.set(["interfaces", "ethernet", "eth0", "vif", "6", "mtu", "1400"])
+    assert _lazy(back.node("interfaces", "ethernet", "eth0", "vif").children["8"])
+    assert snapshot.decode(snapshot.encode(edited, data), data) == expected
+    assert back == tree and dump_boot(back) == dump_boot(tree)     # (reads every entry)
+
+
+def test_a_small_tag_node_is_decoded_at_once():
+    tree = _many_vlans(snapshot.LAZY_ENTRIES - 1)
+    data = dump_boot(tree).encode()
+    back = snapshot.decode(snapshot.encode(tree, data), data)
+    assert not any(_lazy(e) for e in back.node("interfaces", "ethernet", "eth0", "vif").children.values())
+
+
+@pytest.mark.parametrize("damage", [
+    lambda entry: entry[0].update(bogus=[{}, None, None]),           # an unknown name
+    lambda entry: entry.__setitem__(1, ["x"]),                       # values on a tag entry
+    lambda entry: entry[0]["address"].__setitem__(1, [7]),           # a value that is not text
+    lambda entry: entry.pop(),                                       # not [children, values, comment]
+])
+def test_a_damaged_entry_is_refused_when_read_with_an_error_naming_the_snapshot(damage):
+    tree = _many_vlans()
+    data = dump_boot(tree).encode()
+    body = _edit_body(snapshot.encode(tree, data), lambda p: damage(
+        _ifaces(p)["ethernet"][0]["eth0"][0]["vif"][0]["9"]))
+    back = snapshot.decode(body, data)               # the entry is not read yet
+    assert back.value("interfaces", "ethernet", "eth0", "vif", "8", "address") == "10.0.8.1/24"
+    for _ in range(2):                               # refused each time it is read
+        with pytest.raises(snapshot.Damaged, match=r"running configuration snapshot: an entry of 'vif' "
+                                                   r"is damaged .*running\.snapshot"):
+            back.value("interfaces", "ethernet", "eth0", "vif", "9", "address")
+    assert isinstance(snapshot.Damaged("x"), NosError)       # (one clear line, not a crash)

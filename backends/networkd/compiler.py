@@ -37,7 +37,7 @@ from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models import shared
-from nos_shell.models.interfaces import Interface, parse_address
+from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit
 from ..contract import generated_path
@@ -71,10 +71,12 @@ def forwarding(tree: ConfigTree) -> str | None:
         v4 |= any("disable" not in rule.children for rule in _children(tree, "nat", side, "rule").values())
     if tree.exists("protocols", "bgp"):
         for addr in _children(tree, "protocols", "bgp", "neighbor"):
-            if parse_address(addr).version == 4:
-                v4 = True
-            else:
+            if v4 and v6:
+                break
+            if ":" in addr:     # (neighbors are IP addresses, by the schema: a colon is IPv6)
                 v6 = True
+            else:
+                v4 = True
         v4 |= tree.exists("protocols", "bgp", "address-family", "ipv4-unicast")
         v6 |= tree.exists("protocols", "bgp", "address-family", "ipv6-unicast")
     return "yes" if v4 and v6 else "ipv4" if v4 else "ipv6" if v6 else None

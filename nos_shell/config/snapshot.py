@@ -17,6 +17,12 @@ Decoding checks the structure against the schema (every name known, values only 
 leaves, text only) but does not validate values again: they were validated when the
 revision was committed, and the digests tie them to that revision. Pure: no I/O.
 
+The entries of a large tag node (thousands of VLANs, routes or neighbors) are decoded when
+first read (:class:`_Entry`): a commit that changes one VLAN builds and checks the nodes
+of that VLAN, not of all of them, and an entry never read is written into the next
+snapshot as the JSON it was read from. A damaged entry found that late is refused with
+:class:`Damaged` (a NosError naming the entry), never taken for a valid one.
+
 JSON rather than marshal or pickle: on 4094 VLANs ``json.loads`` takes 2.5-4.5 ms against
 3 ms for ``marshal.loads`` of the same lists (building the nodes, 7 ms, costs the same
 either way), and unlike those it is safe on bytes someone else may have written.
@@ -27,6 +33,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from ..errors import NosError
 from ..schema import SCHEMA, Kind, SchemaNode
 from ..version import __version__
 from .tree import ConfigTree, Node
@@ -61,7 +68,10 @@ def encode(tree: ConfigTree, source: bytes, serial: int | None = None, *,
 
 
 def _plain(node: Node) -> list:
-    """One node as JSON sees it; json's C encoder walks the tree and asks for each node."""
+    """One node as JSON sees it; json's C encoder walks the tree and asks for each node (an
+    entry never read gives back the JSON it was decoded from, unread)."""
+    if type(node) is _Entry and node._plain is not None:
+        return node._plain
     return [node.children, node.values, node.comment]
 
 
@@ -103,10 +113,26 @@ def decode(data: bytes, source: bytes, schema: SchemaNode = SCHEMA) -> ConfigTre
 
 _VALUED = (Kind.LEAF, Kind.MULTI)
 
+LAZY_ENTRIES = 64
+"""A tag node with at least this many entries has them decoded when first read."""
+
+
+class Damaged(NosError):
+    """An entry of a snapshot, decoded when first read, is not a valid node (the snapshot was
+    written by hand: nos-shell writes only valid ones, under a digest)."""
+
 
 def _node(plain: object, schema: SchemaNode, holder: bool) -> Node:
     """The node for ``plain`` at ``schema``; ``holder``: a tag node keyed by tag values.
     The decoded children object becomes the node's children (each value replaced)."""
+    node = _new(Node)
+    _fill(node, plain, schema, holder)
+    return node
+
+
+def _fill(node: Node, plain: object, schema: SchemaNode, holder: bool) -> None:
+    """Set ``node``'s fields from ``plain`` (checked against ``schema``); :class:`Stale` when
+    it is not a node there."""
     if type(plain) is not list or len(plain) != 3:
         raise Stale("a node is not [children, values, comment]")
     children, values, comment = plain
@@ -119,24 +145,54 @@ def _node(plain: object, schema: SchemaNode, holder: bool) -> Node:
             raise Stale("values where the schema has none, or not text")
     if comment is not None and type(comment) is not str:
         raise Stale("a comment is not text")
-    node = _new(Node)
+    if children:
+        if holder:
+            if len(children) >= LAZY_ENTRIES:
+                entry = _new_entry
+                for key, child in children.items():
+                    lazy = entry(_Entry)
+                    lazy._plain, lazy._schema = child, schema
+                    children[key] = lazy
+            else:
+                for key, child in children.items():
+                    children[key] = _node(child, schema, False)
+        else:
+            known, tag = schema.children, Kind.TAG
+            for name, child in children.items():
+                spec = known.get(name)
+                if spec is None:
+                    raise Stale(f"unknown name {name!r}")
+                children[name] = _node(child, spec, spec.kind is tag)
     node.values, node.comment, node.children = values, comment, children
-    if not children:
-        return node
-    if holder:
-        for key, child in children.items():
-            children[key] = _node(child, schema, False)
-    else:
-        known, tag = schema.children, Kind.TAG
-        for name, child in children.items():
-            spec = known.get(name)
-            if spec is None:
-                raise Stale(f"unknown name {name!r}")
-            children[name] = _node(child, spec, spec.kind is tag)
-    return node
+
+
+_FIELDS = frozenset({"children", "values", "comment"})
+
+
+class _Entry(Node):
+    """A tag entry whose fields are decoded (and checked) when one is first read: until then
+    its slots are empty and ``_plain`` holds its JSON."""
+
+    __slots__ = ("_plain", "_schema")
+
+    def __getattr__(self, name: str):       # (only for a slot not set yet)
+        plain = self._plain
+        if name not in _FIELDS or plain is None:
+            raise AttributeError(name)
+        try:
+            _fill(self, plain, self._schema, False)
+        except (Stale, RecursionError) as exc:
+            raise Damaged(f"running configuration snapshot: an entry of {self._schema.name!r} "
+                          f"is damaged ({exc}); remove var/lib/nos-shell/running.snapshot "
+                          "to read config.boot instead") from None
+        self._plain = None
+        return Node.__getattribute__(self, name)
+
+
+_new_entry = Node.__new__
 
 
 _new = Node.__new__
 
 
-__all__ = ["FORMAT", "Header", "Stale", "decode", "digest", "encode", "header"]
+__all__ = ["FORMAT", "Damaged", "Header", "Stale", "decode", "digest", "encode", "header"]
