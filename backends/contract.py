@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from nos_shell.apply.target import Target
@@ -103,8 +103,7 @@ Changes = list[tuple[str, ...]] | None
 """The configuration paths that differ between two trees (None: unknown, anything may)."""
 
 
-@dataclass(frozen=True)
-class Delta:
+class Delta(NamedTuple):
     """What one driver's files become between two trees: the files whose bytes (or mode)
     differ or are new, and the paths generated before and after. Applying it to
     ``compile(old)`` gives ``compile(new)`` exactly."""

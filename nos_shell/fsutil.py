@@ -11,7 +11,6 @@ import contextlib
 import fcntl
 import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,44 @@ from typing import BinaryIO
 from .fault import point
 
 
+_TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _random_part() -> str:
+    """Eight letters of ``[a-z0-9_]``, as mkstemp draws them (:data:`TEMP_NAME`)."""
+    return "".join(_TEMP_LETTERS[byte % 37] for byte in os.urandom(8))
+
+
+def make_temp(directory: Path | str, prefix: str, suffix: str = ".tmp") -> tuple[int, str]:
+    """(descriptor, path) of a new file ``PREFIX + 8 letters + SUFFIX`` in ``directory``,
+    created exclusively with mode 0600: ``tempfile.mkstemp``'s contract, without importing
+    tempfile (and random, shutil...) on a commit's path."""
+    for _ in range(100):
+        path = os.path.join(directory, f"{prefix}{_random_part()}{suffix}")
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {directory}")
+
+
+def make_temp_dir(directory: Path | str, prefix: str) -> str:
+    """The path of a new directory ``PREFIX + 8 letters`` in ``directory``, mode 0700 (as
+    ``tempfile.mkdtemp`` makes it)."""
+    for _ in range(100):
+        path = os.path.join(directory, f"{prefix}{_random_part()}")
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {directory}")
+
+
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = make_temp(path.parent, f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -189,7 +222,7 @@ class _Stage:
         os.makedirs(directory, exist_ok=True)
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
-            name = os.path.basename(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=directory))
+            name = os.path.basename(make_temp_dir(directory, STAGE_PREFIX))
             stage = cls(directory, dir_fd, name, os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC,
                                                           dir_fd=dir_fd))
         except BaseException:
@@ -294,7 +327,7 @@ def atomic_write_held(path: Path, data: bytes, mode: int = 0o644) -> BinaryIO:
     the rename. Nothing is synced to disk: an entry lives only as long as its owner's
     process, which a crash ends anyway."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = make_temp(path.parent, f".{path.name}.")
     handle = os.fdopen(fd, "wb")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)      # a fresh file nobody else has opened yet

@@ -1,11 +1,12 @@
 """Problems found by verify(): values, not exceptions, so all of them are reported at once."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
+    """One problem (a named tuple: ordered by path, then message)."""
+
     path: tuple[str, ...]   # configuration path the problem is about
     message: str
 

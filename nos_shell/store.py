@@ -74,6 +74,7 @@ class Store:
         self._cache: dict[Path, ConfigTree] = {}
         self._proven: dict[int, weakref.ref[ConfigTree]] = {}    # trees whose text reads back
         self._text: tuple[weakref.ref[ConfigTree], str] | None = None   # a proven tree's text
+        self._archive_paths: dict[str, Path] = {}    # archive file name -> its path, made once
 
     # -- paths ----------------------------------------------------------------------
     def path(self, relative: Path | str) -> Path:
@@ -173,7 +174,8 @@ class Store:
             for path, data in self._pending:
                 if path.parent == directory:
                     (names.add if data is not None else names.discard)(path.name)
-        return [directory / n for n in sorted(names, reverse=True)]
+        known = self._archive_paths
+        return [known.get(n) or known.setdefault(n, directory / n) for n in sorted(names, reverse=True)]
 
     def newest_on_disk(self) -> str | None:
         """The file name of the newest archived revision on disk (pending writes ignored)."""

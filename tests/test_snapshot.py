@@ -104,7 +104,10 @@ def _with_body(data: bytes, body: bytes) -> bytes:
 
 
 def _ifaces(plain):
-    return plain[0]["interfaces"][0]
+    """The children of `interfaces` in a snapshot's JSON (an object of children, or the first
+    item of [children, values, comment] when it has a comment)."""
+    node = plain["interfaces"]
+    return node if type(node) is dict else node[0]
 
 
 DAMAGE = {
@@ -114,16 +117,20 @@ DAMAGE = {
     "body not JSON": lambda d: d.partition(b"\n")[0] + b"\n[{",
     "a value changed, digest kept": lambda d: d.replace(b"192.0.2.1/24", b"192.0.2.9/24"),
     "another version": lambda d: d.replace(b'"version": "', b'"version": "9', 1),
-    "an unknown name": lambda d: _edit_body(d, lambda p: _ifaces(p).update(bogus=[{}, None, None])),
-    "values on a container": lambda d: _edit_body(d, lambda p: _ifaces(p).__setitem__(1, ["x"])),
+    "an unknown name": lambda d: _edit_body(d, lambda p: _ifaces(p).update(bogus={})),
+    "values on a container": lambda d: _edit_body(d, lambda p: p.__setitem__("interfaces", ["x"])),
+    "values on a container, written whole": lambda d: _edit_body(
+        d, lambda p: p.__setitem__("interfaces", [_ifaces(p), ["x"], None])),
     "two values on a single leaf": lambda d: _edit_body(
-        d, lambda p: p[0]["system"][0]["host-name"].__setitem__(1, ["a", "b"])),
+        d, lambda p: p["system"].__setitem__("host-name", ["a", "b"])),
     "a value that is not text": lambda d: _edit_body(
-        d, lambda p: p[0]["system"][0]["host-name"].__setitem__(1, [7])),
-    "a node that is not a list": lambda d: _edit_body(d, lambda p: p[0].__setitem__("system", {})),
+        d, lambda p: p["system"].__setitem__("host-name", ["a", 7])),
+    "a comment that is not text": lambda d: _edit_body(
+        d, lambda p: p["system"].__setitem__("host-name", [{}, ["router"], 7])),
+    "a node that is neither an object nor a list": lambda d: _edit_body(d, lambda p: p.__setitem__("system", "x")),
+    "an empty list": lambda d: _edit_body(d, lambda p: p["system"].__setitem__("host-name", [])),
     "deep nesting": lambda d: _with_body(d, b"[" * 100000 + b"]" * 100000),
-    "deep nodes": lambda d: _with_body(d, b'[{"interfaces":' * 5000 + b"[{},null,null]"
-                                       + b"},null,null]" * 5000),
+    "deep nodes": lambda d: _with_body(d, b'{"interfaces":' * 5000 + b"{}" + b"}" * 5000),
 }
 
 
@@ -359,16 +366,16 @@ def test_a_small_tag_node_is_decoded_at_once():
 
 
 @pytest.mark.parametrize("damage", [
-    lambda entry: entry[0].update(bogus=[{}, None, None]),           # an unknown name
-    lambda entry: entry.__setitem__(1, ["x"]),                       # values on a tag entry
-    lambda entry: entry[0]["address"].__setitem__(1, [7]),           # a value that is not text
-    lambda entry: entry.pop(),                                       # not [children, values, comment]
+    lambda entry: entry.update(bogus={}),                            # an unknown name
+    lambda entry: entry.__setitem__("address", [7]),                 # a value that is not text
+    lambda entry: entry.__setitem__("address", {"x": {}}),           # children on a leaf
+    lambda entry: entry.__setitem__("address", None),                # not a node
 ])
 def test_a_damaged_entry_is_refused_when_read_with_an_error_naming_the_snapshot(damage):
     tree = _many_vlans()
     data = dump_boot(tree).encode()
     body = _edit_body(snapshot.encode(tree, data), lambda p: damage(
-        _ifaces(p)["ethernet"][0]["eth0"][0]["vif"][0]["9"]))
+        _ifaces(p)["ethernet"]["eth0"]["vif"]["9"]))
     back = snapshot.decode(body, data)               # the entry is not read yet
     assert back.value("interfaces", "ethernet", "eth0", "vif", "8", "address") == "10.0.8.1/24"
     for _ in range(2):                               # refused each time it is read
@@ -376,3 +383,31 @@ def test_a_damaged_entry_is_refused_when_read_with_an_error_naming_the_snapshot(
                                                    r"is damaged .*running\.snapshot"):
             back.value("interfaces", "ethernet", "eth0", "vif", "9", "address")
     assert isinstance(snapshot.Damaged("x"), NosError)       # (one clear line, not a crash)
+
+
+def test_a_leaf_of_an_entry_is_read_without_decoding_the_entry():
+    tree = _many_vlans()
+    data = dump_boot(tree).encode()
+    back = snapshot.decode(snapshot.encode(tree, data), data)
+    vifs = back.node("interfaces", "ethernet", "eth0", "vif").children
+    assert vifs["5"].leaf("address") == ["10.0.5.1/24"] and vifs["5"].leaf("description") == ["uplink"]
+    assert vifs["6"].leaf("mtu") is None and vifs["7"].leaf("address") == ["10.0.7.1/24"]   # (7 has a comment)
+    assert all(_lazy(entry) for entry in vifs.values())
+    assert [vifs[k].leaf("address") for k in vifs] == [tree.values(*("interfaces", "ethernet", "eth0", "vif", k, "address"))
+                                                       for k in vifs]
+    assert snapshot.encode(back, data) == snapshot.encode(tree, data)
+
+
+@pytest.mark.parametrize("name, damaged", [
+    ("description", ["one", "two"]),            # two values on a single leaf
+    ("address", ["10.0.9.1/24", 7]),            # a value that is not text
+    ("address", {"x": {}}),                     # children on a leaf
+])
+def test_a_damaged_leaf_read_alone_is_refused_as_the_whole_entry_is(name, damaged):
+    tree = _many_vlans()
+    data = dump_boot(tree).encode()
+    body = _edit_body(snapshot.encode(tree, data), lambda p: _ifaces(p)["ethernet"]["eth0"]["vif"]["9"].update(
+        {name: damaged}))
+    back = snapshot.decode(body, data)
+    with pytest.raises(snapshot.Damaged):
+        back.node("interfaces", "ethernet", "eth0", "vif").children["9"].leaf(name)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from nos_shell.config.tree import Node
 from nos_shell.models import shared
 
 from .links import IPAddr, IPNet, prefix_keys
@@ -37,11 +36,11 @@ class QuickConnected:
         index: dict[tuple[int, int], dict[int, list[Entry]]] = {}
         match, octet = _PLAIN_V4.match, _OCTETS
         for iface, node in model.unique_defined:
-            address = node.children.get("address")
-            if address is None or not address.values:
+            words = node.leaf("address")
+            if not words:
                 continue
             n = -1
-            for word in address.values:
+            for word in words:
                 if word == "dhcp" or word == "dhcpv6":
                     continue
                 n += 1

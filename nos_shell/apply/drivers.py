@@ -12,7 +12,6 @@ rules live here and nowhere else:
 """
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -156,6 +155,8 @@ def _ran(driver, old: ConfigTree, change: files.Plan) -> bool:
 
 def check(target: Target, change: files.Plan) -> None:
     """Run the drivers' checks on the changed files, staged outside the live paths."""
+    import tempfile
+
     from ..backends import registry
 
     with tempfile.TemporaryDirectory(prefix="nos-check-") as scratch:

@@ -19,6 +19,7 @@ import os
 import pwd
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ..backends.contract import Files, file_mode
 from ..errors import NosError
@@ -61,8 +62,7 @@ def owned(root: Path) -> dict[PurePosixPath, str]:
     return manifest.load(root).owners()
 
 
-@dataclass(frozen=True)
-class OnDisk:
+class OnDisk(NamedTuple):
     data: bytes
     mode: int
     uid: int

@@ -42,10 +42,11 @@ import hashlib
 import json
 import os
 from json.encoder import encode_basestring_ascii as quote
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ..backends.contract import generated_path
 from ..errors import NosError
@@ -134,8 +135,7 @@ class Manifest:
         return out
 
 
-@dataclass(frozen=True)
-class _Base:
+class _Base(NamedTuple):
     """manifest.json as last read or written in this process: what :func:`save` writes a
     delta against (its generation, stat, digest, number of records and their newest time)
     and the delta over it (name -> record, or None for a name gone), and its records.""" 
@@ -146,7 +146,7 @@ class _Base:
     count: int
     newest: int
     entries: dict[str, Record | None]
-    records: dict[str, Record] = field(default_factory=dict, repr=False)    # manifest.json's own
+    records: dict[str, Record]              # manifest.json's own
 
 
 _cache: dict[Path, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], Manifest, _Base]] = {}
@@ -181,7 +181,7 @@ def load(root: Path) -> Manifest:
         book = Manifest(records, st.st_mtime_ns, base.compiler)
     else:
         entries, compiler = read
-        base = replace(base, entries=entries)
+        base = base._replace(entries=entries)
         book = Manifest(_merged(records, base), delta_st.st_mtime_ns, compiler)
     _cache.clear()
     _cache[path] = (key, book, base)
@@ -305,7 +305,7 @@ def save(root: Path, records: dict[str, Record]) -> None:
                               [name for name, r in entries.items() if r is None])
             atomic_write(extra, data)
             st = os.lstat(extra)
-            base = replace(base, entries=entries)
+            base = base._replace(entries=entries)
             view = _merged(records, base)       # as a new process reads it (the age rule)
             _cache.clear()
             _cache[path] = ((base.key, _key(st)), Manifest(view, st.st_mtime_ns, __version__), base)

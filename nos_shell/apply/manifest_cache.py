@@ -22,8 +22,9 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from ..fsutil import make_temp
 
 CACHE = Path("var/lib/nos-shell/manifest.cache")
 MAGIC = b"nos-shell manifest cache 2"
@@ -62,7 +63,7 @@ def write(root: Path, key: Key, payload: object) -> None:
     head = b" ".join([MAGIC, PYTHON, key_text(key), hashlib.sha256(data).hexdigest().encode()])
     path = root / CACHE
     with contextlib.suppress(OSError):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = make_temp(path.parent, f".{path.name}.")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(head + b"\n" + data)

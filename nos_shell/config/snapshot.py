@@ -3,11 +3,15 @@
 The snapshot is a cache of a configuration file (an archived revision), never a source of
 truth. Its bytes are one JSON header line, then the tree as compact JSON:
 
-    {"format": 1, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256,
+    {"format": 2, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256,
      "proven": true}\\n
-    [{"interfaces": [{...}, null, null]}, null, null]
+    {"interfaces": {"ethernet": {"eth0": {"address": ["192.0.2.1/24"]}}}}
 
-Each node is ``[children, values, comment]``. ``source`` is the digest of the file the
+A node with children only (a container, a tag node, most entries) is the object of its
+children; a leaf with values only is the list of its values; any other node (one with a
+comment) is ``[children, values, comment]``, told from a list of values by its first item,
+an object. So most nodes of a large configuration cost JSON one object or one list, not a
+list, an object and two nulls each. ``source`` is the digest of the file the
 snapshot mirrors and ``tree`` the digest of the JSON after the header, so a snapshot of
 another file, a torn or edited one, or one written by another version of nos-shell is
 refused (:class:`Stale`) and the caller parses the text instead. ``proven`` says the
@@ -31,22 +35,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import NosError
 from ..schema import SCHEMA, Kind, SchemaNode
 from ..version import __version__
 from .tree import ConfigTree, Node
 
-FORMAT = 1
+FORMAT = 2
 
 
 class Stale(ValueError):
     """The snapshot cannot stand for the file: damaged, edited, or of another file or version."""
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     serial: int | None      # the archive serial it mirrors (None for a file outside the archive)
     source: str             # sha256 of that file's bytes
     proven: bool = False    # the tree's config.boot text was proven to read back as the tree
@@ -67,12 +70,19 @@ def encode(tree: ConfigTree, source: bytes, serial: int | None = None, *,
     return json.dumps(header).encode() + b"\n" + body
 
 
-def _plain(node: Node) -> list:
-    """One node as JSON sees it; json's C encoder walks the tree and asks for each node (an
-    entry never read gives back the JSON it was decoded from, unread)."""
+def _plain(node: Node) -> dict | list:
+    """One node as JSON sees it (the module docstring); json's C encoder walks the tree and
+    asks for each node (an entry never read gives back the JSON it was decoded from,
+    unread)."""
     if type(node) is _Entry and node._plain is not None:
         return node._plain
-    return [node.children, node.values, node.comment]
+    values, comment = node.values, node.comment
+    if comment is None:
+        if values is None:
+            return node.children
+        if not node.children:
+            return values
+    return [node.children, values, comment]
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, default=_plain)
@@ -133,18 +143,22 @@ def _node(plain: object, schema: SchemaNode, holder: bool) -> Node:
 def _fill(node: Node, plain: object, schema: SchemaNode, holder: bool) -> None:
     """Set ``node``'s fields from ``plain`` (checked against ``schema``); :class:`Stale` when
     it is not a node there."""
-    if type(plain) is not list or len(plain) != 3:
-        raise Stale("a node is not [children, values, comment]")
-    children, values, comment = plain
-    if type(children) is not dict:
-        raise Stale("a node's children are not an object")
+    kind = type(plain)
+    if kind is dict:
+        children, values, comment = plain, None, None
+    elif kind is list and plain and type(plain[0]) is str:
+        children, values, comment = {}, plain, None
+    elif kind is list and len(plain) == 3 and type(plain[0]) is dict:
+        children, values, comment = plain
+        if values is not None and type(values) is not list or not (comment is None or type(comment) is str):
+            raise Stale("a node's values or comment are not a list of text and a text")
+    else:
+        raise Stale("a node is neither an object of children, a list of values nor [children, values, comment]")
     if values is not None:
-        if (holder or schema.kind not in _VALUED or type(values) is not list or not values
+        if (holder or schema.kind not in _VALUED or not values
                 or (schema.kind is Kind.LEAF and len(values) != 1)
                 or any(type(v) is not str for v in values)):
             raise Stale("values where the schema has none, or not text")
-    if comment is not None and type(comment) is not str:
-        raise Stale("a comment is not text")
     if children:
         if holder:
             if len(children) >= LAZY_ENTRIES:
@@ -187,6 +201,25 @@ class _Entry(Node):
                           "to read config.boot instead") from None
         self._plain = None
         return Node.__getattribute__(self, name)
+
+
+    def leaf(self, name: str) -> list[str] | None:
+        """:meth:`Node.leaf`, read from the JSON when the entry is not decoded yet (only that
+        child is looked at; anything it would not pass as, the whole entry is decoded and
+        checked instead, and a damaged one refused)."""
+        plain = self._plain
+        if plain is not None:
+            children = plain if type(plain) is dict else plain[0] if type(plain) is list and len(plain) == 3 \
+                and type(plain[0]) is dict else None
+            if children is not None:
+                child = children.get(name)
+                spec = self._schema.children.get(name)
+                if child is None and spec is not None:
+                    return None
+                if (type(child) is list and child and spec is not None and spec.kind in _VALUED
+                        and (spec.kind is Kind.MULTI or len(child) == 1) and all(type(v) is str for v in child)):
+                    return child
+        return Node.leaf(self, name)
 
 
 _new_entry = Node.__new__

@@ -46,6 +46,13 @@ class Node:
         new.children = {k: v.copy() for k, v in self.children.items()} if self.children else {}
         return new
 
+    def leaf(self, name: str) -> list[str] | None:
+        """The values of the child ``name`` (a leaf), or None when it is absent or has none;
+        the caller must not change the list. (A node decoded on demand answers this without
+        decoding its other children: config/snapshot.py.)"""
+        child = self.children.get(name)
+        return None if child is None else child.values
+
     def shallow(self) -> "Node":
         """A new node with this one's fields; the children themselves are shared."""
         new = Node.__new__(Node)

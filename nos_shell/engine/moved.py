@@ -6,8 +6,7 @@ session's changes onto it (nos_shell/config/rebase.py) and names the commits in 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..config.tree import ConfigTree
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(NamedTuple):
     """A candidate against the running configuration as it is now."""
 
     serial: int                 # archive serial of the running configuration now

@@ -7,8 +7,7 @@ reported. Pure.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import shared
 
@@ -105,8 +104,7 @@ def interface_settings(old: ConfigTree, new: ConfigTree, changes: list[Path] | N
 
 
 # -- what a verify check reads, and whether a change reaches it ------------------------------
-@dataclass(frozen=True)
-class Reads:
+class Reads(NamedTuple):
     """The inputs of one verify check: configuration ``areas`` outside `interfaces` (a change
     at, below or above one reaches it) and, when the check reads interfaces at all, the
     interface ``settings`` it reads (`address`, `disable`, ...). Reading interfaces always
@@ -116,8 +114,7 @@ class Reads:
     settings: frozenset[str] | None = None       # None: reads no interface
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """A change between two trees as verify sees it: the changed ``paths``, whether an
     interface was defined, removed or renamed (``defines``, also set for anything not
     understood), and the names of the interface settings changed."""
