@@ -204,22 +204,31 @@ class _Entry(Node):
 
 
     def leaf(self, name: str) -> list[str] | None:
-        """:meth:`Node.leaf`, read from the JSON when the entry is not decoded yet (only that
-        child is looked at; anything it would not pass as, the whole entry is decoded and
-        checked instead, and a damaged one refused)."""
+        """:meth:`Node.leaf`, read from the JSON when the entry is not decoded yet and holds
+        its children only (the common form: only that child is looked at, and taken when it
+        is a known leaf's one text value); anything else decodes and checks the whole entry
+        (a damaged one is refused)."""
         plain = self._plain
-        if plain is not None:
-            children = plain if type(plain) is dict else plain[0] if type(plain) is list and len(plain) == 3 \
-                and type(plain[0]) is dict else None
-            if children is not None:
-                child = children.get(name)
-                spec = self._schema.children.get(name)
-                if child is None and spec is not None:
+        if type(plain) is dict:
+            child = plain.get(name)
+            if child is None:
+                if name in self._schema.children:
                     return None
-                if (type(child) is list and child and spec is not None and spec.kind in _VALUED
-                        and (spec.kind is Kind.MULTI or len(child) == 1) and all(type(v) is str for v in child)):
-                    return child
+            elif type(child) is list and len(child) == 1 and type(child[0]) is str and name in _valued(self._schema):
+                return child
         return Node.leaf(self, name)
+
+
+_VALUED_NAMES: dict[int, tuple[SchemaNode, frozenset[str]]] = {}
+
+
+def _valued(schema: SchemaNode) -> frozenset[str]:
+    """The names of ``schema``'s children that hold values (leaves), once per schema node."""
+    found = _VALUED_NAMES.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _VALUED_NAMES[id(schema)] = (schema, frozenset(
+            name for name, child in schema.children.items() if child.kind in _VALUED))
+    return found[1]
 
 
 _new_entry = Node.__new__
