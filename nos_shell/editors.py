@@ -21,7 +21,6 @@ import fcntl
 import itertools
 import json
 import os
-import secrets
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -59,7 +58,7 @@ class Presence:
 
     def __init__(self, root: Path, user: str, via: str):
         self.root = Path(root)
-        self.entry = Editor(f"{os.getpid()}-{next(_COUNTER)}-{secrets.token_hex(4)}", user, via,
+        self.entry = Editor(f"{os.getpid()}-{next(_COUNTER)}-{os.urandom(4).hex()}", user, via,
                             os.getpid(), "")
         self._handle: IO[bytes] | None = None       # our locked registry file
         self._exclusive: IO[bytes] | None = None    # the exclusive lock, when held

@@ -182,3 +182,25 @@ def test_tag_keys_in_a_total_order_whatever_the_build_order():
         assert sorted(keys, key=natural_key) == sorted(reversed(keys), key=natural_key)
 
     distinct_keys_sort_the_same_from_any_order()
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from nos_shell.config.tree import natural_key, natural_sorted  # noqa: E402
+from propsettings import examples  # noqa: E402
+
+_KEY_TEXT = st.one_of(st.integers(0, 5000).map(str), st.from_regex(r"0[0-9]{1,3}", fullmatch=True),
+                      st.text("0123456789abc.-²٣", min_size=1, max_size=6))
+
+
+@examples(300)
+@given(st.lists(_KEY_TEXT, max_size=30, unique=True))
+def test_natural_sorted_orders_keys_as_natural_key_does(keys):
+    assert natural_sorted(keys) == sorted(keys, key=natural_key)
+    numbers = [key for key in keys if key.isdigit() and key.isascii()]
+    assert natural_sorted(numbers) == sorted(numbers, key=natural_key)      # (the two-sort way)
+
+
+def test_a_key_with_a_digit_that_is_no_number_sorts_as_text():
+    """'²' is a digit to str.isdigit but no number to int(): it must not break the sort."""
+    assert natural_sorted(["a²", "a1", "a10", "a2"]) == ["a1", "a2", "a10", "a²"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models.interfaces import Interface
@@ -23,13 +24,16 @@ NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressi
                 "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
 
 
-@dataclass
 class Net:
     """One .network being built; sections hold (key, value) pairs, repeatable ones per instance."""
 
-    name: str
-    comments: list[str] = field(default_factory=list)
-    sections: dict[str, list[list[tuple[str, str]]]] = field(default_factory=lambda: defaultdict(list))
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.comments: list[str] = []
+        self.sections: dict[str, list[list[tuple[str, str]]]] = defaultdict(list)
+
+    def __repr__(self) -> str:
+        return f"Net({self.name!r}, {self.comments!r}, {dict(self.sections)!r})"
 
     def add(self, section: str, key: str, value) -> None:
         instances = self.sections[section]
@@ -59,8 +63,7 @@ class Skipped(Net):
         return []
 
 
-@dataclass(frozen=True)
-class NetworkSpec:
+class NetworkSpec(NamedTuple):
     """The inputs of one .network: equal specs render equal bytes."""
 
     comments: tuple[str, ...]
@@ -98,8 +101,7 @@ class NetdevSpec:
         return netdev(self.tree, self.iface)
 
 
-@dataclass(frozen=True)
-class FixedSpec:
+class FixedSpec(NamedTuple):
     data: bytes
 
     def render(self) -> bytes:

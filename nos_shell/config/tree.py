@@ -92,18 +92,30 @@ def natural_key(key: str) -> tuple:
     if key.isdigit() and key.isascii():     # (VLAN ids, rule numbers: the split's result)
         found = ("", int(key), ""), key
     else:
-        found = tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(key)), key
+        found = tuple(int(part) if part.isdecimal() else part for part in _DIGITS.split(key)), key
     if len(_KEYS) >= KEYS_KEPT:
         _KEYS.clear()
     _KEYS[key] = found
     return found
 
 
+def natural_sorted(keys) -> list[str]:
+    """``sorted(keys, key=natural_key)``; tag keys that are all plain numbers (VLAN ids, rule
+    numbers) are sorted by two C-level sorts instead (by text, then stably by number: the
+    same order natural_key gives them) without a sort key made for each."""
+    out = sorted(keys)
+    if all(key.isdigit() and key.isascii() for key in out):
+        out.sort(key=int)
+        return out
+    out.sort(key=natural_key)
+    return out
+
+
 def sorted_children(node: Node, schema: SchemaNode, is_tag: bool) -> list[tuple[str, Node]]:
     """Children in output order: tag keys naturally, names alphabetically."""
     children = node.children
     if is_tag:
-        return [(key, children[key]) for key in sorted(children, key=natural_key)]
+        return [(key, children[key]) for key in natural_sorted(children)]
     return sorted(children.items())
 
 
@@ -187,7 +199,7 @@ class ConfigTree:
     def keys(self, *path: str) -> list[str]:
         """Tag keys (or child names) under a path, in output order."""
         node = self.node(*path)
-        return sorted(node.children, key=natural_key) if node else []
+        return natural_sorted(node.children) if node else []
 
     def value(self, *path: str, default: bool = True) -> str | None:
         """A leaf's value; the schema default when unset (unless ``default=False``)."""

@@ -10,7 +10,7 @@ import ipaddress
 from functools import lru_cache
 from typing import NamedTuple
 
-from nos_shell.config.tree import ConfigTree, Node, natural_key
+from nos_shell.config.tree import ConfigTree, Node, natural_sorted
 
 # Kinds in schema order; the ones that can carry `vif` children.
 KINDS = ("ethernet", "bridge", "bonding", "dummy", "loopback", "pseudo-ethernet", "vxlan", "wireguard")
@@ -57,7 +57,7 @@ def defined(tree: ConfigTree) -> list[tuple[Interface, Node]]:
         if holder is None:
             continue
         named = holder.children
-        for name in sorted(named, key=natural_key):
+        for name in natural_sorted(named):
             node, at = named[name], ("interfaces", kind, name)
             add((_make(Interface, (name, kind, at, None, None, None)), node))
             if kind not in WITH_VIF:
@@ -65,12 +65,12 @@ def defined(tree: ConfigTree) -> list[tuple[Interface, Node]]:
             vif = node.children.get("vif")
             if vif is not None:
                 head, base, tagged = f"{name}.", at + ("vif",), vif.children
-                for vid in sorted(tagged, key=natural_key):
+                for vid in natural_sorted(tagged):
                     add((_make(Interface, (head + vid, "vlan", base + (vid,), name, int(vid), None)), tagged[vid]))
             if "vif-s" in node.children:
                 out.extend(_qinq(tree, kind, name))
     vlans = top.children.get("vlan")
-    for vid in sorted(vlans.children, key=natural_key) if vlans is not None else ():
+    for vid in natural_sorted(vlans.children) if vlans is not None else ():
         node = vlans.children[vid]
         parent = tree.value("interfaces", "vlan", vid, "source-interface")
         name = f"{parent}.{vid}" if parent else f"vlan{vid}"
