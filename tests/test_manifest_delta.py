@@ -238,3 +238,29 @@ def test_a_new_name_is_written_into_the_manifest_itself(committed):
     manifest.save(committed, records)
     assert "etc/new" in json.loads((committed / MANIFEST).read_text())["files"]
     assert not (committed / DELTA).exists() and fresh(committed).records == records
+
+
+# -- the difference a plan names (manifest._touched_difference) -------------------------------
+
+_NAMES = st.sets(st.sampled_from([f"etc/f{n}" for n in range(12)]), max_size=12)
+
+
+@examples(300)
+@given(_NAMES, _NAMES, _NAMES, st.data())
+def test_the_difference_of_the_touched_names_is_the_whole_difference_or_none(base_names, kept, touched, data):
+    """Given records that keep every untouched name of ``kept`` as the base has it, the
+    difference from the touched names alone is the one a full comparison finds; an
+    untouched base name missing from the records (an owner nobody plans for) makes it say
+    None, so the full comparison runs instead."""
+    base = {name: Record("networkd", name * 2, 0o644, (1, 2, 3, 4)) for name in base_names}
+    records = {name: base[name] for name in kept & base_names if name not in touched}
+    for name in touched:
+        if data.draw(st.booleans()):          # written (new or changed), else gone
+            records[name] = Record("networkd", data.draw(st.sampled_from(["a", name * 2])), 0o644, None)
+    found = manifest._touched_difference(base, records, touched)
+    whole = manifest._difference(base, records)
+    orphans = (base_names - touched) - set(records)
+    if orphans:
+        assert found is None
+    else:
+        assert found is not None and found[0] == whole[0] and sorted(found[1]) == sorted(whole[1])

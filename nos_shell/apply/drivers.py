@@ -108,12 +108,13 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trus
     changes = changed_paths(old, new, limit=CHANGES_LIMIT)
     out: dict[str, Delta | Unchanged] = {}
     afters: dict[str, frozenset[str]] = {}
-    by_owner: dict[str, set[str]] = {}
+    befores: dict[str, frozenset[str]] = {}
+    by_owner: dict[str, list[str]] = {}
     for name, who in owned.items():
-        by_owner.setdefault(who if type(who) is str else who.owner, set()).add(name)
+        by_owner.setdefault(who if type(who) is str else who.owner, []).append(name)
     sleeping = registry.asleep(old, new)
     for name in registry.names():
-        mine = frozenset(by_owner.get(name, ()))
+        mine = befores[name] = frozenset(by_owner.get(name, ()))
         if name in sleeping:                        # nothing it reads changed: not even imported
             out[name], afters[name] = Unchanged(mine), mine
             continue
@@ -133,18 +134,23 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trus
                 return None
         out[driver.name] = delta
         afters[driver.name] = delta_names(delta)[1]
-    _refuse_clash(afters)
+    _refuse_clash(afters, befores)
     return out
 
 
-def _refuse_clash(paths: dict[str, frozenset[str]]) -> None:
-    owner: dict[str, str] = {}
+def _refuse_clash(paths: dict[str, frozenset[str]], before: dict[str, frozenset[str]]) -> None:
+    """CommitError when two drivers generate one path. Each name of the manifest has one
+    owner, so the paths a driver generated before cannot clash with each other's: only
+    those new to a driver are looked for among the others' (a one-line commit has none)."""
+    order = {name: n for n, name in enumerate(paths)}
     for name, generated in paths.items():
-        for path in generated:
-            if path in owner:
-                raise CommitError(f"Backends {owner[path]} and {name} both generate {path}; "
-                                  "a generated file must have one owner", "Nothing was written.")
-            owner[path] = name
+        mine = before.get(name, frozenset())
+        for path in generated - mine if generated is not mine else ():
+            for other, theirs in paths.items():
+                if other != name and path in theirs:
+                    first, second = sorted((name, other), key=order.__getitem__)
+                    raise CommitError(f"Backends {first} and {second} both generate {path}; "
+                                      "a generated file must have one owner", "Nothing was written.")
 
 
 def _ran(driver, old: ConfigTree, change: files.Plan) -> bool:

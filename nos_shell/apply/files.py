@@ -46,8 +46,10 @@ class Plan:
     # incremental plan): the owners of the others
     book: dict[str, Record] = field(default_factory=dict)
     # ``records`` names exactly the wanted files, each with its owner, digest and mode (an
-    # incremental plan makes them so): the write adds the new stats and keeps the rest
+    # incremental plan makes them so): the write adds the new stats and keeps the rest;
+    # ``revised``: the names whose records may differ from ``book``'s (the rest are its own)
     complete: bool = False
+    revised: set[str] = field(default_factory=set)
 
     @property
     def touched(self) -> set[PurePosixPath]:
@@ -166,7 +168,8 @@ def _ids(owner: str, group: str) -> tuple[int, int] | None:
 def write(root: Path, new: dict[str, Files], change: Plan) -> None:
     """Make the plan real: the changed files in one batch (:func:`fsutil.write_many`), the
     removals, then the manifest with every wanted file's digest and stat."""
-    if not {str(rel) for rel in change.changed} <= change.known:
+    claimed = not {str(rel) for rel in change.changed} <= change.known
+    if claimed:
         # Claim every new path first: after a crash in the middle, the manifest still names
         # each file that may be on disk, so the next commit can remove what is not wanted.
         # (A file written from now on never matches a stat recorded before, so the
@@ -187,7 +190,7 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
         for name, stat in written.items():
             owner, digest, mode, _ = records[name]
             records[name] = Record(owner, digest, mode, stat)
-        manifest.save(root, records)
+        manifest.save(root, records, touched=None if claimed else change.revised)
         return
     records: dict[str, Record] = {}
     for backend, files in new.items():

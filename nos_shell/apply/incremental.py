@@ -65,9 +65,11 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
             else:           # already right on disk: recorded with its stat, like a kept file
                 record = manifest.Record(name, record.digest, mode, manifest.stat_of(os.lstat(root / rel)))
             change.records[str(rel)] = record
+            change.revised.add(str(rel))
         for key in sorted(before - after):
             rel = generated_path(key)
             change.owners[rel] = name
+            change.revised.add(key)
             current = files.read(root / rel)
             if current is not None:
                 change.removed.add(rel)

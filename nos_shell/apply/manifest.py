@@ -279,7 +279,7 @@ def forget() -> None:
     _cache.clear()
 
 
-def save(root: Path, records: dict[str, Record]) -> None:
+def save(root: Path, records: dict[str, Record], touched: set[str] | None = None) -> None:
     """Write the manifest of ``root`` atomically; the next :func:`load` in this process
     returns ``records`` without reading it back (they must not change afterwards).
 
@@ -287,12 +287,15 @@ def save(root: Path, records: dict[str, Record]) -> None:
     what differs from it is written (the delta, see the module docstring; nothing when
     nothing differs from what it read or wrote last), up to
     :data:`DELTA_LIMIT` names and a quarter of the manifest's; else the whole manifest, with a
-    new generation, and the cache of its records (manifest_cache.py)."""
+    new generation, and the cache of its records (manifest_cache.py). ``touched``: the only
+    names whose records may differ from what this process read last (an incremental plan's),
+    so the rest need not be compared one by one."""
     path, extra = root / MANIFEST, root / DELTA
     cached = _cache.get(path)
     base = cached[2] if cached is not None else None
     if cached is not None and base is not None and base.generation is not None and _still(path, base.key):
-        changed, gone = _difference(cached[1].records, records)
+        found = None if touched is None else _touched_difference(cached[1].records, records, touched)
+        changed, gone = found if found is not None else _difference(cached[1].records, records)
         if not changed and not gone and _still(extra, cached[0][1]):
             return                  # the files on disk say exactly this already
         entries = {**base.entries, **changed}
@@ -344,6 +347,20 @@ def _difference(base: dict[str, Record], records: dict[str, Record]) -> tuple[di
     get = base.get
     changed = {name: record for name, record in records.items() if get(name) != record}
     gone = [name for name in base if name not in records] if len(base) + len(changed) > len(records) else []
+    return changed, gone
+
+
+def _touched_difference(base: dict[str, Record], records: dict[str, Record], touched: set[str]
+                        ) -> tuple[dict[str, Record], list[str]] | None:
+    """:func:`_difference` when only the names ``touched`` may differ: proven by the count
+    (every other name of ``records`` is one of ``base``'s with its record); None when the
+    count says otherwise (then every record is compared)."""
+    get = base.get
+    changed = {name: records[name] for name in touched if name in records and get(name) != records[name]}
+    gone = [name for name in touched if name not in records and name in base]
+    added = sum(1 for name in touched if name in records and name not in base)
+    if len(records) != len(base) - len(gone) + added:
+        return None
     return changed, gone
 
 
