@@ -83,10 +83,14 @@ def test_the_quick_index_answers_as_the_parsed_one(edits, gateways):
     tree = _tree(edits)
     with shared.sharing():
         model = shared.of(tree)
-        slow, quick = connected(tree), QuickConnected(model)
+        slow, quick, scanned = connected(tree), QuickConnected(model), QuickConnected(model)
+        quick.exact(ipaddress.ip_network("192.0.2.0/24"))          # (builds its index)
         for text in gateways:
             address = ipaddress.ip_address(text)
             assert quick.holders(address) == slow.holders(address)
+            scanned.scans = 0                                        # (answers each by a scan)
+            assert scanned.holders(address) == slow.holders(address)
+        assert scanned._index is None or any(":" in g for g in gateways)        # (IPv6: the index)
         for net, _ in slow:
             assert quick.exact(net) == slow.exact(net)
         for text in ["192.0.2.0/24", "10.0.0.0/8", "2001:db8::/64", "10.20.0.0/28", "203.0.113.0/24"]:

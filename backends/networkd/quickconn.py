@@ -28,11 +28,31 @@ Entry = tuple[str, IPNet | None]
 """An interface name and its prefix (None until first asked for: made from the key)."""
 
 
+SCANS = 4
+"""The first lookups of IPv4 holders are answered by one pass over the address words each
+(a few text comparisons per word); the index is built at the next one."""
+
+
 class QuickConnected:
     """Connected prefixes indexed by (version, length) and network number, as
-    :class:`links.Connected` is, read from the model's address words."""
+    :class:`links.Connected` is, read from the model's address words. The index is built
+    at the first question a scan does not answer (:data:`SCANS`): an incremental compile
+    that resolves one static route's next hop (an MTU change on its VLAN) reads each
+    address word once, as text, and parses only those that may hold it."""
 
     def __init__(self, model: shared.Model):
+        self.model = model
+        self.scans = 0
+        self._index: dict[tuple[int, int], dict[int, list[Entry]]] | None = None
+        self._lengths: list[tuple[int, int]] = []
+
+    def _indexed(self) -> dict[tuple[int, int], dict[int, list[Entry]]]:
+        if self._index is None:
+            self._build()
+        return self._index         # type: ignore[return-value]
+
+    def _build(self) -> None:
+        model = self.model
         index: dict[tuple[int, int], dict[int, list[Entry]]] = {}
         match, octet = _PLAIN_V4.match, _OCTETS
         for iface, node in model.unique_defined:
@@ -64,7 +84,7 @@ class QuickConnected:
         self._lengths = sorted(index, key=lambda vl: -vl[1])
 
     def _entries(self, key: tuple[int, int], number: int) -> list[tuple[IPNet, str]]:
-        bucket = self._index[key].get(number)
+        bucket = self._indexed()[key].get(number)
         if not bucket:
             return []
         version, length = key
@@ -73,15 +93,55 @@ class QuickConnected:
 
     def holders(self, address: IPAddr) -> list[tuple[IPNet, str]]:
         """Prefixes holding ``address``, longest first (interface order among equals)."""
+        if self._index is None and address.version == 4 and self.scans < SCANS:
+            self.scans += 1
+            return self._scan(address)          # type: ignore[arg-type]
+        index = self._indexed()
         out: list[tuple[IPNet, str]] = []
         for key, masked in prefix_keys(self._lengths, address):
-            out.extend(self._entries(key, masked))
+            bucket = index[key].get(masked)
+            if bucket:
+                out.extend(self._entries(key, masked))
         return out
+
+    def _scan(self, address: ipaddress.IPv4Address) -> list[tuple[IPNet, str]]:
+        """:meth:`holders` of an IPv4 address by one pass over the address words. A plain
+        IPv4 word (no leading zeros) can hold the address only if it starts with the
+        address's first ``length // 8`` octets as text: the others are not parsed."""
+        model, value, octet, match = self.model, int(address), _OCTETS, _PLAIN_V4.match
+        a, b, c, _ = str(address).split(".")
+        heads = ("", f"{a}.", f"{a}.{b}.", f"{a}.{b}.{c}.")
+        found: list[tuple[int, int, int, str, IPNet | None]] = []
+        for order, (iface, node) in enumerate(model.unique_defined):
+            words = node.leaf("address")
+            if not words:
+                continue
+            n = -1
+            for word in words:
+                if word == "dhcp" or word == "dhcpv6":
+                    continue
+                n += 1
+                if match(word) is not None:
+                    text, _, length = word.partition("/")
+                    bits = octet[length]
+                    if bits >= 8 and not text.startswith(heads[min(bits >> 3, 3)]):
+                        continue
+                    w, x, y, z = text.split(".")
+                    mask = _MASKS[bits]
+                    if value & mask == ((octet[w] << 24) | (octet[x] << 16) | (octet[y] << 8) | octet[z]) & mask:
+                        found.append((-bits, order, n, iface.name, None))
+                    continue
+                net = model.addresses(iface)[n].network
+                if net.version == 4 and address in net:
+                    found.append((-net.prefixlen, order, n, iface.name, net))
+        found.sort(key=lambda item: item[:3])
+        return [(net if net is not None else ipaddress.IPv4Network((value & _MASKS[-bits], -bits)), name)
+                for bits, _, _, name, net in found]
 
     def exact(self, prefix: IPNet) -> str | None:
         """The first interface (in interface order) with an address in exactly ``prefix``."""
         key = (prefix.version, prefix.prefixlen)
-        bucket = self._index.get(key, {}).get(int(prefix.network_address))
+        bucket = self._indexed().get(key, {}).get(int(prefix.network_address))
         return bucket[0][0] if bucket else None
 
 
