@@ -3,31 +3,31 @@ form, a few ms to load against the tens of ms parsing and checking the JSON take
 
 ``ROOT/var/lib/nos-shell/manifest.cache`` is one header line, then the payload:
 
-    nos-shell manifest cache 1 PYTHON KEY PAYLOAD-SHA256\\n<marshal bytes>
+    nos-shell manifest cache 3 PYTHON KEY PAYLOAD-CRC32\\n<marshal bytes>
 
 ``KEY`` names what the payload was read from: the device, inode, size, mtime and ctime of
 manifest.json (the delta file, small, is read as JSON each time). The cache is used only
 when the file shows exactly that stat: nos-shell replaces the file by a rename (a new
 inode), and any other change to it sets its ctime to the present, which user space cannot
 set back, so a cache of other bytes is never taken for them and the 2 MB file need not be
-read to find out. The payload is used only when its own digest matches (a torn or damaged
-cache is not unmarshalled). It is written after each whole write of the manifest,
+read to find out. The payload is used only when its CRC-32 matches (a torn or damaged
+cache is not unmarshalled: a checksum against accidents, as the stat key is). It is written after each whole write of the manifest,
 replacing the last one by a rename, without a sync: lost in a crash, it is only missed.
 A miss costs nothing but the JSON read.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 
 from ..fsutil import make_temp
 
 CACHE = Path("var/lib/nos-shell/manifest.cache")
-MAGIC = b"nos-shell manifest cache 2"
+MAGIC = b"nos-shell manifest cache 3"
 PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{marshal.version}".encode()
 
 Key = tuple[int, ...]
@@ -49,7 +49,7 @@ def read(root: Path, key: Key) -> object | None:
     parts = head.split(b" ")
     if len(parts) != 7 or b" ".join(parts[:4]) != MAGIC or parts[4] != PYTHON or parts[5] != key_text(key):
         return None
-    if parts[6] != hashlib.sha256(payload).hexdigest().encode():
+    if parts[6] != _check(payload):
         return None
     try:
         return marshal.loads(payload)
@@ -57,10 +57,15 @@ def read(root: Path, key: Key) -> object | None:
         return None
 
 
+def _check(payload: bytes) -> bytes:
+    """The payload's CRC-32, as the header holds it."""
+    return b"%08x" % zlib.crc32(payload)
+
+
 def write(root: Path, key: Key, payload: object) -> None:
     """Cache ``payload`` for ``key`` (best effort: a cache that cannot be written is missed)."""
     data = marshal.dumps(payload)
-    head = b" ".join([MAGIC, PYTHON, key_text(key), hashlib.sha256(data).hexdigest().encode()])
+    head = b" ".join([MAGIC, PYTHON, key_text(key), _check(data)])
     path = root / CACHE
     with contextlib.suppress(OSError):
         fd, tmp = make_temp(path.parent, f".{path.name}.")
