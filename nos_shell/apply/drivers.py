@@ -90,8 +90,8 @@ def _needs_reload(driver, old: ConfigTree, new: ConfigTree, change: files.Plan) 
     return not driver.active(old) or driver.stale(old, new)
 
 
-def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trusted: bool = False
-           ) -> dict[str, Delta | Unchanged] | None:
+def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trusted: bool = False,
+           grouped: dict[str, list[str]] | None = None) -> dict[str, Delta | Unchanged] | None:
     """Each registered driver's delta from ``old`` to ``new``, taking what was generated
     before from the manifest ``owned`` (relative path as text -> its record or owner's
     name); None when the manifest does not hold exactly what ``old`` compiles to for a
@@ -101,7 +101,8 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trus
     ``trusted``: this version of nos-shell wrote the manifest, so its names are what this
     version generated from ``old``; a driver's :class:`AsBefore` (no path added or
     removed) then takes its paths from them, unlisted. Otherwise every delta's paths
-    before are listed and compared with the manifest's."""
+    before are listed and compared with the manifest's. ``grouped``: ``owned``'s names by
+    owner, when the caller has them."""
     from ..backends import registry
     from ..models.changes import changed_paths, touches
 
@@ -109,9 +110,11 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trus
     out: dict[str, Delta | Unchanged] = {}
     afters: dict[str, frozenset[str]] = {}
     befores: dict[str, frozenset[str]] = {}
-    by_owner: dict[str, list[str]] = {}
-    for name, who in owned.items():
-        by_owner.setdefault(who if type(who) is str else who.owner, []).append(name)
+    by_owner = grouped
+    if by_owner is None:
+        by_owner = {}
+        for name, who in owned.items():
+            by_owner.setdefault(who if type(who) is str else who.owner, []).append(name)
     sleeping = registry.asleep(old, new)
     for name in registry.names():
         mine = befores[name] = frozenset(by_owner.get(name, ()))

@@ -33,7 +33,8 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
     Files are named by text (the manifest's names) until they change: a kept file is
     wanted under its name, with :data:`KEPT` for content, and the plan's ``owners`` hold
     only the files that change or go (with ``book`` on the plan for the rest)."""
-    by_driver = deltas(old, new, book.records, trusted=book.compiler == __version__)
+    grouped = book.by_owner()
+    by_driver = deltas(old, new, book.records, trusted=book.compiler == __version__, grouped=grouped)
     if by_driver is None:
         return None
     change = files.Plan(known=set(book.records), book=book.records, complete=True)
@@ -42,8 +43,12 @@ def plan(root: Path, old: ConfigTree, new: ConfigTree,
     for name, delta in by_driver.items():
         before, after = delta_names(delta)
         changed = {str(rel) for rel in delta.changed}
-        kept = [key for key in after if key not in changed] if changed else list(after)
-        # (unsorted: only looked up, and the manifest sorts its names itself)
+        # in the manifest's order (the sweep of vouched finds the files near each other), then
+        # any other (a path new to the manifest that does not change: vouched refuses it)
+        ordered = grouped.get(name, [])
+        kept = [key for key in ordered if key in after and key not in changed]
+        if len(kept) + len(changed) != len(after):
+            kept += [key for key in after - set(ordered) if key not in changed]
         wanted[name] = dict.fromkeys(kept, KEPT)       # type: ignore[arg-type]
         wanted[name].update(delta.changed)
         vouched = book.vouched(kept, prefix, name)

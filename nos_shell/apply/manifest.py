@@ -84,6 +84,21 @@ class Manifest:
     """The version of nos-shell that last wrote the manifest (None: one that did not say):
     when it is this one, a driver may take the names it generated before from the records
     (:func:`nos_shell.apply.drivers.deltas`)."""
+    _grouped: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def by_owner(self) -> dict[str, list[str]]:
+        """Owner -> the names it generated, in the manifest's order (sorted, as written: a
+        sweep in that order finds the files near each other), made once per manifest read."""
+        grouped = self._grouped
+        if grouped is None:
+            grouped = self._grouped = {}
+            for name, record in self.records.items():
+                owner = record.owner
+                if owner in grouped:
+                    grouped[owner].append(name)
+                else:
+                    grouped[owner] = [name]
+        return grouped
 
     def owners(self) -> dict[PurePosixPath, str]:
         return {generated_path(name): record.owner for name, record in self.records.items()}
