@@ -5,12 +5,12 @@ truth. Its bytes are one JSON header line, then the tree as compact JSON:
 
     {"format": 2, "version": "0.1.0", "serial": 7, "source": SHA256, "tree": SHA256,
      "proven": true}\\n
-    {"interfaces": {"ethernet": {"eth0": {"address": ["192.0.2.1/24"]}}}}
+    {"interfaces": {"ethernet": {"eth0": {"address": "192.0.2.1/24"}}}}
 
 A node with children only (a container, a tag node, most entries) is the object of its
-children; a leaf with values only is the list of its values; any other node (one with a
-comment) is ``[children, values, comment]``, told from a list of values by its first item,
-an object. So most nodes of a large configuration cost JSON one object or one list, not a
+children; a leaf with one value is that text, one with several the list of them; any
+other node (one with a comment) is ``[children, values, comment]``, told from a list of
+values by its first item, an object. So most nodes of a large configuration cost JSON one object or one list, not a
 list, an object and two nulls each. ``source`` is the digest of the file the
 snapshot mirrors and ``tree`` the digest of the JSON after the header, so a snapshot of
 another file, a torn or edited one, or one written by another version of nos-shell is
@@ -42,7 +42,7 @@ from ..schema import SCHEMA, Kind, SchemaNode
 from ..version import __version__
 from .tree import ConfigTree, Node
 
-FORMAT = 2
+FORMAT = 3
 
 
 class Stale(ValueError):
@@ -81,7 +81,7 @@ def _plain(node: Node) -> dict | list:
         if values is None:
             return node.children
         if not node.children:
-            return values
+            return values[0] if len(values) == 1 else values
     return [node.children, values, comment]
 
 
@@ -146,6 +146,8 @@ def _fill(node: Node, plain: object, schema: SchemaNode, holder: bool) -> None:
     kind = type(plain)
     if kind is dict:
         children, values, comment = plain, None, None
+    elif kind is str:
+        children, values, comment = {}, [plain], None
     elif kind is list and plain and type(plain[0]) is str:
         children, values, comment = {}, plain, None
     elif kind is list and len(plain) == 3 and type(plain[0]) is dict:
@@ -153,7 +155,8 @@ def _fill(node: Node, plain: object, schema: SchemaNode, holder: bool) -> None:
         if values is not None and type(values) is not list or not (comment is None or type(comment) is str):
             raise Stale("a node's values or comment are not a list of text and a text")
     else:
-        raise Stale("a node is neither an object of children, a list of values nor [children, values, comment]")
+        raise Stale("a node is neither an object of children, a value, a list of values nor "
+                    "[children, values, comment]")
     if values is not None:
         if (holder or schema.kind not in _VALUED or not values
                 or (schema.kind is Kind.LEAF and len(values) != 1)
@@ -214,8 +217,8 @@ class _Entry(Node):
             if child is None:
                 if name in self._schema.children:
                     return None
-            elif type(child) is list and len(child) == 1 and type(child[0]) is str and name in _valued(self._schema):
-                return child
+            elif type(child) is str and name in _valued(self._schema):
+                return [child]
         return Node.leaf(self, name)
 
 
