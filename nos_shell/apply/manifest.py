@@ -43,7 +43,6 @@ import json
 import os
 from json.encoder import encode_basestring_ascii as quote
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -218,11 +217,10 @@ def _from_cache(root: Path, st: os.stat_result) -> _Base | None:
     payload = manifest_cache.read(root, _key(st))
     if payload is None:
         return None
-    try:
-        generation, compiler, count, newest, names, rows = payload          # type: ignore[misc]
-        records = dict(zip(names, map(tuple.__new__, repeat(Record), rows)))
-    except (TypeError, ValueError):
+    found = manifest_cache.unpack(payload)
+    if found is None:
         return None
+    generation, compiler, count, newest, records = found
     return _Base(generation, _key(st), compiler, count, newest, {}, records)
 
 
@@ -344,9 +342,8 @@ def save(root: Path, records: dict[str, Record], touched: set[str] | None = None
 
 def _keep(root: Path, base: _Base) -> None:
     """Cache manifest.json's records (``base``)."""
-    records = base.records
-    manifest_cache.write(root, base.key, (base.generation, base.compiler, base.count, base.newest, list(records),
-                                                         list(map(tuple, records.values()))))
+    manifest_cache.write(root, base.key, manifest_cache.pack(base.generation, base.compiler, base.count,
+                                                             base.newest, base.records))
 
 
 def _still(path: Path, key: tuple[int, ...] | None) -> bool:

@@ -3,7 +3,7 @@ form, a few ms to load against the tens of ms parsing and checking the JSON take
 
 ``ROOT/var/lib/nos-shell/manifest.cache`` is one header line, then the payload:
 
-    nos-shell manifest cache 3 PYTHON KEY PAYLOAD-CRC32\\n<marshal bytes>
+    nos-shell manifest cache 4 PYTHON KEY PAYLOAD-CRC32\\n<marshal bytes>
 
 ``KEY`` names what the payload was read from: the device, inode, size, mtime and ctime of
 manifest.json (the delta file, small, is read as JSON each time). The cache is used only
@@ -22,12 +22,15 @@ import marshal
 import os
 import sys
 import zlib
+from array import array
+from itertools import repeat
 from pathlib import Path
 
 from ..fsutil import make_temp
+from .manifest_records import Record
 
 CACHE = Path("var/lib/nos-shell/manifest.cache")
-MAGIC = b"nos-shell manifest cache 3"
+MAGIC = b"nos-shell manifest cache 4"
 PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{marshal.version}".encode()
 
 Key = tuple[int, ...]
@@ -54,6 +57,39 @@ def read(root: Path, key: Key) -> object | None:
     try:
         return marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
+        return None
+
+
+def pack(generation: str | None, compiler: str | None, count: int, newest: int,
+         records: dict[str, Record]) -> tuple:
+    """The payload of manifest.json's records: the fields by column, the stats as one packed
+    array of 64-bit numbers (-1 for none), since unmarshalling 8,000 tuples of large
+    integers costs more than making them from an array."""
+    rows = list(records.values())
+    packed = array("q", [number for row in rows for number in (row[3] or _NO_STAT)]).tobytes()
+    return (generation, compiler, count, newest, list(records), [row[0] for row in rows],
+            [row[1] for row in rows], [row[2] for row in rows], packed)
+
+
+_NO_STAT = (-1, -1, -1, -1)
+
+
+def unpack(payload: object) -> tuple[str | None, str | None, int, int, dict[str, Record]] | None:
+    """(generation, compiler, count, newest, records) of a :func:`pack` payload; None when
+    it is not one."""
+    try:
+        generation, compiler, count, newest, names, owners, digests, modes, packed = payload   # type: ignore[misc]
+        numbers = array("q")
+        numbers.frombytes(packed)
+        if not len(names) == len(owners) == len(digests) == len(modes) == len(numbers) // 4:
+            return None
+        flat = iter(numbers)
+        stats = zip(flat, flat, flat, flat)
+        if numbers and min(numbers[::4]) < 0:          # (records without a stat: rare)
+            stats = [None if stat[0] < 0 else stat for stat in stats]     # type: ignore[assignment]
+        return generation, compiler, count, newest, dict(zip(names, map(
+            tuple.__new__, repeat(Record), zip(owners, digests, modes, stats))))
+    except (TypeError, ValueError):
         return None
 
 
@@ -85,4 +121,4 @@ def forget(root: Path) -> None:
         os.unlink(root / CACHE)
 
 
-__all__ = ["CACHE", "Key", "forget", "read", "write"]
+__all__ = ["CACHE", "Key", "forget", "pack", "read", "unpack", "write"]
