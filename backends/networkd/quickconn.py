@@ -145,6 +145,11 @@ class QuickConnected:
         return bucket[0][0] if bucket else None
 
 
+def is_plain_v4(text: str) -> bool:
+    """Whether ``text`` is an IPv4 address written plainly (:func:`plain_v4` would read it)."""
+    return _PLAIN_ADDRESS.match(text) is not None
+
+
 def plain_v4(text: str) -> int | None:
     """The number of an IPv4 address written plainly (``a.b.c.d``, no leading zeros: what
     ``ipaddress`` reads), or None for any other text (then ask ``ipaddress``)."""
