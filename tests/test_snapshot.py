@@ -413,3 +413,33 @@ def test_a_damaged_leaf_read_alone_is_refused_as_the_whole_entry_is(name, damage
     back = snapshot.decode(body, data)
     with pytest.raises(snapshot.Damaged):
         back.node("interfaces", "ethernet", "eth0", "vif").children["9"].leaf(name)
+
+
+def test_threads_reading_one_decoded_tree_fill_each_entry_once():
+    """Sessions sharing a store's running tree read its entries from several threads."""
+    import threading
+
+    tree = _many_vlans(250)
+    data = dump_boot(tree).encode()
+    back = snapshot.decode(snapshot.encode(tree, data), data)
+    vifs = back.node("interfaces", "ethernet", "eth0", "vif").children
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for key in vifs:
+                assert vifs[key].values is None and vifs[key].children["address"].values == [f"10.0.{key}.1/24"]
+        except BaseException as exc:          # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)                 # (threads take turns inside a fill)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == [] and back == tree

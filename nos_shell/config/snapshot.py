@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from typing import NamedTuple
 
 from ..errors import NosError
@@ -184,6 +185,7 @@ def _fill(node: Node, plain: object, schema: SchemaNode, holder: bool) -> None:
 
 
 _FIELDS = frozenset({"children", "values", "comment"})
+_FILLING = threading.RLock()
 
 
 class _Entry(Node):
@@ -193,16 +195,18 @@ class _Entry(Node):
     __slots__ = ("_plain", "_schema")
 
     def __getattr__(self, name: str):       # (only for a slot not set yet)
-        plain = self._plain
-        if name not in _FIELDS or plain is None:
+        if name not in _FIELDS:
             raise AttributeError(name)
-        try:
-            _fill(self, plain, self._schema, False)
-        except (Stale, RecursionError) as exc:
-            raise Damaged(f"running configuration snapshot: an entry of {self._schema.name!r} "
-                          f"is damaged ({exc}); remove var/lib/nos-shell/running.snapshot "
-                          "to read config.boot instead") from None
-        self._plain = None
+        with _FILLING:              # (two threads reading one shared tree fill it once)
+            plain = self._plain
+            if plain is not None:
+                try:
+                    _fill(self, plain, self._schema, False)
+                except (Stale, RecursionError) as exc:
+                    raise Damaged(f"running configuration snapshot: an entry of {self._schema.name!r} "
+                                  f"is damaged ({exc}); remove var/lib/nos-shell/running.snapshot "
+                                  "to read config.boot instead") from None
+                self._plain = None
         return Node.__getattribute__(self, name)
 
 
