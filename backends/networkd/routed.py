@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from nos_shell.config.tree import ConfigTree, Node, natural_key
+from nos_shell.config.tree import ConfigTree, Node, natural_sorted
 from nos_shell.models import shared
 from nos_shell.models.dhcp_hops import takes_dhcp
 from nos_shell.models.interfaces import Interface
@@ -50,7 +50,7 @@ def routed_for(model: shared.Model, names: frozenset[str]) -> dict[str, Net]:
                 wanted.append(prefix)
             else:
                 reach.register(route, net)
-        for prefix in sorted(wanted, key=natural_key):      # the order tree.keys gives
+        for prefix in natural_sorted(wanted):      # the order tree.keys gives
             _static_route(tree, base, prefix, net, conn)
     _dhcp_servers(tree, net, model.by_name, conn)
     return extra

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ..schema import Kind, SchemaNode
 from .quoting import key_boot, key_command
 from .render import INDENT, curly_lines, entries, quote_double, quote_single, set_lines
-from .tree import ConfigTree, Node, natural_key, sorted_children
+from .tree import ConfigTree, Node, natural_sorted, sorted_children
 
 EMPTY = Node()
 
@@ -32,7 +32,7 @@ def _names(old: Node, new: Node, is_tag: bool) -> list[str]:
     """Child names of either node in output order. Tag keys that sort alike (`bond0`,
     `bond00`) keep the order the renderer gives them: the new tree's, then the old one's."""
     names = list(new.children) + [name for name in old.children if name not in new.children]
-    return sorted(names, key=natural_key) if is_tag else sorted(names)
+    return natural_sorted(names) if is_tag else sorted(names)
 
 
 def _leaf_changes(name: str, spec: SchemaNode, old: Node, new: Node) -> Iterator[tuple[str, str]]:
@@ -128,7 +128,7 @@ def _deletes(old: Node, new: Node, schema: SchemaNode, words: tuple[str, ...], t
             continue
         here, line = words + (name,), f"{text} {key_command(name) if is_tag else name}"
         if b is None and spec.kind is Kind.TAG and not is_tag:
-            for key in sorted(a.children, key=natural_key):
+            for key in natural_sorted(a.children):
                 yield here + (key,), f"{line} {key_command(key)}"
         elif b is None:
             yield here, line

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..schema import Kind, SchemaNode
 from .quoting import key_boot, key_command, quote_double, quote_single
-from .tree import ConfigTree, Node, natural_key, sorted_children
+from .tree import ConfigTree, Node, natural_sorted, sorted_children
 
 INDENT = "    "
 
@@ -49,8 +49,8 @@ def _curly_into(out: list[str], node: Node, schema: SchemaNode, pad: str) -> Non
         child, kind = children[name], spec.kind
         if kind is Kind.TAG:
             inner, entries_ = pad + INDENT, child.children
-            for key in sorted(entries_, key=natural_key):
-                entry = entries_[key]
+            for key in natural_sorted(entries_):
+                entry = entries_[key].ready()
                 if entry.comment:
                     out.append(f"{pad}/* {entry.comment} */\n")
                 out.append(f"{pad}{name} {key_boot(key)} {{\n")
@@ -96,8 +96,8 @@ def _commands_into(out: list[str], node: Node, schema: SchemaNode, prefix: str) 
         child, kind, here = children[name], spec.kind, f"{prefix} {name}"
         if kind is Kind.TAG:
             entries_ = child.children
-            for key in sorted(entries_, key=natural_key):
-                entry = entries_[key]
+            for key in natural_sorted(entries_):
+                entry = entries_[key].ready()
                 if entry.children:
                     _commands_into(out, entry, spec, f"{here} {key_command(key)}")
                 else:

@@ -197,6 +197,13 @@ class _Entry(Node):
     def __getattr__(self, name: str):       # (only for a slot not set yet)
         if name not in _FIELDS:
             raise AttributeError(name)
+        self.ready()
+        return Node.__getattribute__(self, name)
+
+    def ready(self) -> Node:
+        """Decode and check the entry now, if it is not yet (:meth:`Node.ready`)."""
+        if self._plain is None:
+            return self
         with _FILLING:              # (two threads reading one shared tree fill it once)
             plain = self._plain
             if plain is not None:
@@ -207,8 +214,7 @@ class _Entry(Node):
                                   f"is damaged ({exc}); remove var/lib/nos-shell/running.snapshot "
                                   "to read config.boot instead") from None
                 self._plain = None
-        return Node.__getattribute__(self, name)
-
+        return self
 
     def leaf(self, name: str) -> list[str] | None:
         """:meth:`Node.leaf`, read from the JSON when the entry is not decoded yet and holds

@@ -46,6 +46,12 @@ class Node:
         new.children = {k: v.copy() for k, v in self.children.items()} if self.children else {}
         return new
 
+    def ready(self) -> "Node":
+        """This node with its fields set: a node decoded on demand (config/snapshot.py) is
+        decoded now. Walks over every entry of a tag node call it, which is cheaper than
+        the first read of a field doing it."""
+        return self
+
     def leaf(self, name: str) -> list[str] | None:
         """The values of the child ``name`` (a leaf), or None when it is absent or has none;
         the caller must not change the list. (A node decoded on demand answers this without
@@ -115,7 +121,7 @@ def sorted_children(node: Node, schema: SchemaNode, is_tag: bool) -> list[tuple[
     """Children in output order: tag keys naturally, names alphabetically."""
     children = node.children
     if is_tag:
-        return [(key, children[key]) for key in natural_sorted(children)]
+        return [(key, children[key].ready()) for key in natural_sorted(children)]
     return sorted(children.items())
 
 

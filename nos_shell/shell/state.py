@@ -12,7 +12,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from ..config.tree import natural_key
+from ..config.tree import natural_sorted
 from .context import Analysis, analyze
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class ShellState:
             keys = self._keys.get(path)
             if keys is None:
                 node = self.session.working.node(*path)
-                keys = sorted(node.children, key=natural_key) if node is not None else []
+                keys = natural_sorted(node.children) if node is not None else []
                 self._keys[path] = keys
             return keys
 
