@@ -55,31 +55,23 @@ class QuickConnected:
         model = self.model
         index: dict[tuple[int, int], dict[int, list[Entry]]] = {}
         match, octet = _PLAIN_V4.match, _OCTETS
-        for iface, node in model.unique_defined:
-            words = node.leaf("address")
-            if not words:
-                continue
-            n = -1
-            for word in words:
-                if word == "dhcp" or word == "dhcpv6":
-                    continue
-                n += 1
-                found = match(word)
-                if found is not None:
-                    a, b, c, d, length = found.groups()
-                    bits = octet[length]
-                    number, key, net = ((octet[a] << 24) | (octet[b] << 16) | (octet[c] << 8) | octet[d]) & _MASKS[bits], (4, bits), None
-                else:
-                    net = model.addresses(iface)[n].network
-                    key, number = (net.version, net.prefixlen), int(net.network_address)
-                bucket = index.get(key)
-                if bucket is None:
-                    bucket = index[key] = {}
-                entries = bucket.get(number)
-                if entries is None:
-                    bucket[number] = [(iface.name, net)]
-                else:
-                    entries.append((iface.name, net))
+        for _, iface, n, word in _words(model):
+            found = match(word)
+            if found is not None:
+                a, b, c, d, length = found.groups()
+                bits = octet[length]
+                number, key, net = ((octet[a] << 24) | (octet[b] << 16) | (octet[c] << 8) | octet[d]) & _MASKS[bits], (4, bits), None
+            else:
+                net = model.addresses(iface)[n].network
+                key, number = (net.version, net.prefixlen), int(net.network_address)
+            bucket = index.get(key)
+            if bucket is None:
+                bucket = index[key] = {}
+            entries = bucket.get(number)
+            if entries is None:
+                bucket[number] = [(iface.name, net)]
+            else:
+                entries.append((iface.name, net))
         self._index = index
         self._lengths = sorted(index, key=lambda vl: -vl[1])
 
@@ -112,28 +104,20 @@ class QuickConnected:
         a, b, c, _ = str(address).split(".")
         heads = ("", f"{a}.", f"{a}.{b}.", f"{a}.{b}.{c}.")
         found: list[tuple[int, int, int, str, IPNet | None]] = []
-        for order, (iface, node) in enumerate(model.unique_defined):
-            words = node.leaf("address")
-            if not words:
+        for order, iface, n, word in _words(model):
+            if match(word) is not None:
+                text, _, length = word.partition("/")
+                bits = octet[length]
+                if bits >= 8 and not text.startswith(heads[min(bits >> 3, 3)]):
+                    continue
+                w, x, y, z = text.split(".")
+                mask = _MASKS[bits]
+                if value & mask == ((octet[w] << 24) | (octet[x] << 16) | (octet[y] << 8) | octet[z]) & mask:
+                    found.append((-bits, order, n, iface.name, None))
                 continue
-            n = -1
-            for word in words:
-                if word == "dhcp" or word == "dhcpv6":
-                    continue
-                n += 1
-                if match(word) is not None:
-                    text, _, length = word.partition("/")
-                    bits = octet[length]
-                    if bits >= 8 and not text.startswith(heads[min(bits >> 3, 3)]):
-                        continue
-                    w, x, y, z = text.split(".")
-                    mask = _MASKS[bits]
-                    if value & mask == ((octet[w] << 24) | (octet[x] << 16) | (octet[y] << 8) | octet[z]) & mask:
-                        found.append((-bits, order, n, iface.name, None))
-                    continue
-                net = model.addresses(iface)[n].network
-                if net.version == 4 and address in net:
-                    found.append((-net.prefixlen, order, n, iface.name, net))
+            net = model.addresses(iface)[n].network
+            if net.version == 4 and address in net:
+                found.append((-net.prefixlen, order, n, iface.name, net))
         found.sort(key=lambda item: item[:3])
         return [(net if net is not None else ipaddress.IPv4Network((value & _MASKS[-bits], -bits)), name)
                 for bits, _, _, name, net in found]
@@ -143,6 +127,20 @@ class QuickConnected:
         key = (prefix.version, prefix.prefixlen)
         bucket = self._indexed().get(key, {}).get(int(prefix.network_address))
         return bucket[0][0] if bucket else None
+
+
+def _words(model: shared.Model):
+    """(interface order, interface, n, word) for each static address word, the n-th of its
+    interface (what ``model.addresses(iface)[n]`` parses), in model order."""
+    for order, (iface, node) in enumerate(model.unique_defined):
+        words = node.leaf("address")
+        if not words:
+            continue
+        n = -1
+        for word in words:
+            if word != "dhcp" and word != "dhcpv6":
+                n += 1
+                yield order, iface, n, word
 
 
 def is_plain_v4(text: str) -> bool:
