@@ -31,23 +31,24 @@ def make_temp(directory: Path | str, prefix: str, suffix: str = ".tmp") -> tuple
     """(descriptor, path) of a new file ``PREFIX + 8 letters + SUFFIX`` in ``directory``,
     created exclusively with mode 0600: ``tempfile.mkstemp``'s contract, without importing
     tempfile (and random, shutil...) on a commit's path."""
-    for _ in range(100):
-        path = os.path.join(directory, f"{prefix}{_random_part()}{suffix}")
-        try:
-            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name in {directory}")
+    return _fresh(directory, prefix, suffix,
+                  lambda path: os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                       0o600))
 
 
 def make_temp_dir(directory: Path | str, prefix: str) -> str:
     """The path of a new directory ``PREFIX + 8 letters`` in ``directory``, mode 0700 (as
     ``tempfile.mkdtemp`` makes it)."""
+    return _fresh(directory, prefix, "", lambda path: os.mkdir(path, 0o700))[1]
+
+
+def _fresh(directory: Path | str, prefix: str, suffix: str, make: Callable[[str], object]) -> tuple:
+    """(what ``make`` returns, path) for the first free ``PREFIX + 8 letters + SUFFIX`` in
+    ``directory`` that ``make`` creates exclusively (FileExistsError: another name)."""
     for _ in range(100):
-        path = os.path.join(directory, f"{prefix}{_random_part()}")
+        path = os.path.join(directory, f"{prefix}{_random_part()}{suffix}")
         try:
-            os.mkdir(path, 0o700)
-            return path
+            return make(path), path
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name in {directory}")

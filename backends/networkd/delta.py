@@ -23,6 +23,7 @@ Of the units rendered, only those whose bytes (or mode) differ are in the delta.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 
 from nos_shell.config.tree import ConfigTree
@@ -52,7 +53,7 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
     if settings is not None and not any(names - OWN for names in settings.values()):
         # the same units in both trees (the interfaces and their names are the same): their
         # paths are listed (from the names) only when the manifest cannot say them
-        paths = _Names(new)
+        paths = partial(unit_names, new)
         if unchanged(old, new, set(settings)):      # no unit's bytes show the change (own.py)
             return AsBefore(paths)
         # only the units of the changed interfaces are built
@@ -67,16 +68,6 @@ def compile_delta(old: ConfigTree, new: ConfigTree, changes: Changes) -> Delta |
     else:
         before, after = units(old), units(new)
     return Delta(_changed(before, after), frozenset(before), frozenset(after))
-
-
-class _Names:
-    """The unit paths of a tree, listed when called (:class:`contract.AsBefore`)."""
-
-    def __init__(self, tree: ConfigTree):
-        self.tree = tree
-
-    def __call__(self) -> frozenset[str]:
-        return unit_names(self.tree)
 
 
 def _changed(before: dict[PurePosixPath, Spec | None], after: dict[PurePosixPath, Spec | None]

@@ -88,12 +88,10 @@ class QuickConnected:
         if self._index is None and address.version == 4 and self.scans < SCANS:
             self.scans += 1
             return self._scan(address)          # type: ignore[arg-type]
-        index = self._indexed()
+        self._indexed()
         out: list[tuple[IPNet, str]] = []
         for key, masked in prefix_keys(self._lengths, address):
-            bucket = index[key].get(masked)
-            if bucket:
-                out.extend(self._entries(key, masked))
+            out.extend(self._entries(key, masked))
         return out
 
     def _scan(self, address: ipaddress.IPv4Address) -> list[tuple[IPNet, str]]:
@@ -101,14 +99,14 @@ class QuickConnected:
         IPv4 word (no leading zeros) can hold the address only if it starts with the
         address's first ``length // 8`` octets as text: the others are not parsed."""
         model, value, octet, match = self.model, int(address), _OCTETS, _PLAIN_V4.match
-        a, b, c, _ = str(address).split(".")
-        heads = ("", f"{a}.", f"{a}.{b}.", f"{a}.{b}.{c}.")
+        text_of = str(address)
+        heads = [leading_text(text_of, 8 * whole) for whole in range(5)]
         found: list[tuple[int, int, int, str, IPNet | None]] = []
         for order, iface, n, word in _words(model):
             if match(word) is not None:
                 text, _, length = word.partition("/")
                 bits = octet[length]
-                if bits >= 8 and not text.startswith(heads[min(bits >> 3, 3)]):
+                if not text.startswith(heads[bits >> 3]):
                     continue
                 w, x, y, z = text.split(".")
                 mask = _MASKS[bits]
@@ -141,6 +139,14 @@ def _words(model: shared.Model):
             if word != "dhcp" and word != "dhcpv6":
                 n += 1
                 yield order, iface, n, word
+
+
+def leading_text(address: str, bits: int) -> str:
+    """The text every plain IPv4 address in the ``bits``-long prefix of the plain address
+    ``address`` starts with: its first ``bits // 8`` octets, each with its dot (nothing
+    under 8 bits, the whole address at 32)."""
+    whole = bits // 8
+    return address if whole >= 4 else "".join(part + "." for part in address.split(".")[:whole])
 
 
 def is_plain_v4(text: str) -> bool:

@@ -15,7 +15,7 @@ from nos_shell.models.interfaces import Interface
 
 from .links import connected as connected_prefixes
 from .links import dhcp_server_interface, dhcp_subnets, next_hop_groups
-from .quickconn import is_plain_v4, plain_v4, quick_connected
+from .quickconn import is_plain_v4, leading_text, plain_v4, quick_connected
 from .spec import REPEATED, Net
 
 
@@ -83,7 +83,8 @@ class _Reach:
                          for addr in model.addresses(model.by_name[name])]
         # IPv4 prefixes as (network number, mask, the leading octets every address in it
         # starts with as text), for gateways written as plain IPv4
-        self.v4 = [(int(p.network_address), int(p.netmask), _head(p)) for p in self.prefixes if p.version == 4]
+        self.v4 = [(int(p.network_address), int(p.netmask), leading_text(str(p.network_address), p.prefixlen))
+                   for p in self.prefixes if p.version == 4]
         # a wanted interface taking DHCP may get any next hop no prefix holds (links.route_exit)
         self.dhcp = any(takes_dhcp(model.tree, model.by_name[name]) for name in names if name in model.by_name)
 
@@ -129,14 +130,6 @@ class _Reach:
                 net(name)
         if "blackhole" in route.children:
             net("lo")
-
-
-def _head(prefix: ipaddress.IPv4Network) -> str:
-    """The text every plain address inside ``prefix`` starts with: its first
-    ``prefixlen // 8`` octets and a dot (nothing for a prefix shorter than 8 bits)."""
-    whole = prefix.prefixlen // 8
-    return "".join(f"{octet}." for octet in prefix.network_address.packed[:whole]) if whole < 4 else \
-        f"{prefix.network_address}"
 
 
 def _routed(model: shared.Model, conn) -> dict[str, Net]:

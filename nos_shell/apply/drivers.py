@@ -21,6 +21,7 @@ from ..errors import CommitError
 from . import files
 from .context import Context
 from .manifest import Record
+from .manifest_records import by_owner as group_by_owner
 from .target import Target
 
 CHANGES_LIMIT = 10_000
@@ -110,11 +111,7 @@ def deltas(old: ConfigTree, new: ConfigTree, owned: Mapping[str, Owned], *, trus
     out: dict[str, Delta | Unchanged] = {}
     afters: dict[str, frozenset[str]] = {}
     befores: dict[str, frozenset[str]] = {}
-    by_owner = grouped
-    if by_owner is None:
-        by_owner = {}
-        for name, who in owned.items():
-            by_owner.setdefault(who if type(who) is str else who.owner, []).append(name)
+    by_owner = grouped if grouped is not None else group_by_owner(owned)
     sleeping = registry.asleep(old, new)
     for name in registry.names():
         mine = befores[name] = frozenset(by_owner.get(name, ()))

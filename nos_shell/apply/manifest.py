@@ -53,7 +53,7 @@ from ..fsutil import atomic_write
 from ..version import __version__
 from . import manifest_cache
 from .manifest_records import UNUSUAL as _UNUSUAL
-from .manifest_records import Record, Stat
+from .manifest_records import Record, Stat, by_owner
 from .manifest_records import checked_records as _checked_records
 from .manifest_records import records as _records
 from .manifest_records import suspect as _suspect
@@ -88,16 +88,9 @@ class Manifest:
     def by_owner(self) -> dict[str, list[str]]:
         """Owner -> the names it generated, in the manifest's order (sorted, as written: a
         sweep in that order finds the files near each other), made once per manifest read."""
-        grouped = self._grouped
-        if grouped is None:
-            grouped = self._grouped = {}
-            for name, record in self.records.items():
-                owner = record.owner
-                if owner in grouped:
-                    grouped[owner].append(name)
-                else:
-                    grouped[owner] = [name]
-        return grouped
+        if self._grouped is None:
+            self._grouped = by_owner(self.records)
+        return self._grouped
 
     def owners(self) -> dict[PurePosixPath, str]:
         return {generated_path(name): record.owner for name, record in self.records.items()}
@@ -228,11 +221,9 @@ def _from_json(path: Path, st: os.stat_result, raw: bytes) -> _Base:
     """manifest.json's records parsed from its bytes ``raw``."""
     try:
         data = json.loads(raw)
-        generation, compiler = data.get("generation"), data.get("compiler")
+        generation, compiler = data.get("generation"), _compiler(data)
         if generation is not None and type(generation) is not str:
             raise TypeError("its generation is not a token")
-        if compiler is not None and type(compiler) is not str:
-            raise TypeError("its compiler is not text")
         records = _records(data["files"], data.get("content") or {})
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
@@ -247,17 +238,23 @@ def _entries(path: Path, delta: bytes, generation: str) -> tuple[dict[str, Recor
         data = json.loads(delta)
         if type(data) is not dict or data.get("base") != generation:
             return None
-        names, compiler = data["files"], data.get("compiler")
+        names, compiler = data["files"], _compiler(data)
         if type(names) is not dict:
             raise TypeError("its maps are not objects")
-        if compiler is not None and type(compiler) is not str:
-            raise TypeError("its compiler is not text")
         out: dict[str, Record | None] = dict(_records({name: owner for name, owner in names.items()
                                                        if owner is not None}, data.get("content") or {}))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NosError(f"{path} is damaged ({exc}); refusing to touch generated files") from None
     out.update((name, None) for name, owner in names.items() if owner is None)
     return out, compiler
+
+
+def _compiler(data: dict) -> str | None:
+    """The ``compiler`` a manifest or delta file names (TypeError when it is not text)."""
+    compiler = data.get("compiler")
+    if compiler is not None and type(compiler) is not str:
+        raise TypeError("its compiler is not text")
+    return compiler
 
 
 def _newest(records: dict[str, Record]) -> int:

@@ -8,6 +8,7 @@ bad entry (tests/test_manifest_vouch.py holds the two readings to each other).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from itertools import chain, repeat
 from typing import NamedTuple
 
@@ -23,6 +24,18 @@ class Record(NamedTuple):
     digest: str | None = None
     mode: int | None = None
     stat: Stat | None = None
+
+
+def by_owner(owned: Mapping[str, Record | str]) -> dict[str, list[str]]:
+    """Owner -> its names, in ``owned``'s order (a name maps to its record or its owner)."""
+    grouped: dict[str, list[str]] = {}
+    for name, who in owned.items():
+        owner = who if type(who) is str else who.owner      # type: ignore[union-attr]
+        if owner in grouped:
+            grouped[owner].append(name)
+        else:
+            grouped[owner] = [name]
+    return grouped
 
 
 UNUSUAL = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
@@ -118,4 +131,4 @@ def _refuse_name(name: str) -> None:
     raise ValueError(f"it names a file by an unusual path: {name[:100]!r}")
 
 
-__all__ = ["Record", "SUSPECT", "Stat", "UNUSUAL", "checked_records", "records", "suspect"]
+__all__ = ["Record", "SUSPECT", "Stat", "UNUSUAL", "by_owner", "checked_records", "records", "suspect"]

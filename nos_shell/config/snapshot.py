@@ -166,9 +166,8 @@ def _fill(node: Node, plain: object, schema: SchemaNode, holder: bool) -> None:
     if children:
         if holder:
             if len(children) >= LAZY_ENTRIES:
-                entry = _new_entry
                 for key, child in children.items():
-                    lazy = entry(_Entry)
+                    lazy = _new(_Entry)
                     lazy._plain, lazy._schema = child, schema
                     children[key] = lazy
             else:
@@ -243,8 +242,6 @@ def _valued(schema: SchemaNode) -> frozenset[str]:
             name for name, child in schema.children.items() if child.kind in _VALUED))
     return found[1]
 
-
-_new_entry = Node.__new__
 
 
 _new = Node.__new__

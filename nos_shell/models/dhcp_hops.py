@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..config.tree import ConfigTree
+from ..config.tree import ConfigTree, Node
 from . import shared
 from .interfaces import Interface
 
@@ -77,23 +77,25 @@ def _any_dhcp(tree: ConfigTree) -> bool:
     the interface nodes alone, cheaper than the interface model at thousands of VLANs, that
     reads each VLAN's `address` alone (Node.leaf: a VLAN decoded on demand stays so)."""
     top = tree.node("interfaces")
-    entries = [entry for kind in top.children.values() for entry in kind.children.values()] if top else []
-    while entries:
-        entry = entries.pop()
+    for entry in _addressed(top) if top is not None else ():
         words = entry.leaf("address")
         if words and ("dhcp" in words or "dhcpv6" in words):
             return True
-        for name in ("vif", "vif-s", "vif-c"):
-            holder = entry.children.get(name)
-            if holder is None:
-                continue
-            for tagged in holder.children.values():
-                words = tagged.leaf("address")
-                if words and ("dhcp" in words or "dhcpv6" in words):
-                    return True
-            if name == "vif-s":
-                entries.extend(holder.children.values())        # (their vif-c entries)
     return False
+
+
+def _addressed(top: Node):
+    """Every interface node under `interfaces` (``top``): each interface, its `vif` and
+    `vif-s` entries and theirs of `vif-c`; the VLAN entries' own children are not read."""
+    for kind in top.children.values():
+        for entry in kind.children.values():
+            yield entry
+            for name in ("vif", "vif-s"):
+                holder = entry.children.get(name)
+                for tagged in holder.children.values() if holder is not None else ():
+                    yield tagged
+                    inner = tagged.children.get("vif-c") if name == "vif-s" else None
+                    yield from inner.children.values() if inner is not None else ()
 
 
 def _waiting(model: shared.Model) -> dict[tuple[str, ...], str]:
