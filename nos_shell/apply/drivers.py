@@ -13,7 +13,7 @@ rules live here and nowhere else:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from ..backends.contract import AsBefore, Delta, Unchanged, delta_names, generated_path
 from ..config.tree import ConfigTree
@@ -160,20 +160,20 @@ def _ran(driver, old: ConfigTree, change: files.Plan) -> bool:
 
 
 def check(target: Target, change: files.Plan) -> None:
-    """Run the drivers' checks on the changed files, staged outside the live paths."""
-    import tempfile
-
+    """Run the drivers' checks on the changed files, staged outside the live paths (only
+    the files of a driver whose check reads them: apply/checkstage.py)."""
     from ..backends import registry
+    from .checkstage import OnDemand, Scratch
 
-    with tempfile.TemporaryDirectory(prefix="nos-check-") as scratch:
-        staged: dict[PurePosixPath, Path] = {}
-        for rel, data in change.changed.items():
-            path = Path(scratch) / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(bytes(data))
-            staged[rel] = path
+    mine: dict[str, dict[PurePosixPath, bytes]] = {}
+    for rel, data in change.changed.items():
+        mine.setdefault(change.owners.get(rel, ""), {})[rel] = data
+    scratch = Scratch()
+    try:
         ctx = Context(target, ConfigTree(), ConfigTree())
         for name in registry.names():
-            mine = {rel: path for rel, path in staged.items() if change.owners.get(rel) == name}
-            for argv in registry.driver(name).checks(mine) if mine else ():
-                ctx.run(*argv)
+            if name in mine:
+                for argv in registry.driver(name).checks(OnDemand(scratch, mine[name])):
+                    ctx.run(*argv)
+    finally:
+        scratch.close()

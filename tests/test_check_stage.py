@@ -1,0 +1,75 @@
+"""The check step writes a driver's changed files outside the live paths only when its check
+reads them (nos_shell/apply/checkstage.py): thousands of networkd units, which no check
+reads, are not written twice; a driver that checks one file sees all of its files."""
+from __future__ import annotations
+
+import os
+from pathlib import PurePosixPath
+
+import pytest
+
+from nos_shell.api import tree_from_commands
+from nos_shell.apply import Target, apply
+from nos_shell.apply.checkstage import OnDemand, Scratch
+from nos_shell.backends.registry import registered
+
+from drivers import fake_driver
+
+MAIN, SIDE = PurePosixPath("etc/fake/main.conf"), PurePosixPath("etc/fake/side.conf")
+
+
+def test_names_are_known_without_writing_anything():
+    scratch = Scratch()
+    staged = OnDemand(scratch, {MAIN: b"a", SIDE: b"b"})
+    assert MAIN in staged and PurePosixPath("etc/other") not in staged
+    assert sorted(staged) == [MAIN, SIDE] and len(staged) == 2
+    assert not staged.written and scratch._made is None
+    scratch.close()
+
+
+def test_reading_one_path_writes_all_of_the_drivers_files_and_close_removes_them():
+    scratch = Scratch()
+    staged = OnDemand(scratch, {MAIN: b"main text", SIDE: b"side text"})
+    path = staged[MAIN]
+    assert staged.written
+    assert path.read_bytes() == b"main text"
+    assert (path.parent / "side.conf").read_bytes() == b"side text"   # beside it, as on the router
+    with pytest.raises(KeyError):
+        staged[PurePosixPath("etc/absent")]
+    base = scratch.path()
+    scratch.close()
+    assert not base.exists()
+
+
+def _driver(name, seen, reads):
+    def checks(staged):
+        seen[name] = staged
+        return [["true", str(staged[MAIN])]] if reads else []
+    return fake_driver(name=name, compile=lambda tree: {MAIN if reads else SIDE: name.encode()}, checks=checks)
+
+
+def test_a_driver_that_reads_nothing_gets_nothing_written(tmp_path, monkeypatch):
+    made = []
+    real = Scratch.path
+    monkeypatch.setattr(Scratch, "path", lambda self: made.append(1) or real(self))
+    seen: dict[str, OnDemand] = {}
+    with registered(_driver("quiet", seen, reads=False), alone=True):
+        apply(Target(tmp_path, live=True), tree_from_commands(""), tree_from_commands(""))
+    assert not seen["quiet"].written and made == []
+    assert (tmp_path / SIDE).read_bytes() == b"quiet"
+
+
+def test_a_driver_that_reads_its_file_is_checked_on_that_file(tmp_path, monkeypatch):
+    ran = []
+    from nos_shell.apply import context
+
+    def run(self, *argv, **kwargs):
+        ran.append((argv, open(argv[-1], "rb").read()))
+
+    monkeypatch.setattr(context.Context, "run", run)
+    seen: dict[str, OnDemand] = {}
+    with registered(_driver("loud", seen, reads=True), alone=True):
+        apply(Target(tmp_path, live=True), tree_from_commands(""), tree_from_commands(""))
+    assert seen["loud"].written
+    assert [(argv[0], data) for argv, data in ran] == [("true", b"loud")]
+    assert not os.path.exists(ran[0][0][1])       # the scratch copy is gone afterwards
