@@ -23,11 +23,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Run:
     """One measured child: wall seconds, peak resident memory in KiB, and CPU seconds
-    (user + system: steadier than wall time on a shared machine, blind to waiting for I/O)."""
+    (user + system: steadier than wall time on a shared machine, blind to waiting for I/O),
+    of which ``user_seconds`` in the program itself (the rest is the kernel's work for it,
+    such as creating files)."""
 
     seconds: float
     maxrss_kib: int
     cpu_seconds: float = 0.0
+    user_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,11 @@ class Figures:
         return statistics.median(run.cpu_seconds for run in self.runs)
 
     @property
+    def user(self) -> float:
+        """The median user CPU seconds (the program's own work, without the kernel's)."""
+        return statistics.median(run.user_seconds for run in self.runs)
+
+    @property
     def peak_mib(self) -> float:
         """The highest peak memory of all runs, in MiB."""
         return max(run.maxrss_kib for run in self.runs) / 1024
@@ -61,7 +69,7 @@ class Figures:
     def as_dict(self) -> dict[str, float | int]:
         return {"median_s": round(self.median, 4), "fastest_s": round(self.fastest, 4),
                 "slowest_s": round(self.slowest, 4),
-                "median_cpu_s": round(self.cpu, 4), "peak_mib": round(self.peak_mib, 1),
+                "median_cpu_s": round(self.cpu, 4), "median_user_s": round(self.user, 4), "peak_mib": round(self.peak_mib, 1),
                 "runs": len(self.runs)}
 
 
@@ -81,7 +89,7 @@ start = time.perf_counter()
 pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
                       file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1)])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+print(time.perf_counter() - start, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, usage.ru_utime,
       os.waitstatus_to_exitcode(status))
 """
 
@@ -96,12 +104,12 @@ def run(argv: Sequence[str | os.PathLike[str]], env: dict[str, str] | None = Non
         errors.seek(0)
         text = errors.read()[-4000:].decode(errors="replace")
     try:
-        seconds, maxrss, cpu, status = done.stdout.split()
+        seconds, maxrss, cpu, user, status = done.stdout.split()
     except ValueError:
         raise ChildFailed(f"could not start {words[0]} (exit {done.returncode}):\n{text}") from None
     if status != "0":
         raise ChildFailed(f"{' '.join(words)} exited {status}:\n{text}")
-    return Run(float(seconds), int(maxrss), float(cpu))
+    return Run(float(seconds), int(maxrss), float(cpu), float(user))
 
 
 def floor() -> float:

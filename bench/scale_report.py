@@ -35,8 +35,8 @@ def timing(figures: Figures) -> str:
 
 
 def cpu(figures: Figures) -> str:
-    """`CPU median` (user + system seconds)."""
-    return f"CPU {figures.cpu:.2f} s"
+    """`CPU median (user median)`: user + system seconds, and the program's own part."""
+    return f"CPU {figures.cpu:.2f} s (user {figures.user:.2f})"
 
 
 def commit_rows(scale: Scale, commit: Figures, netplan: Figures | None, creates: Figures) -> list[Row]:

@@ -108,6 +108,12 @@ def test_memory_is_measured_per_child() -> None:
     assert len(ballast) == 150_000_000
 
 
+def test_user_time_is_the_programs_own_share_of_its_cpu_time() -> None:
+    busy = measure.run([sys.executable, "-c", "sum(range(20_000_000))"])
+    assert 0 < busy.user_seconds <= busy.cpu_seconds
+    assert measure.Figures((busy,)).as_dict()["median_user_s"] == round(busy.user_seconds, 4)
+
+
 def test_a_failing_child_is_reported_with_its_errors() -> None:
     with pytest.raises(measure.ChildFailed, match="broken on purpose"):
         measure.run([sys.executable, "-c", "import sys; sys.exit('broken on purpose')"])
