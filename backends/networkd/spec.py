@@ -20,6 +20,7 @@ from .netdev import netdev
 SECTIONS = ("Match", "Link", "Network", "DHCPv4", "DHCPv6", "Bridge", "DHCPServer",
             "DHCPServerStaticLease", "Route")
 REPEATED = ("Route", "DHCPServerStaticLease")
+_SECTION_RANK = {name: rank for rank, name in enumerate(SECTIONS)}
 NETWORK_KEYS = ("DHCP", "Address", "ConfigureWithoutCarrier", "LinkLocalAddressing", "IPForward",
                 "DHCPServer", "Bridge", "Bond", "VLAN", "MACVLAN", "VXLAN")
 
@@ -47,9 +48,12 @@ class Net:
 
     def spec(self) -> NetworkSpec:
         """Everything the file's bytes depend on, as a comparable value."""
+        sections = self.sections
+        names = [name for name in sections if name in _SECTION_RANK and sections[name]]
+        if len(names) > 1:
+            names.sort(key=_SECTION_RANK.__getitem__)
         return NetworkSpec(tuple(self.comments),
-                           tuple((name, tuple(tuple(pairs) for pairs in self.sections[name]))
-                                 for name in SECTIONS if self.sections.get(name)))
+                           tuple([(name, tuple(map(tuple, sections[name]))) for name in names]))
 
 
 class Skipped(Net):
