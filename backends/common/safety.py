@@ -22,6 +22,17 @@ from nos_shell.schema import Kind, SchemaNode
 from nos_shell.schema.types import Text, shown
 
 PLAIN = re.compile(r"[A-Za-z0-9_.:/@+,!=\-]+", re.ASCII)
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9_.:/@+,!=\- ]")
+
+
+def all_plain(words: list[str]) -> bool:
+    """Whether every word is plain (PLAIN.fullmatch), in one search over the words joined by
+    spaces: no word is empty, no word holds a space (the join would have more spaces than
+    the words' gaps) and nothing else in the text is outside the plain characters."""
+    if not words:
+        return True
+    joined = " ".join(words)
+    return all(words) and joined.count(" ") == len(words) - 1 and not _NOT_PLAIN.search(joined)
 
 
 def _words(name: str, node: Node, spec: SchemaNode, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -59,8 +70,31 @@ def _unsafe_in_area(tree: ConfigTree, area: tuple[str, ...]) -> list[Problem]:
         spec = spec.children[name]
     if node is None:
         return []
+    words: list[str] = []
+    _collect(node, spec, words)
+    if all_plain(words):
+        return []
     return [_unsafe(path, word) for path, word in _words(area[-1], node, spec, area[:-1])
             if not PLAIN.fullmatch(word)]
+
+
+def _collect(node: Node, spec: SchemaNode, into: list[str]) -> None:
+    """The words :func:`_words` yields, without their paths (to check them all at once)."""
+    kind, children = spec.kind, spec.children
+    if kind is Kind.TAG:
+        into += node.children
+        for entry in node.children.values():
+            for sub, child in entry.children.items():
+                inner = children.get(sub)
+                if inner is not None:
+                    _collect(child, inner, into)
+    elif kind is Kind.CONTAINER:
+        for sub, child in node.children.items():
+            inner = children.get(sub)
+            if inner is not None:
+                _collect(child, inner, into)
+    elif spec.takes_value and not isinstance(spec.type, Text) and node.values:
+        into += node.values
 
 
 def _unsafe(path: tuple[str, ...], word: str) -> Problem:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nos_shell.config.tree import ConfigTree, Node
 
@@ -177,8 +178,9 @@ def to_int(text: str | None) -> int | None:
 
 
 # -- interfaces in the tree ------------------------------------------------------------
-@dataclass(frozen=True)
-class InterfaceAddress:
+class InterfaceAddress(NamedTuple):
+    """One static address of an interface, and whether the interface is enabled."""
+
     interface: str
     kind: str
     address: ipaddress.IPv4Interface | ipaddress.IPv6Interface
@@ -194,19 +196,30 @@ def interface_addresses(tree: ConfigTree) -> list[InterfaceAddress]:
 
 
 def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
-    tree, first = model.tree, model.by_name
-    memo: dict[int, bool] = {}      # id of an interface of the model -> enabled
+    first: dict[str, Node] = {}      # name -> the node of its first definition (model.by_name's)
+    for iface, node in model.defined:
+        first.setdefault(iface.name, node)
+    by_name = model.by_name
+    memo: dict[str, bool] = {}       # name -> whether its first definition is enabled
 
-    def is_enabled(iface: ifmodel.Interface) -> bool:
-        found = memo.get(id(iface))
+    def enabled(iface: ifmodel.Interface, node: Node) -> bool:
+        parent = by_name.get(iface.parent) if iface.parent else None
+        return "disable" not in node.children and (
+            parent is None or parent is iface or first_enabled(parent.name))
+
+    def first_enabled(name: str) -> bool:
+        found = memo.get(name)
         if found is None:
-            parent = first.get(iface.parent) if iface.parent else None
-            found = memo[id(iface)] = not tree.exists(*iface.at("disable")) and (
-                parent is None or parent is iface or is_enabled(parent))
+            found = memo[name] = enabled(by_name[name], first[name])
         return found
 
-    return [InterfaceAddress(iface.name, iface.kind, address, is_enabled(iface))
-            for iface in model.interfaces for address in model.addresses(iface)]
+    out = []
+    for iface, node in model.defined:
+        addresses = model.addresses(iface)
+        if addresses:
+            on = first_enabled(iface.name) if first[iface.name] is node else enabled(iface, node)
+            out += [InterfaceAddress(iface.name, iface.kind, address, on) for address in addresses]
+    return out
 
 
 def _addresses_by_interface(model: shared.Model) -> dict[str, list[InterfaceAddress]]:

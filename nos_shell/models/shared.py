@@ -77,10 +77,17 @@ class Model:
         the words :meth:`addresses` parses, one for one."""
         cache = self._derived.setdefault("address_words", {})
         key = iface.path
-        if key not in cache:
-            node = self.tree.node(*iface.at("address"))
-            cache[key] = tuple(a for a in node.values or () if a not in ("dhcp", "dhcpv6")) if node else ()
-        return cache[key]
+        found = cache.get(key)
+        if found is None:
+            own = self.nodes.get(key) or self.tree.node(*key)
+            node = own.children.get("address") if own is not None else None
+            found = cache[key] = tuple(a for a in node.values or () if a not in ("dhcp", "dhcpv6")) if node else ()
+        return found
+
+    @cached_property
+    def nodes(self) -> dict[tuple[str, ...], Node]:
+        """Each interface definition's node, by its path."""
+        return {iface.path: node for iface, node in self.defined}
 
     def derived(self, key: str, build: Callable[[Model], T]) -> T:
         """``build(self)``, computed once per model under ``key`` (a driver's own readings)."""
