@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from propsettings import examples
 
 from nos_shell.api import tree_from_commands
 from nos_shell.backends.common.safety import PLAIN, all_plain, unsafe_words
@@ -15,6 +16,7 @@ ALPHABET = st.sampled_from(list("aZ09_.:/@+,!=-") + [" ", "  ", "\n", "\t", "\""
 WORDS = st.lists(st.lists(ALPHABET, max_size=4).map("".join), max_size=6)
 
 
+@examples(300)
 @given(WORDS)
 def test_one_search_agrees_with_a_search_per_word(words):
     assert all_plain(words) == all(PLAIN.fullmatch(word) for word in words)

@@ -48,11 +48,30 @@ def _shaped(regex: str, value: str) -> bool:
 
 
 _ADDRESSES = {4: ipaddress.IPv4Address, 6: ipaddress.IPv6Address, 0: ipaddress.ip_address}
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED = re.compile(r"\.".join([_OCTET] * 4), re.ASCII)
+"""An IPv4 address exactly as ipaddress.IPv4Address accepts it (four decimal octets, none
+above 255, no leading zeros): the common case, read without the ipaddress parser."""
+_DOTTED_PREFIX = re.compile(r"\.".join([_OCTET] * 4) + r"/(0|[1-9][0-9]?)", re.ASCII)
 
 
-def _address_and_length(value: str, version: int) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int]:
-    """The address and prefix length of ``ADDRESS/LENGTH`` (one parse, no network object);
-    ValueError when it is not that shape or the length is too long for the address."""
+def _dotted(match: re.Match[str]) -> int:
+    """The address a match of :data:`_DOTTED` or :data:`_DOTTED_PREFIX` spells, as an integer."""
+    a, b, c, d = match.group(1, 2, 3, 4)
+    return int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
+
+
+def _address_and_length(value: str, version: int) -> tuple[int, int, int]:
+    """(IP version, address as an integer, prefix length) of ``ADDRESS/LENGTH`` (one parse,
+    no network object); ValueError when it is not that shape or the length is too long for
+    the address. ``version``: 4 or 6 to read only that version, 0 for either."""
+    if version != 6:
+        match = _DOTTED_PREFIX.fullmatch(value)
+        if match is not None:
+            length = int(match.group(5))
+            if length > 32:
+                raise ValueError
+            return 4, _dotted(match), length
     if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
         raise ValueError
     text, _, bits = value.partition("/")
@@ -60,13 +79,13 @@ def _address_and_length(value: str, version: int) -> tuple[ipaddress.IPv4Address
     length = int(bits)
     if length > address.max_prefixlen:
         raise ValueError
-    return address, length
+    return address.version, int(address), length
 
 
-def _host_bits(address: ipaddress.IPv4Address | ipaddress.IPv6Address, length: int) -> tuple[int, int]:
+def _host_bits(version: int, address: int, length: int) -> tuple[int, int]:
     """(the host part of ``address`` under a prefix of ``length``, the all-ones host part)."""
-    ones = (1 << (address.max_prefixlen - length)) - 1
-    return int(address) & ones, ones
+    ones = (1 << ((32 if version == 4 else 128) - length)) - 1
+    return address & ones, ones
 
 
 @dataclass(frozen=True)
@@ -164,6 +183,8 @@ class IPv4(ValueType):
     help: str = "IPv4 address"
 
     def check(self, value: str) -> None:
+        if _DOTTED.fullmatch(value):
+            return
         _no_control(value)
         try:
             if not _shaped(_V4, value):
@@ -200,13 +221,13 @@ class Prefix(ValueType):
     def check(self, value: str) -> None:
         _no_control(value)
         try:
-            address, length = _address_and_length(value, 0)
-            if _host_bits(address, length)[0]:
+            version, address, length = _address_and_length(value, 0)
+            if _host_bits(version, address, length)[0]:
                 raise ValueError          # host bits set: not a network
         except ValueError:
             raise ValueError(f"Invalid prefix: {shown(value)} (expected a network such as "
                              f"{'192.0.2.0/24' if self.version != 6 else '2001:db8::/32'})") from None
-        if self.version and address.version != self.version:
+        if self.version and version != self.version:
             raise ValueError(f"Invalid IPv{self.version or ''} prefix: {shown(value)}")
 
 
@@ -223,13 +244,13 @@ class HostPrefix(ValueType):
         if "/" not in value and _shaped(f"{_V4}|{_V6}", value):
             raise ValueError(f"Address {shown(value)} needs a prefix length, e.g. {shown(value)}/24")
         try:
-            address, length = _address_and_length(value, self.version)
+            version, address, length = _address_and_length(value, self.version)
         except ValueError:
             raise ValueError(f"Invalid IP address/prefix: {shown(value)}") from None
-        if self.version and address.version != self.version:
+        if self.version and version != self.version:
             raise ValueError(f"Invalid IPv{self.version} address/prefix: {shown(value)}")
-        host, ones = _host_bits(address, length)
-        if address.version == 4 and length < 31 and host in (0, ones):
+        host, ones = _host_bits(version, address, length)
+        if version == 4 and length < 31 and host in (0, ones):
             raise ValueError(f"{shown(value)} is the network or broadcast address of its subnet")
 
 
