@@ -122,8 +122,8 @@ def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_
     :func:`remove_temp_files`."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for index, item in enumerate(files):
-        directory, name = os.path.split(os.fspath(item.path))
-        groups.setdefault(directory, []).append((index, name))
+        directory, slash, name = os.fspath(item.path).rpartition("/")
+        groups.setdefault(directory or slash, []).append((index, name))     # ("/x": in "/")
     if sync == "auto":
         sync = "fsync" if len(files) <= FEW else "syncfs"
     umask = None if sync == "fsync" else _umask()

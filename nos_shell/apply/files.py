@@ -179,9 +179,7 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
         claim.update((str(rel), Record(owner)) for rel, owner in change.owners.items())
         claim.update((name, r) for name, r in change.records.items() if r.stat is not None)
         manifest.save(root, claim)
-    known: dict[tuple[str, str], tuple[int, int] | None] = {}
-    written = _write_files(root, {rel: (bytes(data), file_mode(data)[0], _owner_ids(data, known))
-                                  for rel, data in change.changed.items()})
+    written = _write_files(root, _as_written(change.changed))
     for rel in change.removed:
         with contextlib.suppress(FileNotFoundError):
             (root / rel).unlink()
@@ -208,13 +206,22 @@ def write(root: Path, new: dict[str, Files], change: Plan) -> None:
     manifest.save(root, records)
 
 
+def _as_written(changed: dict[PurePosixPath, bytes]) -> dict[PurePosixPath, tuple[bytes, int, tuple[int, int] | None]]:
+    """Each file's bytes, mode and (uid, gid) to write it with (plain bytes: 0644, root's)."""
+    known: dict[tuple[str, str], tuple[int, int] | None] = {}
+    return {rel: (data, 0o644, None) if type(data) is bytes
+            else (bytes(data), file_mode(data)[0], _owner_ids(data, known))
+            for rel, data in changed.items()}
+
+
 def _write_files(root: Path, files: dict[PurePosixPath, tuple[bytes, int, tuple[int, int] | None]]
                  ) -> dict[str, Stat]:
     """Write ``files`` in one batch; their stats by name."""
-    rels = list(files)
+    names = [str(rel) for rel in files]
     base = str(root)
-    stats = write_many([NewFile(f"{base}/{rel}", *files[rel]) for rel in rels])
-    return {str(rel): manifest.stat_of(st) for rel, st in zip(rels, stats)}
+    stats = write_many([NewFile(f"{base}/{name}", *spec) for name, spec in zip(names, files.values())])
+    stat_of = manifest.stat_of
+    return {name: stat_of(st) for name, st in zip(names, stats)}
 
 
 def restore(root: Path, change: Plan, old_owned: dict[PurePosixPath, str]) -> None:
