@@ -137,7 +137,7 @@ def _units(tree: ConfigTree, only: set[str] | None, own: ConfigTree | None,
         if wanted(iface.name):
             _interface(own_model, iface, n, iface.name in members)
         if iface.kind in NETDEV_KINDS:
-            devs[iface.name] = NetdevSpec(iface, own_model.tree.node(*iface.path), own_model.tree) \
+            devs[iface.name] = NetdevSpec(iface, own_model.node_of(iface), own_model.tree) \
                 if wanted(iface.name) else None
 
     # Links to parents and masters. VLANs by id, so both spellings give the same units.
@@ -230,7 +230,7 @@ def _leaf(node: Node, name: str) -> str | None:
 
 def _interface(model: shared.Model, iface: Interface, n: Net, is_member: bool) -> None:
     tree = model.tree
-    node = tree.node(*iface.path) or Node()
+    node = model.node_of(iface) or Node()
     # Descriptions stay out of unit files: networkd 252 reconfigures a link (dropping its
     # addresses and the routes through it for a moment) whenever its .network changes, and
     # restarts are needed for a changed .netdev; a new description must not cause either.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from nos_shell.config.tree import ConfigTree
+from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models.interfaces import Interface
 
 from ..common.unitfile import Unit, comment
@@ -31,11 +31,13 @@ KEY_GROUP = "systemd-network"
 
 
 
-def netdev(tree: ConfigTree, iface: Interface) -> bytes:
+def netdev(tree: ConfigTree, iface: Interface, own: Node | None = None) -> bytes:
+    """The .netdev of a virtual interface; ``own``: its node in ``tree`` when the caller has it."""
     unit = Unit()
     unit.add("NetDev", "Name", iface.name)
     unit.add("NetDev", "Kind", NETDEV_KINDS[iface.kind])
-    own = tree.node(*iface.path)      # (mac has no default: read from the node directly)
+    if own is None:
+        own = tree.node(*iface.path)      # (mac has no default: read from the node directly)
     mac_node = own.children.get("mac") if own is not None else None
     mac = mac_node.values[0] if mac_node is not None and mac_node.values else None
     if mac:

@@ -102,7 +102,7 @@ class NetdevSpec:
     tree: ConfigTree = field(compare=False)
 
     def render(self) -> bytes:
-        return netdev(self.tree, self.iface)
+        return netdev(self.tree, self.iface, self.node)
 
 
 class FixedSpec(NamedTuple):

@@ -79,7 +79,7 @@ class Model:
         key = iface.path
         found = cache.get(key)
         if found is None:
-            own = self.nodes.get(key) or self.tree.node(*key)
+            own = self.node_of(iface)
             node = own.children.get("address") if own is not None else None
             found = cache[key] = tuple(a for a in node.values or () if a not in ("dhcp", "dhcpv6")) if node else ()
         return found
@@ -88,6 +88,11 @@ class Model:
     def nodes(self) -> dict[tuple[str, ...], Node]:
         """Each interface definition's node, by its path."""
         return {iface.path: node for iface, node in self.defined}
+
+    def node_of(self, iface: ifmodel.Interface) -> Node | None:
+        """The node at the interface's path in this model's tree (None when there is none)."""
+        found = self.nodes.get(iface.path)
+        return found if found is not None else self.tree.node(*iface.path)
 
     def derived(self, key: str, build: Callable[[Model], T]) -> T:
         """``build(self)``, computed once per model under ``key`` (a driver's own readings)."""
