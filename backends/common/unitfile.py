@@ -49,11 +49,16 @@ def render(comments: list[str] | tuple[str, ...], sections) -> bytes:
     ``(name, pairs)`` of ``sections`` as ``[name]`` and its ``Key=Value`` lines (each
     checked by :func:`check_value`) in order."""
     out = [_HEAD]
-    out.extend(comment(c) for c in comments)
+    if comments:
+        out.extend(comment(c) for c in comments)
+    unsafe, seen = _UNSAFE.search, _keys_seen
     for name, pairs in sections:
         out.append("")
         out.append(f"[{name}]")
-        out.extend(f"{key}={check_value(key, value)}" for key, value in pairs)
+        for key, value in pairs:
+            if key not in seen or unsafe(value):      # (check_value's checks, inline)
+                check_value(key, value)
+            out.append(f"{key}={value}")
     out.append("")
     return "\n".join(out).encode()
 
