@@ -6,7 +6,7 @@ Schema words may be abbreviated to any unique prefix; tag keys and values may no
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import PathError
 from ..schema import SCHEMA, Kind, SchemaNode
@@ -14,8 +14,9 @@ from ..schema.types import shown
 from .checked import check
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
+    """Where the words of a configuration path lead."""
+
     path: tuple[str, ...]       # tree path: schema names and tag keys
     node: SchemaNode            # schema node the path ends on
     value: str | None = None    # the value word of a leaf or multi-value leaf
