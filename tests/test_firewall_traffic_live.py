@@ -112,8 +112,19 @@ def handles(net: Net, chain: str) -> dict[str, int]:
     return {e["rule"]["comment"]: e["rule"]["handle"] for e in listing["nftables"] if "rule" in e}
 
 
+def stateful(net: Net) -> None:
+    """The STATEFUL firewall on the router (each test stands alone: run by itself, a test
+    commits it; after another test it is usually there already)."""
+    from nos_shell.api import tree_from_commands
+
+    running, wanted = net.router.session().running, tree_from_commands("\n".join(STATEFUL))
+    parts = [part for part in ("firewall", "nat") if running.node(part) != wanted.node(part)]
+    if parts:
+        commit(net, *(f"delete {part}" for part in parts if running.node(part) is not None), *STATEFUL)
+
+
 def test_stateful_forwarding_port_forward_and_input_filter(net: Net) -> None:
-    commit(net, *STATEFUL)
+    stateful(net)
     before = show(net, "show firewall")
     lan_out = counter(before, "forward filter", "10")
     dropped = counter(before, "forward filter", "default")
@@ -144,6 +155,9 @@ def test_stateful_forwarding_port_forward_and_input_filter(net: Net) -> None:
 
 
 def test_a_group_edit_changes_what_passes_and_nothing_else(net: Net) -> None:
+    stateful(net)
+    for _ in range(2):          # two new flows LAN -> WAN through rule 10 (alone, it has none yet)
+        wait_ping(net.lan.ns, "203.0.113.2")
     with peer_server(net.lan.ns, "192.0.2.10", 7003):
         assert who_am_i(net.wan.ns, "192.0.2.10", 7003) is None
         rules, before = handles(net, "ipv4-forward"), show(net, "show firewall")
@@ -168,6 +182,7 @@ def test_a_group_edit_changes_what_passes_and_nothing_else(net: Net) -> None:
 
 
 def test_reset_firewall_counters_zeroes_every_rule_at_once(net: Net) -> None:
+    stateful(net)
     wait_ping(net.lan.ns, "203.0.113.2")
     assert counter(show(net, "show firewall"), "forward filter", "10")[0] >= 1
     before = handles(net, "ipv4-forward")
@@ -182,6 +197,7 @@ def test_reset_firewall_counters_zeroes_every_rule_at_once(net: Net) -> None:
 
 
 def test_zones_lan_wan_dmz_and_local(net: Net) -> None:
+    stateful(net)       # (what the zones replace: the same start alone as after the others)
     commit(net, "delete firewall", "delete nat",
            "set firewall global-options state-policy established action accept",
            "set firewall global-options state-policy related action accept",
