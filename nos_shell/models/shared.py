@@ -90,9 +90,14 @@ class Model:
         return {iface.path: node for iface, node in self.defined}
 
     def node_of(self, iface: ifmodel.Interface) -> Node | None:
-        """The node at the interface's path in this model's tree (None when there is none)."""
-        found = self.nodes.get(iface.path)
-        return found if found is not None else self.tree.node(*iface.path)
+        """The node at the interface's path in this model's tree (None when there is none):
+        from :attr:`nodes` once the model has walked its interfaces, else by the path (a
+        one-line commit reads a few interfaces and need not walk them all)."""
+        if "defined" in self.__dict__:
+            found = self.nodes.get(iface.path)
+            if found is not None:
+                return found
+        return self.tree.node(*iface.path)
 
     def derived(self, key: str, build: Callable[[Model], T]) -> T:
         """``build(self)``, computed once per model under ``key`` (a driver's own readings)."""
