@@ -10,7 +10,7 @@ import ipaddress
 from nos_shell.config.tree import ConfigTree, Node
 from nos_shell.models.interfaces import Interface
 
-from ..common.unitfile import Unit, comment
+from ..common.unitfile import Unit, check_value, comment
 from ..contract import GeneratedFile
 
 BOND_MODES = {
@@ -31,6 +31,25 @@ KEY_GROUP = "systemd-network"
 
 
 
+def _template() -> str:
+    """What :func:`netdev` renders for a VLAN with nothing but its id, with ``%s`` for the
+    name and the id (made by the same Unit, so the two cannot drift apart)."""
+    unit = Unit()
+    unit.add("NetDev", "Name", "%s")
+    unit.add("NetDev", "Kind", NETDEV_KINDS["vlan"])
+    unit.add("VLAN", "Id", "%s")
+    return unit.render().decode()
+
+
+_PLAIN_VLAN = _template()
+
+
+def _plain_vlan(iface: Interface) -> bytes:
+    """The .netdev of a VLAN with only its id (most of a big configuration's), from the
+    template; the values are checked as every unit's are."""
+    return (_PLAIN_VLAN % (check_value("Name", iface.name), check_value("Id", str(iface.vlan_id)))).encode()
+
+
 def netdev(tree: ConfigTree, iface: Interface, own: Node | None = None) -> bytes:
     """The .netdev of a virtual interface; ``own``: its node in ``tree`` when the caller has it."""
     unit = Unit()
@@ -42,6 +61,8 @@ def netdev(tree: ConfigTree, iface: Interface, own: Node | None = None) -> bytes
     mac = mac_node.values[0] if mac_node is not None and mac_node.values else None
     if mac:
         unit.add("NetDev", "MACAddress", mac.lower())
+    if iface.kind == "vlan" and not iface.protocol and not mac:
+        return _plain_vlan(iface)
     at = iface.at
     if iface.kind == "vlan":
         unit.add("VLAN", "Id", iface.vlan_id)
