@@ -34,4 +34,4 @@ def test_the_template_writes_what_the_unit_writer_writes(parent, vlan_id):
 
 def test_a_value_that_cannot_be_written_is_refused_as_in_any_unit():
     with pytest.raises(ValueError, match="cannot be written safely"):
-        netdev._plain_vlan(vlan("eth0.5 x", 5))
+        netdev._plain_vlan(vlan("eth0.5\nDHCP=yes", 5))
