@@ -155,13 +155,17 @@ def write_many(files: Sequence[NewFile], *, sync: str = "auto") -> list[os.stat_
 
 
 def _fill(jobs: list[tuple[_Stage, list[tuple[int, str]]]], files: Sequence[NewFile], *, fsync: bool) -> None:
-    """Create every staged file: in this thread for one staging directory, else with one
-    thread per directory (at most :data:`WORKERS` at once). The first error is raised once
+    """Create every staged file: in this thread for one staging directory, else with up to
+    :data:`WORKERS` threads taking the directories in turn. The first error is raised once
     every thread has stopped; so is an interruption (Ctrl-C), after telling the threads to
-    stop: no thread may still use a staging directory's descriptor when it is closed."""
+    stop: no thread may still use a staging directory's descriptor when it is closed.
+    (Plain threads: the executor of concurrent.futures would import logging for nothing.)"""
     import threading
 
     stop = threading.Event()
+    errors: list[BaseException] = []
+    waiting = list(reversed(jobs))
+    take = threading.Lock()
 
     def fill(job: tuple[_Stage, list[tuple[int, str]]]) -> None:
         stage, members = job
@@ -174,23 +178,37 @@ def _fill(jobs: list[tuple[_Stage, list[tuple[int, str]]]], files: Sequence[NewF
         for job in jobs:
             fill(job)
         return
-    from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(jobs)), thread_name_prefix="nos-stage")
+    def worker() -> None:
+        while not stop.is_set():
+            with take:
+                if not waiting:
+                    return
+                job = waiting.pop()
+            try:
+                fill(job)
+            except BaseException as exc:        # noqa: BLE001 - handed to the caller's thread
+                errors.append(exc)
+                stop.set()
+
+    threads = [threading.Thread(target=worker, name=f"nos-stage-{n}", daemon=True)
+               for n in range(min(WORKERS, len(jobs)))]
     try:
-        futures = [pool.submit(fill, job) for job in jobs]
-        for future in futures:
-            future.result()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     except BaseException:
         stop.set()
-        while True:
-            try:
-                pool.shutdown(wait=True, cancel_futures=True)
-                break
-            except KeyboardInterrupt:       # a second Ctrl-C: the threads must still end
-                continue
+        for thread in threads:
+            while thread.is_alive():
+                try:
+                    thread.join()
+                except KeyboardInterrupt:       # a second Ctrl-C: the threads must still end
+                    continue
         raise
-    pool.shutdown(wait=True)
+    if errors:
+        raise errors[0]
 
 
 def _umask() -> int | None:
