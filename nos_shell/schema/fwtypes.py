@@ -76,9 +76,8 @@ def port_items(value: str) -> list[tuple[int, int]]:
     return out
 
 
-# The classes below add no fields, so they are plain subclasses of the (frozen dataclass)
-# ValueType, given their placeholder and help where they are made: a dataclass costs
-# milliseconds to create, and this module is on the start-up path.
+# The classes below add no fields: plain subclasses of ValueType, given their placeholder
+# and help where they are made.
 
 class FirewallPort(ValueType):
     """A port, a range, a service name, or a comma list of them."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
 
 from .nodes import SchemaNode, container, flag, leaf, tag
 from .types import DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, Negatable, Number, Union, ValueType, word
@@ -11,7 +10,6 @@ from .types import DESCRIPTION, INTERFACE, IPV4, IPV4_PREFIX, Negatable, Number,
 RULE_NUMBER = Number(low=1, high=999999, what="Rule number", placeholder="<1-999999>", help="Rule number")
 
 
-@dataclass(frozen=True)
 class IPv4Range(ValueType):
     """``first-last``: two IPv4 addresses, the first not above the last."""
 
@@ -30,7 +28,6 @@ class IPv4Range(ValueType):
             raise ValueError(f"Invalid IPv4 address range {value}: {first} is above {last}")
 
 
-@dataclass(frozen=True)
 class PortSpec(ValueType):
     """A port, a range ``low-high`` or a comma list of both, every port 1-65535."""
 

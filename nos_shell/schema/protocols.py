@@ -1,7 +1,6 @@
 """Schema of `protocols`: static routes and BGP."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from .nodes import SchemaNode, container, flag, leaf, tag
 from .types import (ASN, DESCRIPTION, INTERFACE, IP, IPV4, IPV4_PREFIX, IPV6, IPV6_PREFIX, NAME,
@@ -37,7 +36,6 @@ REMOTE_AS = Union(members=(ASN, word("external", "Any AS different from the loca
                   placeholder="<1-4294967294>", help="Neighbor AS number")
 
 
-@dataclass(frozen=True)
 class HoldTime(Number):
     """BGP hold time: 0 (no keepalives at all) or 3-65535 seconds (RFC 4271 4.2)."""
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .nodes import SchemaNode, container, flag, leaf, tag
 from .types import DOMAIN_NAME, IP, PORT, Enum, Number, Pattern, Text, Union
@@ -18,7 +17,6 @@ SYSCTL_KEY = Pattern(
 _SYSCTL_WORDS = re.compile(r"[A-Za-z0-9_.:/@+,!=\-]+(?: [A-Za-z0-9_.:/@+,!=\-]+)*", re.ASCII)
 
 
-@dataclass(frozen=True)
 class SysctlValue(Text):
     """A sysctl value: words of letters, digits and ``_ . : / @ + , ! = -`` separated by
     single blanks (``4 4 1 7``), so sysctl.d reads it as written: no comment character,

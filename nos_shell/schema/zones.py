@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .types import ValueType
@@ -48,7 +47,6 @@ def zone_file(value: str) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
 class TimeZone(ValueType):
     """A zone name: shaped like one when loaded, present in the database when set."""
 
