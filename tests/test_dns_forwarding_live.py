@@ -76,6 +76,18 @@ def _rec(router, sockets: str, *args: str) -> str:
                       check=False).stdout.strip()
 
 
+def _serving(router, allow_from: list[str] | None = None) -> None:
+    """DNS forwarding configured and the recursor running, as after the first test (each
+    test stands alone: run by itself, it commits BASE first); ``allow_from``: exactly these."""
+    running, at = router.session().running, ("service", "dns", "forwarding")
+    ready = running.node(*at) is not None and (router.root / "run/nos-shell/pdns-recursor.pid").exists()
+    if ready and allow_from is not None:
+        ready = running.values(*at, "allow-from") == allow_from
+    if not ready:
+        out = router.commit(*(["delete service dns forwarding"] if running.node(*at) is not None else []), *BASE)
+        assert "started PowerDNS Recursor" in out, out
+
+
 def _resolves(lan, source: str, name: str, address: str) -> None:
     wait_for(f"{name} -> {address} from {source}", lambda: ask(lan.ns, source, "192.0.2.1", name) == address, 15, 0.2)
 
@@ -91,6 +103,7 @@ def test_a_lan_host_resolves_through_the_router_to_the_wan_server(net):
 
 def test_a_host_outside_allow_from_gets_no_answer(net):
     router, lan, sockets = net
+    _serving(router, ["192.0.2.0/25"])
     before = int(_rec(router, sockets, "get", "unauthorized-udp") or 0)
     assert ask(lan.ns, OUTSIDE, "192.0.2.1", "www.example.test", wait=1.5) == "TIMEOUT"
     assert int(_rec(router, sockets, "get", "unauthorized-udp")) == before + 1   # dropped by the ACL
@@ -98,6 +111,7 @@ def test_a_host_outside_allow_from_gets_no_answer(net):
 
 def test_widening_allow_from_reloads_the_acl_in_the_same_process(net):
     router, lan, sockets = net
+    _serving(router, ["192.0.2.0/25"])
     pid = _pid(router)
     out = router.commit(FWD + "allow-from 192.0.2.128/25", FWD + "cache-size 500")
     assert "started PowerDNS Recursor" not in out and "restarting" not in out
@@ -108,6 +122,7 @@ def test_widening_allow_from_reloads_the_acl_in_the_same_process(net):
 
 def test_a_new_listen_address_restarts_it(net):
     router, lan, sockets = net
+    _serving(router)
     pid = _pid(router)
     out = router.commit("set interfaces ethernet eth1 address 192.0.2.2/24", FWD + "listen-address 192.0.2.2")
     assert "stopped PowerDNS Recursor" in out and "started PowerDNS Recursor" in out
@@ -118,6 +133,7 @@ def test_a_new_listen_address_restarts_it(net):
 
 def test_deleting_dns_forwarding_stops_the_recursor(net):
     router, lan, sockets = net
+    _serving(router)
     pid = _pid(router)
     out = router.commit("delete service dns forwarding")
     assert "DNS forwarding: stopped PowerDNS Recursor" in out
