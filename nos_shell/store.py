@@ -29,8 +29,8 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config.readback import archive_text
 from .config.tree import ConfigTree
@@ -56,8 +56,7 @@ set system login user vyos level 'admin'
 """
 
 
-@dataclass(frozen=True)
-class Revision:
+class Revision(NamedTuple):
     serial: int          # ever-increasing file number
     time: str            # YYYY-mm-dd HH:MM:SS, local time
     user: str

@@ -7,11 +7,10 @@ consumer just sees the string.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class TableData:
+class TableData(NamedTuple):
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     before: tuple[str, ...] = ()      # lines shown above the table (titles, legends)

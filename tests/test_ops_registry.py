@@ -79,10 +79,9 @@ def test_a_one_shot_command_loads_only_the_areas_it_needs():
 
 
 def test_run_dispatches_through_the_registry(tmp_path, monkeypatch):
-    from dataclasses import replace
 
     table = registry.table()
-    monkeypatch.setitem(table, "show_date", replace(table["show_date"], handler=lambda s, c: "from the registry\n"))
+    monkeypatch.setitem(table, "show_date", table["show_date"]._replace(handler=lambda s, c: "from the registry\n"))
     s = Session(tmp_path)
     assert s.run("show date").output == "from the registry\n"
     assert s.run("show host name").ok

@@ -227,14 +227,13 @@ def test_garbage_never_escapes_as_an_exception(s):
 
 
 def test_a_bug_in_a_command_is_reported_not_raised(tmp_path, monkeypatch):
-    from dataclasses import replace
 
     from nos_shell.ops.registry import table
 
     def broken(session, command):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(table(), "show_version", replace(table()["show_version"], handler=broken))
+    monkeypatch.setitem(table(), "show_version", table()["show_version"]._replace(handler=broken))
     s = Session(tmp_path)
     result = s.run("show version")
     assert not result.ok and "Internal error: RuntimeError: boom" in result.output

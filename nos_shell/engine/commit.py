@@ -8,8 +8,7 @@ journaled apply-and-archive step itself is nos_shell/engine/transaction.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import CommitError, NosError
 
@@ -39,8 +38,7 @@ def verify_backends(tree: ConfigTree, since: ConfigTree | None = None) -> list[P
     return verify_all(tree, since=since)
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What one session asks to commit."""
 
     candidate: ConfigTree
@@ -51,8 +49,7 @@ class Change:
     exclusive: bool = False     # the session holds `configure exclusive`
 
 
-@dataclass(frozen=True)
-class Committed:
+class Committed(NamedTuple):
     """A commit done (or nothing to commit): the session's new base and candidate."""
 
     serial: int

@@ -23,7 +23,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,7 +69,7 @@ class Arming:
 
     def finish(self, serial: int) -> str:
         """The commit is archived as ``serial``: record it, make sure a timer runs; the message."""
-        self.record = replace(self.record, serial=serial)
+        self.record = self.record._replace(serial=serial)
         write(self.store.root, self.record)
         ensure_timer(self.store.root)
         text = f"Initialized commit-confirm; {self.minutes} minutes to confirm before reload\n"
@@ -120,7 +120,7 @@ def extend(store: Store, minutes: int) -> str:
         return ""
     if record is None or _stale(store, record):
         return ""
-    write(store.root, replace(record, deadline=time.time() + minutes * minute_seconds()))
+    write(store.root, record._replace(deadline=time.time() + minutes * minute_seconds()))
     ensure_timer(store.root)
     return f"The pending commit-confirm now reverts in {minutes} minutes unless confirmed\n"
 

@@ -10,8 +10,8 @@ import contextlib
 import json
 import math
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import NosError
 from ..fsutil import atomic_write, fsync_dir
@@ -29,8 +29,7 @@ def minute_seconds() -> float:
     return float(os.environ.get("NOS_SHELL_MINUTE_SECONDS", "60"))
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     deadline: float      # time.time() when the revert is due
     revert_to: int       # archive serial of the configuration to go back to
     serial: int          # archive serial of the (newest) commit that must be confirmed
@@ -58,7 +57,7 @@ def pending(root: Path) -> Pending | None:
 
 def write(root: Path, record: Pending) -> None:
     """Record ``record`` durably (temp file, fsync, rename, fsync of the folder)."""
-    atomic_write(Path(root) / PENDING, json.dumps(asdict(record)).encode(), mode=0o600)
+    atomic_write(Path(root) / PENDING, json.dumps(record._asdict()).encode(), mode=0o600)
 
 
 def disarm(root: Path) -> bool:

@@ -3,8 +3,7 @@ an area module's ``COMMANDS`` table, next to the help its keywords add to the `?
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..commands import Command
@@ -19,8 +18,7 @@ Handler = Callable[["Session", "Command"], "str | Stream"]
 KeywordHelp = Mapping[str | tuple[str | None, str], str]
 
 
-@dataclass(frozen=True)
-class OpCommand:
+class OpCommand(NamedTuple):
     """One operational command.
 
     ``name`` is its grammar alias (``Command.name``, grammar/commands.lark); ``words`` the
