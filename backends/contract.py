@@ -44,7 +44,6 @@ from __future__ import annotations
 import importlib
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -336,29 +335,30 @@ def state_on_demand(module: str, reader: str) -> Callable[[Target], object]:
     return state
 
 
-@dataclass(frozen=True, eq=False)
 class FunctionDriver:
-    """A driver assembled from its folder's functions; what it leaves out does nothing."""
+    """A driver assembled from its folder's functions; what it leaves out does nothing.
+    (A plain class: made once per driver, and a dataclass would generate its methods at
+    every start.) ``delta`` is compile_delta's implementation (None: :func:`full_delta`
+    over ``compile``); ``verify_reads`` what ``verify`` reads (None: unknown), so a change
+    that does not reach it changes nothing; ``verify_delta`` is ``verify_since``'s
+    implementation when the driver has one (it wins over ``verify_reads``)."""
 
-    name: str
-    compile: Callable[[ConfigTree], Files]
-    verify: Callable[[ConfigTree], list[Problem]] = _no_problems
-    area: str | None = None
-    active: Callable[[ConfigTree], bool] = _always
-    checks: Callable[[Staged], list[list[str]]] = _no_checks
-    reload: Callable[[Context], None] = _nothing
-    stop: Callable[[Context], None] = _nothing
-    state: Callable[[Target], object | None] = _no_state
-    settings: Mapping[str, object] = field(default_factory=dict)
-    unit: str | None = None
-    delta: Callable[[ConfigTree, ConfigTree, Changes], Delta | Unchanged] | None = None
-    """compile_delta's implementation; None: :func:`full_delta` over ``compile``."""
-    stale: Callable[[ConfigTree, ConfigTree], bool] = _never
-    reads: tuple[tuple[str, ...], ...] | None = None
-    verify_reads: Reads | None = None
-    """What ``verify`` reads (None: unknown): a change that does not reach it changes nothing."""
-    verify_delta: Callable[[ConfigTree, ConfigTree, Scope], list[Problem]] | None = None
-    """``verify_since``'s implementation when the driver has one (it wins over ``verify_reads``)."""
+    def __init__(self, name: str, compile: Callable[[ConfigTree], Files],
+                 verify: Callable[[ConfigTree], list[Problem]] = _no_problems, *, area: str | None = None,
+                 active: Callable[[ConfigTree], bool] = _always,
+                 checks: Callable[[Staged], list[list[str]]] = _no_checks,
+                 reload: Callable[[Context], None] = _nothing, stop: Callable[[Context], None] = _nothing,
+                 state: Callable[[Target], object | None] = _no_state,
+                 settings: Mapping[str, object] | None = None, unit: str | None = None,
+                 delta: Callable[[ConfigTree, ConfigTree, Changes], Delta | Unchanged] | None = None,
+                 stale: Callable[[ConfigTree, ConfigTree], bool] = _never,
+                 reads: tuple[tuple[str, ...], ...] | None = None, verify_reads: Reads | None = None,
+                 verify_delta: Callable[[ConfigTree, ConfigTree, Scope], list[Problem]] | None = None) -> None:
+        self.name, self.compile, self.verify, self.area, self.active = name, compile, verify, area, active
+        self.checks, self.reload, self.stop, self.state = checks, reload, stop, state
+        self.settings: Mapping[str, object] = {} if settings is None else settings
+        self.unit, self.delta, self.stale, self.reads = unit, delta, stale, reads
+        self.verify_reads, self.verify_delta = verify_reads, verify_delta
 
     def verify_since(self, old: ConfigTree, new: ConfigTree, scope: Scope) -> list[Problem]:
         """What verify(new) says, given that ``old`` passed verify and ``scope`` is the change."""

@@ -35,9 +35,8 @@ service in the router's context; by default networkd uses ``networkd-restart`` a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ..errors import NosError
 
@@ -46,8 +45,9 @@ T = TypeVar("T")
 SETTINGS = Path("etc/nos-shell/apply.toml")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
+    """Where a commit applies: the root directory, live or sandbox, how to reach the daemons."""
+
     root: Path
     live: bool = False
     exec_prefix: tuple[str, ...] = ()
@@ -127,7 +127,7 @@ def load_target(root: Path | str) -> Target:
                                         and v and all(isinstance(w, str) for w in v)
                                         for name, v in value.items()):
             raise NosError(f"{settings}: 'restart' maps networkd, bgp, ntp or ssh to a command (a list)")
-    return replace(target, live=data.get("live", target.live),
+    return target._replace(live=data.get("live", target.live),
                    exec_prefix=tuple(data.get("exec-prefix", ())),
                    skip_reload=frozenset(data.get("skip-reload", ())),
                    networkd_restart=tuple(data.get("networkd-restart", target.networkd_restart)),
