@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from propsettings import examples
 
-from nos_shell.schema import types
+from nos_shell.schema import ipwords, types
 
 PIECES = st.sampled_from(["0", "00", "01", "1", "9", "10", "99", "100", "199", "200", "249", "250", "255",
                           "256", "299", "300", "999", "1000", ".", "/", "24", "32", "33", "", "a", "-1",
@@ -37,11 +37,11 @@ def reference_address(text: str) -> ipaddress.IPv4Address | None:
 @example("255.255.255.255")
 @example("256.0.0.1")
 def test_dotted_accepts_what_ipaddress_accepts(text):
-    match = types._DOTTED.fullmatch(text)
+    match = ipwords.DOTTED.fullmatch(text)
     expected = reference_address(text)
     assert (match is not None) == (expected is not None)
     if match is not None:
-        assert types._dotted(match) == int(expected)
+        assert ipwords.dotted(match) == int(expected)
 
 
 @examples(500)
@@ -56,11 +56,11 @@ def test_address_and_length_is_unchanged_by_the_quick_reading(address, length):
     good = (expected is not None and re.fullmatch(r"0|[1-9][0-9]{0,2}", length, re.ASCII) is not None
             and int(length) <= 32)
     if good:
-        assert types._address_and_length(value, 4) == (4, int(expected), int(length))
-        assert types._address_and_length(value, 0) == (4, int(expected), int(length))
+        assert ipwords.address_and_length(value, 4) == (4, int(expected), int(length))
+        assert ipwords.address_and_length(value, 0) == (4, int(expected), int(length))
     elif expected is not None:
         with pytest.raises(ValueError):
-            types._address_and_length(value, 4)
+            ipwords.address_and_length(value, 4)
 
 
 @pytest.mark.parametrize("value", ["192.0.2.1", "0.0.0.0", "198.51.100.255"])

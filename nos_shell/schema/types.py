@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import lru_cache
 from typing import ClassVar
+
+from .ipwords import DOTTED, V4, V6, address_and_length, host_bits, shaped
 
 
 # C0, DEL, C1 (U+0080-U+009F, NEL among them), line/paragraph separators, lone surrogates
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-# The ASCII shapes the ipaddress module is asked about (it alone would accept a zone id
-# with any text after `%`, and a netmask instead of a prefix length).
-_V4 = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
-_V6 = r"[0-9A-Fa-f:.]{2,45}"
-_LEN = r"/(?:0|[1-9][0-9]{0,2})"
 
 
 def _no_control(value: str) -> None:
@@ -35,57 +31,6 @@ def shown(value: str, limit: int = 64) -> str:
     """``value`` for an error message: control characters escaped, long text cut short."""
     text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), value)
     return text if len(text) <= limit else text[:limit] + f"... ({len(value)} characters)"
-
-
-@lru_cache(maxsize=None)
-def _compiled(regex: str) -> re.Pattern[str]:
-    return re.compile(regex, re.ASCII)
-
-
-def _shaped(regex: str, value: str) -> bool:
-    """True when ``value`` is exactly ``regex`` in ASCII (no Unicode digits, no zone id)."""
-    return _compiled(regex).fullmatch(value) is not None
-
-
-_ADDRESSES = {4: ipaddress.IPv4Address, 6: ipaddress.IPv6Address, 0: ipaddress.ip_address}
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_DOTTED = re.compile(r"\.".join([_OCTET] * 4), re.ASCII)
-"""An IPv4 address exactly as ipaddress.IPv4Address accepts it (four decimal octets, none
-above 255, no leading zeros): the common case, read without the ipaddress parser."""
-_DOTTED_PREFIX = re.compile(r"\.".join([_OCTET] * 4) + r"/(0|[1-9][0-9]?)", re.ASCII)
-
-
-def _dotted(match: re.Match[str]) -> int:
-    """The address a match of :data:`_DOTTED` or :data:`_DOTTED_PREFIX` spells, as an integer."""
-    a, b, c, d = match.group(1, 2, 3, 4)
-    return int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
-
-
-def _address_and_length(value: str, version: int) -> tuple[int, int, int]:
-    """(IP version, address as an integer, prefix length) of ``ADDRESS/LENGTH`` (one parse,
-    no network object); ValueError when it is not that shape or the length is too long for
-    the address. ``version``: 4 or 6 to read only that version, 0 for either."""
-    if version != 6:
-        match = _DOTTED_PREFIX.fullmatch(value)
-        if match is not None:
-            length = int(match.group(5))
-            if length > 32:
-                raise ValueError
-            return 4, _dotted(match), length
-    if not _shaped(f"(?:{_V4}|{_V6}){_LEN}", value):
-        raise ValueError
-    text, _, bits = value.partition("/")
-    address = _ADDRESSES[version](text)
-    length = int(bits)
-    if length > address.max_prefixlen:
-        raise ValueError
-    return address.version, int(address), length
-
-
-def _host_bits(version: int, address: int, length: int) -> tuple[int, int]:
-    """(the host part of ``address`` under a prefix of ``length``, the all-ones host part)."""
-    ones = (1 << ((32 if version == 4 else 128) - length)) - 1
-    return address & ones, ones
 
 
 class ValueType:
@@ -182,7 +127,7 @@ class Number(ValueType):
     what: str = "Value"
 
     def check(self, value: str) -> None:
-        if not _shaped(r"0|[1-9][0-9]{0,9}", value) or not self.low <= int(value) <= self.high:
+        if not shaped(r"0|[1-9][0-9]{0,9}", value) or not self.low <= int(value) <= self.high:
             raise ValueError(f"{self.what} must be between {self.low} and {self.high}")
 
 
@@ -216,11 +161,11 @@ class IPv4(ValueType):
     help: str = "IPv4 address"
 
     def check(self, value: str) -> None:
-        if _DOTTED.fullmatch(value):
+        if DOTTED.fullmatch(value):
             return
         _no_control(value)
         try:
-            if not _shaped(_V4, value):
+            if not shaped(V4, value):
                 raise ValueError
             ipaddress.IPv4Address(value)
         except ValueError:
@@ -234,7 +179,7 @@ class IPv6(ValueType):
     def check(self, value: str) -> None:
         _no_control(value)
         try:
-            if not _shaped(_V6, value):
+            if not shaped(V6, value):
                 raise ValueError
             ipaddress.IPv6Address(value)
         except ValueError:
@@ -252,8 +197,8 @@ class Prefix(ValueType):
     def check(self, value: str) -> None:
         _no_control(value)
         try:
-            version, address, length = _address_and_length(value, 0)
-            if _host_bits(version, address, length)[0]:
+            version, address, length = address_and_length(value, 0)
+            if host_bits(version, address, length)[0]:
                 raise ValueError          # host bits set: not a network
         except ValueError:
             raise ValueError(f"Invalid prefix: {shown(value)} (expected a network such as "
@@ -271,15 +216,15 @@ class HostPrefix(ValueType):
 
     def check(self, value: str) -> None:
         _no_control(value)
-        if "/" not in value and _shaped(f"{_V4}|{_V6}", value):
+        if "/" not in value and shaped(f"{V4}|{V6}", value):
             raise ValueError(f"Address {shown(value)} needs a prefix length, e.g. {shown(value)}/24")
         try:
-            version, address, length = _address_and_length(value, self.version)
+            version, address, length = address_and_length(value, self.version)
         except ValueError:
             raise ValueError(f"Invalid IP address/prefix: {shown(value)}") from None
         if self.version and version != self.version:
             raise ValueError(f"Invalid IPv{self.version} address/prefix: {shown(value)}")
-        host, ones = _host_bits(version, address, length)
+        host, ones = host_bits(version, address, length)
         if version == 4 and length < 31 and host in (0, ones):
             raise ValueError(f"{shown(value)} is the network or broadcast address of its subnet")
 
@@ -289,7 +234,7 @@ class Mac(ValueType):
     help: str = "MAC address"
 
     def check(self, value: str) -> None:
-        if not _shaped(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
+        if not shaped(r"(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value):
             raise ValueError(f"Invalid MAC address: {shown(value)}")
         if int(value[:2], 16) & 1:
             raise ValueError(f"{shown(value)} is a multicast MAC address")
@@ -306,11 +251,11 @@ class InterfaceName(ValueType):
     message: str = ""
 
     def check(self, value: str) -> None:
-        if not _shaped(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
+        if not shaped(r"[A-Za-z0-9][A-Za-z0-9_.\-@]{0,14}", value):
             raise ValueError(f"Invalid interface name: {shown(value)} (1-15 letters, digits, . - _ @)")
-        if self.pattern and not _shaped(self.pattern, value):
+        if self.pattern and not shaped(self.pattern, value):
             raise ValueError(self.message or f"Invalid interface name: {shown(value)}")
-        if self.prefixes and not any(_shaped(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
+        if self.prefixes and not any(shaped(re.escape(p) + r"[0-9A-Za-z_.\-]*", value)
                                      for p in self.prefixes):
             raise ValueError(f"Interface name {shown(value)} must start with "
                              f"{' or '.join(self.prefixes)}")
@@ -322,7 +267,7 @@ class HostName(ValueType):
 
     def check(self, value: str) -> None:
         label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
-        if len(value) > 253 or not _shaped(rf"{label}(?:\.{label})*", value):
+        if len(value) > 253 or not shaped(rf"{label}(?:\.{label})*", value):
             raise ValueError("Host name may contain letters, digits, '-' and '.', "
                              "and starts and ends with a letter or digit")
 
