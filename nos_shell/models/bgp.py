@@ -196,9 +196,6 @@ def interface_addresses(tree: ConfigTree) -> list[InterfaceAddress]:
 
 
 def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
-    first: dict[str, Node] = {}      # name -> the node of its first definition (model.by_name's)
-    for iface, node in model.defined:
-        first.setdefault(iface.name, node)
     by_name = model.by_name
     memo: dict[str, bool] = {}       # name -> whether its first definition is enabled
 
@@ -210,14 +207,15 @@ def _interface_addresses(model: shared.Model) -> list[InterfaceAddress]:
     def first_enabled(name: str) -> bool:
         found = memo.get(name)
         if found is None:
-            found = memo[name] = enabled(by_name[name], first[name])
+            first = by_name[name]
+            found = memo[name] = enabled(first, model.node_of(first) or Node())
         return found
 
     out = []
     for iface, node in model.defined:
         addresses = model.addresses(iface)
         if addresses:
-            on = first_enabled(iface.name) if first[iface.name] is node else enabled(iface, node)
+            on = first_enabled(iface.name) if by_name[iface.name] is iface else enabled(iface, node)
             out += [InterfaceAddress(iface.name, iface.kind, address, on) for address in addresses]
     return out
 
