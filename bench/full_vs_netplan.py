@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale_config as config  # noqa: E402
-from measure import Run, child_env, load, nos_shell, run  # noqa: E402
+from measure import Run, child_env, load, netplan_root, nos_shell, run  # noqa: E402
 
 SCALE = config.Scale(vlans=4094, routes=1000, neighbors=1000)
 QUICK = config.Scale(vlans=8, routes=2, neighbors=2)
@@ -55,11 +55,8 @@ def measure(scratch: Path, runs: int, scale: config.Scale = SCALE) -> dict[str, 
         os.sync()
         found["nos-shell"].append(run([*nos, "--root", str(scratch / f"root-{number}"), "-f", str(script)], env))
         os.sync()
-        target = scratch / f"netplan-{number}" / "etc" / "netplan" / "scale.yaml"
-        target.parent.mkdir(parents=True)
-        target.write_text(yaml)
-        target.chmod(0o600)
-        found["netplan"].append(run([netplan, "generate", "--root-dir", str(scratch / f"netplan-{number}")], env))
+        root = netplan_root(scratch / f"netplan-{number}", yaml)
+        found["netplan"].append(run([netplan, "generate", "--root-dir", str(root)], env))
     figures = {name: {"wall_s": statistics.median(r.seconds for r in rs),
                       "user_s": statistics.median(r.user_seconds for r in rs),
                       "system_s": statistics.median(r.cpu_seconds - r.user_seconds for r in rs),

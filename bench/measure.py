@@ -134,6 +134,16 @@ def child_env(pycache: Path) -> dict[str, str]:
     return env
 
 
+def netplan_root(root: Path, yaml: str) -> Path:
+    """``root`` made to hold ``yaml`` as its only netplan file (mode 0600: netplan warns
+    about a readable configuration otherwise), for `netplan generate --root-dir`."""
+    target = root / "etc" / "netplan" / "scale.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(yaml)
+    target.chmod(0o600)
+    return root
+
+
 def load() -> str:
     """The load averages now, as `uptime` shows them."""
     try:

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale_config as config  # noqa: E402
 import scale_report as report  # noqa: E402
-from measure import PROJECT, Figures, Run, child_env, floor, load, nos_shell, run  # noqa: E402
+from measure import PROJECT, Figures, Run, child_env, floor, load, netplan_root, nos_shell, run  # noqa: E402
 
 FULL = config.Scale(vlans=4094, routes=1000, neighbors=1000)
 GROWTH = (1024, 2048, 4096, 8192)
@@ -99,11 +99,7 @@ class Bench:
     def netplan(self, yaml: Path) -> Run:
         """`netplan generate` of ``yaml`` into a new root directory (removed afterwards)."""
         assert self.netplan_cli is not None
-        root = self.fresh("netplan")
-        (root / "etc" / "netplan").mkdir(parents=True)
-        target = root / "etc" / "netplan" / "scale.yaml"
-        shutil.copyfile(yaml, target)
-        target.chmod(0o600)          # netplan warns about readable configuration otherwise
+        root = netplan_root(self.fresh("netplan"), yaml.read_text())
         measured = run([self.netplan_cli, "generate", "--root-dir", str(root)], self.env)
         shutil.rmtree(root)
         return measured
