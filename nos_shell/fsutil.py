@@ -163,9 +163,6 @@ def _fill(jobs: list[tuple[_Stage, list[tuple[int, str]]]], files: Sequence[NewF
     import threading
 
     stop = threading.Event()
-    errors: list[BaseException] = []
-    waiting = list(reversed(jobs))
-    take = threading.Lock()
 
     def fill(job: tuple[_Stage, list[tuple[int, str]]]) -> None:
         stage, members = job
@@ -178,6 +175,8 @@ def _fill(jobs: list[tuple[_Stage, list[tuple[int, str]]]], files: Sequence[NewF
         for job in jobs:
             fill(job)
         return
+    errors: list[BaseException] = []
+    waiting, take = list(reversed(jobs)), threading.Lock()
 
     def worker() -> None:
         while not stop.is_set():

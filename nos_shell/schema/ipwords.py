@@ -11,8 +11,7 @@ import ipaddress
 import re
 from functools import lru_cache
 
-# The ASCII shapes the ipaddress module is asked about (it alone would accept a zone id
-# with any text after `%`, and a netmask instead of a prefix length).
+# the ASCII shapes the ipaddress module is asked about
 V4 = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
 V6 = r"[0-9A-Fa-f:.]{2,45}"
 LEN = r"/(?:0|[1-9][0-9]{0,2})"

@@ -1,7 +1,6 @@
 """Schema of `protocols`: static routes and BGP."""
 from __future__ import annotations
 
-
 from .nodes import SchemaNode, container, flag, leaf, tag
 from .types import (ASN, DESCRIPTION, INTERFACE, IP, IPV4, IPV4_PREFIX, IPV6, IPV6_PREFIX, NAME,
                     PORT, Enum, Number, Text, Union, word)
