@@ -12,14 +12,15 @@ from nos_shell.api import tree_from_commands
 from nos_shell.apply import Target, apply
 from nos_shell.apply.checkstage import OnDemand, Scratch
 from nos_shell.backends.registry import registered
+from nos_shell.fsutil import CHECK_NAME
 
 from drivers import fake_driver
 
 MAIN, SIDE = PurePosixPath("etc/fake/main.conf"), PurePosixPath("etc/fake/side.conf")
 
 
-def test_names_are_known_without_writing_anything():
-    scratch = Scratch()
+def test_names_are_known_without_writing_anything(tmp_path):
+    scratch = Scratch(tmp_path)
     staged = OnDemand(scratch, {MAIN: b"a", SIDE: b"b"})
     assert MAIN in staged and PurePosixPath("etc/other") not in staged
     assert sorted(staged) == [MAIN, SIDE] and len(staged) == 2
@@ -27,8 +28,8 @@ def test_names_are_known_without_writing_anything():
     scratch.close()
 
 
-def test_reading_one_path_writes_all_of_the_drivers_files_and_close_removes_them():
-    scratch = Scratch()
+def test_reading_one_path_writes_all_of_the_drivers_files_and_close_removes_them(tmp_path):
+    scratch = Scratch(tmp_path)
     staged = OnDemand(scratch, {MAIN: b"main text", SIDE: b"side text"})
     path = staged[MAIN]
     assert staged.written
@@ -37,8 +38,39 @@ def test_reading_one_path_writes_all_of_the_drivers_files_and_close_removes_them
     with pytest.raises(KeyError):
         staged[PurePosixPath("etc/absent")]
     base = scratch.path()
+    assert base.parent == tmp_path / "var/lib/nos-shell" and CHECK_NAME.fullmatch(base.name)
+    assert base.stat().st_mode & 0o777 == 0o700       # private, in the root's state folder
     scratch.close()
     assert not base.exists()
+
+
+def _left_behind(root):
+    """A scratch directory as a process killed during its checks leaves it: files written,
+    never closed."""
+    scratch = Scratch(root)
+    OnDemand(scratch, {MAIN: b"main text", SIDE: b"side text"})[MAIN]
+    return scratch.path()
+
+
+def test_a_scratch_directory_a_killed_check_left_is_removed_by_the_next_start(tmp_path):
+    from nos_shell.engine.recovery import at_start
+
+    left = _left_behind(tmp_path)
+    assert at_start(tmp_path) == ["Recovery: removed 1 temporary file(s) left by an interrupted commit"]
+    assert not left.exists()
+    assert at_start(tmp_path) == []
+
+
+def test_the_next_commit_removes_one_too(tmp_path):
+    from nos_shell.session import Session
+
+    session = Session(tmp_path)
+    left = _left_behind(tmp_path)
+    session.run("configure")
+    assert session.run("set system host-name swept").ok
+    assert session.run("commit").ok
+    assert not left.exists()
+    assert [p.name for p in (tmp_path / "var/lib/nos-shell").iterdir() if CHECK_NAME.fullmatch(p.name)] == []
 
 
 def _driver(name, seen, reads):

@@ -108,7 +108,7 @@ def agree(root) -> None:
     assert generated == {str(p) for p in wanted}
     assert not (root / JOURNAL).exists()
     leftovers = [str(p) for p in root.rglob("*")
-                 if fsutil.TEMP_NAME.fullmatch(p.name) or fsutil.STAGE_NAME.fullmatch(p.name)]
+                 if any(pattern.fullmatch(p.name) for pattern in (fsutil.TEMP_NAME, fsutil.STAGE_NAME, fsutil.CHECK_NAME))]
     assert leftovers == []
     snapshot_agrees(root, running)
 

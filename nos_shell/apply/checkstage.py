@@ -6,31 +6,59 @@ networkd checks none, so writing every changed file first would write thousands 
 files that nothing reads on a big commit. :class:`OnDemand` knows the names at once
 (``name in staged`` writes nothing) and writes all of one driver's files, together, the
 first time any of its paths is asked for (a check may read a file beside the one it names).
-The scratch directory itself is made on the first write, and removed by :meth:`Scratch.close`.
+
+The scratch directory is made on the first write, in the root's state folder
+(``ROOT/var/lib/nos-shell/.nos-check.XXXXXXXX``, mode 0700), and removed by
+:meth:`Scratch.close`. A process killed while its checks run leaves it behind; the next
+transaction removes it (:func:`sweep`, called under the commit lock, under which every check
+runs), so nothing piles up in the system's temporary folder.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from ..fsutil import CHECK_NAME, CHECK_PREFIX
+
+HOME = PurePosixPath("var/lib/nos-shell")
+"""Where, under the root, scratch directories are made."""
+
 
 class Scratch:
-    """A private temporary directory, made when first needed."""
+    """A private temporary directory under ``root``'s state folder, made when first needed."""
 
-    def __init__(self) -> None:
-        self._made = None
+    def __init__(self, root: Path) -> None:
+        self._home = root / HOME
+        self._made: Path | None = None
 
     def path(self) -> Path:
         if self._made is None:
-            import tempfile
+            from ..fsutil import make_temp_dir
 
-            self._made = tempfile.TemporaryDirectory(prefix="nos-check-")
-        return Path(self._made.name)
+            self._home.mkdir(parents=True, exist_ok=True)
+            self._made = Path(make_temp_dir(self._home, CHECK_PREFIX))
+        return self._made
 
     def close(self) -> None:
         if self._made is not None:
-            self._made.cleanup()
+            import shutil
+
+            shutil.rmtree(self._made, ignore_errors=True)
             self._made = None
+
+
+def sweep(root: Path) -> int:
+    """Remove the scratch directories a killed process left under ``root``; how many went.
+    The caller holds the commit lock (no check is running)."""
+    try:
+        names = [name for name in (root / HOME).iterdir() if CHECK_NAME.fullmatch(name.name)]
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    import shutil
+
+    for path in names:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(names)
 
 
 class OnDemand(Mapping[PurePosixPath, Path]):
@@ -73,4 +101,4 @@ class OnDemand(Mapping[PurePosixPath, Path]):
         return paths
 
 
-__all__ = ["OnDemand", "Scratch"]
+__all__ = ["OnDemand", "Scratch", "sweep"]

@@ -168,7 +168,7 @@ def check(target: Target, change: files.Plan) -> None:
     mine: dict[str, dict[PurePosixPath, bytes]] = {}
     for rel, data in change.changed.items():
         mine.setdefault(change.owners.get(rel, ""), {})[rel] = data
-    scratch = Scratch()
+    scratch = Scratch(target.root)
     try:
         ctx = Context(target, ConfigTree(), ConfigTree())
         for name in registry.names():
