@@ -23,6 +23,15 @@ memory from the child's ru_maxrss, bench/measure.py):
   since VLAN ids end at 4094), time and peak memory, with netplan beside them;
 - peak memory of the scale commit.
 
+Nothing a run writes is deleted before the whole bench ends. On ext4 without a journal
+(this development machine's root file system) creating a file costs more for every inode
+freed in the last minutes (``recently_deleted`` in fs/ext4/ialloc.c), so deleting each
+run's thousands of files made the next runs' creates slow, by up to ten times and never
+alike twice (docs/benchmarks.md). A router's journaled ext4 has no such cost, so the
+bench measures as on a quiet disk: every root and netplan directory stays until the
+scratch directory is removed at the end (some hundred thousand small files, about 1 GB,
+for a default run).
+
 Targets are those of issue 11; the table marks which are met. `--quick` uses tiny sizes
 (a smoke run: tests/test_bench_scale.py). docs/benchmarks.md records results.
 """
@@ -88,28 +97,20 @@ class Bench:
         path.write_text(text)
         return path
 
-    def commit_fresh(self, script: Path, keep: bool = False) -> tuple[Run, Path]:
-        """Commit ``script`` into a new root; the root is removed unless ``keep``."""
+    def commit_fresh(self, script: Path) -> tuple[Run, Path]:
+        """Commit ``script`` into a new root (kept until the bench ends, as every output)."""
         root = self.fresh("root")
-        measured = self.nos(root, "-f", str(script))
-        if not keep:
-            shutil.rmtree(root)
-        return measured, root
+        return self.nos(root, "-f", str(script)), root
 
     def netplan(self, yaml: Path) -> Run:
-        """`netplan generate` of ``yaml`` into a new root directory (removed afterwards)."""
+        """`netplan generate` of ``yaml`` into a new root directory."""
         assert self.netplan_cli is not None
         root = netplan_root(self.fresh("netplan"), yaml.read_text())
-        measured = run([self.netplan_cli, "generate", "--root-dir", str(root)], self.env)
-        shutil.rmtree(root)
-        return measured
+        return run([self.netplan_cli, "generate", "--root-dir", str(root)], self.env)
 
     def creates(self, count: int) -> Run:
         """The floor: ``count`` plain file creates in a new directory, one thread, no work."""
-        root = self.fresh("floor")
-        measured = run([sys.executable, "-S", "-c", CREATES, str(root), str(count)], self.env)
-        shutil.rmtree(root)
-        return measured
+        return run([sys.executable, "-S", "-c", CREATES, str(self.fresh("floor")), str(count)], self.env)
 
     def interleaved(self, *steps: Callable[[int], Run]) -> list[Figures]:
         """Each step ``runs`` times, taking turns, so a change of load hits all alike."""
@@ -138,7 +139,7 @@ def full_commit(bench: Bench, scale: config.Scale) -> tuple[Figures, Figures | N
     roots: list[Path] = []
 
     def commit(number: int) -> Run:
-        measured, root = bench.commit_fresh(script, keep=number == bench.runs - 1)
+        measured, root = bench.commit_fresh(script)
         roots.append(root)
         return measured
 
