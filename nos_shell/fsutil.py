@@ -369,10 +369,11 @@ STAGE_PREFIX = ".nos-stage."
 STAGE_NAME = re.compile(r"\.nos-stage\.[a-z0-9_]{8}")
 """The name of a staging directory of :func:`write_many`: ``.nos-stage.XXXXXXXX`` (mkdtemp)."""
 
+CHECK_HOME = "var/lib/nos-shell"
 CHECK_PREFIX = ".nos-check."
 CHECK_NAME = re.compile(r"\.nos-check\.[a-z0-9_]{8}")
 """The name of a scratch directory of the check step (nos_shell/apply/checkstage.py), made in
-the root's state folder: ``.nos-check.XXXXXXXX``."""
+the root's state folder :data:`CHECK_HOME`: ``.nos-check.XXXXXXXX``."""
 
 
 def remove_temp_files(directory: Path, names: set[str] | None = None) -> int:

@@ -284,7 +284,7 @@ class Store:
         # inside deferred() too: a cache of files already on disk, not a held-back write
         held = {path for path, _ in self._pending or ()}
         if not held & {source, self.path(snap)} and self._current(source, data):
-            with self._maybe_locked() as locked:
+            with self.try_locked() as locked:
                 if locked and self._current(source, data):     # again, now that nobody commits
                     self._write_now(self.path(snap), encode(tree, data, serial))
         return tree
@@ -296,7 +296,7 @@ class Store:
         return self._read(source) == data
 
     @contextlib.contextmanager
-    def _maybe_locked(self) -> Iterator[bool]:
+    def try_locked(self) -> Iterator[bool]:
         """The commit lock when it is free right now (True), without waiting; False when
         another process holds it or this process cannot open it (a read-only root)."""
         if self.holds_lock:

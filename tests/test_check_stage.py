@@ -61,6 +61,31 @@ def test_a_scratch_directory_a_killed_check_left_is_removed_by_the_next_start(tm
     assert at_start(tmp_path) == []
 
 
+def test_the_next_start_leaves_it_while_a_commit_runs(tmp_path):
+    import threading
+
+    from nos_shell.engine.recovery import at_start
+    from nos_shell.store import Store
+
+    left = _left_behind(tmp_path)
+    holding, release = threading.Event(), threading.Event()
+
+    def commit_running():
+        with Store(tmp_path).locked():
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=commit_running)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        assert at_start(tmp_path) == [] and left.exists()     # it may be that commit's own
+    finally:
+        release.set()
+        thread.join()
+    assert at_start(tmp_path) != [] and not left.exists()
+
+
 def test_the_next_commit_removes_one_too(tmp_path):
     from nos_shell.session import Session
 

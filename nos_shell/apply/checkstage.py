@@ -9,26 +9,24 @@ first time any of its paths is asked for (a check may read a file beside the one
 
 The scratch directory is made on the first write, in the root's state folder
 (``ROOT/var/lib/nos-shell/.nos-check.XXXXXXXX``, mode 0700), and removed by
-:meth:`Scratch.close`. A process killed while its checks run leaves it behind; the next
-transaction removes it (:func:`sweep`, called under the commit lock, under which every check
-runs), so nothing piles up in the system's temporary folder.
+:meth:`Scratch.close`. A process killed while its checks run leaves it behind: the next
+start removes it when no commit is running (nos_shell/engine/recovery.py), and the next
+transaction in any case (:func:`sweep`, under the commit lock, under which every check runs),
+so nothing piles up in the system's temporary folder.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from ..fsutil import CHECK_NAME, CHECK_PREFIX
-
-HOME = PurePosixPath("var/lib/nos-shell")
-"""Where, under the root, scratch directories are made."""
+from ..fsutil import CHECK_HOME, CHECK_NAME, CHECK_PREFIX
 
 
 class Scratch:
     """A private temporary directory under ``root``'s state folder, made when first needed."""
 
     def __init__(self, root: Path) -> None:
-        self._home = root / HOME
+        self._home = root / CHECK_HOME
         self._made: Path | None = None
 
     def path(self) -> Path:
@@ -51,7 +49,7 @@ def sweep(root: Path) -> int:
     """Remove the scratch directories a killed process left under ``root``; how many went.
     The caller holds the commit lock (no check is running)."""
     try:
-        names = [name for name in (root / HOME).iterdir() if CHECK_NAME.fullmatch(name.name)]
+        names = [name for name in (root / CHECK_HOME).iterdir() if CHECK_NAME.fullmatch(name.name)]
     except (FileNotFoundError, NotADirectoryError):
         return 0
     import shutil

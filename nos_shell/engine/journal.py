@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..fsutil import CHECK_PREFIX, atomic_write, fsync_dir, remove_temp_files
+from ..fsutil import atomic_write, fsync_dir, remove_temp_files
 
 if TYPE_CHECKING:
     from ..apply import files as files_mod
@@ -55,14 +55,13 @@ def _fields(entry: Entry) -> dict[str, object]:
 
 
 def exists(root: Path) -> bool:
-    """Whether an unfinished journal is on disk, the temporary file of one that a crash cut
-    short, or the scratch directory of a check step that a crash cut short (one directory
-    read of the small state folder)."""
+    """Whether an unfinished journal is on disk, or the temporary file of one that a crash
+    cut short (one directory read of the small state folder)."""
     try:
         names = os.listdir(Path(root) / JOURNAL.parent)
     except (FileNotFoundError, NotADirectoryError):
         return False
-    return any(name == JOURNAL.name or name.startswith((f".{JOURNAL.name}.", CHECK_PREFIX)) for name in names)
+    return any(name == JOURNAL.name or name.startswith(f".{JOURNAL.name}.") for name in names)
 
 
 def read(root: Path) -> Entry | None:

@@ -17,12 +17,13 @@ server); only the standard library is imported until a journal is actually found
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..fsutil import remove_temp_files
+from ..fsutil import CHECK_HOME, CHECK_NAME, remove_temp_files
 from .journal import JOURNAL, STATE_DIRS, clear, exists, read, sweep_state
 
 if TYPE_CHECKING:
@@ -31,12 +32,10 @@ if TYPE_CHECKING:
 
 
 def at_start(root: Path | str) -> list[str]:
-    """Resolve an interrupted commit of ``root`` (one directory read when there is none);
-    the messages also go to stderr, since no command output exists yet. Raises NosError
-    for a damaged journal."""
-    if not exists(Path(root)):
-        return []
-    messages = recover(root)
+    """Resolve an interrupted commit of ``root`` (two reads of the small state folder when
+    there is none); the messages also go to stderr, since no command output exists yet.
+    Raises NosError for a damaged journal."""
+    messages = recover(root) if exists(Path(root)) else _checks_left(Path(root))
     for message in messages:
         print(message, file=sys.stderr)
     return messages
@@ -55,6 +54,24 @@ def recover(root: Path | str) -> list[str]:
         return resolve(store) if (root / JOURNAL).exists() else _swept(root)
     with store.locked():
         return resolve(store) if (root / JOURNAL).exists() else _swept(root)
+
+
+def _checks_left(root: Path) -> list[str]:
+    """No journal: remove the scratch directories of checks that a killed commit left (it
+    died before writing anything), unless a commit is running now, whose own one may be
+    among them (the next transaction removes them then)."""
+    try:
+        names = os.listdir(root / CHECK_HOME)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    if not any(CHECK_NAME.fullmatch(name) for name in names):
+        return []
+    from ..apply.checkstage import sweep
+    from ..store import Store
+
+    with Store(root).try_locked() as locked:
+        count = sweep(root) if locked else 0
+    return [f"Recovery: removed {count} temporary file(s) left by an interrupted commit"] if count else []
 
 
 def _swept(root: Path) -> list[str]:
