@@ -48,17 +48,27 @@ def routers(tmp_path_factory):
                 router.shutdown()
 
 
-def _wait_up(a: Router, b: Router) -> None:
-    wait_for(lambda: a.established() and b.established(), "both sessions Established")
-    wait_for(lambda: a.has_learned(B_NET, B_ADDR) and b.has_learned(A_NET, A_ADDR), "prefixes in the kernels")
+def _wait_up(a: Router, b: Router, timeout: float = 20.0) -> None:
+    wait_for(lambda: a.established() and b.established(), "both sessions Established", timeout)
+    wait_for(lambda: a.has_learned(B_NET, B_ADDR) and b.has_learned(A_NET, A_ADDR), "prefixes in the kernels",
+             timeout)
+
+
+@pytest.fixture
+def up(routers):
+    """The routers with both sessions Established and the prefixes learned: the reset test
+    leaves them down (gobgpd holds a neighbor it reset idle for 30 s), so a test run after it
+    waits for them to come back."""
+    _wait_up(*routers, timeout=90)
+    return routers
 
 
 def _rows(text: str) -> dict[str, list[str]]:
     return {line.split()[0]: line.split() for line in text.splitlines() if re.match(r"\d+\.\d+\.\d+\.\d+ ", line)}
 
 
-def test_summary_columns_and_states_are_the_same_under_both_daemons(routers):
-    a, b = routers
+def test_summary_columns_and_states_are_the_same_under_both_daemons(up):
+    a, b = up
     sa, sb = a.show("show ip bgp summary"), b.show("show ip bgp summary")
     assert HEADER in sa.splitlines() and HEADER in sb.splitlines()
     ra, rb = _rows(sa), _rows(sb)
@@ -74,8 +84,8 @@ def test_summary_columns_and_states_are_the_same_under_both_daemons(routers):
         "4", "65004", "0", "0", "0", "0", "0", "never", "Idle", "(Admin)", "0", "N/A"]
 
 
-def test_the_bgp_table(routers):
-    a, b = routers
+def test_the_bgp_table(up):
+    a, b = up
     for router, own, learned, peer, peer_as in ((a, A_NET, B_NET, B_ADDR, B_AS), (b, B_NET, A_NET, A_ADDR, A_AS)):
         lines = router.show("show ip bgp").splitlines()
         assert lines[0] == f"BGP table version is 0, local router ID is {router.address}, vrf id 0"
@@ -86,8 +96,8 @@ def test_the_bgp_table(routers):
         assert lines[-1] == "Displayed  2 routes and 2 total paths"
 
 
-def test_neighbor_routes_received_and_advertised(routers):
-    a, b = routers
+def test_neighbor_routes_received_and_advertised(up):
+    a, b = up
     for router, own, learned, peer in ((a, A_NET, B_NET, B_ADDR), (b, B_NET, A_NET, A_ADDR)):
         for view in ("routes", "received-routes"):
             text = router.show(f"show ip bgp neighbors {peer} {view}")
@@ -101,8 +111,8 @@ def test_neighbor_routes_received_and_advertised(routers):
             router.show("show ip bgp neighbors 192.0.2.99 routes")
 
 
-def test_route_views_agree_on_codes_and_distance_metric(routers):
-    a, b = routers
+def test_route_views_agree_on_codes_and_distance_metric(up):
+    a, b = up
     for router, learned, peer in ((a, B_NET, B_ADDR), (b, A_NET, A_ADDR)):
         full, bgp = router.show("show ip route"), router.show("show ip route bgp")
         assert full.splitlines()[:3] == bgp.splitlines()[:3]               # one Codes block
@@ -116,10 +126,10 @@ def test_route_views_agree_on_codes_and_distance_metric(routers):
         assert "connected            1                    1" in summary
 
 
-def test_soft_reset_keeps_the_session_and_hard_reset_restarts_it(routers):
-    """Last in the module: gobgpd keeps a neighbor it reset idle for 30 s (its
-    idle-hold-time-after-reset), so the GoBGP side is only seen going down."""
-    a, b = routers
+def test_soft_reset_keeps_the_session_and_hard_reset_restarts_it(up):
+    """gobgpd keeps a neighbor it reset idle for 30 s (its idle-hold-time-after-reset), so
+    the GoBGP side is only seen going down (a test after this one waits: the ``up`` fixture)."""
+    a, b = up
     for router, other in ((a, b), (b, a)):
         before = router.established().since                              # type: ignore[union-attr]
         updates = other.established().updates_rcvd                       # type: ignore[union-attr]

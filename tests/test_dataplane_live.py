@@ -13,8 +13,8 @@ namespaces around it that send real traffic.
 
 The lab wiring (veth pairs, the hosts' addresses and routes, the DHCP client's unit) is done
 with ``ip``; the router gets nothing but nos-shell commands. One router serves the whole
-module; the tests run in file order and each leaves the configuration as it found it, except
-the last ones, which remove interfaces.
+module; each test leaves the configuration as it found it (the ones that change or remove
+interfaces put them back), so any of them runs alone or in any order.
 
 Link kinds this kernel cannot create (VLAN, dummy, bond, WireGuard here) are detected once and
 only their tests are skipped, with the reason (their units pass networkd's parser in
@@ -260,6 +260,19 @@ def test_changed_netdevs_are_rebuilt_with_their_members(net: Net) -> None:
     assert got["eth1"]["master"] == got["br0"]["index"] and got["eth2"]["master"] == got["br0"]["index"]
     wait_ping(net.lan.ns, "192.0.2.1")
     wait_ping(net.pe.ns, "198.51.100.1")
+    net.router.commit("set interfaces pseudo-ethernet peth0 mode bridge", "delete interfaces bridge br0 aging")
+    restored(net)
+
+
+def restored(net: Net) -> None:
+    """Wait until the base configuration's virtual links are back as the module set them up."""
+    configured(net, "peth0", "198.51.100.1/25")
+    configured(net, "br0", "192.0.2.1/25")
+    wait_for("peth0 in bridge mode, eth2 in br0", lambda: _as_based(links(net.router.ns)))
+
+
+def _as_based(got: dict[str, dict]) -> bool:
+    return "peth0" in got and got["peth0"]["mode"] == "bridge" and got["eth2"]["master"] == got["br0"]["index"]
 
 
 def test_new_virtual_interface_appears_on_reload(net: Net) -> None:
@@ -267,10 +280,13 @@ def test_new_virtual_interface_appears_on_reload(net: Net) -> None:
     assert "restarted" not in out
     configured(net, "br9", "192.0.2.129/26")
     assert links(net.router.ns)["br9"]["kind"] == "bridge"
+    net.router.commit("delete interfaces bridge br9")
 
 
 def test_removing_interfaces_from_the_config_removes_their_links(net: Net) -> None:
-    assert net.router.has_link("br9") and net.router.has_link("peth0")
+    net.router.commit("set interfaces bridge br9 address 192.0.2.129/26")
+    configured(net, "br9", "192.0.2.129/26")
+    assert net.router.has_link("peth0")
     net.router.commit("delete interfaces bridge br9")
     assert not net.router.has_link("br9")
     net.router.commit("delete interfaces pseudo-ethernet peth0")
@@ -280,6 +296,8 @@ def test_removing_interfaces_from_the_config_removes_their_links(net: Net) -> No
     net.router.commit("delete interfaces bridge br0 member interface eth2", "delete interfaces ethernet eth2")
     wait_for("eth2 to leave br0", lambda: links(net.router.ns)["eth2"]["master"] is None)
     wait_ping(net.lan.ns, "192.0.2.1")
+    net.router.commit(*[line for line in BASE if "eth2" in line or "peth0" in line])
+    restored(net)
 
 
 # -- link kinds this kernel may lack ------------------------------------------------------------

@@ -237,6 +237,16 @@ def test_restart_networkd_restarts_the_routers_networkd(net, s):
     assert new != old
     assert net.router.run("kill", "-0", new, check=False).returncode == 0
     wait_for("eth0's address after the restart", lambda: "203.0.113.1/24" in net.router.addresses("eth0"))
+    # networkd's DHCP server keeps its leases in memory: the client asks again (its networkd
+    # restarted too), so the lease table is whole again for whatever runs next
+    net.client.start_networkd()
+    wait_for("the client's lease in the restarted server", lambda: client_address(net) in server_leases(s), 20)
+
+
+def server_leases(s) -> dict[str, list[str]]:
+    """`show dhcp server leases` by address (empty when it lists none)."""
+    text = s.execute("show dhcp server leases")
+    return rows(text) if "\n---" in "\n" + text else {}
 
 
 def test_storage_is_read_in_the_routers_context(s):
