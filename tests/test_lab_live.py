@@ -422,19 +422,31 @@ def test_down_cleans_up_after_lab_up_was_killed(files, state_dir, tmp_path, step
             take_down(lab_state.load(name, state_dir))
 
 
-def test_down_leaves_nothing_behind(lab, state_dir):
-    """Last in this module: the lab of the fixture goes, with everything it had."""
-    state, _, roots, links_before = lab
-    pids = [pid for node in state.nodes.values() for pid in (node.anchor, *node.pids) if pid]
-    pids += [int(p) for node in state.nodes.values() for p in
-             subprocess.run(["ip", "netns", "pids", node.netns], capture_output=True, text=True).stdout.split()]
-    assert len(pids) >= 8 and all(running(pid) for pid in pids)
-    assert lab_mounts(roots) == []          # the bind mounts are only in the nodes' mount namespaces
-    down = cli(state_dir, "down", state.name)
-    assert down.returncode == 0, down.stderr
-    assert gone(state, links_before, pids, roots, pathlib.Path(state.directory)) == []
-    again = cli(state_dir, "down", state.name)
-    assert again.returncode == 1 and f"no lab named '{state.name}' is running" in again.stderr
+def test_down_leaves_nothing_behind(files, state_dir, tmp_path):
+    """A lab of its own (the module's stays up for the other tests, in any order) goes, with
+    everything it had."""
+    from nos_shell.lab.up import up
+
+    _require_lab()
+    roots, links_before = tmp_path / "roots", host_links()
+    state = up(files / "lab.toml", _tag(), roots, state_dir)
+    try:
+        pids = [pid for node in state.nodes.values() for pid in (node.anchor, *node.pids) if pid]
+        pids += [int(p) for node in state.nodes.values() for p in
+                 subprocess.run(["ip", "netns", "pids", node.netns], capture_output=True, text=True).stdout.split()]
+        assert len(pids) >= 8 and all(running(pid) for pid in pids)
+        assert lab_mounts(roots) == []          # the bind mounts are only in the nodes' mount namespaces
+        down = cli(state_dir, "down", state.name)
+        assert down.returncode == 0, down.stderr
+        assert gone(state, links_before, pids, roots, pathlib.Path(state.directory)) == []
+        again = cli(state_dir, "down", state.name)
+        assert again.returncode == 1 and f"no lab named '{state.name}' is running" in again.stderr
+    finally:
+        from nos_shell.lab import state as lab_state
+        from nos_shell.lab.down import down as take_down
+
+        if state.name in lab_state.names(state_dir):      # a failure above: leave nothing running
+            take_down(lab_state.load(state.name, state_dir))
 
 
 def test_a_lab_needing_vlan_fails_before_starting(tmp_path, state_dir):
