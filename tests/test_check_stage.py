@@ -4,7 +4,7 @@ reads, are not written twice; a driver that checks one file sees all of its file
 from __future__ import annotations
 
 import os
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -53,7 +53,11 @@ def _left_behind(root):
 
 
 def test_a_scratch_directory_a_killed_check_left_is_removed_by_the_next_start(tmp_path):
+    from nos_shell.engine.journal import JOURNAL
     from nos_shell.engine.recovery import at_start
+    from nos_shell.fsutil import CHECK_HOME
+
+    assert Path(CHECK_HOME) == JOURNAL.parent        # the one folder the start reads for both
 
     left = _left_behind(tmp_path)
     assert at_start(tmp_path) == ["Recovery: removed 1 temporary file(s) left by an interrupted commit"]

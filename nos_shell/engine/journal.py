@@ -54,13 +54,19 @@ def _fields(entry: Entry) -> dict[str, object]:
     return {name: getattr(entry, name) for name in Entry.__dataclass_fields__}
 
 
-def exists(root: Path) -> bool:
-    """Whether an unfinished journal is on disk, or the temporary file of one that a crash
-    cut short (one directory read of the small state folder)."""
+def state_entries(root: Path) -> list[str]:
+    """The names in the state folder that holds the journal (one directory read; [] when
+    there is none)."""
     try:
-        names = os.listdir(Path(root) / JOURNAL.parent)
+        return os.listdir(Path(root) / JOURNAL.parent)
     except (FileNotFoundError, NotADirectoryError):
-        return False
+        return []
+
+
+def exists(root: Path, entries: list[str] | None = None) -> bool:
+    """Whether an unfinished journal is on disk, or the temporary file of one that a crash
+    cut short; ``entries``: :func:`state_entries` when the caller has read them."""
+    names = state_entries(root) if entries is None else entries
     return any(name == JOURNAL.name or name.startswith(f".{JOURNAL.name}.") for name in names)
 
 
@@ -160,4 +166,5 @@ def sweep_state(root: Path) -> int:
     return sum(remove_temp_files(Path(root) / d) for d in STATE_DIRS) + sweep(Path(root))
 
 
-__all__ = ["JOURNAL", "STATE_DIRS", "Entry", "Writer", "clear", "exists", "read", "sweep_state"]
+__all__ = ["JOURNAL", "STATE_DIRS", "Entry", "Writer", "clear", "exists", "read", "state_entries",
+           "sweep_state"]

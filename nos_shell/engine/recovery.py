@@ -17,14 +17,13 @@ server); only the standard library is imported until a journal is actually found
 """
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..fsutil import CHECK_HOME, CHECK_NAME, remove_temp_files
-from .journal import JOURNAL, STATE_DIRS, clear, exists, read, sweep_state
+from ..fsutil import CHECK_NAME, remove_temp_files
+from .journal import JOURNAL, STATE_DIRS, clear, exists, read, state_entries, sweep_state
 
 if TYPE_CHECKING:
     from ..apply.target import Target
@@ -32,10 +31,11 @@ if TYPE_CHECKING:
 
 
 def at_start(root: Path | str) -> list[str]:
-    """Resolve an interrupted commit of ``root`` (two reads of the small state folder when
-    there is none); the messages also go to stderr, since no command output exists yet.
-    Raises NosError for a damaged journal."""
-    messages = recover(root) if exists(Path(root)) else _checks_left(Path(root))
+    """Resolve an interrupted commit of ``root`` (one directory read when there is none);
+    the messages also go to stderr, since no command output exists yet. Raises NosError
+    for a damaged journal."""
+    entries = state_entries(Path(root))
+    messages = recover(root) if exists(Path(root), entries) else _checks_left(Path(root), entries)
     for message in messages:
         print(message, file=sys.stderr)
     return messages
@@ -56,22 +56,16 @@ def recover(root: Path | str) -> list[str]:
         return resolve(store) if (root / JOURNAL).exists() else _swept(root)
 
 
-def _checks_left(root: Path) -> list[str]:
-    """No journal: remove the scratch directories of checks that a killed commit left (it
-    died before writing anything), unless a commit is running now, whose own one may be
-    among them (the next transaction removes them then)."""
-    try:
-        names = os.listdir(root / CHECK_HOME)
-    except (FileNotFoundError, NotADirectoryError):
+def _checks_left(root: Path, entries: list[str]) -> list[str]:
+    """No journal: remove what a commit killed during its checks left (it died before
+    writing anything; ``entries``: the state folder's names), unless a commit is running
+    now, whose own scratch directory it may be (the next transaction removes them then)."""
+    if not any(CHECK_NAME.fullmatch(name) for name in entries):
         return []
-    if not any(CHECK_NAME.fullmatch(name) for name in names):
-        return []
-    from ..apply.checkstage import sweep
     from ..store import Store
 
     with Store(root).try_locked() as locked:
-        count = sweep(root) if locked else 0
-    return [f"Recovery: removed {count} temporary file(s) left by an interrupted commit"] if count else []
+        return _swept(root) if locked else []
 
 
 def _swept(root: Path) -> list[str]:
